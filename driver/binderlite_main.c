@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * binderlite: Binder-style IPC as an out-of-tree module.
+ *
+ * This file is the character device: module init and exit, open, release
+ * and the ioctl dispatcher. The protocol is documented in
+ * Documentation/protocol.rst and include/uapi/linux/binderlite.h.
+ *
+ * Lock order, outermost first:
+ *
+ *   blite_procs_lock (mutex)
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <linux/binderlite.h>
+
+#include "binderlite.h"
+#include "binderlite_compat.h"
+
+unsigned int blite_debug_mask;
+module_param_named(debug_mask, blite_debug_mask, uint, 0644);
+MODULE_PARM_DESC(debug_mask,
+		 "Bitmask of debug messages: 1=open/release, 2=ioctl (default 0)");
+
+/* Every open file of the device; see struct blite_proc. */
+static LIST_HEAD(blite_procs);
+static DEFINE_MUTEX(blite_procs_lock);
+
+static void blite_proc_link(struct blite_proc *proc)
+{
+	mutex_lock(&blite_procs_lock);
+	list_add_tail(&proc->procs_node, &blite_procs);
+	mutex_unlock(&blite_procs_lock);
+}
+
+static void blite_proc_unlink(struct blite_proc *proc)
+{
+	mutex_lock(&blite_procs_lock);
+	list_del(&proc->procs_node);
+	mutex_unlock(&blite_procs_lock);
+}
+
+static int blite_open(struct inode *inode, struct file *filp)
+{
+	struct blite_proc *proc;
+
+	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
+	if (!proc)
+		return -ENOMEM;
+
+	proc->tsk_pid = get_task_pid(current->group_leader, PIDTYPE_PID);
+	proc->pid = task_tgid_nr(current);
+	blite_proc_link(proc);
+	filp->private_data = proc;
+
+	blite_debug(BLITE_DEBUG_OPEN_CLOSE, "%d: open\n", proc->pid);
+	return 0;
+}
+
+static int blite_release(struct inode *inode, struct file *filp)
+{
+	struct blite_proc *proc = filp->private_data;
+
+	blite_debug(BLITE_DEBUG_OPEN_CLOSE, "%d: release\n", proc->pid);
+	blite_proc_unlink(proc);
+	put_pid(proc->tsk_pid);
+	kfree(proc);
+	return 0;
+}
+
+static int blite_ioctl_version(struct blite_proc *proc,
+			       struct binderlite_version __user *uver)
+{
+	if (put_user(BINDERLITE_CURRENT_PROTOCOL_VERSION,
+		     &uver->protocol_version))
+		return -EFAULT;
+	return 0;
+}
+
+static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct blite_proc *proc = filp->private_data;
+	void __user *ubuf = (void __user *)arg;
+	int ret;
+
+	switch (cmd) {
+	case BINDERLITE_VERSION:
+		ret = blite_ioctl_version(proc, ubuf);
+		break;
+	default:
+		/* What binder answers to a command it does not know. */
+		ret = -EINVAL;
+		break;
+	}
+
+	blite_debug(BLITE_DEBUG_IOCTL, "%d: ioctl %#x -> %d\n",
+		    proc->pid, cmd, ret);
+	return ret;
+}
+
+static const struct file_operations blite_fops = {
+	.owner = THIS_MODULE,
+	.open = blite_open,
+	.release = blite_release,
+	.unlocked_ioctl = blite_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice blite_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "binderlite",
+	.fops = &blite_fops,
+};
+
+static int __init blite_init(void)
+{
+	int ret;
+
+	ret = misc_register(&blite_miscdev);
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", blite_miscdev.name, ret);
+		return ret;
+	}
+
+	pr_info("protocol %d ready on /dev/%s\n",
+		BINDERLITE_CURRENT_PROTOCOL_VERSION, blite_miscdev.name);
+	return 0;
+}
+
+static void __exit blite_exit(void)
+{
+	misc_deregister(&blite_miscdev);
+	/* Every open file holds a module reference, so none can be left. */
+	WARN_ON(!list_empty(&blite_procs));
+}
+
+module_init(blite_init);
+module_exit(blite_exit);
+
+MODULE_DESCRIPTION("binderlite: Binder-compatible IPC with driver-managed receive pools");
+MODULE_AUTHOR("The binderlite developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module life-cycle tests: unloading is refused while the device is open,
+ * and the module survives many unload/load cycles, also while other
+ * processes race to open it.
+ *
+ * The bench passes the module's path in BINDERLITE_KO. Every test leaves the
+ * module loaded, as it found it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/binderlite.h>
+
+#include "kselftest_harness.h"
+
+#define DEV_PATH	"/dev/binderlite"
+#define MOD_NAME	"binderlite"
+#define CYCLES		20
+
+static int unload(void)
+{
+	return syscall(SYS_delete_module, MOD_NAME, O_NONBLOCK) ? -errno : 0;
+}
+
+static int load(const char *path)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int loaded(void)
+{
+	return access("/sys/module/" MOD_NAME, F_OK) == 0;
+}
+
+static int get_version(int fd)
+{
+	struct binderlite_version ver = { .protocol_version = -1 };
+
+	if (ioctl(fd, BINDERLITE_VERSION, &ver))
+		return -errno;
+	return ver.protocol_version;
+}
+
+/* Unload, retrying while a racing opener still holds the module. */
+static int unload_retry(void)
+{
+	struct timespec pause = { .tv_nsec = 1000 * 1000 };
+	int i, ret = -EAGAIN;
+
+	for (i = 0; i < 5000 && (ret == -EAGAIN || ret == -EBUSY); i++) {
+		ret = unload();
+		if (ret)
+			nanosleep(&pause, NULL);
+	}
+	return ret;
+}
+
+FIXTURE(module) {
+	const char *ko;
+};
+
+FIXTURE_SETUP(module)
+{
+	self->ko = getenv("BINDERLITE_KO");
+	if (!self->ko)
+		SKIP(return, "BINDERLITE_KO is not set");
+	if (!loaded())
+		ASSERT_EQ(0, load(self->ko));
+	ASSERT_EQ(0, access(DEV_PATH, F_OK));
+}
+
+FIXTURE_TEARDOWN(module)
+{
+	/* Leave the driver loaded for whatever runs next. */
+	if (self->ko && !loaded())
+		EXPECT_EQ(0, load(self->ko));
+}
+
+TEST_F(module, unload_refused_while_open)
+{
+	int fd, ret;
+
+	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+
+	ret = unload();
+	EXPECT_TRUE(ret == -EAGAIN || ret == -EBUSY) TH_LOG("delete_module: %d", ret);
+	ASSERT_TRUE(loaded());
+	/* The open file works on, untouched by the refused unload. */
+	EXPECT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(fd));
+	ASSERT_EQ(0, close(fd));
+
+	ASSERT_EQ(0, unload());
+	ASSERT_FALSE(loaded());
+	ASSERT_EQ(0, load(self->ko));
+}
+
+TEST_F(module, unload_refused_while_open_in_child)
+{
+	int ready[2], done[2];
+	pid_t pid;
+	char c;
+	int status, ret;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0 || write(ready[1], "r", 1) != 1 || read(done[0], &c, 1) != 1)
+			_exit(2);
+		_exit(get_version(fd) == BINDERLITE_CURRENT_PROTOCOL_VERSION ? 0 : 1);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ret = unload();
+	EXPECT_TRUE(ret == -EAGAIN || ret == -EBUSY) TH_LOG("delete_module: %d", ret);
+	ASSERT_EQ(1, write(done[1], "d", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The child's exit dropped the last reference. */
+	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, load(self->ko));
+}
+
+TEST_F(module, load_unload_cycles)
+{
+	int i, fd;
+
+	for (i = 0; i < CYCLES; i++) {
+		ASSERT_EQ(0, unload()) TH_LOG("cycle %d", i);
+		ASSERT_FALSE(loaded());
+		ASSERT_NE(0, access(DEV_PATH, F_OK)) TH_LOG("device node outlived the module");
+		ASSERT_EQ(0, load(self->ko)) TH_LOG("cycle %d", i);
+		fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd) TH_LOG("cycle %d: %s", i, strerror(errno));
+		ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(fd));
+		ASSERT_EQ(0, close(fd));
+	}
+}
+
+/*
+ * Unload and load while children open, use and close the device as fast as
+ * they can. An open may find no device; one that succeeds must work.
+ */
+TEST_F(module, cycles_racing_openers)
+{
+	const int nchildren = 3;
+	pid_t pids[3];
+	int i, status;
+
+	for (i = 0; i < nchildren; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (pids[i] == 0) {
+			for (;;) {
+				int fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+
+				if (fd < 0) {
+					if (errno != ENOENT && errno != ENODEV && errno != ENXIO)
+						_exit(1);
+					continue;
+				}
+				if (get_version(fd) != BINDERLITE_CURRENT_PROTOCOL_VERSION)
+					_exit(2);
+				close(fd);
+			}
+		}
+	}
+
+	for (i = 0; i < CYCLES / 2; i++) {
+		ASSERT_EQ(0, unload_retry()) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, load(self->ko)) TH_LOG("cycle %d", i);
+	}
+
+	for (i = 0; i < nchildren; i++) {
+		ASSERT_EQ(0, kill(pids[i], SIGTERM));
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		/* Killed by our SIGTERM: it never failed on its own. */
+		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
+			TH_LOG("racer %d: status %#x", i, status);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the binderlite test bench. Sourced, never executed.
+#
+# Everything expensive (kernel images, the unpacked linux-source, the debug
+# kernel build) lives in $BL_CACHE, outside the checkout, so that a warm run
+# reuses it. Every kernel version is resolved from apt at run time.
+
+BL_TOP=${BL_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BL_CACHE=${BINDERLITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/binderlite}
+BL_OUT=${BL_OUT:-$BL_TOP/out}
+BL_KERNELS_ALL="6.1 6.12 debug"
+
+bl_log() { printf '[bench] %s\n' "$*" >&2; }
+bl_die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
+
+# Newest package name matching an extended regex, among those apt knows.
+bl_newest_pkg() {
+	apt-cache pkgnames "$1" 2>/dev/null | grep -E "^$2\$" | sort -V | tail -n 1
+}
+
+# Kernel ABI string ("6.1.0-56-amd64", "6.12.117+deb12-amd64") for a
+# stock kernel name. Resolved from apt, never hard-coded.
+bl_stock_abi() {
+	local pkg
+	case "$1" in
+	6.1)
+		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		      sed -n 's/^ *Depends: linux-image-\(6\.1\.[^ ]*-amd64\)$/\1/p' |
+		      sort -V | tail -n 1)
+		[ -n "$pkg" ] || pkg=$(bl_newest_pkg linux-image-6.1 \
+			'linux-image-6\.1\.[0-9]+-[0-9]+-amd64' | sed 's/^linux-image-//')
+		;;
+	6.12)
+		pkg=$(bl_newest_pkg linux-image-6.12 \
+			'linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64' | sed 's/^linux-image-//')
+		;;
+	*) bl_die "not a stock kernel: $1" ;;
+	esac
+	[ -n "$pkg" ] || bl_die "apt knows no image for kernel $1 (run tools/testing/deps.sh)"
+	echo "$pkg"
+}
+
+# Version string of the installed linux-source-6.12 package.
+bl_source_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null ||
+		bl_die "linux-source-6.12 is not installed (run tools/testing/deps.sh)"
+}
+
+# Unpacked linux-source tree (checkpatch.pl, kselftest_harness.h, kunit.py,
+# and the debug kernel's source). Unpacked once per package version.
+bl_linux_source() {
+	local ver dir
+	ver=$(bl_source_version)
+	dir=$BL_CACHE/src/linux-source-$ver
+	if [ ! -f "$dir/.complete" ]; then
+		bl_log "unpacking linux-source $ver into $dir"
+		rm -rf "$dir" "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tar -C "$dir.tmp" --strip-components=1 -xf /usr/src/linux-source-6.12.tar.xz ||
+			bl_die "cannot unpack linux-source"
+		touch "$dir.tmp/.complete"
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir"
+}
+
+# Directory holding the unpacked image package of a stock kernel: its
+# vmlinuz and its modules (binder_linux.ko, the reference). Headers come
+# from the installed linux-headers package.
+bl_stock_image_dir() {
+	local abi=$1 dir deb tmp
+	dir=$BL_CACHE/stock/$abi
+	if [ ! -f "$dir/.complete" ]; then
+		bl_log "fetching image package linux-image-$abi"
+		mkdir -p "$BL_CACHE/stock"
+		tmp=$(mktemp -d "$BL_CACHE/stock/.dl.XXXXXX") || bl_die "cannot create $BL_CACHE/stock"
+		chmod 0755 "$tmp"
+		(cd "$tmp" && apt-get download -q "linux-image-$abi" >/dev/null 2>&1) ||
+			{ rm -rf "$tmp"; bl_die "apt-get download linux-image-$abi failed"; }
+		deb=$(ls "$tmp"/*.deb)
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		dpkg-deb -x "$deb" "$dir" || bl_die "cannot unpack $deb"
+		rm -rf "$tmp"
+		touch "$dir/.complete"
+	fi
+	echo "$dir"
+}
+
+# Bump when build-debug-kernel.sh changes the way the kernel is built.
+BL_DEBUG_RECIPE=1
+
+# Hash of everything that defines the debug kernel build.
+bl_debug_key() {
+	{ echo "recipe $BL_DEBUG_RECIPE"; cat "$BL_TOP/tools/testing/debug.config"; } |
+		sha256sum | cut -c1-12
+}
+
+bl_debug_dir() {
+	echo "$BL_CACHE/debug/$(bl_source_version)-$(bl_debug_key)"
+}
+
+# Prints three lines for KERNEL (6.1, 6.12 or debug), to be read with
+# "read": the boot image, the kbuild directory to build modules against,
+# and the directory holding the reference binder_linux.ko (empty when
+# binder is built in).
+bl_kernel_paths() {
+	local abi img
+	case "$1" in
+	6.1|6.12)
+		abi=$(bl_stock_abi "$1")
+		img=$(bl_stock_image_dir "$abi")
+		echo "$img/boot/vmlinuz-$abi"
+		echo "/usr/src/linux-headers-$abi"
+		echo "$img/lib/modules/$abi/kernel/drivers/android"
+		;;
+	debug)
+		local d
+		d=$(bl_debug_dir)
+		[ -f "$d/.complete" ] || "$BL_TOP/tools/testing/build-debug-kernel.sh" >&2 ||
+			bl_die "debug kernel build failed"
+		echo "$d/build/arch/x86/boot/bzImage"
+		echo "$d/build"
+		echo ""
+		;;
+	*) bl_die "unknown kernel '$1' (want one of: $BL_KERNELS_ALL)" ;;
+	esac
+}
+
+# Builds an out-of-tree module tree (the release module by default, or a
+# test-only module directory such as tests/fault) against KDIR in a private
+# copy under DEST, with W=1 and sparse, so that several kernels can be built
+# side by side. Extra make arguments follow. Fails on any compiler or sparse
+# diagnostic. The log is DEST/build.log.
+bl_build_module() {
+	local kdir=$1 dest=$2 subdir=${3:-.}
+	shift 3 || shift $#
+	mkdir -p "$dest"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		"$BL_TOP/Kbuild" "$BL_TOP/driver" "$BL_TOP/include" "$BL_TOP/tests" \
+		"$dest/src/"
+	if ! make -C "$kdir" M="$dest/src/$subdir" W=1 C=2 \
+		"$@" modules >"$dest/build.log" 2>&1; then
+		bl_log "module build failed against $kdir; see $dest/build.log"
+		grep -E 'error|warning' "$dest/build.log" | head -20 >&2
+		return 1
+	fi
+	if grep -E '(warning|error):' "$dest/build.log" >&2; then
+		bl_log "module build against $kdir is not warning-free; see $dest/build.log"
+		return 1
+	fi
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# binderlite VM bench: builds the module against a kernel, packs an
+# initramfs (busybox-static, the module, static test programs), boots the
+# kernel under QEMU/TCG and judges the run from a results channel that is
+# separate from the console.
+#
+#   vm.sh [-k KERNEL] [-m MODE] [-p PLAN] [-t TIMEOUT]
+#
+#   KERNEL   6.1, 6.12 or debug (default 6.12)
+#   MODE     test   run the kselftests, or the plan given with -p
+#            demo   run the demo and show its output
+#            shell  interactive busybox shell with the module loaded
+#            fault  load a deliberately faulty module: the run must fail
+#   PLAN     file of "name command" lines to run in the guest
+#
+# A run fails when a step fails, when /init does not reach its end before
+# the timeout, or when the guest kernel printed a BUG, WARNING, Oops,
+# KASAN, UBSAN, lockdep, kmemleak, general protection fault or hung-task
+# report. Logs go to out/logs/<kernel>-<mode>/. The last line is
+# "vm: N passed, N failed" and the exit status is non-zero on failure.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernel=6.12
+mode=test
+plan=
+timeout=
+while getopts "k:m:p:t:" opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	m) mode=$OPTARG ;;
+	p) plan=$(realpath "$OPTARG") ;;
+	t) timeout=$OPTARG ;;
+	*) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+	esac
+done
+case $mode in test|demo|shell|fault) ;; *) bl_die "unknown mode '$mode'" ;; esac
+case $kernel in 6.1|6.12|debug) ;; *) bl_die "unknown kernel '$kernel' (want one of: $BL_KERNELS_ALL)" ;; esac
+if [ -z "$timeout" ]; then
+	timeout=300
+	[ "$kernel" = debug ] && timeout=900
+fi
+
+{ read -r vmlinuz; read -r kdir; read -r refdir; } < <(bl_kernel_paths "$kernel")
+[ -f "$vmlinuz" ] || bl_die "no kernel image at $vmlinuz"
+
+logs=$BL_OUT/logs/$kernel-$mode
+rm -rf "$logs"
+mkdir -p "$logs"
+
+# 1. The module and the test programs.
+modbuild=$BL_OUT/build/$kernel
+bl_build_module "$kdir" "$modbuild/module" . || exit 1
+if [ "$mode" = fault ]; then
+	bl_build_module "$kdir" "$modbuild/fault" tests/fault || exit 1
+fi
+ksft=$(bl_linux_source)/tools/testing/selftests
+make -s -C "$BL_TOP/tests/selftests" KSFT_DIR="$ksft" OUTPUT="$BL_OUT/selftests" >&2 ||
+	bl_die "building the selftests failed"
+
+# 2. The initramfs.
+root=$logs/initramfs
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/modules,tests,bench}
+cp /bin/busybox "$root/bin/busybox"
+install -m 0755 "$BL_TOP/tools/testing/init.sh" "$root/init"
+cp "$modbuild/module/src/binderlite.ko" "$root/lib/modules/"
+if [ "$mode" = fault ]; then
+	cp "$modbuild/fault/src/tests/fault/binderlite_fault.ko" "$root/lib/modules/"
+fi
+if [ -n "$refdir" ]; then
+	ref=$(ls "$refdir"/binder_linux.ko* 2>/dev/null | head -n 1)
+	[ -n "$ref" ] || bl_die "kernel $kernel ships no binder_linux module in $refdir"
+	cp "$ref" "$root/lib/modules/"
+fi
+echo "$mode" > "$root/bench/mode"
+progs=$(make -s -C "$BL_TOP/tests/selftests" list)
+for p in $progs; do
+	cp "$BL_OUT/selftests/$p" "$root/tests/"
+done
+if [ -n "$plan" ]; then
+	cp "$plan" "$root/bench/plan"
+	# Programs a plan names by /extra/NAME come from BL_EXTRA_BINS.
+	if [ -n "${BL_EXTRA_BINS:-}" ]; then
+		mkdir -p "$root/extra"
+		cp $BL_EXTRA_BINS "$root/extra/"
+	fi
+elif [ "$mode" = test ] || [ "$mode" = fault ]; then
+	for p in $progs; do
+		echo "selftests/$p /tests/$p"
+	done > "$root/bench/plan"
+fi
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) > "$logs/initramfs.cpio"
+
+# 3. Boot. The console is ttyS0, the results channel ttyS1.
+console=$logs/console.log
+results=$logs/results.log
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1G
+      -nodefaults -no-reboot -display none
+      -kernel "$vmlinuz" -initrd "$logs/initramfs.cpio"
+      -append "console=ttyS0 panic=-1 oops=panic kasan.fault=report hung_task_panic=0 ${BL_APPEND:-}")
+if [ "$mode" = shell ]; then
+	bl_log "booting $kernel; the console is this terminal (Ctrl-A X quits QEMU)"
+	qemu+=(-serial mon:stdio -serial "file:$results")
+	"${qemu[@]}" || true
+	exit 0
+fi
+qemu+=(-serial "file:$console" -serial "file:$results")
+
+boot() {
+	local start rc=0
+	: > "$console"
+	: > "$results"
+	start=$(date +%s.%N)
+	timeout --kill-after=10 "$timeout" "${qemu[@]}" </dev/null >"$logs/qemu.log" 2>&1 || rc=$?
+	echo "$start $(date +%s.%N)" | awk '{ printf "%.1f\n", $2 - $1 }' > "$logs/seconds"
+	return $rc
+}
+
+bl_log "booting $kernel ($(basename "$vmlinuz")) under TCG; logs in $logs"
+qrc=0
+boot || qrc=$?
+if ! grep -q '^@@INIT' "$results" && [ "$qrc" != 124 ]; then
+	# QEMU/TCG occasionally crashes in early boot, before /init runs.
+	bl_log "the guest died before /init (qemu exit $qrc); retrying once"
+	cp "$console" "$logs/console.first-attempt.log"
+	qrc=0
+	boot || qrc=$?
+fi
+tr -d '\r' < "$results" > "$results.tmp" && mv "$results.tmp" "$results"
+tr -d '\r' < "$console" > "$console.tmp" && mv "$console.tmp" "$console"
+sed -n '/^@@DMESG$/,/^@@\/DMESG$/p' "$results" | sed '1d;$d' > "$logs/dmesg.log"
+sed -n '/^@@KMEMLEAK$/,/^@@\/KMEMLEAK$/p' "$results" | sed '1d;$d' > "$logs/kmemleak.log"
+
+# 4. The verdict. Every step is a case; a step whose output is TAP counts
+# each of its test cases instead.
+: > "$logs/cases"
+awk -v cases="$logs/cases" '
+	function emit(v, n) { print v " " n >> cases }
+	/^@@BEGIN / { name = $2; tap = 0; bad = 0; next }
+	/^@@END / {
+		if ($3 != 0 && !bad)
+			emit("FAIL", name ": exit status " $3)
+		else if (!tap && $3 == 0)
+			emit("PASS", name)
+		name = ""; next
+	}
+	name != "" && /^(not )?ok [0-9]+ / {
+		tap = 1
+		line = $0
+		ok = (line !~ /^not ok/)
+		sub(/^(not )?ok [0-9]+ /, "", line)
+		if (line ~ /# (SKIP|skip)/) { sub(/ *# (SKIP|skip).*/, "", line); emit("SKIP", name ":" line) }
+		else if (line ~ /# XFAIL/) { sub(/ *# XFAIL.*/, "", line); emit("PASS", name ":" line) }
+		else if (ok) emit("PASS", name ":" line)
+		else { emit("FAIL", name ":" line); bad = 1 }
+	}
+' "$results"
+
+# Kernel reports, wherever they were printed: the console, or the kernel
+# log and kmemleak report /init sent over the results channel.
+bad_re='BUG:|WARNING:|Oops|KASAN:|UBSAN:|general protection fault|Kernel panic|'
+bad_re+='possible circular locking|possible recursive locking|inconsistent lock state|'
+bad_re+='INFO: trying to register non-static key|DEBUG_LOCKS_WARN_ON|'
+bad_re+='unreferenced object|suspected memory leak|blocked for more than|'
+bad_re+='soft lockup|hard LOCKUP|rcu_.*detected stalls'
+cat "$console" "$logs/dmesg.log" "$logs/kmemleak.log" |
+	grep -E -- "$bad_re" | awk '!seen[$0]++' > "$logs/kernel-reports" || true
+
+verdict_fail=()
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	verdict_fail+=("timeout: the guest did not finish within ${timeout}s")
+elif ! grep -q '^@@DONE' "$results"; then
+	verdict_fail+=("/init did not reach its end (qemu exit $qrc)")
+fi
+if [ -s "$logs/kernel-reports" ]; then
+	verdict_fail+=("the guest kernel printed reports")
+	echo "FAIL kernel: $(head -n 1 "$logs/kernel-reports")" >> "$logs/cases"
+fi
+if ! grep -q '^@@DONE' "$results"; then
+	echo "FAIL vm: run incomplete" >> "$logs/cases"
+fi
+
+passed=$(grep -c '^PASS ' "$logs/cases" || true)
+failed=$(grep -c '^FAIL ' "$logs/cases" || true)
+skipped=$(grep -c '^SKIP ' "$logs/cases" || true)
+[ "$failed" = 0 ] || verdict_fail+=("$failed case(s) failed")
+
+if [ "$mode" = demo ]; then
+	sed -n '/^@@BEGIN demo/,/^@@END demo/p' "$results" | sed '1d;$d'
+fi
+grep '^FAIL ' "$logs/cases" | sed 's/^/  /' >&2 || true
+if [ -s "$logs/kernel-reports" ]; then
+	bl_log "kernel reports (full log: $console):"
+	sed 's/^/  | /' "$logs/kernel-reports" | head -n 40 >&2
+fi
+secs=$(cat "$logs/seconds")
+if [ ${#verdict_fail[@]} -eq 0 ]; then
+	echo PASS > "$logs/verdict"
+	bl_log "$kernel $mode: PASS in ${secs}s ($passed passed, $skipped skipped); logs in $logs"
+else
+	printf 'FAIL\n%s\n' "${verdict_fail[@]}" > "$logs/verdict"
+	bl_log "$kernel $mode: FAIL in ${secs}s: $(IFS=';'; echo "${verdict_fail[*]}"); logs in $logs"
+fi
+echo "vm: $passed passed, $failed failed, $skipped skipped"
+[ ${#verdict_fail[@]} -eq 0 ]
