@@ -98,7 +98,7 @@ results=$logs/results.log
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1G
       -nodefaults -no-reboot -display none
       -kernel "$vmlinuz" -initrd "$logs/initramfs.cpio"
-      -append "console=ttyS0 panic=-1 oops=panic kasan.fault=report hung_task_panic=0 ${BL_APPEND:-}")
+      -append "console=ttyS0 panic=-1 oops=panic kasan.fault=report ${BL_APPEND:-}")
 if [ "$mode" = shell ]; then
 	bl_log "booting $kernel; the console is this terminal (Ctrl-A X quits QEMU)"
 	qemu+=(-serial mon:stdio -serial "file:$results")

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: every test layer of binderlite, in order of cost.
+#
+#   1. packages        tools/testing/deps.sh (idempotent)
+#   2. static checks   W=1 + sparse builds against every kernel, modinfo,
+#                      checkpatch --strict, the UAPI header as C and C++,
+#                      the user-space C++ build
+#   3. KUnit           in the debug kernel (tools/testing/kunit.sh)
+#   4. kselftests      in the VM on every kernel (tools/testing/vm.sh)
+#   5. bench self-test a deliberately faulty module must fail the run
+#
+# Every check and every test case counts as one case. The last line is
+# "N passed, N failed"; the exit status is non-zero if anything failed.
+# KERNELS="6.12" limits the kernels (default: 6.1 6.12 debug).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernels=${KERNELS:-$BL_KERNELS_ALL}
+dir=$BL_OUT/check
+rm -rf "$dir"
+mkdir -p "$dir"
+cases=$dir/cases
+: > "$cases"
+t0=$(date +%s)
+
+record() { echo "$1 $2" >> "$cases"; [ "$1" = FAIL ] && bl_log "FAIL: $2"; return 0; }
+
+# check NAME CMD...: one case, passed when CMD succeeds; output to the log.
+check() {
+	local name=$1 log
+	shift
+	log=$dir/$(echo "$name" | tr -c 'A-Za-z0-9_.-' '_').log
+	if "$@" >"$log" 2>&1; then
+		record PASS "$name"
+	else
+		record FAIL "$name (log: $log)"
+		sed 's/^/  | /' "$log" | tail -n 15 >&2
+	fi
+}
+
+# Adds the cases a VM run recorded, prefixed with the kernel's name.
+import_cases() {
+	[ -f "$2" ] && sed "s/^\([A-Z]*\) /\1 $1: /" "$2" >> "$cases"
+}
+
+phase() { bl_log "== $* ($(( $(date +%s) - t0 )) s)"; }
+
+phase "packages"
+"$BL_TOP/tools/testing/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
+src=$(bl_linux_source)
+
+phase "static checks"
+for k in $kernels; do
+	{ read -r _; read -r kdir; read -r _; } < <(bl_kernel_paths "$k")
+	check "static: $k: W=1 + sparse build" \
+		bl_build_module "$kdir" "$BL_OUT/build/$k/module" .
+	check "static: $k: W=1 + sparse build of the fault module" \
+		bl_build_module "$kdir" "$BL_OUT/build/$k/fault" tests/fault
+done
+
+modinfo_params() {
+	local ko parms
+	ko=$(ls "$BL_OUT"/build/*/module/src/binderlite.ko | head -n 1)
+	parms=$(modinfo -F parm "$ko")
+	echo "$parms"
+	# Every parameter has a description.
+	! echo "$parms" | grep -Ev '^[a-z_]+:[^ ]' | grep -q . &&
+		[ "$(echo "$parms" | grep -c .)" = "$(modinfo -F parmtype "$ko" | grep -c .)" ]
+}
+check "static: every module parameter is documented in modinfo" modinfo_params
+
+for f in driver/*.[ch] include/uapi/linux/*.h tests/fault/*.c tests/kunit/*.[ch]; do
+	[ -f "$BL_TOP/$f" ] || continue
+	check "static: checkpatch --strict $f" \
+		perl "$src/scripts/checkpatch.pl" --strict --no-tree --show-types \
+		-q -f "$BL_TOP/$f"
+done
+
+uapi_standalone() {
+	local lang=$1 std=$2
+	shift 2
+	echo '#include <linux/binderlite.h>' |
+		"$@" -std="$std" -Wall -Wextra -pedantic -Werror -fsyntax-only \
+		-I"$BL_TOP/include/uapi" -x "$lang" -
+}
+check "static: UAPI header compiles standalone as C99" uapi_standalone c c99 gcc
+check "static: UAPI header compiles standalone as C++17" uapi_standalone c++ c++17 g++
+check "static: UAPI header compiles standalone as C++20" uapi_standalone c++ c++20 g++
+
+check "build: user-space C++ (cmake)" \
+	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
+
+if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; then
+	phase "KUnit (debug kernel)"
+	"$BL_TOP/tools/testing/kunit.sh" || true
+	import_cases kunit "$BL_OUT/logs/debug-kunit/cases"
+	[ -f "$BL_OUT/logs/debug-kunit/cases" ] || record FAIL "kunit: no results"
+fi
+
+for k in $kernels; do
+	phase "kselftests on $k"
+	"$BL_TOP/tools/testing/vm.sh" -k "$k" -m test || true
+	import_cases "$k" "$BL_OUT/logs/$k-test/cases"
+	[ -f "$BL_OUT/logs/$k-test/cases" ] || record FAIL "$k: the VM bench did not run"
+done
+
+# The bench must be able to fail: a module that commits each kind of fault
+# must turn the run into a failure, with each report quoted.
+if [[ " $kernels " == *" debug "* ]]; then
+	phase "bench self-test: deliberate faults on the debug kernel"
+	if "$BL_TOP/tools/testing/vm.sh" -k debug -m fault >"$dir/fault.log" 2>&1; then
+		record FAIL "bench: a run with deliberate faults was judged a PASS (log: $dir/fault.log)"
+	else
+		record PASS "bench: a run with deliberate faults is judged a FAIL"
+	fi
+	reports=$BL_OUT/logs/debug-fault/kernel-reports
+	for what in "KASAN: slab-out-of-bounds" "WARNING: CPU" \
+		    "possible circular locking dependency" "unreferenced object"; do
+		if grep -qF "$what" "$reports" 2>/dev/null &&
+		   grep -qF "$what" "$dir/fault.log"; then
+			record PASS "bench: catches and quotes '$what'"
+		else
+			record FAIL "bench: missed '$what' (log: $dir/fault.log)"
+		fi
+	done
+fi
+
+phase "done"
+passed=$(grep -c '^PASS ' "$cases")
+failed=$(grep -c '^FAIL ' "$cases")
+skipped=$(grep -c '^SKIP ' "$cases")
+if [ "$failed" != 0 ]; then
+	bl_log "failed cases:"
+	grep '^FAIL ' "$cases" | sed 's/^FAIL /  /' >&2
+fi
+bl_log "every case: $cases; logs: $BL_OUT/logs; took $(( $(date +%s) - t0 )) s"
+if [ "$skipped" != 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]

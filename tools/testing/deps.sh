@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Installs every Debian package the build, the bench and the tests need.
+# Idempotent: apt-get runs only when something is missing, and then
+# "apt-get update" runs once. Kernel packages are resolved from apt at run
+# time (the newest 6.1 and 6.12 builds), never pinned to an ABI number.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+base=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
+      rsync dwarves gawk perl python3 sparse qemu-system-x86 busybox-static
+      cmake g++ libgtest-dev linux-source-6.12 linux-headers-amd64)
+
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+updated=0
+
+apt_update() {
+	[ "$updated" = 1 ] && return 0
+	bl_log "apt-get update"
+	$sudo apt-get update -q >/dev/null || bl_die "apt-get update failed"
+	updated=1
+}
+
+missing() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"
+	done
+}
+
+# Kernel package names need apt's lists; a fresh machine may have none.
+apt-cache show linux-source-6.12 >/dev/null 2>&1 || apt_update
+want=("${base[@]}")
+for k in 6.1 6.12; do
+	want+=("linux-headers-$(bl_stock_abi "$k")")
+done
+
+todo=$(missing "${want[@]}")
+if [ -n "$todo" ]; then
+	apt_update
+	# The newest kernel builds may have moved with the update.
+	want=("${base[@]}")
+	for k in 6.1 6.12; do
+		want+=("linux-headers-$(bl_stock_abi "$k")")
+	done
+	todo=$(missing "${want[@]}")
+	bl_log "installing:" $todo
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -q --no-install-recommends $todo >/dev/null ||
+		bl_die "apt-get install failed"
+fi
+bl_log "all packages present"
