@@ -6,8 +6,11 @@
 #define _BINDERLITE_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/types.h>
+
+#include "binderlite_pool.h"
 
 struct pid;
 
@@ -24,6 +27,8 @@ enum blite_debug_mask {
 };
 
 extern unsigned int blite_debug_mask;
+extern struct list_head blite_procs;
+extern struct mutex blite_procs_lock;
 
 #define blite_debug(mask, fmt, ...)					\
 	do {								\
@@ -38,6 +43,7 @@ extern unsigned int blite_debug_mask;
  * @tsk_pid:    thread-group leader of the process that opened the file;
  *              holds a reference
  * @pid:        its thread-group id, for messages and debugfs
+ * @pool:       the receive pool, once the process mmap()s the file
  *
  * A process gets one &struct blite_proc per open(); it lives until the
  * last reference to the file is dropped.
@@ -46,6 +52,10 @@ struct blite_proc {
 	struct list_head procs_node;
 	struct pid *tsk_pid;
 	pid_t pid;
+	struct blite_pool pool;
 };
+
+int blite_debugfs_init(void);
+void blite_debugfs_exit(void);
 
 #endif /* _BINDERLITE_H */

@@ -2,24 +2,28 @@
 /*
  * binderlite: Binder-style IPC as an out-of-tree module.
  *
- * This file is the character device: module init and exit, open, release
- * and the ioctl dispatcher. The protocol is documented in
+ * This file is the character device: module init and exit, open, release,
+ * mmap and the ioctl dispatcher. The receive pool is in binderlite_pool.c,
+ * its allocator in binderlite_alloc.c. The protocol is documented in
  * Documentation/protocol.rst and include/uapi/linux/binderlite.h.
  *
- * Lock order, outermost first:
+ * Lock order, outermost first (binderlite_pool.c has the pool's own):
  *
  *   blite_procs_lock (mutex)
+ *     blite_pool.mutex, then blite_alloc.lock (through blite_pool_get_stats)
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -33,9 +37,36 @@ module_param_named(debug_mask, blite_debug_mask, uint, 0644);
 MODULE_PARM_DESC(debug_mask,
 		 "Bitmask of debug messages: 1=open/release, 2=ioctl (default 0)");
 
+/* Pool size cap: binder's fixed 4 MiB by default, up to 1 GiB. */
+#define BLITE_POOL_CAP_MAX	SZ_1G
+static unsigned long blite_max_pool_size = SZ_4M;
+
+static int blite_set_max_pool_size(const char *val, const struct kernel_param *kp)
+{
+	unsigned long size;
+	int ret;
+
+	ret = kstrtoul(val, 0, &size);
+	if (ret)
+		return ret;
+	if (size < PAGE_SIZE || size > BLITE_POOL_CAP_MAX || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	WRITE_ONCE(blite_max_pool_size, size);
+	return 0;
+}
+
+static const struct kernel_param_ops blite_max_pool_size_ops = {
+	.set = blite_set_max_pool_size,
+	.get = param_get_ulong,
+};
+
+module_param_cb(max_pool_size, &blite_max_pool_size_ops, &blite_max_pool_size, 0644);
+MODULE_PARM_DESC(max_pool_size,
+		 "Largest receive pool in bytes; a larger mapping is used up to it. Page-aligned, 4096..1073741824 (default 4194304, as binder)");
+
 /* Every open file of the device; see struct blite_proc. */
-static LIST_HEAD(blite_procs);
-static DEFINE_MUTEX(blite_procs_lock);
+LIST_HEAD(blite_procs);
+DEFINE_MUTEX(blite_procs_lock);	/* protects blite_procs */
 
 static void blite_proc_link(struct blite_proc *proc)
 {
@@ -61,6 +92,7 @@ static int blite_open(struct inode *inode, struct file *filp)
 
 	proc->tsk_pid = get_task_pid(current->group_leader, PIDTYPE_PID);
 	proc->pid = task_tgid_nr(current);
+	blite_pool_init(&proc->pool);
 	blite_proc_link(proc);
 	filp->private_data = proc;
 
@@ -74,9 +106,25 @@ static int blite_release(struct inode *inode, struct file *filp)
 
 	blite_debug(BLITE_DEBUG_OPEN_CLOSE, "%d: release\n", proc->pid);
 	blite_proc_unlink(proc);
+	blite_pool_release(&proc->pool);
 	put_pid(proc->tsk_pid);
 	kfree(proc);
 	return 0;
+}
+
+static int blite_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct blite_proc *proc = filp->private_data;
+	int ret;
+
+	/* The pool belongs to the process that opened the file. */
+	if (proc->tsk_pid != task_pid(current->group_leader))
+		return -EPERM;
+
+	ret = blite_pool_mmap(&proc->pool, vma, READ_ONCE(blite_max_pool_size));
+	blite_debug(BLITE_DEBUG_OPEN_CLOSE, "%d: mmap %lu bytes at %#lx -> %d\n",
+		    proc->pid, vma->vm_end - vma->vm_start, vma->vm_start, ret);
+	return ret;
 }
 
 static int blite_ioctl_version(struct blite_proc *proc,
@@ -113,6 +161,7 @@ static const struct file_operations blite_fops = {
 	.owner = THIS_MODULE,
 	.open = blite_open,
 	.release = blite_release,
+	.mmap = blite_mmap,
 	.unlocked_ioctl = blite_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };
@@ -127,15 +176,25 @@ static int __init blite_init(void)
 {
 	int ret;
 
+	ret = blite_pool_global_init();
+	if (ret)
+		return ret;
+	/* debugfs is optional: the driver works without it. */
+	blite_debugfs_init();
 	ret = misc_register(&blite_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", blite_miscdev.name, ret);
-		return ret;
+		goto err_debugfs_exit;
 	}
 
 	pr_info("protocol %d ready on /dev/%s\n",
 		BINDERLITE_CURRENT_PROTOCOL_VERSION, blite_miscdev.name);
 	return 0;
+
+err_debugfs_exit:
+	blite_debugfs_exit();
+	blite_pool_global_exit();
+	return ret;
 }
 
 static void __exit blite_exit(void)
@@ -143,6 +202,8 @@ static void __exit blite_exit(void)
 	misc_deregister(&blite_miscdev);
 	/* Every open file holds a module reference, so none can be left. */
 	WARN_ON(!list_empty(&blite_procs));
+	blite_debugfs_exit();
+	blite_pool_global_exit();
 }
 
 module_init(blite_init);

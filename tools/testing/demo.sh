@@ -12,5 +12,5 @@ cmake --build "$BL_OUT/cmake" -j"$(nproc)" --target binderlite-demo >/dev/null |
 
 plan=$BL_OUT/demo.plan
 echo "demo /extra/binderlite-demo" > "$plan"
-BL_EXTRA_BINS="$BL_OUT/cmake/demo/binderlite-demo" \
+BL_EXTRA_FILES="$BL_OUT/cmake/demo/binderlite-demo" \
 	"$BL_TOP/tools/testing/vm.sh" -k "${KERNEL:-6.12}" -m demo -p "$plan"

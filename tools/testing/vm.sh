@@ -80,10 +80,11 @@ for p in $progs; do
 done
 if [ -n "$plan" ]; then
 	cp "$plan" "$root/bench/plan"
-	# Programs a plan names by /extra/NAME come from BL_EXTRA_BINS.
-	if [ -n "${BL_EXTRA_BINS:-}" ]; then
+	# Files a plan names by /extra/NAME come from BL_EXTRA_FILES.
+	if [ -n "${BL_EXTRA_FILES:-}" ]; then
 		mkdir -p "$root/extra"
-		cp $BL_EXTRA_BINS "$root/extra/"
+		# shellcheck disable=SC2086
+		cp $BL_EXTRA_FILES "$root/extra/"
 	fi
 elif [ "$mode" = test ] || [ "$mode" = fault ]; then
 	for p in $progs; do
@@ -132,12 +133,12 @@ tr -d '\r' < "$console" > "$console.tmp" && mv "$console.tmp" "$console"
 sed -n '/^@@DMESG$/,/^@@\/DMESG$/p' "$results" | sed '1d;$d' > "$logs/dmesg.log"
 sed -n '/^@@KMEMLEAK$/,/^@@\/KMEMLEAK$/p' "$results" | sed '1d;$d' > "$logs/kmemleak.log"
 
-# 4. The verdict. Every step is a case; a step whose output is TAP counts
-# each of its test cases instead.
+# 4. The verdict. Every step is a case; a kselftest step (selftests/*)
+# counts each of its TAP test cases instead.
 : > "$logs/cases"
 awk -v cases="$logs/cases" '
 	function emit(v, n) { print v " " n >> cases }
-	/^@@BEGIN / { name = $2; tap = 0; bad = 0; next }
+	/^@@BEGIN / { name = $2; tap = 0; bad = 0; parse = (name ~ /^selftests\//); next }
 	/^@@END / {
 		if ($3 != 0 && !bad)
 			emit("FAIL", name ": exit status " $3)
@@ -145,7 +146,7 @@ awk -v cases="$logs/cases" '
 			emit("PASS", name)
 		name = ""; next
 	}
-	name != "" && /^(not )?ok [0-9]+ / {
+	parse && /^(not )?ok [0-9]+ / {
 		tap = 1
 		line = $0
 		ok = (line !~ /^not ok/)

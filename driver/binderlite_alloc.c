@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * binderlite best-fit allocator.
+ *
+ * A pool of N bytes is tiled by blocks (&struct blite_buffer) kept in
+ * address order. Free blocks are also in an rbtree keyed by (size, start),
+ * in-use buffers in an rbtree keyed by start. Allocating takes the first
+ * free block in (size, start) order that is large enough (best fit, ties to
+ * the lowest address) and splits off the rest; freeing merges the block
+ * with its free neighbours, so two free blocks are never adjacent.
+ * Allocation, free and lookup are O(log n) in the number of blocks, plus the
+ * pages the buffer covers.
+ *
+ * Locking: one spinlock per allocator, &blite_alloc.lock; functions named
+ * *_locked need it held. A block split needs a new &struct blite_buffer:
+ * it is allocated before the lock is taken and returned after, so nothing
+ * here allocates memory or sleeps under the lock. The page-layer hooks run
+ * under the lock (see &struct blite_alloc_ops).
+ */
+
+#include <linux/bug.h>
+#include <linux/err.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include "binderlite_alloc.h"
+
+/**
+ * blite_alloc_early_init() - make an allocator safe to destroy and query
+ * @alloc: the allocator
+ *
+ * After this, @alloc is a valid empty allocator of size 0: every
+ * allocation fails with -ESRCH until blite_alloc_init() gives it a size.
+ */
+void blite_alloc_early_init(struct blite_alloc *alloc)
+{
+	memset(alloc, 0, sizeof(*alloc));
+	spin_lock_init(&alloc->lock);
+	INIT_LIST_HEAD(&alloc->buffers);
+	alloc->free_tree = RB_ROOT;
+	alloc->used_tree = RB_ROOT;
+}
+
+/* Free blocks are ordered by size, then by address. */
+static bool blite_free_less(const struct blite_buffer *a,
+			    const struct blite_buffer *b)
+{
+	return a->size < b->size || (a->size == b->size && a->start < b->start);
+}
+
+static void blite_insert_free_locked(struct blite_alloc *alloc,
+				     struct blite_buffer *buf)
+	__must_hold(&alloc->lock)
+{
+	struct rb_node **p = &alloc->free_tree.rb_node;
+	struct rb_node *parent = NULL;
+
+	lockdep_assert_held(&alloc->lock);
+	while (*p) {
+		struct blite_buffer *cur;
+
+		parent = *p;
+		cur = rb_entry(parent, struct blite_buffer, rb_node);
+		p = blite_free_less(buf, cur) ? &parent->rb_left : &parent->rb_right;
+	}
+	buf->free = true;
+	rb_link_node(&buf->rb_node, parent, p);
+	rb_insert_color(&buf->rb_node, &alloc->free_tree);
+	alloc->nr_free++;
+}
+
+static void blite_erase_free_locked(struct blite_alloc *alloc,
+				    struct blite_buffer *buf)
+	__must_hold(&alloc->lock)
+{
+	lockdep_assert_held(&alloc->lock);
+	rb_erase(&buf->rb_node, &alloc->free_tree);
+	alloc->nr_free--;
+}
+
+static void blite_insert_used_locked(struct blite_alloc *alloc,
+				     struct blite_buffer *buf)
+	__must_hold(&alloc->lock)
+{
+	struct rb_node **p = &alloc->used_tree.rb_node;
+	struct rb_node *parent = NULL;
+
+	lockdep_assert_held(&alloc->lock);
+	while (*p) {
+		struct blite_buffer *cur;
+
+		parent = *p;
+		cur = rb_entry(parent, struct blite_buffer, rb_node);
+		p = buf->start < cur->start ? &parent->rb_left : &parent->rb_right;
+	}
+	buf->free = false;
+	rb_link_node(&buf->rb_node, parent, p);
+	rb_insert_color(&buf->rb_node, &alloc->used_tree);
+	alloc->nr_used++;
+}
+
+/* The in-use buffer starting at @start, or NULL. */
+static struct blite_buffer *blite_find_used_locked(struct blite_alloc *alloc,
+						   size_t start)
+	__must_hold(&alloc->lock)
+{
+	struct rb_node *n = alloc->used_tree.rb_node;
+
+	lockdep_assert_held(&alloc->lock);
+	while (n) {
+		struct blite_buffer *cur = rb_entry(n, struct blite_buffer, rb_node);
+
+		if (start < cur->start)
+			n = n->rb_left;
+		else if (start > cur->start)
+			n = n->rb_right;
+		else
+			return cur;
+	}
+	return NULL;
+}
+
+/* The smallest free block of at least @size bytes, lowest address first. */
+static struct blite_buffer *blite_best_fit_locked(struct blite_alloc *alloc,
+						  size_t size)
+	__must_hold(&alloc->lock)
+{
+	struct rb_node *n = alloc->free_tree.rb_node;
+	struct blite_buffer *best = NULL;
+
+	lockdep_assert_held(&alloc->lock);
+	while (n) {
+		struct blite_buffer *cur = rb_entry(n, struct blite_buffer, rb_node);
+
+		if (cur->size >= size) {
+			best = cur;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+/* Counts @buf as a user of the pages it covers. */
+static void blite_pages_get_locked(struct blite_alloc *alloc,
+				   const struct blite_buffer *buf)
+	__must_hold(&alloc->lock)
+{
+	unsigned long i, first = buf->start >> PAGE_SHIFT;
+	unsigned long last = (buf->start + buf->size - 1) >> PAGE_SHIFT;
+
+	lockdep_assert_held(&alloc->lock);
+	for (i = first; i <= last; i++) {
+		if (alloc->page_users[i]++)
+			continue;
+		alloc->nr_pages_used++;
+		if (alloc->ops)
+			alloc->ops->page_used(alloc->ops_ctx, i);
+	}
+}
+
+static void blite_pages_put_locked(struct blite_alloc *alloc,
+				   const struct blite_buffer *buf)
+	__must_hold(&alloc->lock)
+{
+	unsigned long i, first = buf->start >> PAGE_SHIFT;
+	unsigned long last = (buf->start + buf->size - 1) >> PAGE_SHIFT;
+
+	lockdep_assert_held(&alloc->lock);
+	for (i = first; i <= last; i++) {
+		if (WARN_ON_ONCE(!alloc->page_users[i]))
+			continue;
+		if (--alloc->page_users[i])
+			continue;
+		alloc->nr_pages_used--;
+		if (alloc->ops)
+			alloc->ops->page_unused(alloc->ops_ctx, i);
+	}
+}
+
+/**
+ * blite_alloc_init() - give an allocator its pool
+ * @alloc:   the allocator, after blite_alloc_early_init()
+ * @size:    pool size in bytes: a non-zero multiple of PAGE_SIZE
+ * @ops:     page-layer hooks, or NULL
+ * @ops_ctx: first argument of the hooks
+ *
+ * The whole pool starts as one free block; half of it is the async quota.
+ * Must not be called on an allocator that already has a pool.
+ *
+ * Return: 0, -EINVAL for a bad size, -EBUSY if @alloc has a pool already,
+ * or -ENOMEM.
+ */
+int blite_alloc_init(struct blite_alloc *alloc, size_t size,
+		     const struct blite_alloc_ops *ops, void *ops_ctx)
+{
+	struct blite_buffer *buf;
+	unsigned int *page_users;
+
+	if (!size || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	if (alloc->size)
+		return -EBUSY;
+
+	page_users = kvcalloc(size >> PAGE_SHIFT, sizeof(*page_users), GFP_KERNEL);
+	if (!page_users)
+		return -ENOMEM;
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		goto err_free_page_users;
+
+	spin_lock(&alloc->lock);
+	alloc->ops = ops;
+	alloc->ops_ctx = ops_ctx;
+	alloc->page_users = page_users;
+	alloc->nr_pages = size >> PAGE_SHIFT;
+	alloc->free_async_space = size / 2;
+	buf->start = 0;
+	buf->size = size;
+	list_add(&buf->entry, &alloc->buffers);
+	blite_insert_free_locked(alloc, buf);
+	/* Last: a non-zero size makes the pool usable. */
+	alloc->size = size;
+	spin_unlock(&alloc->lock);
+	return 0;
+
+err_free_page_users:
+	kvfree(page_users);
+	return -ENOMEM;
+}
+
+/**
+ * blite_alloc_destroy() - free every block of an allocator
+ * @alloc: the allocator; nobody else may use it any more
+ *
+ * In-use buffers are dropped without calling the page hooks: the page layer
+ * tears its pages down on its own. Afterwards @alloc is empty, of size 0.
+ */
+void blite_alloc_destroy(struct blite_alloc *alloc)
+{
+	struct blite_buffer *buf, *tmp;
+
+	list_for_each_entry_safe(buf, tmp, &alloc->buffers, entry) {
+		list_del(&buf->entry);
+		kfree(buf);
+	}
+	kvfree(alloc->page_users);
+	blite_alloc_early_init(alloc);
+}
+
+/**
+ * blite_alloc_buf_size() - the block size a request needs
+ * @data_size:    bytes of payload
+ * @offsets_size: bytes of the offsets array
+ * @size:         the result
+ *
+ * Both sections are rounded up to %BLITE_ALLOC_ALIGN, and every buffer takes
+ * at least %BLITE_ALLOC_ALIGN bytes, so that even an empty one has an
+ * address of its own.
+ *
+ * Return: 0, or -EINVAL if the size overflows.
+ */
+int blite_alloc_buf_size(size_t data_size, size_t offsets_size, size_t *size)
+{
+	size_t data, offsets;
+
+	if (check_add_overflow(data_size, (size_t)BLITE_ALLOC_ALIGN - 1, &data) ||
+	    check_add_overflow(offsets_size, (size_t)BLITE_ALLOC_ALIGN - 1, &offsets))
+		return -EINVAL;
+	data &= ~((size_t)BLITE_ALLOC_ALIGN - 1);
+	offsets &= ~((size_t)BLITE_ALLOC_ALIGN - 1);
+	if (check_add_overflow(data, offsets, size))
+		return -EINVAL;
+	*size = max_t(size_t, *size, BLITE_ALLOC_ALIGN);
+	return 0;
+}
+
+static struct blite_buffer *
+blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
+			   size_t data_size, size_t offsets_size,
+			   bool is_async, struct blite_buffer **spare)
+	__must_hold(&alloc->lock)
+{
+	struct blite_buffer *buf, *rest;
+
+	lockdep_assert_held(&alloc->lock);
+	if (!alloc->size)
+		return ERR_PTR(-ESRCH);
+	if (is_async && size > alloc->free_async_space)
+		return ERR_PTR(-ENOSPC);
+
+	buf = blite_best_fit_locked(alloc, size);
+	if (!buf)
+		return ERR_PTR(-ENOSPC);
+
+	blite_erase_free_locked(alloc, buf);
+	if (buf->size > size) {
+		rest = *spare;
+		*spare = NULL;
+		rest->start = buf->start + size;
+		rest->size = buf->size - size;
+		buf->size = size;
+		list_add(&rest->entry, &buf->entry);
+		blite_insert_free_locked(alloc, rest);
+	}
+
+	buf->data_size = data_size;
+	buf->offsets_size = offsets_size;
+	buf->async = is_async;
+	buf->delivered = false;
+	blite_insert_used_locked(alloc, buf);
+	blite_pages_get_locked(alloc, buf);
+
+	if (is_async)
+		alloc->free_async_space -= size;
+	alloc->bytes_used += size;
+	alloc->high_watermark = max(alloc->high_watermark, alloc->bytes_used);
+	return buf;
+}
+
+/**
+ * blite_alloc_new_buf() - allocate a buffer by best fit
+ * @alloc:        the allocator
+ * @data_size:    bytes of payload
+ * @offsets_size: bytes of the offsets array, which follows the payload at
+ *                the next %BLITE_ALLOC_ALIGN boundary
+ * @is_async:     charge the buffer to the async (oneway) quota
+ *
+ * Return: the buffer, or an ERR_PTR(): -EINVAL if the size overflows,
+ * -ENOSPC if no free block (or not enough async quota) is left, -ESRCH if
+ * the allocator has no pool, -ENOMEM.
+ */
+struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
+					 size_t data_size, size_t offsets_size,
+					 bool is_async)
+{
+	struct blite_buffer *buf, *spare;
+	size_t size;
+	int ret;
+
+	ret = blite_alloc_buf_size(data_size, offsets_size, &size);
+	if (ret)
+		return ERR_PTR(ret);
+
+	/* A split needs a second block: allocate it before locking. */
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return ERR_PTR(-ENOMEM);
+
+	spin_lock(&alloc->lock);
+	buf = blite_alloc_new_buf_locked(alloc, size, data_size, offsets_size,
+					 is_async, &spare);
+	spin_unlock(&alloc->lock);
+
+	kfree(spare);
+	return buf;
+}
+
+/* Merges @next, a free block right after @buf, into @buf. */
+static struct blite_buffer *blite_merge_locked(struct blite_alloc *alloc,
+					       struct blite_buffer *buf,
+					       struct blite_buffer *next)
+	__must_hold(&alloc->lock)
+{
+	lockdep_assert_held(&alloc->lock);
+	blite_erase_free_locked(alloc, next);
+	buf->size += next->size;
+	list_del(&next->entry);
+	return next;
+}
+
+static void blite_alloc_free_buf_locked(struct blite_alloc *alloc,
+					struct blite_buffer *buf,
+					struct blite_buffer **dead)
+	__must_hold(&alloc->lock)
+{
+	struct blite_buffer *prev, *next;
+
+	lockdep_assert_held(&alloc->lock);
+	blite_pages_put_locked(alloc, buf);
+	if (buf->async)
+		alloc->free_async_space += buf->size;
+	alloc->bytes_used -= buf->size;
+	rb_erase(&buf->rb_node, &alloc->used_tree);
+	alloc->nr_used--;
+	buf->delivered = false;
+	buf->async = false;
+	buf->data_size = 0;
+	buf->offsets_size = 0;
+
+	if (!list_is_last(&buf->entry, &alloc->buffers)) {
+		next = list_next_entry(buf, entry);
+		if (next->free)
+			dead[0] = blite_merge_locked(alloc, buf, next);
+	}
+	if (!list_is_first(&buf->entry, &alloc->buffers)) {
+		prev = list_prev_entry(buf, entry);
+		if (prev->free) {
+			blite_erase_free_locked(alloc, prev);
+			dead[1] = buf;
+			prev->size += buf->size;
+			list_del(&buf->entry);
+			buf = prev;
+		}
+	}
+	blite_insert_free_locked(alloc, buf);
+}
+
+/**
+ * blite_alloc_free_buf() - return a buffer to the pool
+ * @alloc: the allocator
+ * @buf:   an in-use buffer of @alloc; invalid afterwards
+ *
+ * The block is merged with its free neighbours. Pages no in-use buffer
+ * covers any more are reported to the page layer.
+ */
+void blite_alloc_free_buf(struct blite_alloc *alloc, struct blite_buffer *buf)
+{
+	struct blite_buffer *dead[2] = { NULL, NULL };
+
+	spin_lock(&alloc->lock);
+	blite_alloc_free_buf_locked(alloc, buf, dead);
+	spin_unlock(&alloc->lock);
+
+	kfree(dead[0]);
+	kfree(dead[1]);
+}
+
+/**
+ * blite_alloc_mark_delivered() - hand a buffer to user space
+ * @alloc: the allocator
+ * @buf:   an in-use buffer of @alloc
+ *
+ * From now on, user space may claim it with blite_alloc_claim_delivered().
+ */
+void blite_alloc_mark_delivered(struct blite_alloc *alloc,
+				struct blite_buffer *buf)
+{
+	spin_lock(&alloc->lock);
+	buf->delivered = true;
+	spin_unlock(&alloc->lock);
+}
+
+/**
+ * blite_alloc_claim_delivered() - look up a buffer user space wants freed
+ * @alloc: the allocator
+ * @start: offset of the buffer in the pool, as user space gave it
+ *
+ * Only a buffer that was delivered to user space and not claimed since is
+ * found. Claiming it clears &blite_buffer.delivered, so a second claim of
+ * the same buffer (a double free) fails, as does an address that is not
+ * the start of an in-use buffer (a foreign free). The caller then releases
+ * the buffer with blite_alloc_free_buf().
+ *
+ * Return: the buffer, or NULL.
+ */
+struct blite_buffer *blite_alloc_claim_delivered(struct blite_alloc *alloc,
+						 size_t start)
+{
+	struct blite_buffer *buf;
+
+	spin_lock(&alloc->lock);
+	buf = blite_find_used_locked(alloc, start);
+	if (buf && buf->delivered)
+		buf->delivered = false;
+	else
+		buf = NULL;
+	spin_unlock(&alloc->lock);
+	return buf;
+}
+
+/**
+ * blite_alloc_get_stats() - snapshot an allocator's state
+ * @alloc: the allocator
+ * @stats: the result
+ */
+void blite_alloc_get_stats(struct blite_alloc *alloc,
+			   struct blite_alloc_stats *stats)
+{
+	struct rb_node *last;
+
+	memset(stats, 0, sizeof(*stats));
+	spin_lock(&alloc->lock);
+	stats->size = alloc->size;
+	stats->bytes_used = alloc->bytes_used;
+	stats->bytes_free = alloc->size - alloc->bytes_used;
+	last = rb_last(&alloc->free_tree);
+	if (last)
+		stats->largest_free = rb_entry(last, struct blite_buffer, rb_node)->size;
+	stats->nr_used = alloc->nr_used;
+	stats->nr_free = alloc->nr_free;
+	stats->high_watermark = alloc->high_watermark;
+	stats->free_async_space = alloc->free_async_space;
+	stats->pages_used = alloc->nr_pages_used;
+	spin_unlock(&alloc->lock);
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * binderlite best-fit allocator: hands out blocks of a receive pool.
+ *
+ * The allocator works on offsets into a pool of a given size and knows
+ * nothing about memory management: it never touches the pool's memory. It
+ * tells the page layer, through &struct blite_alloc_ops, when a page of the
+ * pool starts or stops being covered by an in-use buffer. That keeps it
+ * testable in isolation (tests/kunit).
+ */
+#ifndef _BINDERLITE_ALLOC_H
+#define _BINDERLITE_ALLOC_H
+
+#include <linux/list.h>
+#include <linux/rbtree.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/* Alignment of every buffer and of the data and offsets sections. */
+#define BLITE_ALLOC_ALIGN	8
+
+/**
+ * struct blite_buffer - one block of a pool, free or in use
+ * @entry:        entry in &blite_alloc.buffers, which is in address order
+ * @rb_node:      node in &blite_alloc.free_tree when @free, else in
+ *                &blite_alloc.used_tree
+ * @start:        offset of the block in the pool
+ * @size:         size of the block; blocks tile the pool without gaps
+ * @data_size:    bytes of payload data requested (in-use buffers only)
+ * @offsets_size: bytes of the offsets array requested (in-use buffers only)
+ * @free:         the block is free
+ * @async:        the buffer counts against the async (oneway) quota
+ * @delivered:    the buffer was handed to user space and may be released
+ *                with BC_FREE_BUFFER; cleared when user space claims it
+ *
+ * Everything here is protected by &blite_alloc.lock. The structure lives
+ * outside the pool; user space never sees it.
+ */
+struct blite_buffer {
+	struct list_head entry;
+	struct rb_node rb_node;
+	size_t start;
+	size_t size;
+	size_t data_size;
+	size_t offsets_size;
+	bool free;
+	bool async;
+	bool delivered;
+};
+
+/**
+ * struct blite_alloc_ops - page-layer hooks of an allocator
+ * @page_used:   page @index became covered by an in-use buffer
+ * @page_unused: page @index is covered by no in-use buffer any more
+ *
+ * Both are called with &blite_alloc.lock held and must not sleep.
+ */
+struct blite_alloc_ops {
+	void (*page_used)(void *ctx, unsigned long index);
+	void (*page_unused)(void *ctx, unsigned long index);
+};
+
+/**
+ * struct blite_alloc - the allocator of one pool
+ * @lock:             protects everything below, and the buffers
+ * @size:             pool size in bytes, a multiple of PAGE_SIZE; 0 until
+ *                    blite_alloc_init() succeeds
+ * @buffers:          every block, free or in use, in address order
+ * @free_tree:        free blocks by (size, start): best fit is the first
+ *                    block not smaller than the request
+ * @used_tree:        in-use buffers by start
+ * @free_async_space: what remains of the async quota (half the pool)
+ * @bytes_used:       bytes in in-use buffers
+ * @high_watermark:   the largest @bytes_used seen
+ * @nr_used:          number of in-use buffers
+ * @nr_free:          number of free blocks
+ * @nr_pages:         pages in the pool
+ * @nr_pages_used:    pages covered by at least one in-use buffer
+ * @page_users:       per page, how many in-use buffers cover it
+ * @ops:              page-layer hooks
+ * @ops_ctx:          their first argument
+ */
+struct blite_alloc {
+	spinlock_t lock;	/* see the kernel-doc above */
+	size_t size;
+	struct list_head buffers;
+	struct rb_root free_tree;
+	struct rb_root used_tree;
+	size_t free_async_space;
+	size_t bytes_used;
+	size_t high_watermark;
+	unsigned int nr_used;
+	unsigned int nr_free;
+	unsigned long nr_pages;
+	unsigned long nr_pages_used;
+	unsigned int *page_users;
+	const struct blite_alloc_ops *ops;
+	void *ops_ctx;
+};
+
+/**
+ * struct blite_alloc_stats - a snapshot of an allocator's state
+ * @size:             pool size in bytes
+ * @bytes_used:       bytes in in-use buffers
+ * @bytes_free:       bytes in free blocks
+ * @largest_free:     size of the largest free block
+ * @nr_used:          number of in-use buffers
+ * @nr_free:          number of free blocks
+ * @high_watermark:   the largest @bytes_used seen
+ * @free_async_space: what remains of the async quota
+ * @pages_used:       pages covered by at least one in-use buffer
+ */
+struct blite_alloc_stats {
+	size_t size;
+	size_t bytes_used;
+	size_t bytes_free;
+	size_t largest_free;
+	unsigned int nr_used;
+	unsigned int nr_free;
+	size_t high_watermark;
+	size_t free_async_space;
+	unsigned long pages_used;
+};
+
+void blite_alloc_early_init(struct blite_alloc *alloc);
+int blite_alloc_init(struct blite_alloc *alloc, size_t size,
+		     const struct blite_alloc_ops *ops, void *ops_ctx);
+void blite_alloc_destroy(struct blite_alloc *alloc);
+int blite_alloc_buf_size(size_t data_size, size_t offsets_size, size_t *size);
+struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
+					 size_t data_size, size_t offsets_size,
+					 bool is_async);
+void blite_alloc_free_buf(struct blite_alloc *alloc, struct blite_buffer *buf);
+void blite_alloc_mark_delivered(struct blite_alloc *alloc,
+				struct blite_buffer *buf);
+struct blite_buffer *blite_alloc_claim_delivered(struct blite_alloc *alloc,
+						 size_t start);
+void blite_alloc_get_stats(struct blite_alloc *alloc,
+			   struct blite_alloc_stats *stats);
+
+#endif /* _BINDERLITE_ALLOC_H */

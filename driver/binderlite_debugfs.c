@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * binderlite debugfs: /sys/kernel/debug/binderlite/
+ *
+ *   pools    one line per open file: its pool's state
+ *   stats    totals over every pool
+ *   reclaim  write N: reclaim up to N unused resident pages now, as the
+ *            shrinker would under memory pressure
+ *
+ * Tests and tools parse these files; their formats are documented in
+ * Documentation/pool.rst and change only compatibly.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+
+#include "binderlite.h"
+
+static struct dentry *blite_debugfs_root;
+
+static int blite_pools_show(struct seq_file *m, void *unused)
+{
+	struct blite_pool_stats st;
+	struct blite_proc *proc;
+
+	seq_puts(m, "pid size used free largest_free buffers free_blocks high_watermark async_free pages_used pages_resident pages_high\n");
+	mutex_lock(&blite_procs_lock);
+	list_for_each_entry(proc, &blite_procs, procs_node) {
+		blite_pool_get_stats(&proc->pool, &st);
+		seq_printf(m, "%d %zu %zu %zu %zu %u %u %zu %zu %lu %lu %lu\n",
+			   proc->pid, st.alloc.size, st.alloc.bytes_used,
+			   st.alloc.bytes_free, st.alloc.largest_free,
+			   st.alloc.nr_used, st.alloc.nr_free,
+			   st.alloc.high_watermark, st.alloc.free_async_space,
+			   st.alloc.pages_used, st.pages_resident, st.pages_high);
+	}
+	mutex_unlock(&blite_procs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blite_pools);
+
+static int blite_stats_show(struct seq_file *m, void *unused)
+{
+	struct blite_pool_totals totals;
+	struct blite_proc *proc;
+	unsigned int procs = 0;
+
+	mutex_lock(&blite_procs_lock);
+	list_for_each_entry(proc, &blite_procs, procs_node)
+		procs++;
+	mutex_unlock(&blite_procs_lock);
+	blite_pool_get_totals(&totals);
+
+	seq_printf(m, "procs %u\n", procs);
+	seq_printf(m, "pages_resident %ld\n", totals.pages_resident);
+	seq_printf(m, "pages_lru %lu\n", totals.pages_lru);
+	seq_printf(m, "pages_reclaimed %lu\n", totals.pages_reclaimed);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blite_stats);
+
+static ssize_t blite_reclaim_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	unsigned long nr;
+	int ret;
+
+	ret = kstrtoul_from_user(ubuf, count, 0, &nr);
+	if (ret)
+		return ret;
+	blite_pool_reclaim(nr);
+	return count;
+}
+
+static const struct file_operations blite_reclaim_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = blite_reclaim_write,
+	.llseek = default_llseek,
+};
+
+/**
+ * blite_debugfs_init() - create /sys/kernel/debug/binderlite/
+ *
+ * Return: 0; debugfs errors are not fatal to the driver.
+ */
+int blite_debugfs_init(void)
+{
+	blite_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("pools", 0444, blite_debugfs_root, NULL, &blite_pools_fops);
+	debugfs_create_file("stats", 0444, blite_debugfs_root, NULL, &blite_stats_fops);
+	debugfs_create_file("reclaim", 0200, blite_debugfs_root, NULL, &blite_reclaim_fops);
+	return 0;
+}
+
+/**
+ * blite_debugfs_exit() - remove /sys/kernel/debug/binderlite/
+ */
+void blite_debugfs_exit(void)
+{
+	debugfs_remove_recursive(blite_debugfs_root);
+}

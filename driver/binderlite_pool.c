@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * binderlite receive pool: the page layer under the allocator.
+ *
+ * A process mmap()s /dev/binderlite read-only and so gives the driver a
+ * receive pool in its address space. The allocator (binderlite_alloc.c)
+ * carves buffers out of it; this file backs them with pages:
+ *
+ * - A page is allocated when a buffer first covers it (populate) and is
+ *   written by the kernel through its own kernel address (kmap_local_page(),
+ *   the direct map on 64-bit), one page at a time. The sender's payload is
+ *   copied straight from its user memory into those pages: one copy, no
+ *   bounce buffer. The whole pool is never mapped contiguously in the
+ *   kernel, because the interfaces needed to unmap single pages of a kernel
+ *   mapping are not exported to modules.
+ * - The receiver's mapping gets the page on its first access, from the fault
+ *   handler; a page the driver has not populated gets SIGBUS.
+ * - A page that no in-use buffer covers any more stays resident and mapped,
+ *   parked on a global list_lru, until the shrinker reclaims it under memory
+ *   pressure: it zaps the user PTE and frees the page. Freeing a buffer and
+ *   allocating the next one thus costs no page churn.
+ *
+ * Lock order, outermost first:
+ *
+ *   mm->mmap_lock (or the VMA lock of a fault)
+ *     blite_pool.mutex
+ *       blite_alloc.lock
+ *         the list_lru lock
+ *
+ * The shrinker starts with the list_lru lock held, so it only trylocks the
+ * others; see blite_pool_isolate().
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/highmem.h>
+#include <linux/list_lru.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/shrinker.h>
+#include <linux/uaccess.h>
+
+#include "binderlite_compat.h"
+#include "binderlite_pool.h"
+
+/* Resident pages that no in-use buffer covers, oldest first. */
+static struct list_lru blite_lru;
+static struct shrinker *blite_shrinker;
+static atomic_long_t blite_pages_resident = ATOMIC_LONG_INIT(0);
+static atomic_long_t blite_pages_reclaimed = ATOMIC_LONG_INIT(0);
+
+static void blite_pool_page_used(void *ctx, unsigned long index)
+{
+	struct blite_pool *pool = ctx;
+
+	lockdep_assert_held(&pool->alloc.lock);
+	list_lru_del_obj(&blite_lru, &pool->pages[index].lru);
+}
+
+static void blite_pool_page_unused(void *ctx, unsigned long index)
+{
+	struct blite_pool *pool = ctx;
+
+	lockdep_assert_held(&pool->alloc.lock);
+	if (pool->pages[index].page)
+		list_lru_add_obj(&blite_lru, &pool->pages[index].lru);
+}
+
+static const struct blite_alloc_ops blite_pool_alloc_ops = {
+	.page_used = blite_pool_page_used,
+	.page_unused = blite_pool_page_unused,
+};
+
+static vm_fault_t blite_vm_fault(struct vm_fault *vmf)
+{
+	struct blite_pool *pool = vmf->vma->vm_private_data;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	struct page *page;
+	int err;
+
+	mutex_lock(&pool->mutex);
+	if (vmf->pgoff < pool->alloc.nr_pages) {
+		page = pool->pages[vmf->pgoff].page;
+		if (page) {
+			err = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, page);
+			/* -EBUSY: another thread mapped it first. */
+			ret = err && err != -EBUSY ? vmf_error(err) : VM_FAULT_NOPAGE;
+		}
+	}
+	mutex_unlock(&pool->mutex);
+	return ret;
+}
+
+static void blite_vm_close(struct vm_area_struct *vma)
+{
+	struct blite_pool *pool = vma->vm_private_data;
+
+	mutex_lock(&pool->mutex);
+	pool->vma = NULL;
+	mutex_unlock(&pool->mutex);
+}
+
+/* A pool is one mapping at one address for its whole life. */
+static int blite_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return -EINVAL;
+}
+
+static int blite_vm_mremap(struct vm_area_struct *vma)
+{
+	return -EINVAL;
+}
+
+static const struct vm_operations_struct blite_vm_ops = {
+	.close = blite_vm_close,
+	.fault = blite_vm_fault,
+	.may_split = blite_vm_may_split,
+	.mremap = blite_vm_mremap,
+};
+
+/* The pool's mapping in @mm, if it still exists. Needs mmap_lock. */
+static struct vm_area_struct *blite_pool_vma(struct blite_pool *pool,
+					     struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+
+	mmap_assert_locked(mm);
+	vma = vma_lookup(mm, pool->user_base);
+	if (vma && vma->vm_ops == &blite_vm_ops && vma->vm_private_data == pool)
+		return vma;
+	return NULL;
+}
+
+/*
+ * list_lru walker: reclaims one page that no buffer covers. Called with the
+ * list_lru lock held, so every other lock is only trylocked. The user PTE
+ * must be gone before the page index can be populated again, or the
+ * receiver could go on seeing the old page: so while the mapping exists,
+ * the pool's mutex (which populating and faulting take) is held until the
+ * zap is done. The pool cannot go away meanwhile: its mapping holds its
+ * file, and the mmap_lock held here keeps the mapping. Without a mapping
+ * there is no PTE to zap, and the pool is not touched after its lock is
+ * dropped.
+ */
+static enum lru_status blite_pool_isolate(struct list_head *item,
+					  struct list_lru_one *lru,
+					  spinlock_t *lru_lock, void *cb_arg)
+	__must_hold(lru_lock)
+{
+	struct blite_pool_page *pp = container_of(item, struct blite_pool_page, lru);
+	struct blite_pool *pool = pp->pool;
+	struct vm_area_struct *vma = NULL;
+	struct mm_struct *mm = pool->mm;
+	unsigned long index = pp - pool->pages;
+	struct page *page;
+
+	if (!mmget_not_zero(mm))
+		mm = NULL;
+	if (mm && !mmap_read_trylock(mm))
+		goto err_mmput;
+	if (mm)
+		vma = blite_pool_vma(pool, mm);
+	if (vma && !mutex_trylock(&pool->mutex))
+		goto err_mmap_unlock;
+	if (!spin_trylock(&pool->alloc.lock))
+		goto err_mutex_unlock;
+
+	list_lru_isolate(lru, item);
+	page = pp->page;
+	pp->page = NULL;
+	pool->pages_resident--;
+	spin_unlock(&pool->alloc.lock);
+	spin_unlock(lru_lock);
+
+	if (vma) {
+		blite_zap_range(vma, pool->user_base + (index << PAGE_SHIFT), PAGE_SIZE);
+		mutex_unlock(&pool->mutex);
+	}
+	if (mm) {
+		mmap_read_unlock(mm);
+		mmput_async(mm);
+	}
+	__free_page(page);
+	atomic_long_dec(&blite_pages_resident);
+	atomic_long_inc(&blite_pages_reclaimed);
+
+	spin_lock(lru_lock);
+	return LRU_REMOVED_RETRY;
+
+err_mutex_unlock:
+	if (vma)
+		mutex_unlock(&pool->mutex);
+err_mmap_unlock:
+	if (mm)
+		mmap_read_unlock(mm);
+err_mmput:
+	if (mm)
+		mmput_async(mm);
+	return LRU_SKIP;
+}
+
+static unsigned long blite_shrink_count(struct shrinker *shrinker,
+					struct shrink_control *sc)
+{
+	return list_lru_shrink_count(&blite_lru, sc);
+}
+
+static unsigned long blite_shrink_scan(struct shrinker *shrinker,
+				       struct shrink_control *sc)
+{
+	return list_lru_shrink_walk(&blite_lru, sc, blite_pool_isolate, NULL);
+}
+
+/**
+ * blite_pool_reclaim() - reclaim pages no buffer covers, as the shrinker would
+ * @nr_to_scan: how many parked pages to look at
+ *
+ * Return: the number of pages freed.
+ */
+unsigned long blite_pool_reclaim(unsigned long nr_to_scan)
+{
+	return list_lru_walk(&blite_lru, blite_pool_isolate, NULL, nr_to_scan);
+}
+
+/**
+ * blite_pool_get_totals() - the state of every pool together
+ * @totals: the result
+ */
+void blite_pool_get_totals(struct blite_pool_totals *totals)
+{
+	totals->pages_resident = atomic_long_read(&blite_pages_resident);
+	totals->pages_lru = list_lru_count(&blite_lru);
+	totals->pages_reclaimed = atomic_long_read(&blite_pages_reclaimed);
+}
+
+/**
+ * blite_pool_global_init() - set up the reclaim machinery of all pools
+ *
+ * Return: 0 or a negative errno.
+ */
+int blite_pool_global_init(void)
+{
+	int ret;
+
+	ret = list_lru_init(&blite_lru);
+	if (ret)
+		return ret;
+	blite_shrinker = blite_shrinker_create(blite_shrink_count,
+					       blite_shrink_scan, "binderlite");
+	if (!blite_shrinker)
+		goto err_destroy_lru;
+	return 0;
+
+err_destroy_lru:
+	list_lru_destroy(&blite_lru);
+	return -ENOMEM;
+}
+
+/**
+ * blite_pool_global_exit() - tear down what blite_pool_global_init() set up
+ *
+ * Every pool must have been released.
+ */
+void blite_pool_global_exit(void)
+{
+	blite_shrinker_destroy(blite_shrinker);
+	WARN_ON(list_lru_count(&blite_lru));
+	list_lru_destroy(&blite_lru);
+}
+
+/**
+ * blite_pool_init() - initialize an unmapped pool
+ * @pool: the pool
+ */
+void blite_pool_init(struct blite_pool *pool)
+{
+	memset(pool, 0, sizeof(*pool));
+	mutex_init(&pool->mutex);
+	blite_alloc_early_init(&pool->alloc);
+}
+
+/**
+ * blite_pool_mmap() - turn a new read-only mapping into the pool
+ * @pool:     the pool
+ * @vma:      the mapping; its mmap_lock is held for writing
+ * @max_size: the pool size cap; a larger mapping is used up to the cap and
+ *            its tail gets SIGBUS, as with binder
+ *
+ * The mapping may never become writable, is not inherited across fork, and
+ * can be neither split, moved nor grown.
+ *
+ * Return: 0, -EPERM for a writable mapping, -EINVAL for a non-zero offset
+ * or a mapping smaller than a page, -EBUSY if the pool is mapped already,
+ * -ENOMEM.
+ */
+int blite_pool_mmap(struct blite_pool *pool, struct vm_area_struct *vma,
+		    size_t max_size)
+{
+	struct blite_pool_page *pages;
+	unsigned long i, nr_pages;
+	size_t size;
+	int ret;
+
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	if (vma->vm_pgoff)
+		return -EINVAL;
+	size = min_t(size_t, vma->vm_end - vma->vm_start, max_size) & PAGE_MASK;
+	if (!size)
+		return -EINVAL;
+	nr_pages = size >> PAGE_SHIFT;
+
+	pages = kvcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < nr_pages; i++) {
+		INIT_LIST_HEAD(&pages[i].lru);
+		pages[i].pool = pool;
+	}
+
+	mutex_lock(&pool->mutex);
+	if (pool->mapped) {
+		ret = -EBUSY;
+		goto err_unlock;
+	}
+	/* Before the allocator can call the page hooks, which use it. */
+	pool->pages = pages;
+	ret = blite_alloc_init(&pool->alloc, size, &blite_pool_alloc_ops, pool);
+	if (ret) {
+		pool->pages = NULL;
+		goto err_unlock;
+	}
+	pool->user_base = vma->vm_start;
+	pool->vma = vma;
+	pool->mm = vma->vm_mm;
+	mmgrab(pool->mm);
+	pool->mapped = true;
+
+	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
+	vm_flags_clear(vma, VM_MAYWRITE);
+	vma->vm_ops = &blite_vm_ops;
+	vma->vm_private_data = pool;
+	mutex_unlock(&pool->mutex);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&pool->mutex);
+	kvfree(pages);
+	return ret;
+}
+
+/**
+ * blite_pool_release() - free everything a pool holds
+ * @pool: the pool; its mapping is gone and nobody else uses it
+ */
+void blite_pool_release(struct blite_pool *pool)
+{
+	struct blite_pool_page *pp;
+	struct page *page;
+	unsigned long i;
+
+	for (i = 0; i < pool->alloc.nr_pages; i++) {
+		pp = &pool->pages[i];
+		spin_lock(&pool->alloc.lock);
+		list_lru_del_obj(&blite_lru, &pp->lru);
+		page = pp->page;
+		pp->page = NULL;
+		if (page)
+			pool->pages_resident--;
+		spin_unlock(&pool->alloc.lock);
+		if (page) {
+			__free_page(page);
+			atomic_long_dec(&blite_pages_resident);
+		}
+	}
+	blite_alloc_destroy(&pool->alloc);
+	kvfree(pool->pages);
+	pool->pages = NULL;
+	if (pool->mm)
+		mmdrop(pool->mm);
+	pool->mm = NULL;
+	mutex_destroy(&pool->mutex);
+}
+
+/* Backs every page of @buf with memory. */
+static int blite_pool_populate(struct blite_pool *pool, struct blite_buffer *buf)
+{
+	unsigned long i, first = buf->start >> PAGE_SHIFT;
+	unsigned long last = (buf->start + buf->size - 1) >> PAGE_SHIFT;
+	struct page *page;
+	int ret = 0;
+
+	mutex_lock(&pool->mutex);
+	if (!pool->vma) {
+		ret = -ESRCH;
+		goto out_unlock;
+	}
+	for (i = first; i <= last; i++) {
+		if (pool->pages[i].page)
+			continue;
+		page = alloc_page(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO);
+		if (!page) {
+			ret = -ENOMEM;
+			break;
+		}
+		spin_lock(&pool->alloc.lock);
+		pool->pages[i].page = page;
+		pool->pages_resident++;
+		pool->pages_high = max(pool->pages_high, pool->pages_resident);
+		spin_unlock(&pool->alloc.lock);
+		atomic_long_inc(&blite_pages_resident);
+	}
+out_unlock:
+	mutex_unlock(&pool->mutex);
+	return ret;
+}
+
+/**
+ * blite_pool_alloc_buf() - allocate a buffer and back it with pages
+ * @pool:         the pool of the receiving process
+ * @data_size:    bytes of payload
+ * @offsets_size: bytes of the offsets array
+ * @is_async:     charge the buffer to the async (oneway) quota
+ *
+ * Return: the buffer, or an ERR_PTR() as from blite_alloc_new_buf(), or
+ * -ESRCH if the pool is not mapped (any more).
+ */
+struct blite_buffer *blite_pool_alloc_buf(struct blite_pool *pool,
+					  size_t data_size, size_t offsets_size,
+					  bool is_async)
+{
+	struct blite_buffer *buf;
+	int ret;
+
+	buf = blite_alloc_new_buf(&pool->alloc, data_size, offsets_size, is_async);
+	if (IS_ERR(buf))
+		return buf;
+	ret = blite_pool_populate(pool, buf);
+	if (ret) {
+		blite_alloc_free_buf(&pool->alloc, buf);
+		return ERR_PTR(ret);
+	}
+	return buf;
+}
+
+/**
+ * blite_pool_free_buf() - return a buffer to its pool
+ * @pool: the pool
+ * @buf:  an in-use buffer of @pool; invalid afterwards
+ *
+ * Pages no buffer covers any more stay resident until reclaimed.
+ */
+void blite_pool_free_buf(struct blite_pool *pool, struct blite_buffer *buf)
+{
+	blite_alloc_free_buf(&pool->alloc, buf);
+}
+
+/**
+ * blite_pool_copy_from_user() - the one copy: user memory into a buffer
+ * @pool:   the pool of @buf
+ * @buf:    an in-use buffer, populated by blite_pool_alloc_buf()
+ * @offset: where in @buf to write
+ * @from:   the sender's user memory
+ * @bytes:  how much to copy
+ *
+ * Copies straight into the pool's pages through their kernel addresses,
+ * page by page, without an intermediate buffer.
+ *
+ * Return: 0, -EINVAL if the range does not fit in @buf, -EFAULT.
+ */
+int blite_pool_copy_from_user(struct blite_pool *pool, struct blite_buffer *buf,
+			      size_t offset, const void __user *from,
+			      size_t bytes)
+{
+	size_t pos, chunk, pgoff;
+	unsigned long left;
+	void *kaddr;
+
+	if (offset > buf->size || bytes > buf->size - offset)
+		return -EINVAL;
+
+	pos = buf->start + offset;
+	while (bytes) {
+		pgoff = offset_in_page(pos);
+		chunk = min_t(size_t, bytes, PAGE_SIZE - pgoff);
+		/* Stable: an in-use buffer's pages are never reclaimed. */
+		kaddr = kmap_local_page(pool->pages[pos >> PAGE_SHIFT].page);
+		left = copy_from_user(kaddr + pgoff, from, chunk);
+		kunmap_local(kaddr);
+		if (left)
+			return -EFAULT;
+		pos += chunk;
+		from += chunk;
+		bytes -= chunk;
+	}
+	return 0;
+}
+
+/**
+ * blite_pool_user_addr() - where user space sees a buffer
+ * @pool: the pool
+ * @buf:  a buffer of @pool
+ *
+ * Return: the buffer's address in the owner's mapping.
+ */
+unsigned long blite_pool_user_addr(struct blite_pool *pool,
+				   struct blite_buffer *buf)
+{
+	return pool->user_base + buf->start;
+}
+
+/**
+ * blite_pool_claim_user_buf() - validate a buffer address from user space
+ * @pool:  the pool
+ * @uaddr: the address user space asks to free (BC_FREE_BUFFER)
+ *
+ * Return: the buffer, now claimed (see blite_alloc_claim_delivered()), or
+ * NULL if @uaddr is not a delivered, unclaimed buffer of @pool.
+ */
+struct blite_buffer *blite_pool_claim_user_buf(struct blite_pool *pool,
+					       unsigned long uaddr)
+{
+	if (!pool->alloc.size || uaddr < pool->user_base ||
+	    uaddr - pool->user_base >= pool->alloc.size)
+		return NULL;
+	return blite_alloc_claim_delivered(&pool->alloc, uaddr - pool->user_base);
+}
+
+/**
+ * blite_pool_get_stats() - snapshot a pool
+ * @pool:  the pool
+ * @stats: the result
+ */
+void blite_pool_get_stats(struct blite_pool *pool, struct blite_pool_stats *stats)
+{
+	blite_alloc_get_stats(&pool->alloc, &stats->alloc);
+	spin_lock(&pool->alloc.lock);
+	stats->pages_resident = pool->pages_resident;
+	stats->pages_high = pool->pages_high;
+	spin_unlock(&pool->alloc.lock);
+}

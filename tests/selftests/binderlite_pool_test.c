@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive-pool mapping rules: the pool is read-only and stays so, is not
+ * inherited across fork, is mapped once, only by the process that opened
+ * the device, is capped in size, and a page the driver has not populated
+ * gets SIGBUS. Tearing it down works in any order.
+ *
+ * Each test runs against /dev/binderlite and the reference /dev/binder;
+ * where binder differs by design, the variant says how.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define POOL_SIZE	(1024 * 1024)
+#define DEFAULT_CAP	(4 * 1024 * 1024)
+#define POOLS_FILE	"/sys/kernel/debug/binderlite/pools"
+
+/* One line of POOLS_FILE. */
+struct pool_state {
+	long size, used, free, largest_free, buffers, free_blocks, high_watermark;
+	long async_free, pages_used, pages_resident, pages_high;
+};
+
+/* Fills @st for the pool of process @pid; returns 0, or -1 if it has none. */
+static int pool_state(pid_t pid, struct pool_state *st)
+{
+	char line[512];
+	FILE *f = fopen(POOLS_FILE, "r");
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		int p;
+
+		if (sscanf(line, "%d %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld", &p,
+			   &st->size, &st->used, &st->free, &st->largest_free,
+			   &st->buffers, &st->free_blocks, &st->high_watermark,
+			   &st->async_free, &st->pages_used, &st->pages_resident,
+			   &st->pages_high) == 12 && p == pid) {
+			found = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Runs @fn(@arg) in a child; returns the signal that killed it, or 0. */
+static int child_signal(void (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static void touch_read(void *addr)
+{
+	(void)*(volatile char *)addr;
+}
+
+static void touch_write(void *addr)
+{
+	*(volatile char *)addr = 1;
+}
+
+FIXTURE(pool) {
+	int fd;
+	void *map;
+	size_t len;
+};
+
+FIXTURE_VARIANT(pool) {
+	const char *path;
+	/* mmap() by a process that did not open the device */
+	int foreign_errno;
+	/* munmap() of part of the pool, and mremap() moving it, are refused */
+	bool fixed_mapping;
+	/* a non-zero mmap() offset is refused */
+	bool checks_offset;
+	/* POOLS_FILE describes the pool */
+	bool debugfs;
+};
+
+FIXTURE_VARIANT_ADD(pool, binderlite) {
+	.path = "/dev/binderlite",
+	.foreign_errno = EPERM,
+	.fixed_mapping = true,
+	.checks_offset = true,
+	.debugfs = true,
+};
+
+/*
+ * binder answers a foreign mmap() with -EINVAL, lets its mapping be split
+ * and moved (and then keeps using the old addresses), and ignores the
+ * offset.
+ */
+FIXTURE_VARIANT_ADD(pool, binder) {
+	.path = "/dev/binder",
+	.foreign_errno = EINVAL,
+};
+
+FIXTURE_SETUP(pool)
+{
+	self->fd = -1;
+	self->map = MAP_FAILED;
+	if (access(variant->path, F_OK))
+		SKIP(return, "%s is not present", variant->path);
+	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", variant->path, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(pool)
+{
+	struct pool_state st;
+
+	if (self->map != MAP_FAILED)
+		EXPECT_EQ(0, munmap(self->map, self->len));
+	if (self->fd >= 0)
+		EXPECT_EQ(0, close(self->fd));
+	/* Nothing of the pool is left behind. */
+	if (variant->debugfs && self->fd >= 0)
+		EXPECT_NE(0, pool_state(getpid(), &st));
+}
+
+static void *map_pool(struct __test_metadata *_metadata, FIXTURE_DATA(pool) *self,
+		      size_t len)
+{
+	self->map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, self->fd, 0);
+	self->len = len;
+	ASSERT_NE(MAP_FAILED, self->map) TH_LOG("mmap: %s", strerror(errno));
+	return self->map;
+}
+
+TEST_F(pool, lazy_and_readonly)
+{
+	struct pool_state st;
+
+	map_pool(_metadata, self, POOL_SIZE);
+	if (variant->debugfs) {
+		ASSERT_EQ(0, pool_state(getpid(), &st));
+		EXPECT_EQ(POOL_SIZE, st.size);
+		EXPECT_EQ(0, st.used);
+		EXPECT_EQ(POOL_SIZE, st.free);
+		EXPECT_EQ(POOL_SIZE, st.largest_free);
+		EXPECT_EQ(0, st.buffers);
+		EXPECT_EQ(1, st.free_blocks);
+		EXPECT_EQ(POOL_SIZE / 2, st.async_free);
+		/* Nothing is resident until a buffer needs it. */
+		EXPECT_EQ(0, st.pages_resident);
+	}
+}
+
+TEST_F(pool, writable_mapping_refused)
+{
+	void *p;
+
+	p = mmap(NULL, POOL_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, self->fd, 0);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(EPERM, errno);
+	p = mmap(NULL, POOL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(EPERM, errno);
+	/* A refused mmap() does not use up the pool. */
+	map_pool(_metadata, self, POOL_SIZE);
+}
+
+TEST_F(pool, write_faults)
+{
+	char *p = map_pool(_metadata, self, POOL_SIZE);
+
+	ASSERT_EQ(SIGSEGV, child_signal(touch_write, p));
+	ASSERT_EQ(SIGSEGV, child_signal(touch_write, p + POOL_SIZE - 1));
+}
+
+TEST_F(pool, mprotect_refused)
+{
+	char *p = map_pool(_metadata, self, POOL_SIZE);
+
+	ASSERT_EQ(-1, mprotect(p, POOL_SIZE, PROT_READ | PROT_WRITE));
+	ASSERT_EQ(EACCES, errno);
+	ASSERT_EQ(-1, mprotect(p, 4096, PROT_WRITE));
+	ASSERT_EQ(EACCES, errno);
+	/* Still read-only. */
+	ASSERT_EQ(SIGSEGV, child_signal(touch_write, p));
+}
+
+TEST_F(pool, unpopulated_page_sigbus)
+{
+	char *p = map_pool(_metadata, self, POOL_SIZE);
+
+	ASSERT_EQ(SIGBUS, child_signal(touch_read, p));
+	ASSERT_EQ(SIGBUS, child_signal(touch_read, p + POOL_SIZE / 2));
+	ASSERT_EQ(SIGBUS, child_signal(touch_read, p + POOL_SIZE - 1));
+}
+
+static void check_unmapped(void *addr)
+{
+	unsigned char vec;
+
+	/* mincore() fails with ENOMEM on an address that is not mapped. */
+	_exit(mincore(addr, 4096, &vec) == -1 && errno == ENOMEM ? 0 : 1);
+}
+
+TEST_F(pool, fork_does_not_inherit)
+{
+	char *p = map_pool(_metadata, self, POOL_SIZE);
+	unsigned char vec;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, mincore(p, 4096, &vec));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		check_unmapped(p);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("the child inherited the pool");
+	/* The child touching the address finds nothing there. */
+	ASSERT_EQ(SIGSEGV, child_signal(touch_read, p));
+}
+
+TEST_F(pool, second_mmap_busy)
+{
+	void *p2;
+
+	map_pool(_metadata, self, POOL_SIZE);
+	p2 = mmap(NULL, POOL_SIZE, PROT_READ, MAP_PRIVATE, self->fd, 0);
+	ASSERT_EQ(MAP_FAILED, p2);
+	ASSERT_EQ(EBUSY, errno);
+}
+
+TEST_F(pool, foreign_process_refused)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		void *p = mmap(NULL, POOL_SIZE, PROT_READ, MAP_PRIVATE, self->fd, 0);
+
+		_exit(p == MAP_FAILED && errno == variant->foreign_errno ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* The owner still can. */
+	map_pool(_metadata, self, POOL_SIZE);
+}
+
+TEST_F(pool, size_capped)
+{
+	char *p = map_pool(_metadata, self, 2 * DEFAULT_CAP);
+	struct pool_state st;
+
+	if (variant->debugfs) {
+		ASSERT_EQ(0, pool_state(getpid(), &st));
+		EXPECT_EQ(DEFAULT_CAP, st.size);
+	}
+	/* Beyond the cap the mapping exists but never gets a page. */
+	ASSERT_EQ(SIGBUS, child_signal(touch_read, p + DEFAULT_CAP));
+	ASSERT_EQ(SIGBUS, child_signal(touch_read, p + 2 * DEFAULT_CAP - 1));
+}
+
+TEST_F(pool, offset_refused)
+{
+	void *p;
+
+	if (!variant->checks_offset)
+		SKIP(return, "%s ignores the mmap offset", variant->path);
+	p = mmap(NULL, POOL_SIZE, PROT_READ, MAP_PRIVATE, self->fd, 4096);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(EINVAL, errno);
+}
+
+TEST_F(pool, split_and_move_refused)
+{
+	char *p = map_pool(_metadata, self, POOL_SIZE);
+	void *q;
+
+	if (!variant->fixed_mapping)
+		SKIP(return, "%s lets its mapping be split and moved", variant->path);
+	/* Unmapping part of the pool would split it. */
+	ASSERT_EQ(-1, munmap(p + POOL_SIZE / 2, 4096));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, munmap(p, 4096));
+	ASSERT_EQ(EINVAL, errno);
+	/* Growing, shrinking and moving are refused. */
+	q = mremap(p, POOL_SIZE, 2 * POOL_SIZE, 0);
+	ASSERT_EQ(MAP_FAILED, q);
+	q = mremap(p, POOL_SIZE, POOL_SIZE / 2, 0);
+	ASSERT_EQ(MAP_FAILED, q);
+	q = mremap(p, POOL_SIZE, POOL_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   p + 2 * POOL_SIZE);
+	ASSERT_EQ(MAP_FAILED, q);
+	/* The pool is where it was. */
+	ASSERT_EQ(SIGBUS, child_signal(touch_read, p));
+}
+
+TEST_F(pool, teardown_any_order)
+{
+	struct pool_state st;
+	char *p;
+	int fd;
+
+	/* munmap, then close. */
+	p = map_pool(_metadata, self, POOL_SIZE);
+	ASSERT_EQ(0, munmap(p, POOL_SIZE));
+	self->map = MAP_FAILED;
+	if (variant->debugfs)
+		ASSERT_EQ(0, pool_state(getpid(), &st));
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+
+	/* close, then munmap: the mapping keeps the pool alive. */
+	fd = open(variant->path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, POOL_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, close(fd));
+	if (variant->debugfs)
+		ASSERT_EQ(0, pool_state(getpid(), &st));
+	ASSERT_EQ(SIGBUS, child_signal(touch_read, p));
+	ASSERT_EQ(0, munmap(p, POOL_SIZE));
+	if (variant->debugfs)
+		ASSERT_NE(0, pool_state(getpid(), &st)) TH_LOG("the pool outlived its last user");
+
+	/* Reopen, so the fixture's teardown has something to close. */
+	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+}
+
+#define EXITERS 16
+
+/* Many processes open, map and die at once, some mid-way. */
+TEST_F(pool, concurrent_exit)
+{
+	pid_t pids[EXITERS];
+	int i, status;
+
+	for (i = 0; i < EXITERS; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (pids[i] == 0) {
+			int fd = open(variant->path, O_RDWR | O_CLOEXEC);
+			void *p;
+
+			if (fd < 0)
+				_exit(1);
+			p = mmap(NULL, POOL_SIZE << (i % 3), PROT_READ, MAP_PRIVATE, fd, 0);
+			if (p == MAP_FAILED)
+				_exit(2);
+			if (i % 4 == 0)
+				close(fd);
+			if (i % 4 == 1)
+				munmap(p, POOL_SIZE << (i % 3));
+			if (i % 4 == 2)
+				raise(SIGKILL);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < EXITERS; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		if (i % 4 == 2)
+			EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		else
+			EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+				TH_LOG("child %d: status %#x", i, status);
+	}
+	if (variant->debugfs) {
+		struct pool_state st;
+
+		for (i = 0; i < EXITERS; i++)
+			EXPECT_NE(0, pool_state(pids[i], &st)) TH_LOG("pool of %d left", pids[i]);
+	}
+}
+
+TEST_HARNESS_MAIN
