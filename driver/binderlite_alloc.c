@@ -12,8 +12,9 @@
  * pages the buffer covers.
  *
  * Locking: one spinlock per allocator, &blite_alloc.lock; functions named
- * *_locked need it held. A block split needs a new &struct blite_buffer:
- * it is allocated before the lock is taken and returned after, so nothing
+ * *_locked need it held. A block split needs a new &struct blite_buffer.
+ * It comes from a small cache of structures that merges gave back; only
+ * when that is empty is one allocated, before the lock is taken. Nothing
  * here allocates memory or sleeps under the lock. The page-layer hooks run
  * under the lock (see &struct blite_alloc_ops).
  */
@@ -39,6 +40,7 @@ void blite_alloc_early_init(struct blite_alloc *alloc)
 	memset(alloc, 0, sizeof(*alloc));
 	spin_lock_init(&alloc->lock);
 	INIT_LIST_HEAD(&alloc->buffers);
+	INIT_LIST_HEAD(&alloc->spares);
 	alloc->free_tree = RB_ROOT;
 	alloc->used_tree = RB_ROOT;
 }
@@ -144,6 +146,43 @@ static struct blite_buffer *blite_best_fit_locked(struct blite_alloc *alloc,
 	return best;
 }
 
+/*
+ * Keeps @buf for a later split if the cache has room. Returns @buf if the
+ * caller must free it after dropping the lock, else NULL.
+ */
+static struct blite_buffer *blite_put_spare_locked(struct blite_alloc *alloc,
+						   struct blite_buffer *buf)
+	__must_hold(&alloc->lock)
+{
+	lockdep_assert_held(&alloc->lock);
+	if (!buf || alloc->nr_spares >= BLITE_ALLOC_MAX_SPARES)
+		return buf;
+	list_add(&buf->entry, &alloc->spares);
+	alloc->nr_spares++;
+	return NULL;
+}
+
+/* A block structure from the cache, else @*spare; NULL if neither. */
+static struct blite_buffer *blite_get_spare_locked(struct blite_alloc *alloc,
+						   struct blite_buffer **spare)
+	__must_hold(&alloc->lock)
+{
+	struct blite_buffer *buf;
+
+	lockdep_assert_held(&alloc->lock);
+	if (alloc->nr_spares) {
+		buf = list_first_entry(&alloc->spares, struct blite_buffer, entry);
+		list_del(&buf->entry);
+		alloc->nr_spares--;
+	} else {
+		buf = *spare;
+		*spare = NULL;
+	}
+	if (buf)
+		memset(buf, 0, sizeof(*buf));
+	return buf;
+}
+
 /* Counts @buf as a user of the pages it covers. */
 static void blite_pages_get_locked(struct blite_alloc *alloc,
 				   const struct blite_buffer *buf)
@@ -247,6 +286,10 @@ void blite_alloc_destroy(struct blite_alloc *alloc)
 		list_del(&buf->entry);
 		kfree(buf);
 	}
+	list_for_each_entry_safe(buf, tmp, &alloc->spares, entry) {
+		list_del(&buf->entry);
+		kfree(buf);
+	}
 	kvfree(alloc->page_users);
 	blite_alloc_early_init(alloc);
 }
@@ -296,16 +339,20 @@ blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
 	if (!buf)
 		return ERR_PTR(-ENOSPC);
 
-	blite_erase_free_locked(alloc, buf);
 	if (buf->size > size) {
-		rest = *spare;
-		*spare = NULL;
+		rest = blite_get_spare_locked(alloc, spare);
+		if (!rest)
+			return ERR_PTR(-EAGAIN);
+		blite_erase_free_locked(alloc, buf);
 		rest->start = buf->start + size;
 		rest->size = buf->size - size;
 		buf->size = size;
 		list_add(&rest->entry, &buf->entry);
 		blite_insert_free_locked(alloc, rest);
+	} else {
+		blite_erase_free_locked(alloc, buf);
 	}
+	*spare = blite_put_spare_locked(alloc, *spare);
 
 	buf->data_size = data_size;
 	buf->offsets_size = offsets_size;
@@ -337,7 +384,7 @@ struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
 					 size_t data_size, size_t offsets_size,
 					 bool is_async)
 {
-	struct blite_buffer *buf, *spare;
+	struct blite_buffer *buf, *spare = NULL;
 	size_t size;
 	int ret;
 
@@ -345,15 +392,18 @@ struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
 	if (ret)
 		return ERR_PTR(ret);
 
-	/* A split needs a second block: allocate it before locking. */
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
-	if (!spare)
-		return ERR_PTR(-ENOMEM);
-
-	spin_lock(&alloc->lock);
-	buf = blite_alloc_new_buf_locked(alloc, size, data_size, offsets_size,
-					 is_async, &spare);
-	spin_unlock(&alloc->lock);
+	for (;;) {
+		spin_lock(&alloc->lock);
+		buf = blite_alloc_new_buf_locked(alloc, size, data_size,
+						 offsets_size, is_async, &spare);
+		spin_unlock(&alloc->lock);
+		if (buf != ERR_PTR(-EAGAIN))
+			break;
+		/* A split needs a block structure and the cache had none. */
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+		if (!spare)
+			return ERR_PTR(-ENOMEM);
+	}
 
 	kfree(spare);
 	return buf;
@@ -423,6 +473,8 @@ void blite_alloc_free_buf(struct blite_alloc *alloc, struct blite_buffer *buf)
 
 	spin_lock(&alloc->lock);
 	blite_alloc_free_buf_locked(alloc, buf, dead);
+	dead[0] = blite_put_spare_locked(alloc, dead[0]);
+	dead[1] = blite_put_spare_locked(alloc, dead[1]);
 	spin_unlock(&alloc->lock);
 
 	kfree(dead[0]);

@@ -19,6 +19,9 @@
 /* Alignment of every buffer and of the data and offsets sections. */
 #define BLITE_ALLOC_ALIGN	8
 
+/* Block structures an allocator keeps for reuse instead of freeing them. */
+#define BLITE_ALLOC_MAX_SPARES	4
+
 /**
  * struct blite_buffer - one block of a pool, free or in use
  * @entry:        entry in &blite_alloc.buffers, which is in address order
@@ -66,6 +69,9 @@ struct blite_alloc_ops {
  * @size:             pool size in bytes, a multiple of PAGE_SIZE; 0 until
  *                    blite_alloc_init() succeeds
  * @buffers:          every block, free or in use, in address order
+ * @spares:           unused block structures kept for the next split, so
+ *                    that steady traffic allocates no metadata at all
+ * @nr_spares:        entries on @spares, at most %BLITE_ALLOC_MAX_SPARES
  * @free_tree:        free blocks by (size, start): best fit is the first
  *                    block not smaller than the request
  * @used_tree:        in-use buffers by start
@@ -84,6 +90,8 @@ struct blite_alloc {
 	spinlock_t lock;	/* see the kernel-doc above */
 	size_t size;
 	struct list_head buffers;
+	struct list_head spares;
+	unsigned int nr_spares;
 	struct rb_root free_tree;
 	struct rb_root used_tree;
 	size_t free_async_space;

@@ -78,21 +78,27 @@ static struct test_pool *test_pool_create(struct kunit *test, size_t size)
 	return tp;
 }
 
-/* Reports the first broken invariant and makes check_pool() fail. */
-#define CHECK(cond, fmt, ...)							\
-	do {									\
-		if (unlikely(!(cond))) {					\
-			KUNIT_FAIL(test, "invariant " #cond ": " fmt, ##__VA_ARGS__); \
-			return false;						\
-		}								\
-	} while (0)
+/* Reports a broken invariant; returns @ok so that callers can bail out. */
+static __printf(3, 4) bool check(struct kunit *test, bool ok, const char *fmt, ...)
+{
+	char msg[128];
+	va_list args;
+
+	if (likely(ok))
+		return true;
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	KUNIT_FAIL(test, "pool invariant broken: %s", msg);
+	return false;
+}
 
 /*
- * Checks every invariant of @tp's allocator. Returns false (after
- * reporting) if one does not hold. Plain comparisons rather than KUNIT_EXPECT
- * keep it cheap enough for the exhaustive test.
+ * Checks the invariants of @tp's allocator: with @trees, the trees' too.
+ * Returns false (after reporting) if one does not hold. Plain comparisons
+ * rather than KUNIT_EXPECT keep it cheap enough for the exhaustive test.
  */
-static bool check_pool(struct kunit *test, struct test_pool *tp)
+static bool __check_pool(struct kunit *test, struct test_pool *tp, bool trees)
 {
 	struct blite_alloc *alloc = &tp->alloc;
 	unsigned int users[TEST_MAX_PAGES] = { 0 };
@@ -101,13 +107,17 @@ static bool check_pool(struct kunit *test, struct test_pool *tp)
 	unsigned int nr_free = 0, nr_used = 0;
 	struct rb_node *n;
 	unsigned long i;
+	bool is_used;
 
 	list_for_each_entry(buf, &alloc->buffers, entry) {
-		CHECK(buf->start == expect, "block at %zu, expected %zu", buf->start, expect);
-		CHECK(buf->size > 0, "empty block at %zu", buf->start);
-		CHECK(IS_ALIGNED(buf->start, BLITE_ALLOC_ALIGN), "block at %zu", buf->start);
-		CHECK(!prev || !prev->free || !buf->free, "free blocks at %zu and %zu",
-		      prev->start, buf->start);
+		if (!check(test, buf->start == expect && buf->size &&
+			   IS_ALIGNED(buf->start, BLITE_ALLOC_ALIGN),
+			   "block %zu+%zu, expected one at %zu",
+			   buf->start, buf->size, expect))
+			return false;
+		if (!check(test, !prev || !prev->free || !buf->free,
+			   "adjacent free blocks at %zu", buf->start))
+			return false;
 		if (buf->free) {
 			nr_free++;
 		} else {
@@ -120,44 +130,59 @@ static bool check_pool(struct kunit *test, struct test_pool *tp)
 		expect += buf->size;
 		prev = buf;
 	}
-	CHECK(expect == alloc->size, "blocks cover %zu of %zu bytes", expect, alloc->size);
-	CHECK(nr_free == alloc->nr_free, "%u free blocks, counted %u", nr_free, alloc->nr_free);
-	CHECK(nr_used == alloc->nr_used, "%u buffers, counted %u", nr_used, alloc->nr_used);
-	CHECK(used == alloc->bytes_used, "%zu bytes used, counted %zu", used, alloc->bytes_used);
+	if (!check(test, expect == alloc->size, "blocks cover %zu bytes", expect) ||
+	    !check(test, nr_free == alloc->nr_free, "%u free blocks", nr_free) ||
+	    !check(test, nr_used == alloc->nr_used, "%u in-use buffers", nr_used) ||
+	    !check(test, used == alloc->bytes_used, "%zu bytes in use", used) ||
+	    !check(test, alloc->nr_spares <= BLITE_ALLOC_MAX_SPARES, "%u spares",
+		   alloc->nr_spares))
+		return false;
+	if (!trees)
+		goto pages;
 
 	/* The free tree is in (size, start) order and holds the free blocks. */
 	prev = NULL;
 	nr_free = 0;
 	for (n = rb_first(&alloc->free_tree); n; n = rb_next(n), nr_free++) {
 		buf = rb_entry(n, struct blite_buffer, rb_node);
-		CHECK(buf->free, "in-use block %zu in the free tree", buf->start);
-		CHECK(!prev || blite_free_less(prev, buf), "free tree order at %zu", buf->start);
+		if (!check(test, buf->free && (!prev || blite_free_less(prev, buf)),
+			   "free tree at %zu", buf->start))
+			return false;
 		prev = buf;
 	}
-	CHECK(nr_free == alloc->nr_free, "free tree holds %u", nr_free);
 	prev = NULL;
 	nr_used = 0;
 	for (n = rb_first(&alloc->used_tree); n; n = rb_next(n), nr_used++) {
 		buf = rb_entry(n, struct blite_buffer, rb_node);
-		CHECK(!buf->free, "free block %zu in the used tree", buf->start);
-		CHECK(!prev || prev->start < buf->start, "used tree order at %zu", buf->start);
+		if (!check(test, !buf->free && (!prev || prev->start < buf->start),
+			   "used tree at %zu", buf->start))
+			return false;
 		prev = buf;
 	}
-	CHECK(nr_used == alloc->nr_used, "used tree holds %u", nr_used);
+	if (!check(test, nr_free == alloc->nr_free, "free tree holds %u", nr_free) ||
+	    !check(test, nr_used == alloc->nr_used, "used tree holds %u", nr_used))
+		return false;
 
+pages:
 	/* Pages are used exactly where in-use buffers are. */
-	CHECK(!tp->hook_error, "a page hook was called twice for the same change");
+	if (!check(test, !tp->hook_error, "a page hook repeated itself"))
+		return false;
 	nr_used = 0;
 	for (i = 0; i < alloc->nr_pages; i++) {
-		CHECK(alloc->page_users[i] == users[i], "page %lu: %u users, expected %u",
-		      i, alloc->page_users[i], users[i]);
-		CHECK(test_bit(i, tp->used) == (users[i] > 0), "page %lu reported %s", i,
-		      test_bit(i, tp->used) ? "used" : "unused");
-		nr_used += users[i] > 0;
+		is_used = users[i] > 0;
+		if (!check(test, alloc->page_users[i] == users[i] &&
+			   test_bit(i, tp->used) == is_used,
+			   "page %lu: %u users, expected %u, reported %d",
+			   i, alloc->page_users[i], users[i], test_bit(i, tp->used)))
+			return false;
+		nr_used += is_used;
 	}
-	CHECK(nr_used == alloc->nr_pages_used, "%u pages used, counted %lu", nr_used,
-	      alloc->nr_pages_used);
-	return true;
+	return check(test, nr_used == alloc->nr_pages_used, "%u pages used", nr_used);
+}
+
+static bool check_pool(struct kunit *test, struct test_pool *tp)
+{
+	return __check_pool(test, tp, true);
 }
 
 /* The pool is back to one free block covering everything. */
@@ -283,7 +308,7 @@ static void alloc_test_exhaustive(struct kunit *test)
 			KUNIT_FAIL_AND_ABORT(test, "layout %u after allocating", layout);
 		for (i = 0; i < EX_BUFS; i++) {
 			blite_alloc_free_buf(&tp->alloc, bufs[order[i]]);
-			if (!check_pool(test, tp))
+			if (!__check_pool(test, tp, false))
 				KUNIT_FAIL_AND_ABORT(test, "layout %u, free step %u", layout, i);
 		}
 		check_empty(test, tp);
@@ -611,6 +636,30 @@ static void alloc_test_claim(struct kunit *test)
 	check_empty(test, tp);
 }
 
+/* Merges give block structures back to a cache that the next split uses. */
+static void alloc_test_spares(struct kunit *test)
+{
+	struct test_pool *tp = test_pool_create(test, 4 * PAGE_SIZE);
+	struct blite_buffer *bufs[8];
+	int i;
+
+	KUNIT_EXPECT_EQ(test, tp->alloc.nr_spares, 0);
+	bufs[0] = alloc_ok(test, tp, 64, false);
+	blite_alloc_free_buf(&tp->alloc, bufs[0]);
+	/* The merge freed the split-off block's structure into the cache. */
+	KUNIT_EXPECT_EQ(test, tp->alloc.nr_spares, 1);
+	bufs[0] = alloc_ok(test, tp, 64, false);
+	KUNIT_EXPECT_EQ(test, tp->alloc.nr_spares, 0);
+
+	for (i = 1; i < 8; i++)
+		bufs[i] = alloc_ok(test, tp, 64, false);
+	for (i = 0; i < 8; i++)
+		blite_alloc_free_buf(&tp->alloc, bufs[i]);
+	/* The cache is bounded; the rest went back to the slab. */
+	KUNIT_EXPECT_EQ(test, tp->alloc.nr_spares, BLITE_ALLOC_MAX_SPARES);
+	check_empty(test, tp);
+}
+
 static void alloc_test_no_pool(struct kunit *test)
 {
 	struct blite_alloc alloc;
@@ -636,6 +685,7 @@ static struct kunit_case blite_alloc_cases[] = {
 	KUNIT_CASE(alloc_test_fragmentation),
 	KUNIT_CASE(alloc_test_async_quota),
 	KUNIT_CASE(alloc_test_claim),
+	KUNIT_CASE(alloc_test_spares),
 	KUNIT_CASE(alloc_test_no_pool),
 	KUNIT_CASE_SLOW(alloc_test_random),
 	KUNIT_CASE_PARAM(alloc_test_exhaustive, ex_gen_params),
@@ -674,7 +724,9 @@ static void alloc_bench_scaling(struct kunit *test)
 		blite_alloc_early_init(alloc);
 		KUNIT_ASSERT_EQ(test, 0, blite_alloc_init(alloc, SZ_8M, NULL, NULL));
 		for (i = 0; i < n; i++) {
-			live[i] = blite_alloc_new_buf(alloc, prandom_u32_state(&rnd) % 256, 0, false);
+			size_t size = prandom_u32_state(&rnd) % 256;
+
+			live[i] = blite_alloc_new_buf(alloc, size, 0, false);
 			KUNIT_ASSERT_NOT_ERR_OR_NULL(test, live[i]);
 		}
 		start = ktime_get_ns();

@@ -57,6 +57,11 @@ for k in $kernels; do
 		bl_build_module "$kdir" "$BL_OUT/build/$k/module" .
 	check "static: $k: W=1 + sparse build of the fault module" \
 		bl_build_module "$kdir" "$BL_OUT/build/$k/fault" tests/fault
+	# KUnit exists in the debug kernel only.
+	if [ "$k" = debug ]; then
+		check "static: $k: W=1 + sparse build of the KUnit module" \
+			bl_build_module "$kdir" "$BL_OUT/build/$k/kunit" tests/kunit
+	fi
 done
 
 modinfo_params() {
