@@ -50,6 +50,9 @@ selftests:
 		$(TESTING)/vm.sh -m test -k $$k || rc=1; \
 	done; exit $$rc
 
+bench:
+	@$(CURDIR)/tools/bench/pool-bench.sh
+
 deps:
 	@$(TESTING)/deps.sh
 
@@ -64,9 +67,11 @@ help:
 	@echo '  make kunit        KUnit suites in the debug kernel (logs: out/logs/debug-kunit)'
 	@echo '  make selftests    kselftests in the VM [KERNEL=6.1|6.12|debug; default all]'
 	@echo '                    (logs: out/logs/<kernel>-test)'
+	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
+	@echo '                    (tables and plots: out/bench/)'
 	@echo '  make install      modules_install + depmod [KDIR=..., INSTALL_MOD_PATH=...]'
 	@echo '  make deps         install the Debian packages the above need (apt, as root)'
 	@echo '  make clean        remove build products and out/'
 	@echo 'Kernel images and the debug kernel build are cached in ~/.cache/binderlite.'
 
-.PHONY: all module install clean check demo shell kunit selftests deps help
+.PHONY: all module install clean check demo shell kunit selftests bench deps help

@@ -2,15 +2,19 @@
 //
 // binderlite-demo: what `make demo` runs inside the VM.
 //
-// Today binderlite speaks only the version handshake, so that is the story:
-// the device appears, answers the binder VERSION ioctl with protocol 8 just
-// as the reference /dev/binder does, refuses what it does not know, and
-// shows its module parameters.
+// Today the story is the version handshake and the receive pool: the device
+// answers the binder VERSION ioctl with protocol 8 just as the reference
+// /dev/binder does, refuses what it does not know, and gives a process a
+// read-only receive pool whose pages appear only when the driver puts a
+// buffer there.
 
 #include <linux/binderlite.h>
 
 #include <fcntl.h>
+#include <csetjmp>
+#include <csignal>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -20,6 +24,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -76,6 +81,66 @@ std::optional<std::string> read_line(const std::filesystem::path &path)
 	return line;
 }
 
+// A read-only mapping of a device's receive pool, unmapped exactly once.
+class PoolMapping {
+public:
+	PoolMapping(const UniqueFd &fd, std::size_t size) : size_(size)
+	{
+		addr_ = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+		if (addr_ == MAP_FAILED)
+			throw std::system_error(last_error(), "mmap");
+	}
+	PoolMapping(const PoolMapping &) = delete;
+	PoolMapping &operator=(const PoolMapping &) = delete;
+	~PoolMapping() { ::munmap(addr_, size_); }
+	[[nodiscard]] const volatile char *data() const noexcept
+	{
+		return static_cast<const volatile char *>(addr_);
+	}
+
+private:
+	void *addr_;
+	std::size_t size_;
+};
+
+sigjmp_buf fault_env;
+
+// Reads one byte; returns the signal the read raised, or 0.
+int probe(const volatile char *addr)
+{
+	struct sigaction sa{}, old{};
+	sa.sa_handler = [](int sig) { siglongjmp(fault_env, sig); };
+	sigemptyset(&sa.sa_mask);
+	::sigaction(SIGBUS, &sa, &old);
+	volatile int sig = sigsetjmp(fault_env, 1);
+	if (!sig)
+		(void)*addr;
+	::sigaction(SIGBUS, &old, nullptr);
+	return sig;
+}
+
+// This process's line of /sys/kernel/debug/binderlite/pools, as name=value.
+std::string pool_state()
+{
+	std::ifstream in("/sys/kernel/debug/binderlite/pools");
+	std::string header, line;
+	std::getline(in, header);
+	while (std::getline(in, line)) {
+		std::istringstream fields(line), names(header);
+		std::string pid, name, value, out;
+		fields >> pid;
+		names >> name;
+		if (pid != std::to_string(::getpid()))
+			continue;
+		while (names >> name && fields >> value)
+			if (name == "size" || name == "free" || name == "largest_free" ||
+			    name == "buffers" || name == "async_free" || name == "pages_resident")
+				out += name + "=" + value + " ";
+		return out;
+	}
+	return "(no pool)";
+}
+
 void handshake(const std::string &path)
 {
 	const UniqueFd fd = open_device(path);
@@ -107,6 +172,20 @@ int main()
 		for (const auto &entry : std::filesystem::directory_iterator(params))
 			std::cout << "  " << entry.path().filename().string() << " = "
 				  << read_line(entry.path()).value_or("?") << '\n';
+
+		std::cout << "== the receive pool ==\n";
+		constexpr std::size_t pool_size = 1 << 20;
+		errno = 0;
+		void *writable = ::mmap(nullptr, pool_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+					fd.get(), 0);
+		std::cout << "  mmap PROT_WRITE: " << (writable == MAP_FAILED ? std::strerror(errno)
+				: "mapped?!") << " (the pool is the driver's)\n";
+		const PoolMapping pool(fd, pool_size);
+		std::cout << "  mmap 1 MiB read-only: " << pool_state() << '\n';
+		const int sig = probe(pool.data());
+		std::cout << "  reading a page no buffer covers: "
+			  << (sig == SIGBUS ? "SIGBUS" : sig ? "another signal?!" : "no fault?!")
+			  << " (pages appear only when a payload arrives)\n";
 
 		const int version = protocol_version(fd);
 		if (version != BINDERLITE_CURRENT_PROTOCOL_VERSION) {

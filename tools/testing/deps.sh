@@ -9,7 +9,7 @@ set -euo pipefail
 
 base=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
       rsync dwarves gawk perl python3 sparse qemu-system-x86 busybox-static
-      cmake g++ libgtest-dev linux-source-6.12 linux-headers-amd64)
+      cmake g++ libgtest-dev gnuplot-nox linux-source-6.12 linux-headers-amd64)
 
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo

@@ -37,8 +37,8 @@ python3 "$src/tools/testing/kunit/kunit.py" parse "$logs/kunit.ktap" > "$logs/ku
 # Leaf results, named suite.test (a parameter is suite.test.param).
 grep -v '^PASS kunit-ktap$' "$logs/cases" > "$logs/cases.vm" || true
 sed 's/^\[[0-9:]*\] //' "$logs/kunit.parsed" | awk -v out="$logs/cases.kunit" '
-	/^=+ [^[].* \([0-9]+ subtests?\) =+$/ {
-		sub(/^=+ /, ""); sub(/ \([0-9]+ subtests?\) =+$/, "")
+	/^=+ [^[]/ && /=+$/ && !/^=+$/ {
+		sub(/^=+ /, ""); sub(/ *(\([0-9]+ subtests?\))? *=+$/, "")
 		stack[++depth] = $0; next
 	}
 	/^=+ \[(PASSED|FAILED|SKIPPED)\] .* =+$/ { depth--; next }

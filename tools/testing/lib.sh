@@ -138,6 +138,7 @@ bl_build_module() {
 	mkdir -p "$dest"
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		"$BL_TOP/Kbuild" "$BL_TOP/driver" "$BL_TOP/include" "$BL_TOP/tests" \
+		"$BL_TOP/tools" \
 		"$dest/src/"
 	if ! make -C "$kdir" M="$dest/src/$subdir" W=1 C=2 \
 		"$@" modules >"$dest/build.log" 2>&1; then
