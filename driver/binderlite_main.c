@@ -61,6 +61,7 @@ static const struct kernel_param_ops blite_max_pool_size_ops = {
 };
 
 module_param_cb(max_pool_size, &blite_max_pool_size_ops, &blite_max_pool_size, 0644);
+__MODULE_PARM_TYPE(max_pool_size, "ulong");
 MODULE_PARM_DESC(max_pool_size,
 		 "Largest receive pool in bytes; a larger mapping is used up to it. Page-aligned, 4096..1073741824 (default 4194304, as binder)");
 

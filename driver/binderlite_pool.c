@@ -289,8 +289,9 @@ void blite_pool_init(struct blite_pool *pool)
  * @max_size: the pool size cap; a larger mapping is used up to the cap and
  *            its tail gets SIGBUS, as with binder
  *
- * The mapping may never become writable, is not inherited across fork, and
- * can be neither split, moved nor grown.
+ * The mapping may never become writable, is not inherited across fork (and
+ * madvise(MADV_DOFORK) cannot change that), and can be neither split, moved
+ * nor grown.
  *
  * Return: 0, -EPERM for a writable mapping, -EINVAL for a non-zero offset
  * or a mapping smaller than a page, -EBUSY if the pool is mapped already,
@@ -337,9 +338,15 @@ int blite_pool_mmap(struct blite_pool *pool, struct vm_area_struct *vma,
 	pool->vma = vma;
 	pool->mm = vma->vm_mm;
 	mmgrab(pool->mm);
-	pool->mapped = true;
+	/* Publishes user_base to blite_pool_claim_user_buf(). */
+	smp_store_release(&pool->mapped, true);
 
-	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
+	/*
+	 * VM_IO as well as VM_DONTCOPY: madvise(MADV_DOFORK) refuses to
+	 * clear VM_DONTCOPY on VM_IO mappings, so no child can ever share
+	 * the pool's pages, and nothing can pin them with GUP.
+	 */
+	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP | VM_IO);
 	vm_flags_clear(vma, VM_MAYWRITE);
 	vma->vm_ops = &blite_vm_ops;
 	vma->vm_private_data = pool;
@@ -523,8 +530,8 @@ unsigned long blite_pool_user_addr(struct blite_pool *pool,
 struct blite_buffer *blite_pool_claim_user_buf(struct blite_pool *pool,
 					       unsigned long uaddr)
 {
-	if (!pool->alloc.size || uaddr < pool->user_base ||
-	    uaddr - pool->user_base >= pool->alloc.size)
+	/* An offset past the pool matches no buffer. */
+	if (!smp_load_acquire(&pool->mapped) || uaddr < pool->user_base)
 		return NULL;
 	return blite_alloc_claim_delivered(&pool->alloc, uaddr - pool->user_base);
 }

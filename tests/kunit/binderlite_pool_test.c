@@ -149,6 +149,7 @@ static void pool_test_mmap_rules(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, vma);
 	KUNIT_EXPECT_TRUE(test, flags & VM_DONTCOPY);
 	KUNIT_EXPECT_TRUE(test, flags & VM_DONTEXPAND);
+	KUNIT_EXPECT_TRUE(test, flags & VM_IO);
 	KUNIT_EXPECT_FALSE(test, flags & VM_MAYWRITE);
 	KUNIT_EXPECT_FALSE(test, flags & VM_WRITE);
 

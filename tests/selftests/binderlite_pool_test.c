@@ -111,6 +111,8 @@ FIXTURE_VARIANT(pool) {
 	bool fixed_mapping;
 	/* a non-zero mmap() offset is refused */
 	bool checks_offset;
+	/* madvise(MADV_DOFORK) cannot make a child inherit the pool */
+	bool dofork_refused;
 	/* POOLS_FILE describes the pool */
 	bool debugfs;
 };
@@ -120,13 +122,14 @@ FIXTURE_VARIANT_ADD(pool, binderlite) {
 	.foreign_errno = EPERM,
 	.fixed_mapping = true,
 	.checks_offset = true,
+	.dofork_refused = true,
 	.debugfs = true,
 };
 
 /*
  * binder answers a foreign mmap() with -EINVAL, lets its mapping be split
- * and moved (and then keeps using the old addresses), and ignores the
- * offset.
+ * and moved (and then keeps using the old addresses), ignores the offset,
+ * and lets madvise(MADV_DOFORK) undo VM_DONTCOPY.
  */
 FIXTURE_VARIANT_ADD(pool, binder) {
 	.path = "/dev/binder",
@@ -246,6 +249,11 @@ TEST_F(pool, fork_does_not_inherit)
 	pid_t pid;
 
 	ASSERT_EQ(0, mincore(p, 4096, &vec));
+	if (variant->dofork_refused) {
+		/* Nor can the owner ask for its pool to be inherited. */
+		ASSERT_EQ(-1, madvise(p, POOL_SIZE, MADV_DOFORK));
+		ASSERT_EQ(EINVAL, errno);
+	}
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
