@@ -52,24 +52,34 @@ static bool blite_free_less(const struct blite_buffer *a,
 	return a->size < b->size || (a->size == b->size && a->start < b->start);
 }
 
+static bool blite_free_node_less(struct rb_node *a, const struct rb_node *b)
+{
+	return blite_free_less(rb_entry(a, struct blite_buffer, rb_node),
+			       rb_entry(b, struct blite_buffer, rb_node));
+}
+
+/* In-use buffers are ordered by address. */
+static bool blite_used_node_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct blite_buffer, rb_node)->start <
+	       rb_entry(b, struct blite_buffer, rb_node)->start;
+}
+
+static int blite_used_node_cmp(const void *key, const struct rb_node *n)
+{
+	size_t start = *(const size_t *)key;
+	size_t cur = rb_entry(n, struct blite_buffer, rb_node)->start;
+
+	return start < cur ? -1 : start > cur;
+}
+
 static void blite_insert_free_locked(struct blite_alloc *alloc,
 				     struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
-	struct rb_node **p = &alloc->free_tree.rb_node;
-	struct rb_node *parent = NULL;
-
 	lockdep_assert_held(&alloc->lock);
-	while (*p) {
-		struct blite_buffer *cur;
-
-		parent = *p;
-		cur = rb_entry(parent, struct blite_buffer, rb_node);
-		p = blite_free_less(buf, cur) ? &parent->rb_left : &parent->rb_right;
-	}
 	buf->free = true;
-	rb_link_node(&buf->rb_node, parent, p);
-	rb_insert_color(&buf->rb_node, &alloc->free_tree);
+	rb_add(&buf->rb_node, &alloc->free_tree, blite_free_node_less);
 	alloc->nr_free++;
 }
 
@@ -86,20 +96,9 @@ static void blite_insert_used_locked(struct blite_alloc *alloc,
 				     struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
-	struct rb_node **p = &alloc->used_tree.rb_node;
-	struct rb_node *parent = NULL;
-
 	lockdep_assert_held(&alloc->lock);
-	while (*p) {
-		struct blite_buffer *cur;
-
-		parent = *p;
-		cur = rb_entry(parent, struct blite_buffer, rb_node);
-		p = buf->start < cur->start ? &parent->rb_left : &parent->rb_right;
-	}
 	buf->free = false;
-	rb_link_node(&buf->rb_node, parent, p);
-	rb_insert_color(&buf->rb_node, &alloc->used_tree);
+	rb_add(&buf->rb_node, &alloc->used_tree, blite_used_node_less);
 	alloc->nr_used++;
 }
 
@@ -108,20 +107,11 @@ static struct blite_buffer *blite_find_used_locked(struct blite_alloc *alloc,
 						   size_t start)
 	__must_hold(&alloc->lock)
 {
-	struct rb_node *n = alloc->used_tree.rb_node;
+	struct rb_node *n;
 
 	lockdep_assert_held(&alloc->lock);
-	while (n) {
-		struct blite_buffer *cur = rb_entry(n, struct blite_buffer, rb_node);
-
-		if (start < cur->start)
-			n = n->rb_left;
-		else if (start > cur->start)
-			n = n->rb_right;
-		else
-			return cur;
-	}
-	return NULL;
+	n = rb_find(&start, &alloc->used_tree, blite_used_node_cmp);
+	return n ? rb_entry(n, struct blite_buffer, rb_node) : NULL;
 }
 
 /* The smallest free block of at least @size bytes, lowest address first. */

@@ -15,11 +15,8 @@
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/moduleparam.h>
-#include <linux/ktime.h>
-#include <linux/math64.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
-#include <linux/sizes.h>
 
 #include "../../driver/binderlite_alloc.c"
 
@@ -697,65 +694,7 @@ static struct kunit_suite blite_alloc_suite = {
 	.test_cases = blite_alloc_cases,
 };
 
-/*
- * Not a pass/fail test of speed: reports the cost of one free plus one
- * allocation with N buffers live, which should grow as log N. The figures
- * go to Documentation/pool.rst.
- */
-static void alloc_bench_scaling(struct kunit *test)
-{
-	static const unsigned int live_counts[] = { 10, 100, 1000, 10000 };
-	const unsigned int rounds = 20000;
-	struct blite_buffer **live;
-	struct blite_alloc *alloc;
-	struct rnd_state rnd;
-	unsigned int c, i;
-
-	alloc = kunit_kzalloc(test, sizeof(*alloc), GFP_KERNEL);
-	live = kunit_kcalloc(test, 10000, sizeof(*live), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, alloc);
-	KUNIT_ASSERT_NOT_NULL(test, live);
-	prandom_seed_state(&rnd, 1);
-
-	for (c = 0; c < ARRAY_SIZE(live_counts); c++) {
-		unsigned int n = live_counts[c];
-		u64 start, ns;
-
-		blite_alloc_early_init(alloc);
-		KUNIT_ASSERT_EQ(test, 0, blite_alloc_init(alloc, SZ_8M, NULL, NULL));
-		for (i = 0; i < n; i++) {
-			size_t size = prandom_u32_state(&rnd) % 256;
-
-			live[i] = blite_alloc_new_buf(alloc, size, 0, false);
-			KUNIT_ASSERT_NOT_ERR_OR_NULL(test, live[i]);
-		}
-		start = ktime_get_ns();
-		for (i = 0; i < rounds; i++) {
-			unsigned int victim = prandom_u32_state(&rnd) % n;
-
-			blite_alloc_free_buf(alloc, live[victim]);
-			live[victim] = blite_alloc_new_buf(alloc, prandom_u32_state(&rnd) % 256,
-							   0, false);
-			KUNIT_ASSERT_NOT_ERR_OR_NULL(test, live[victim]);
-		}
-		ns = ktime_get_ns() - start;
-		kunit_info(test, "live buffers %5u: %llu ns per free + allocate (%u blocks)\n",
-			   n, div_u64(ns, rounds), alloc->nr_used + alloc->nr_free);
-		blite_alloc_destroy(alloc);
-	}
-}
-
-static struct kunit_case blite_alloc_bench_cases[] = {
-	KUNIT_CASE_SLOW(alloc_bench_scaling),
-	{}
-};
-
-static struct kunit_suite blite_alloc_bench_suite = {
-	.name = "binderlite_alloc_bench",
-	.test_cases = blite_alloc_bench_cases,
-};
-
-kunit_test_suites(&blite_alloc_suite, &blite_alloc_bench_suite);
+kunit_test_suite(blite_alloc_suite);
 
 MODULE_DESCRIPTION("binderlite KUnit tests");
 MODULE_LICENSE("GPL");

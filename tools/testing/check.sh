@@ -57,6 +57,8 @@ for k in $kernels; do
 		bl_build_module "$kdir" "$BL_OUT/build/$k/module" .
 	check "static: $k: W=1 + sparse build of the fault module" \
 		bl_build_module "$kdir" "$BL_OUT/build/$k/fault" tests/fault
+	check "static: $k: W=1 + sparse build of the benchmark module" \
+		bl_build_module "$kdir" "$BL_OUT/build/$k/bench" tools/bench/kernel
 	# KUnit exists in the debug kernel only.
 	if [ "$k" = debug ]; then
 		check "static: $k: W=1 + sparse build of the KUnit module" \
@@ -75,7 +77,8 @@ modinfo_params() {
 }
 check "static: every module parameter is documented in modinfo" modinfo_params
 
-for f in driver/*.[ch] include/uapi/linux/*.h tests/fault/*.c tests/kunit/*.[ch]; do
+for f in driver/*.[ch] include/uapi/linux/*.h tests/fault/*.c tests/kunit/*.[ch] \
+	 tools/bench/kernel/*.c; do
 	[ -f "$BL_TOP/$f" ] || continue
 	check "static: checkpatch --strict $f" \
 		perl "$src/scripts/checkpatch.pl" --strict --no-tree --show-types \

@@ -56,7 +56,9 @@ static int blite_bench_alloc(void)
 		if (ret)
 			break;
 		for (i = 0; i < n && !ret; i++) {
-			live[i] = blite_alloc_new_buf(alloc, prandom_u32_state(&rnd) % 256, 0, false);
+			size_t size = prandom_u32_state(&rnd) % 256;
+
+			live[i] = blite_alloc_new_buf(alloc, size, 0, false);
 			if (IS_ERR(live[i]))
 				ret = PTR_ERR(live[i]);
 		}
@@ -140,11 +142,14 @@ static int blite_bench_copy_one(size_t size, const void __user *src, struct page
 		memcpy(contig, ksrc, size);
 		t[3][run] = ktime_get_ns() - start;
 	}
-	if (!ret)
-		pr_info("copy size=%zu per_page_ns=%llu contiguous_ns=%llu vmap_per_buffer_ns=%llu memcpy_ns=%llu\n",
-			size, blite_bench_median(t[0], COPY_RUNS), blite_bench_median(t[1], COPY_RUNS),
-			blite_bench_median(t[2], COPY_RUNS), blite_bench_median(t[3], COPY_RUNS));
-	return ret;
+	if (ret)
+		return ret;
+	pr_info("copy size=%zu per_page_ns=%llu contiguous_ns=%llu vmap_per_buffer_ns=%llu memcpy_ns=%llu\n",
+		size, blite_bench_median(t[0], COPY_RUNS),
+		blite_bench_median(t[1], COPY_RUNS),
+		blite_bench_median(t[2], COPY_RUNS),
+		blite_bench_median(t[3], COPY_RUNS));
+	return 0;
 }
 
 static int blite_bench_copy(void)
@@ -177,7 +182,8 @@ static int blite_bench_copy(void)
 	}
 	ret = copy_to_user((void __user *)uaddr, ksrc, max) ? -EFAULT : 0;
 	for (i = 0; i < ARRAY_SIZE(sizes) && !ret; i++)
-		ret = blite_bench_copy_one(sizes[i], (const void __user *)uaddr, pages, contig, ksrc);
+		ret = blite_bench_copy_one(sizes[i], (const void __user *)uaddr,
+					   pages, contig, ksrc);
 	vm_munmap(uaddr, max);
 
 out_free:
