@@ -252,7 +252,8 @@ TEST_F(pool, fork_does_not_inherit)
 	if (variant->dofork_refused) {
 		/* Nor can the owner ask for its pool to be inherited. */
 		ASSERT_EQ(-1, madvise(p, POOL_SIZE, MADV_DOFORK));
-		ASSERT_EQ(EINVAL, errno);
+		/* ENOSYS: a kernel without madvise() (the debug kernel). */
+		ASSERT_TRUE(errno == EINVAL || errno == ENOSYS) TH_LOG("errno %d", errno);
 	}
 	pid = fork();
 	ASSERT_LE(0, pid);
