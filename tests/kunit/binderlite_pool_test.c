@@ -16,6 +16,7 @@
 #include <kunit/test.h>
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
+#include <linux/kthread.h>
 #include <linux/mman.h>
 #include <linux/prandom.h>
 #include <linux/sched/mm.h>
@@ -373,6 +374,128 @@ static void pool_test_resident_after_burst(struct kunit *test)
 	pool_fixture_unmap(test, fx);
 }
 
+/*
+ * Everything at once: a sender thread allocates, populates, copies into and
+ * frees buffers; a reclaimer walks the LRU as the shrinker would; the owner
+ * reads the pool through its mapping (faulting pages in, or getting SIGBUS
+ * where nothing is). Lockdep, KASAN and the pool's own accounting judge
+ * the outcome.
+ */
+struct stress_ctx {
+	struct blite_pool *pool;
+	struct mm_struct *mm;
+	unsigned long src;
+	atomic_long_t copies;
+	atomic_long_t reclaimed;
+	atomic_t errors;
+};
+
+#define STRESS_HELD	8
+
+static int stress_sender(void *data)
+{
+	struct blite_buffer *held[STRESS_HELD] = { NULL };
+	struct stress_ctx *ctx = data;
+	struct rnd_state rnd;
+	unsigned int slot = 0, i;
+
+	prandom_seed_state(&rnd, 7);
+	kthread_use_mm(ctx->mm);
+	while (!kthread_should_stop()) {
+		size_t size = prandom_u32_state(&rnd) % (3 * PAGE_SIZE);
+		struct blite_buffer *buf;
+
+		if (held[slot]) {
+			blite_pool_free_buf(ctx->pool, held[slot]);
+			held[slot] = NULL;
+		}
+		buf = blite_pool_alloc_buf(ctx->pool, size, 0, false);
+		if (IS_ERR(buf)) {
+			if (PTR_ERR(buf) != -ENOSPC)
+				atomic_inc(&ctx->errors);
+			continue;
+		}
+		if (blite_pool_copy_from_user(ctx->pool, buf, 0,
+					      (const void __user *)ctx->src, size))
+			atomic_inc(&ctx->errors);
+		atomic_long_inc(&ctx->copies);
+		held[slot] = buf;
+		slot = (slot + 1) % STRESS_HELD;
+		cond_resched();
+	}
+	for (i = 0; i < STRESS_HELD; i++)
+		if (held[i])
+			blite_pool_free_buf(ctx->pool, held[i]);
+	kthread_unuse_mm(ctx->mm);
+	return 0;
+}
+
+static int stress_reclaimer(void *data)
+{
+	struct stress_ctx *ctx = data;
+
+	while (!kthread_should_stop()) {
+		atomic_long_add(blite_pool_reclaim(4), &ctx->reclaimed);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void pool_test_concurrent(struct kunit *test)
+{
+	struct pool_fixture *fx = pool_fixture_create(test);
+	struct task_struct *sender, *reclaimer;
+	struct stress_ctx *ctx;
+	struct blite_pool_stats st;
+	unsigned long reads = 0, faults = 0, deadline;
+	u8 val;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	pool_fixture_map(test, fx, 8 * PAGE_SIZE);
+	ctx->pool = fx->pool;
+	ctx->src = user_buffer(test, 3 * PAGE_SIZE, 1);
+	ctx->mm = current->mm;
+	mmget(ctx->mm);
+
+	sender = kthread_run(stress_sender, ctx, "blite-sender");
+	reclaimer = kthread_run(stress_reclaimer, ctx, "blite-reclaim");
+	if (IS_ERR(sender) || IS_ERR(reclaimer)) {
+		if (!IS_ERR(sender))
+			kthread_stop(sender);
+		if (!IS_ERR(reclaimer))
+			kthread_stop(reclaimer);
+		mmput(ctx->mm);
+		KUNIT_FAIL_AND_ABORT(test, "cannot start the stress threads");
+	}
+
+	deadline = jiffies + 2 * HZ;
+	while (time_before(jiffies, deadline)) {
+		if (pool_readable(fx, (reads * 1237) % (8 * PAGE_SIZE), &val))
+			reads++;
+		else
+			faults++;
+		cond_resched();
+	}
+	kthread_stop(sender);
+	kthread_stop(reclaimer);
+	mmput(ctx->mm);
+
+	kunit_info(test, "%ld copies, %ld pages reclaimed, %lu reads, %lu SIGBUS\n",
+		   atomic_long_read(&ctx->copies), atomic_long_read(&ctx->reclaimed),
+		   reads, faults);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->errors), 0);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&ctx->copies), 0);
+	blite_pool_get_stats(fx->pool, &st);
+	KUNIT_EXPECT_EQ(test, st.alloc.nr_used, 0);
+	KUNIT_EXPECT_EQ(test, st.alloc.pages_used, 0);
+	KUNIT_EXPECT_EQ(test, st.alloc.largest_free, 8 * PAGE_SIZE);
+	blite_pool_reclaim(ULONG_MAX);
+	blite_pool_get_stats(fx->pool, &st);
+	KUNIT_EXPECT_EQ(test, st.pages_resident, 0);
+	pool_fixture_unmap(test, fx);
+}
+
 static int pool_suite_init(struct kunit_suite *suite)
 {
 	return blite_pool_global_init();
@@ -391,6 +514,7 @@ static struct kunit_case blite_pool_cases[] = {
 	KUNIT_CASE(pool_test_unmapped),
 	KUNIT_CASE(pool_test_size_cap),
 	KUNIT_CASE(pool_test_resident_after_burst),
+	KUNIT_CASE_SLOW(pool_test_concurrent),
 	{}
 };
 

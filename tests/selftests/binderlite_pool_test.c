@@ -309,6 +309,44 @@ TEST_F(pool, size_capped)
 	ASSERT_EQ(SIGBUS, touch_read(p + 2 * DEFAULT_CAP - 1));
 }
 
+static int set_cap(const char *value)
+{
+	int fd = open("/sys/module/binderlite/parameters/max_pool_size", O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* binder's 4 MiB cap is fixed; binderlite's is a module parameter. */
+TEST_F(pool, cap_is_a_parameter)
+{
+	const long big = 64 * 1024 * 1024;
+	struct pool_state st;
+
+	if (!variant->debugfs)
+		SKIP(return, "%s has a fixed cap", variant->path);
+	ASSERT_EQ(-EINVAL, set_cap("4097"));
+	ASSERT_EQ(-EINVAL, set_cap("0"));
+	ASSERT_EQ(-EINVAL, set_cap("2147483648"));
+	ASSERT_EQ(-EINVAL, set_cap("lots"));
+	ASSERT_EQ(0, set_cap("67108864"));
+	self->map = mmap(NULL, big, PROT_READ, MAP_PRIVATE, self->fd, 0);
+	self->len = big;
+	/* Back to the default before anything can fail. */
+	ASSERT_EQ(0, set_cap("4194304"));
+	ASSERT_NE(MAP_FAILED, self->map);
+	ASSERT_EQ(0, pool_state(getpid(), &st));
+	ASSERT_EQ(big, st.size);
+	ASSERT_EQ(big / 2, st.async_free);
+	ASSERT_EQ(0, st.pages_resident);
+	ASSERT_EQ(SIGBUS, touch_read((char *)self->map + big - 1));
+}
+
 TEST_F(pool, offset_refused)
 {
 	void *p;
