@@ -4,13 +4,13 @@
  *
  * This file is the character device: module init and exit, open, release,
  * mmap and the ioctl dispatcher. The receive pool is in binderlite_pool.c,
- * its allocator in binderlite_alloc.c. The protocol is documented in
- * Documentation/protocol.rst and include/uapi/linux/binderlite.h.
+ * its allocator in binderlite_alloc.c; Documentation/pool.rst describes
+ * them. The user-space API is include/uapi/linux/binderlite.h.
  *
  * Lock order, outermost first (binderlite_pool.c has the pool's own):
  *
  *   blite_procs_lock (mutex)
- *     blite_pool.mutex, then blite_alloc.lock (through blite_pool_get_stats)
+ *     blite_alloc.lock (debugfs, through blite_pool_get_stats())
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -30,7 +30,6 @@
 #include <linux/binderlite.h>
 
 #include "binderlite.h"
-#include "binderlite_compat.h"
 
 unsigned int blite_debug_mask;
 module_param_named(debug_mask, blite_debug_mask, uint, 0644);
