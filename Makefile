@@ -24,7 +24,7 @@ module:
 
 install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) modules_install
-	@if [ -z "$(INSTALL_MOD_PATH)" ]; then depmod -a "$$($(MAKE) -s -C $(KDIR) kernelrelease)"; fi
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a "$$($(MAKE) -s -C $(KDIR) kernelrelease)"
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
