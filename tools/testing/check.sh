@@ -96,6 +96,15 @@ check "static: UAPI header compiles standalone as C99" uapi_standalone c c99 gcc
 check "static: UAPI header compiles standalone as C++17" uapi_standalone c++ c++17 g++
 check "static: UAPI header compiles standalone as C++20" uapi_standalone c++ c++20 g++
 
+abi_identical() {
+	"$@" -Wall -Wextra -Werror -fsyntax-only -I"$BL_TOP/include/uapi" \
+		"$BL_TOP/tests/abi/binderlite_abi_test.c"
+}
+check "static: UAPI is binder's, number for number and byte for byte (C11)" \
+	abi_identical gcc -std=c11
+check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
+	abi_identical g++ -std=c++17 -x c++
+
 check "build: user-space C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
 

@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-base=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
+base=(build-essential linux-libc-dev bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
       rsync dwarves gawk perl python3 sparse qemu-system-x86 busybox-static
       cmake g++ libgtest-dev gnuplot-nox linux-source-6.12 linux-headers-amd64)
 
