@@ -3,9 +3,11 @@
  * binderlite: Binder-style IPC as an out-of-tree module.
  *
  * This file is the character device: module init and exit, open, release,
- * mmap and the ioctl dispatcher. The receive pool is in binderlite_pool.c,
- * its allocator in binderlite_alloc.c; Documentation/pool.rst describes
- * them. The user-space API is include/uapi/linux/binderlite.h.
+ * flush, poll, mmap and the ioctl dispatcher. Threads and the write-read
+ * loop are in binderlite_ipc.c (Documentation/protocol.rst), the receive
+ * pool in binderlite_pool.c and its allocator in binderlite_alloc.c
+ * (Documentation/pool.rst). The user-space API is
+ * include/uapi/linux/binderlite.h.
  *
  * Lock order, outermost first (binderlite_pool.c has the pool's own):
  *
@@ -93,6 +95,7 @@ static int blite_open(struct inode *inode, struct file *filp)
 	proc->tsk_pid = get_task_pid(current->group_leader, PIDTYPE_PID);
 	proc->pid = task_tgid_nr(current);
 	blite_pool_init(&proc->pool);
+	blite_proc_ipc_init(proc);
 	blite_proc_link(proc);
 	filp->private_data = proc;
 
@@ -106,6 +109,7 @@ static int blite_release(struct inode *inode, struct file *filp)
 
 	blite_debug(BLITE_DEBUG_OPEN_CLOSE, "%d: release\n", proc->pid);
 	blite_proc_unlink(proc);
+	blite_proc_ipc_release(proc);
 	blite_pool_release(&proc->pool);
 	put_pid(proc->tsk_pid);
 	kfree(proc);
@@ -140,11 +144,29 @@ static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct blite_proc *proc = filp->private_data;
 	void __user *ubuf = (void __user *)arg;
+	struct blite_thread *thread;
 	int ret;
 
+	thread = blite_get_thread(proc);
+	if (!thread)
+		return -ENOMEM;
+
 	switch (cmd) {
+	case BINDERLITE_WRITE_READ:
+		ret = blite_ioctl_write_read(proc, thread, filp, ubuf);
+		break;
+	case BINDERLITE_SET_MAX_THREADS:
+		ret = blite_ioctl_set_max_threads(proc, ubuf);
+		break;
+	case BINDERLITE_THREAD_EXIT:
+		ret = blite_ioctl_thread_exit(proc, thread);
+		thread = NULL;
+		break;
 	case BINDERLITE_VERSION:
 		ret = blite_ioctl_version(proc, ubuf);
+		break;
+	case BINDERLITE_GET_EXTENDED_ERROR:
+		ret = blite_ioctl_get_extended_error(thread, ubuf);
 		break;
 	default:
 		/* What binder answers to a command it does not know. */
@@ -152,15 +174,25 @@ static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	}
 
-	blite_debug(BLITE_DEBUG_IOCTL, "%d: ioctl %#x -> %d\n",
-		    proc->pid, cmd, ret);
+	if (thread)
+		blite_thread_ioctl_done(thread);
+	blite_debug(BLITE_DEBUG_IOCTL, "%d:%d ioctl %#x -> %d\n",
+		    proc->pid, current->pid, cmd, ret);
 	return ret;
+}
+
+static int blite_flush(struct file *filp, fl_owner_t id)
+{
+	blite_proc_flush(filp->private_data);
+	return 0;
 }
 
 static const struct file_operations blite_fops = {
 	.owner = THIS_MODULE,
 	.open = blite_open,
 	.release = blite_release,
+	.flush = blite_flush,
+	.poll = blite_poll,
 	.mmap = blite_mmap,
 	.unlocked_ioctl = blite_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
