@@ -178,10 +178,10 @@ static void blite_pages_get_locked(struct blite_alloc *alloc,
 				   const struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
-	unsigned long i, first = buf->start >> PAGE_SHIFT;
-	unsigned long last = (buf->start + buf->size - 1) >> PAGE_SHIFT;
+	unsigned long i, first, last;
 
 	lockdep_assert_held(&alloc->lock);
+	blite_buffer_pages(buf, &first, &last);
 	for (i = first; i <= last; i++) {
 		if (alloc->page_users[i]++)
 			continue;
@@ -195,10 +195,10 @@ static void blite_pages_put_locked(struct blite_alloc *alloc,
 				   const struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
-	unsigned long i, first = buf->start >> PAGE_SHIFT;
-	unsigned long last = (buf->start + buf->size - 1) >> PAGE_SHIFT;
+	unsigned long i, first, last;
 
 	lockdep_assert_held(&alloc->lock);
+	blite_buffer_pages(buf, &first, &last);
 	for (i = first; i <= last; i++) {
 		if (WARN_ON_ONCE(!alloc->page_users[i]))
 			continue;

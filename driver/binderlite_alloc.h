@@ -15,6 +15,7 @@
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <asm/page.h>
 
 /* Alignment of every buffer and of the data and offsets sections. */
 #define BLITE_ALLOC_ALIGN	8
@@ -50,6 +51,19 @@ struct blite_buffer {
 	bool async;
 	bool delivered;
 };
+
+/**
+ * blite_buffer_pages() - the pages a block covers
+ * @buf:   the block
+ * @first: index of its first page
+ * @last:  index of its last page
+ */
+static inline void blite_buffer_pages(const struct blite_buffer *buf,
+				      unsigned long *first, unsigned long *last)
+{
+	*first = buf->start >> PAGE_SHIFT;
+	*last = (buf->start + buf->size - 1) >> PAGE_SHIFT;
+}
 
 /**
  * struct blite_alloc_ops - page-layer hooks of an allocator

@@ -395,11 +395,11 @@ void blite_pool_release(struct blite_pool *pool)
 /* Backs every page of @buf with memory. */
 static int blite_pool_populate(struct blite_pool *pool, struct blite_buffer *buf)
 {
-	unsigned long i, first = buf->start >> PAGE_SHIFT;
-	unsigned long last = (buf->start + buf->size - 1) >> PAGE_SHIFT;
+	unsigned long i, first, last;
 	struct page *page;
 	int ret = 0;
 
+	blite_buffer_pages(buf, &first, &last);
 	mutex_lock(&pool->mutex);
 	if (!pool->vma) {
 		ret = -ESRCH;
