@@ -93,6 +93,23 @@ struct blite_thread {
 };
 
 /**
+ * struct blite_node - a local object of a process, as the driver knows it
+ * @rb_node: node in &blite_proc.nodes, keyed by @ptr
+ * @proc:    the process that owns the object
+ * @ptr:     the object's address in its owner, as the owner names it
+ * @cookie:  extra data the owner associates with it
+ *
+ * Protected by the owner's &blite_proc.inner_lock. Today the only node is
+ * the context manager's; transactions will create the others.
+ */
+struct blite_node {
+	struct rb_node rb_node;
+	struct blite_proc *proc;
+	binderlite_uintptr_t ptr;
+	binderlite_uintptr_t cookie;
+};
+
+/**
  * struct blite_proc - state of one open file of /dev/binderlite
  * @procs_node:   entry in the global list of open files,
  *                protected by blite_procs_lock
@@ -100,9 +117,10 @@ struct blite_thread {
  *                holds a reference
  * @pid:          its thread-group id, for messages and debugfs
  * @pool:         the receive pool, once the process mmap()s the file
- * @inner_lock:   protects @threads, @todo, the thread counters and the
- *                threads' state (see &struct blite_thread)
+ * @inner_lock:   protects @threads, @nodes, @todo, the thread counters and
+ *                the threads' state (see &struct blite_thread)
  * @threads:      the threads using the file, by pid
+ * @nodes:        the process's objects known to the driver, by address
  * @todo:         work for any thread of the process
  * @max_threads:  how many threads the driver may ask the process to start
  *                (BINDERLITE_SET_MAX_THREADS)
@@ -119,6 +137,7 @@ struct blite_proc {
 	struct blite_pool pool;
 	spinlock_t inner_lock;	/* see the kernel-doc above */
 	struct rb_root threads;
+	struct rb_root nodes;
 	struct list_head todo;
 	u32 max_threads;
 	int requested_threads;
@@ -138,6 +157,8 @@ int blite_ioctl_write_read(struct blite_proc *proc, struct blite_thread *thread,
 int blite_ioctl_set_max_threads(struct blite_proc *proc, void __user *ubuf);
 int blite_ioctl_thread_exit(struct blite_proc *proc, struct blite_thread *thread);
 int blite_ioctl_get_extended_error(struct blite_thread *thread, void __user *ubuf);
+int blite_ioctl_set_context_mgr(struct blite_proc *proc,
+				const struct flat_binderlite_object *fbo);
 __poll_t blite_poll(struct file *filp, struct poll_table_struct *wait);
 
 #endif /* _BINDERLITE_H */

@@ -13,12 +13,17 @@
  * signal, a flush (close() of any descriptor of the file) or a thread's
  * first ioctl, exactly as in binder.
  *
- * Lock order, outermost first: blite_proc.inner_lock (spinlock). Functions
- * named *_ilocked need it held.
+ * Lock order, outermost first:
+ *
+ *   blite_context_mgr_lock (mutex)
+ *     blite_proc.inner_lock (spinlock)
+ *
+ * Functions named *_ilocked need the inner lock held.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
 #include <linux/freezer.h>
 #include <linux/fs.h>
 #include <linux/lockdep.h>
@@ -31,6 +36,15 @@
 
 #include "binderlite.h"
 
+/*
+ * The context manager: the node behind handle 0, and the effective uid
+ * that first became manager. Once set, only that uid may become manager
+ * again, as in binder.
+ */
+static DEFINE_MUTEX(blite_context_mgr_lock);	/* protects the two below */
+static struct blite_node *blite_context_mgr_node;
+static kuid_t blite_context_mgr_uid = INVALID_UID;
+
 /**
  * blite_proc_ipc_init() - initialize the IPC state of a new open file
  * @proc: the open file
@@ -39,7 +53,64 @@ void blite_proc_ipc_init(struct blite_proc *proc)
 {
 	spin_lock_init(&proc->inner_lock);
 	proc->threads = RB_ROOT;
+	proc->nodes = RB_ROOT;
 	INIT_LIST_HEAD(&proc->todo);
+}
+
+static bool blite_node_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct blite_node, rb_node)->ptr <
+	       rb_entry(b, struct blite_node, rb_node)->ptr;
+}
+
+/**
+ * blite_ioctl_set_context_mgr() - BINDERLITE_SET_CONTEXT_MGR(_EXT)
+ * @proc: the open file that becomes the context manager
+ * @fbo:  the manager's object; all zero for the legacy ioctl
+ *
+ * Security contexts are outside binderlite's subset: asking for them is
+ * refused rather than ignored.
+ *
+ * Return: 0; -EBUSY if there is a manager already, -EPERM if another uid
+ * was manager before, -EINVAL for a security-context request, -ENOMEM.
+ */
+int blite_ioctl_set_context_mgr(struct blite_proc *proc,
+				const struct flat_binderlite_object *fbo)
+{
+	kuid_t euid = current_euid();
+	struct blite_node *node;
+	int ret = 0;
+
+	if (fbo->flags & BINDERLITE_FLAG_TXN_SECURITY_CTX)
+		return -EINVAL;
+	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	if (!node)
+		return -ENOMEM;
+	node->proc = proc;
+	node->ptr = fbo->binder;
+	node->cookie = fbo->cookie;
+
+	mutex_lock(&blite_context_mgr_lock);
+	if (blite_context_mgr_node) {
+		ret = -EBUSY;
+		goto err_unlock;
+	}
+	if (uid_valid(blite_context_mgr_uid) && !uid_eq(blite_context_mgr_uid, euid)) {
+		ret = -EPERM;
+		goto err_unlock;
+	}
+	blite_context_mgr_uid = euid;
+	spin_lock(&proc->inner_lock);
+	rb_add(&node->rb_node, &proc->nodes, blite_node_less);
+	spin_unlock(&proc->inner_lock);
+	blite_context_mgr_node = node;
+	mutex_unlock(&blite_context_mgr_lock);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&blite_context_mgr_lock);
+	kfree(node);
+	return ret;
 }
 
 static void blite_thread_reset_ee_ilocked(struct blite_thread *thread)
@@ -132,11 +203,23 @@ static void blite_thread_free_ilocked(struct blite_proc *proc,
  */
 void blite_proc_ipc_release(struct blite_proc *proc)
 {
+	struct blite_node *node;
 	struct rb_node *n;
+
+	/* A dead manager leaves handle 0 free; its uid stays recorded. */
+	mutex_lock(&blite_context_mgr_lock);
+	if (blite_context_mgr_node && blite_context_mgr_node->proc == proc)
+		blite_context_mgr_node = NULL;
+	mutex_unlock(&blite_context_mgr_lock);
 
 	spin_lock(&proc->inner_lock);
 	while ((n = rb_first(&proc->threads)))
 		blite_thread_free_ilocked(proc, rb_entry(n, struct blite_thread, rb_node));
+	while ((n = rb_first(&proc->nodes))) {
+		node = rb_entry(n, struct blite_node, rb_node);
+		rb_erase(n, &proc->nodes);
+		kfree(node);
+	}
 	spin_unlock(&proc->inner_lock);
 }
 

@@ -140,6 +140,15 @@ static int blite_ioctl_version(struct blite_proc *proc,
 	return 0;
 }
 
+static int blite_ioctl_set_context_mgr_ext(struct blite_proc *proc, void __user *ubuf)
+{
+	struct flat_binderlite_object fbo;
+
+	if (copy_from_user(&fbo, ubuf, sizeof(fbo)))
+		return -EFAULT;
+	return blite_ioctl_set_context_mgr(proc, &fbo);
+}
+
 static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct blite_proc *proc = filp->private_data;
@@ -157,6 +166,13 @@ static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	case BINDERLITE_SET_MAX_THREADS:
 		ret = blite_ioctl_set_max_threads(proc, ubuf);
+		break;
+	case BINDERLITE_SET_CONTEXT_MGR:
+		/* The argument is unused, as in binder. */
+		ret = blite_ioctl_set_context_mgr(proc, &(struct flat_binderlite_object){});
+		break;
+	case BINDERLITE_SET_CONTEXT_MGR_EXT:
+		ret = blite_ioctl_set_context_mgr_ext(proc, ubuf);
 		break;
 	case BINDERLITE_THREAD_EXIT:
 		ret = blite_ioctl_thread_exit(proc, thread);

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The context manager (handle 0): one at a time, free again when its
+ * process dies, and afterwards only for the effective uid that held it
+ * first. Runs against /dev/binderlite and the reference /dev/binder.
+ *
+ * Binder releases a dead manager from a workqueue, so a successor retries
+ * for a while before concluding the slot is taken.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/binderlite.h>
+
+#include "kselftest_harness.h"
+
+FIXTURE(mgr) {
+	int fd;
+};
+
+FIXTURE_VARIANT(mgr) {
+	const char *path;
+	/* SET_CONTEXT_MGR_EXT asking for security contexts is refused */
+	bool refuses_secctx;
+};
+
+FIXTURE_VARIANT_ADD(mgr, binderlite) {
+	.path = "/dev/binderlite",
+	.refuses_secctx = true,
+};
+
+/* binder supports security contexts, outside binderlite's subset. */
+FIXTURE_VARIANT_ADD(mgr, binder) {
+	.path = "/dev/binder",
+};
+
+FIXTURE_SETUP(mgr)
+{
+	self->fd = -1;
+	if (access(variant->path, F_OK))
+		SKIP(return, "%s is not present", variant->path);
+	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(mgr)
+{
+	if (self->fd >= 0)
+		EXPECT_EQ(0, close(self->fd));
+}
+
+static int32_t unused;
+
+static int mgr_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static int set_mgr(int fd)
+{
+	return mgr_ioctl(fd, BINDERLITE_SET_CONTEXT_MGR, &unused);
+}
+
+/* Becomes manager, retrying while a dead predecessor is being released. */
+static int mgr_ioctl_retry(int fd, unsigned long cmd, void *arg)
+{
+	struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+	int i, ret = -EBUSY;
+
+	for (i = 0; i < 500 && ret == -EBUSY; i++) {
+		ret = mgr_ioctl(fd, cmd, arg);
+		if (ret == -EBUSY)
+			nanosleep(&pause, NULL);
+	}
+	return ret;
+}
+
+static int set_mgr_retry(int fd)
+{
+	return mgr_ioctl_retry(fd, BINDERLITE_SET_CONTEXT_MGR, &unused);
+}
+
+TEST_F(mgr, one_at_a_time)
+{
+	int ready[2], done[2], status;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open(variant->path, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0 || set_mgr_retry(fd) || write(ready[1], "r", 1) != 1)
+			_exit(1);
+		/* Hold the slot until the parent has tried. */
+		_exit(read(done[0], &c, 1) == 1 ? 0 : 2);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(-EBUSY, set_mgr(self->fd));
+	ASSERT_EQ(1, write(done[1], "d", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* The manager died: the slot is free for the same uid. */
+	ASSERT_EQ(0, set_mgr_retry(self->fd));
+	/* Even its holder cannot take it twice. */
+	ASSERT_EQ(-EBUSY, set_mgr(self->fd));
+}
+
+TEST_F(mgr, ext_with_an_object)
+{
+	struct flat_binderlite_object fbo = {
+		.hdr.type = BINDERLITE_TYPE_BINDER,
+		.binder = 0x1000,
+		.cookie = 0x2000,
+	};
+
+	ASSERT_EQ(0, mgr_ioctl_retry(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
+	ASSERT_EQ(-EBUSY, mgr_ioctl(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
+}
+
+TEST_F(mgr, ext_security_context)
+{
+	struct flat_binderlite_object fbo = {
+		.hdr.type = BINDERLITE_TYPE_BINDER,
+		.flags = BINDERLITE_FLAG_TXN_SECURITY_CTX,
+	};
+
+	if (!variant->refuses_secctx)
+		SKIP(return, "%s supports security contexts", variant->path);
+	ASSERT_EQ(-EINVAL, mgr_ioctl(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
+	/* The refusal left the slot free. */
+	ASSERT_EQ(0, set_mgr_retry(self->fd));
+}
+
+TEST_F(mgr, another_uid_is_refused)
+{
+	int status;
+	pid_t pid;
+
+	/* Root has been (and now is) the manager. */
+	ASSERT_EQ(0, set_mgr_retry(self->fd));
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open(variant->path, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0 || seteuid(1000))
+			_exit(1);
+		_exit(set_mgr_retry(fd) == -EPERM ? 0 : 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+
+	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, set_mgr_retry(self->fd));
+}
+
+TEST_HARNESS_MAIN
