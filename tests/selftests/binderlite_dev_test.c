@@ -22,6 +22,7 @@
 #include <linux/binderlite.h>
 
 #include "kselftest_harness.h"
+#include "binderlite_selftest.h"
 
 FIXTURE(dev) {
 	int fd;
@@ -61,15 +62,6 @@ FIXTURE_TEARDOWN(dev)
 {
 	if (self->fd >= 0)
 		EXPECT_EQ(0, close(self->fd));
-}
-
-static int get_version(int fd)
-{
-	struct binderlite_version ver = { .protocol_version = -1 };
-
-	if (ioctl(fd, BINDERLITE_VERSION, &ver))
-		return -errno;
-	return ver.protocol_version;
 }
 
 TEST_F(dev, version)

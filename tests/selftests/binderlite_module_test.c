@@ -21,6 +21,7 @@
 #include <linux/binderlite.h>
 
 #include "kselftest_harness.h"
+#include "binderlite_selftest.h"
 
 #define DEV_PATH	"/dev/binderlite"
 #define MOD_NAME	"binderlite"
@@ -46,15 +47,6 @@ static int load(const char *path)
 static int loaded(void)
 {
 	return access("/sys/module/" MOD_NAME, F_OK) == 0;
-}
-
-static int get_version(int fd)
-{
-	struct binderlite_version ver = { .protocol_version = -1 };
-
-	if (ioctl(fd, BINDERLITE_VERSION, &ver))
-		return -errno;
-	return ver.protocol_version;
 }
 
 /* Unload, retrying while a racing opener still holds the module. */
