@@ -5,6 +5,7 @@
 #ifndef _BINDERLITE_H
 #define _BINDERLITE_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
@@ -13,6 +14,7 @@
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 
 #include <linux/binderlite.h>
@@ -26,17 +28,21 @@ struct pid;
  * enum blite_debug_mask - classes of debug messages
  * @BLITE_DEBUG_OPEN_CLOSE: open and release of the device
  * @BLITE_DEBUG_IOCTL:      every ioctl and its result
+ * @BLITE_DEBUG_TRANSACTION: every failed transaction and why
  *
  * Bits of the ``debug_mask`` module parameter.
  */
 enum blite_debug_mask {
 	BLITE_DEBUG_OPEN_CLOSE	= 1U << 0,
 	BLITE_DEBUG_IOCTL	= 1U << 1,
+	BLITE_DEBUG_TRANSACTION	= 1U << 2,
 };
 
 extern unsigned int blite_debug_mask;
 extern struct list_head blite_procs;
 extern struct mutex blite_procs_lock;
+extern struct mutex blite_graph_lock;
+extern struct blite_node *blite_context_mgr_node;
 
 #define blite_debug(mask, fmt, ...)					\
 	do {								\
@@ -64,21 +70,80 @@ enum blite_looper_state {
 };
 
 /**
+ * enum blite_work_type - what a &struct blite_work stands for
+ * @BLITE_WORK_TRANSACTION:          a transaction or reply to deliver
+ * @BLITE_WORK_TRANSACTION_COMPLETE: BR_TRANSACTION_COMPLETE for a sender
+ * @BLITE_WORK_RETURN_ERROR:         an error return (&struct blite_error)
+ * @BLITE_WORK_NODE:                 tell a node's owner about its counts
+ * @BLITE_WORK_DEAD_BINDER:          BR_DEAD_BINDER
+ * @BLITE_WORK_DEAD_BINDER_AND_CLEAR: BR_DEAD_BINDER, then, once done, the
+ *                                   BR_CLEAR_DEATH_NOTIFICATION_DONE that
+ *                                   was asked for meanwhile
+ * @BLITE_WORK_CLEAR_DEATH_NOTIFICATION: BR_CLEAR_DEATH_NOTIFICATION_DONE
+ */
+enum blite_work_type {
+	BLITE_WORK_TRANSACTION,
+	BLITE_WORK_TRANSACTION_COMPLETE,
+	BLITE_WORK_RETURN_ERROR,
+	BLITE_WORK_NODE,
+	BLITE_WORK_DEAD_BINDER,
+	BLITE_WORK_DEAD_BINDER_AND_CLEAR,
+	BLITE_WORK_CLEAR_DEATH_NOTIFICATION,
+};
+
+/**
+ * struct blite_work - an item on a work list
+ * @entry: entry in &blite_thread.todo, &blite_proc.todo,
+ *         &blite_node.async_todo or &blite_proc.delivered_death; empty
+ *         when on none
+ * @type:  enum blite_work_type
+ *
+ * Work lists belong to one process and are protected by its
+ * &blite_proc.inner_lock.
+ */
+struct blite_work {
+	struct list_head entry;
+	enum blite_work_type type;
+};
+
+/**
+ * struct blite_error - an error return that needs no allocation
+ * @work: queued on the thread's todo list while @cmd is pending
+ * @cmd:  BR_FAILED_REPLY, BR_DEAD_REPLY or BR_TRANSACTION_COMPLETE;
+ *        BR_OK when nothing is pending
+ */
+struct blite_error {
+	struct blite_work work;
+	u32 cmd;
+};
+
+/**
  * struct blite_thread - a thread of a process using the device
- * @rb_node:     node in &blite_proc.threads, keyed by @pid
- * @rcu:         frees the thread after a grace period, for pollers
- * @proc:        the open file the thread uses
- * @pid:         the thread's id
- * @looper:      enum blite_looper_state bits
- * @need_return: the next read returns even without work: set for a new
- *               thread and by flush, cleared after every ioctl
- * @todo:        work for this thread in particular
- * @wait:        where the thread sleeps waiting for work, and pollers wait
- * @ee:          the extended error of the thread's last failure
+ * @rb_node:           node in &blite_proc.threads, keyed by @pid
+ * @rcu:               frees the thread after a grace period, for pollers
+ * @proc:              the open file the thread uses
+ * @pid:               the thread's id
+ * @looper:            enum blite_looper_state bits
+ * @need_return:       the next read returns even without work: set for a
+ *                     new thread and by flush, cleared after every ioctl
+ * @process_todo:      @todo holds work that wakes the thread; a deferred
+ *                     BR_TRANSACTION_COMPLETE alone does not
+ * @todo:              work for this thread in particular
+ * @waiting_entry:     entry in &blite_proc.waiting_threads while the thread
+ *                     sleeps waiting for work of the process
+ * @wait:              where the thread sleeps waiting for work, and pollers
+ *                     wait
+ * @ee:                the extended error of the thread's last failure
+ * @return_error:      the error of the thread's own last command
+ * @reply_error:       a failed or dead reply to the thread's call
+ * @transaction_stack: the innermost transaction the thread sends or serves;
+ *                     each links to the next outer one (see
+ *                     &struct blite_transaction)
  *
  * Created by the thread's first ioctl() or poll() on the file, freed by
- * BINDERLITE_THREAD_EXIT or when the file is released. @looper,
- * @need_return, @todo and @ee are protected by &blite_proc.inner_lock.
+ * BINDERLITE_THREAD_EXIT or when the file is released. @transaction_stack
+ * is protected by blite_graph_lock; @looper, @need_return, @process_todo,
+ * @todo, @waiting_entry, @ee and the two errors by &blite_proc.inner_lock.
  */
 struct blite_thread {
 	struct rb_node rb_node;
@@ -87,78 +152,348 @@ struct blite_thread {
 	pid_t pid;
 	unsigned int looper;
 	bool need_return;
+	bool process_todo;
 	struct list_head todo;
+	struct list_head waiting_entry;
 	wait_queue_head_t wait;
 	struct binderlite_extended_error ee;
+	struct blite_error return_error;
+	struct blite_error reply_error;
+	struct blite_transaction *transaction_stack;
 };
 
 /**
  * struct blite_node - a local object of a process, as the driver knows it
- * @rb_node: node in &blite_proc.nodes, keyed by @ptr
- * @proc:    the process that owns the object
- * @ptr:     the object's address in its owner, as the owner names it
- * @cookie:  extra data the owner associates with it
+ * @rb_node:              node in &blite_proc.nodes, keyed by @ptr, while
+ *                        the owner lives
+ * @dead_entry:           entry in the list of dead nodes once the owner
+ *                        died and references remain
+ * @work:                 BLITE_WORK_NODE: tells the owner to take or drop
+ *                        its own references (BR_INCREFS ... BR_DECREFS)
+ * @proc:                 the owner; NULL once it died
+ * @ptr:                  the object's address in its owner, as it names it
+ * @cookie:               extra data the owner associates with it
+ * @refs:                 the references other processes hold
+ * @internal_strong_refs: references with a strong count
+ * @local_strong_refs:    strong holds from inside the driver: buffers
+ *                        sent to the node, objects delivered back to the
+ *                        owner, the context manager, an unacknowledged
+ *                        BR_ACQUIRE
+ * @local_weak_refs:      the same for weak holds
+ * @tmp_refs:             short-lived pins while the graph lock is dropped
+ * @has_strong_ref:       the owner was told to hold a strong reference
+ * @pending_strong_ref:   ... and has not confirmed with BC_ACQUIRE_DONE
+ * @has_weak_ref:         the owner was told to hold a weak reference
+ * @pending_weak_ref:     ... and has not confirmed with BC_INCREFS_DONE
+ * @has_async_transaction: a oneway transaction to the node is delivered
+ *                        and its buffer not yet freed
+ * @async_todo:           oneway transactions waiting for that buffer
  *
- * Protected by the owner's &blite_proc.inner_lock. Today the only node is
- * the context manager's; transactions will create the others.
+ * Protected by blite_graph_lock; the work lists by the owner's
+ * &blite_proc.inner_lock as well.
  */
 struct blite_node {
 	struct rb_node rb_node;
+	struct list_head dead_entry;
+	struct blite_work work;
 	struct blite_proc *proc;
 	binderlite_uintptr_t ptr;
+	binderlite_uintptr_t cookie;
+	struct hlist_head refs;
+	int internal_strong_refs;
+	int local_strong_refs;
+	int local_weak_refs;
+	int tmp_refs;
+	bool has_strong_ref;
+	bool pending_strong_ref;
+	bool has_weak_ref;
+	bool pending_weak_ref;
+	bool has_async_transaction;
+	struct list_head async_todo;
+};
+
+/**
+ * struct blite_death - a death notification a process asked for
+ * @work:   how it travels: BLITE_WORK_DEAD_BINDER and friends
+ * @cookie: the requester's cookie, echoed back
+ *
+ * Owned by the &struct blite_ref it watches; protected by
+ * blite_graph_lock, the work by the holder's &blite_proc.inner_lock.
+ */
+struct blite_death {
+	struct blite_work work;
 	binderlite_uintptr_t cookie;
 };
 
 /**
+ * struct blite_ref - a process's reference to another process's node
+ * @rb_desc:    node in &blite_proc.refs_by_desc, keyed by @desc
+ * @rb_node:    node in &blite_proc.refs_by_node, keyed by @node
+ * @node_entry: entry in &blite_node.refs
+ * @proc:       the process holding the reference
+ * @node:       the node referred to
+ * @desc:       the handle the holder uses; 0 only for the context manager
+ * @strong:     strong count (BC_ACQUIRE, handle objects received)
+ * @weak:       weak count (BC_INCREFS, weak handle objects received)
+ * @death:      the death notification asked for, if any
+ *
+ * Exists while @strong or @weak is non-zero. Protected by blite_graph_lock.
+ */
+struct blite_ref {
+	struct rb_node rb_desc;
+	struct rb_node rb_node;
+	struct hlist_node node_entry;
+	struct blite_proc *proc;
+	struct blite_node *node;
+	u32 desc;
+	int strong;
+	int weak;
+	struct blite_death *death;
+};
+
+/**
+ * struct blite_transaction - a call or reply in flight
+ * @work:         BLITE_WORK_TRANSACTION, on the receiver's lists
+ * @debug_id:     a unique number, reported in extended errors
+ * @from:         the calling thread, for a call that wants a reply; NULL
+ *                for oneways and replies, and once the caller died
+ * @from_parent:  what @from was serving when it called (its stack)
+ * @to_proc:      the receiving process
+ * @to_thread:    the thread serving the call, once delivered
+ * @to_parent:    what @to_thread was serving before (its stack)
+ * @buffer:       the payload in the receiver's pool
+ * @target_node:  the node called (NULL for a reply); the buffer holds the
+ *                reference
+ * @code:         transaction code
+ * @flags:        TF_* flags
+ * @is_reply:     a reply rather than a call
+ * @sender_euid:  effective uid of the sending process
+ *
+ * A call that wants a reply sits on two stacks once delivered: the
+ * caller's (through @from_parent) and the server's (through @to_parent).
+ * Protected by blite_graph_lock.
+ */
+struct blite_transaction {
+	struct blite_work work;
+	u32 debug_id;
+	struct blite_thread *from;
+	struct blite_transaction *from_parent;
+	struct blite_proc *to_proc;
+	struct blite_thread *to_thread;
+	struct blite_transaction *to_parent;
+	struct blite_buffer *buffer;
+	struct blite_node *target_node;
+	u32 code;
+	u32 flags;
+	bool is_reply;
+	kuid_t sender_euid;
+};
+
+/**
  * struct blite_proc - state of one open file of /dev/binderlite
- * @procs_node:   entry in the global list of open files,
- *                protected by blite_procs_lock
- * @tsk_pid:      thread-group leader of the process that opened the file;
- *                holds a reference
- * @pid:          its thread-group id, for messages and debugfs
- * @pool:         the receive pool, once the process mmap()s the file
- * @inner_lock:   protects @threads, @nodes, @todo, the thread counters and
- *                the threads' state (see &struct blite_thread)
- * @threads:      the threads using the file, by pid
- * @nodes:        the process's objects known to the driver, by address
- * @todo:         work for any thread of the process
- * @max_threads:  how many threads the driver may ask the process to start
- *                (BINDERLITE_SET_MAX_THREADS)
+ * @procs_node:      entry in the global list of open files, protected by
+ *                   blite_procs_lock
+ * @kref:            the file holds one reference, a sender copying into
+ *                   the pool with the graph lock dropped another
+ * @tsk_pid:         thread-group leader of the process that opened the
+ *                   file; holds a reference
+ * @pid:             its thread-group id, for messages and debugfs
+ * @euid:            effective uid of the opener, reported to receivers
+ * @pool:            the receive pool, once the process mmap()s the file
+ * @dead:            the file was released; nothing new is sent to it
+ * @inner_lock:      protects the work lists, @waiting_threads, the thread
+ *                   counters and the threads' state (see
+ *                   &struct blite_thread)
+ * @threads:         the threads using the file, by pid
+ * @nodes:           the process's objects known to the driver, by address
+ * @refs_by_desc:    its references to other processes' nodes, by handle
+ * @refs_by_node:    the same, by node
+ * @todo:            work for any thread of the process
+ * @delivered_death: BR_DEAD_BINDERs delivered, until BC_DEAD_BINDER_DONE
+ * @waiting_threads: looper threads asleep, waiting for work of the process
+ * @max_threads:     how many threads the driver may ask the process to
+ *                   start (BINDERLITE_SET_MAX_THREADS)
  * @requested_threads:         BR_SPAWN_LOOPER requests not yet answered
  * @requested_threads_started: threads started on request (registered)
  *
- * A process gets one &struct blite_proc per open(); it lives until the
- * last reference to the file is dropped.
+ * A process gets one &struct blite_proc per open(). The IPC state goes
+ * when the file is released; the structure and the pool when the last
+ * reference is dropped. @threads, @nodes and the refs trees are changed
+ * with blite_graph_lock and @inner_lock held, so either suffices to read
+ * them.
  */
 struct blite_proc {
 	struct list_head procs_node;
+	struct kref kref;
 	struct pid *tsk_pid;
 	pid_t pid;
+	kuid_t euid;
 	struct blite_pool pool;
+	bool dead;
 	spinlock_t inner_lock;	/* see the kernel-doc above */
 	struct rb_root threads;
 	struct rb_root nodes;
+	struct rb_root refs_by_desc;
+	struct rb_root refs_by_node;
 	struct list_head todo;
+	struct list_head delivered_death;
+	struct list_head waiting_threads;
 	u32 max_threads;
 	int requested_threads;
 	int requested_threads_started;
 };
 
+/**
+ * enum blite_stat - counters in debugfs ``stats``
+ * @BLITE_STAT_TRANSACTIONS:  BC_TRANSACTIONs accepted, sync and oneway
+ * @BLITE_STAT_ONEWAYS:       ... of which oneway
+ * @BLITE_STAT_REPLIES:       BC_REPLYs accepted
+ * @BLITE_STAT_FAILED:        calls and replies refused, whatever the reason
+ * @BLITE_STAT_BYTES_SENT:    data and offsets bytes of everything accepted
+ * @BLITE_STAT_BYTES_COPIED:  bytes copied from senders into pools
+ * @BLITE_STAT_FAILED_DEAD:   the receiver (process, thread or node) died
+ * @BLITE_STAT_FAILED_HANDLE: no such handle, or a weak one
+ * @BLITE_STAT_FAILED_PROTO:  a reply without a call, a call while waiting
+ * @BLITE_STAT_FAILED_SPACE:  no room in the receiver's pool (or its quota)
+ * @BLITE_STAT_FAILED_FAULT:  the sender's memory could not be read
+ * @BLITE_STAT_FAILED_OFFSETS: a bad offsets array
+ * @BLITE_STAT_FAILED_OBJECT: a bad object
+ * @BLITE_STAT_FAILED_UNSUPPORTED: a binder feature outside the subset
+ * @BLITE_STAT_FAILED_NOMEM:  the kernel ran out of memory
+ * @BLITE_STAT_NR:            number of counters
+ */
+enum blite_stat {
+	BLITE_STAT_TRANSACTIONS,
+	BLITE_STAT_ONEWAYS,
+	BLITE_STAT_REPLIES,
+	BLITE_STAT_FAILED,
+	BLITE_STAT_BYTES_SENT,
+	BLITE_STAT_BYTES_COPIED,
+	BLITE_STAT_FAILED_DEAD,
+	BLITE_STAT_FAILED_HANDLE,
+	BLITE_STAT_FAILED_PROTO,
+	BLITE_STAT_FAILED_SPACE,
+	BLITE_STAT_FAILED_FAULT,
+	BLITE_STAT_FAILED_OFFSETS,
+	BLITE_STAT_FAILED_OBJECT,
+	BLITE_STAT_FAILED_UNSUPPORTED,
+	BLITE_STAT_FAILED_NOMEM,
+	BLITE_STAT_NR,
+};
+
+/**
+ * enum blite_live - objects alive now, in debugfs ``stats``
+ * @BLITE_LIVE_THREADS:      &struct blite_thread
+ * @BLITE_LIVE_NODES:        &struct blite_node, dead ones included
+ * @BLITE_LIVE_REFS:         &struct blite_ref
+ * @BLITE_LIVE_DEATHS:       &struct blite_death
+ * @BLITE_LIVE_TRANSACTIONS: &struct blite_transaction
+ * @BLITE_LIVE_NR:           number of counters
+ */
+enum blite_live {
+	BLITE_LIVE_THREADS,
+	BLITE_LIVE_NODES,
+	BLITE_LIVE_REFS,
+	BLITE_LIVE_DEATHS,
+	BLITE_LIVE_TRANSACTIONS,
+	BLITE_LIVE_NR,
+};
+
+/**
+ * struct blite_proc_stats - what debugfs shows of one open file
+ * @threads: threads known
+ * @nodes:   nodes owned
+ * @refs:    references held
+ * @deaths:  death notifications asked for
+ * @todo:    work items queued for the process or its threads
+ */
+struct blite_proc_stats {
+	unsigned int threads;
+	unsigned int nodes;
+	unsigned int refs;
+	unsigned int deaths;
+	unsigned int todo;
+};
+
+extern const char *const blite_stat_names[BLITE_STAT_NR];
+extern const char *const blite_live_names[BLITE_LIVE_NR];
+
+void blite_stat_add(enum blite_stat stat, u64 count);
+u64 blite_stat_read(enum blite_stat stat);
+void blite_live_inc(enum blite_live live);
+void blite_live_dec(enum blite_live live);
+long blite_live_read(enum blite_live live);
+
+/* binderlite_main.c */
+void blite_proc_put(struct blite_proc *proc);
+
+/* binderlite_debugfs.c */
 int blite_debugfs_init(void);
 void blite_debugfs_exit(void);
 
+/* binderlite_ipc.c */
 void blite_proc_ipc_init(struct blite_proc *proc);
 void blite_proc_ipc_release(struct blite_proc *proc);
 void blite_proc_flush(struct blite_proc *proc);
+void blite_proc_get_stats(struct blite_proc *proc, struct blite_proc_stats *st);
 struct blite_thread *blite_get_thread(struct blite_proc *proc);
 void blite_thread_ioctl_done(struct blite_thread *thread);
+void blite_enqueue_thread_work_ilocked(struct blite_thread *thread,
+				       struct blite_work *w);
+void blite_enqueue_deferred_thread_work_ilocked(struct blite_thread *thread,
+						struct blite_work *w);
+void blite_enqueue_proc_work_ilocked(struct blite_proc *proc, struct blite_work *w);
 int blite_ioctl_write_read(struct blite_proc *proc, struct blite_thread *thread,
 			   struct file *filp, void __user *ubuf);
 int blite_ioctl_set_max_threads(struct blite_proc *proc, void __user *ubuf);
 int blite_ioctl_thread_exit(struct blite_proc *proc, struct blite_thread *thread);
 int blite_ioctl_get_extended_error(struct blite_thread *thread, void __user *ubuf);
+__poll_t blite_poll(struct file *filp, struct poll_table_struct *wait);
+
+/* binderlite_node.c */
 int blite_ioctl_set_context_mgr(struct blite_proc *proc,
 				const struct flat_binderlite_object *fbo);
-__poll_t blite_poll(struct file *filp, struct poll_table_struct *wait);
+struct blite_node *blite_get_node_locked(struct blite_proc *proc,
+					 binderlite_uintptr_t ptr);
+struct blite_node *blite_new_node_locked(struct blite_proc *proc,
+					 binderlite_uintptr_t ptr,
+					 binderlite_uintptr_t cookie);
+bool blite_node_strong(const struct blite_node *node);
+bool blite_node_weak(const struct blite_node *node);
+void blite_node_released_locked(struct blite_node *node);
+int blite_inc_node_locked(struct blite_node *node, bool strong, bool internal,
+			  struct blite_thread *thread);
+void blite_dec_node_locked(struct blite_node *node, bool strong);
+int blite_node_emit_locked(struct blite_node *node, u32 cmds[4]);
+int blite_node_done_locked(struct blite_proc *proc, binderlite_uintptr_t ptr,
+			   binderlite_uintptr_t cookie, bool strong);
+void blite_node_release_locked(struct blite_node *node);
+struct blite_ref *blite_get_ref_locked(struct blite_proc *proc, u32 desc,
+				       bool need_strong);
+int blite_dec_ref_locked(struct blite_ref *ref, bool strong);
+int blite_inc_ref_for_node_locked(struct blite_proc *proc, struct blite_node *node,
+				  bool strong, struct blite_thread *thread, u32 *desc);
+int blite_update_ref_locked(struct blite_proc *proc, u32 desc, bool increment,
+			    bool strong);
+int blite_request_death_locked(struct blite_proc *proc, u32 desc,
+			       binderlite_uintptr_t cookie);
+int blite_clear_death_locked(struct blite_thread *thread, u32 desc,
+			     binderlite_uintptr_t cookie);
+int blite_dead_binder_done_locked(struct blite_thread *thread,
+				  binderlite_uintptr_t cookie);
+void blite_proc_release_objects_locked(struct blite_proc *proc);
+void blite_proc_count_objects_locked(struct blite_proc *proc,
+				     struct blite_proc_stats *st);
+
+/* binderlite_txn.c */
+void blite_transaction(struct blite_proc *proc, struct blite_thread *thread,
+		       const struct binderlite_transaction_data *tr, bool reply);
+void blite_refuse_transaction(struct blite_proc *proc, struct blite_thread *thread);
+int blite_free_buffer(struct blite_proc *proc, u64 uaddr);
+void blite_free_transaction_locked(struct blite_transaction *t);
+void blite_send_failed_reply_locked(struct blite_transaction *t, u32 cmd);
+void blite_buffer_release_locked(struct blite_proc *proc, struct blite_buffer *buf);
+void blite_transaction_drop_locked(struct blite_transaction *t, u32 cmd,
+				   bool release_buffer);
 
 #endif /* _BINDERLITE_H */

@@ -17,6 +17,9 @@
 #include <linux/types.h>
 #include <asm/page.h>
 
+struct blite_node;
+struct blite_transaction;
+
 /* Alignment of every buffer and of the data and offsets sections. */
 #define BLITE_ALLOC_ALIGN	8
 
@@ -36,9 +39,15 @@
  * @async:        the buffer counts against the async (oneway) quota
  * @delivered:    the buffer was handed to user space and may be released
  *                with BC_FREE_BUFFER; cleared when user space claims it
+ * @clear_on_free: zero the buffer when it is freed (TF_CLEAR_BUF)
+ * @transaction:  the transaction carrying the buffer, while there is one
+ * @target_node:  the node a transaction in the buffer was sent to; the
+ *                buffer holds a strong reference on it until freed
  *
- * Everything here is protected by &blite_alloc.lock. The structure lives
- * outside the pool; user space never sees it.
+ * The IPC fields (@clear_on_free, @transaction, @target_node) belong to
+ * binderlite_ipc.c and are protected by its graph lock; the allocator
+ * never looks at them. Everything else is protected by &blite_alloc.lock.
+ * The structure lives outside the pool; user space never sees it.
  */
 struct blite_buffer {
 	struct list_head entry;
@@ -50,6 +59,9 @@ struct blite_buffer {
 	bool free;
 	bool async;
 	bool delivered;
+	bool clear_on_free;
+	struct blite_transaction *transaction;
+	struct blite_node *target_node;
 };
 
 /**

@@ -3,12 +3,16 @@
  * binderlite debugfs: /sys/kernel/debug/binderlite/
  *
  *   pools    one line per open file: its pool's state
- *   stats    totals over every pool
+ *   procs    one line per open file: its threads, nodes, references,
+ *            death notifications, buffers and queued work
+ *   stats    "name value" lines: live objects, transaction counters,
+ *            totals over every pool
  *   reclaim  write N: reclaim up to N unused resident pages now, as the
  *            shrinker would under memory pressure
  *
  * Tests and tools parse these files; their formats are documented in
- * Documentation/pool.rst and change only compatibly.
+ * Documentation/pool.rst and Documentation/protocol.rst and change only
+ * compatibly.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -45,19 +49,48 @@ static int blite_pools_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(blite_pools);
 
+static int blite_procs_show(struct seq_file *m, void *unused)
+{
+	struct blite_proc_stats st;
+	struct blite_pool_stats pst;
+	struct blite_proc *proc;
+
+	seq_puts(m, "pid threads nodes refs deaths buffers todo\n");
+	mutex_lock(&blite_procs_lock);
+	list_for_each_entry(proc, &blite_procs, procs_node) {
+		blite_proc_get_stats(proc, &st);
+		blite_pool_get_stats(&proc->pool, &pst);
+		seq_printf(m, "%d %u %u %u %u %u %u\n", proc->pid, st.threads,
+			   st.nodes, st.refs, st.deaths, pst.alloc.nr_used, st.todo);
+	}
+	mutex_unlock(&blite_procs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blite_procs);
+
 static int blite_stats_show(struct seq_file *m, void *unused)
 {
 	struct blite_pool_totals totals;
+	struct blite_pool_stats pst;
+	unsigned int procs = 0, buffers = 0;
 	struct blite_proc *proc;
-	unsigned int procs = 0;
+	int i;
 
 	mutex_lock(&blite_procs_lock);
-	list_for_each_entry(proc, &blite_procs, procs_node)
+	list_for_each_entry(proc, &blite_procs, procs_node) {
 		procs++;
+		blite_pool_get_stats(&proc->pool, &pst);
+		buffers += pst.alloc.nr_used;
+	}
 	mutex_unlock(&blite_procs_lock);
 	blite_pool_get_totals(&totals);
 
 	seq_printf(m, "procs %u\n", procs);
+	for (i = 0; i < BLITE_LIVE_NR; i++)
+		seq_printf(m, "%s %ld\n", blite_live_names[i], blite_live_read(i));
+	seq_printf(m, "buffers %u\n", buffers);
+	for (i = 0; i < BLITE_STAT_NR; i++)
+		seq_printf(m, "%s %llu\n", blite_stat_names[i], blite_stat_read(i));
 	seq_printf(m, "pages_resident %ld\n", totals.pages_resident);
 	seq_printf(m, "pages_lru %lu\n", totals.pages_lru);
 	seq_printf(m, "pages_reclaimed %lu\n", totals.pages_reclaimed);
@@ -94,6 +127,7 @@ int blite_debugfs_init(void)
 {
 	blite_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("pools", 0444, blite_debugfs_root, NULL, &blite_pools_fops);
+	debugfs_create_file("procs", 0444, blite_debugfs_root, NULL, &blite_procs_fops);
 	debugfs_create_file("stats", 0444, blite_debugfs_root, NULL, &blite_stats_fops);
 	debugfs_create_file("reclaim", 0200, blite_debugfs_root, NULL, &blite_reclaim_fops);
 	return 0;

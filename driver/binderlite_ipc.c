@@ -1,49 +1,137 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * binderlite IPC core: threads, the write-read loop and the looper protocol.
+ * binderlite IPC core: threads, work lists, the write-read loop and the
+ * release of threads and processes.
  *
  * A program drives binderlite as it drives binder: BINDERLITE_WRITE_READ
  * hands the driver a buffer of commands (BC_*) to consume first, then a
- * buffer to fill with returns (BR_*). Every read starts with BR_NOOP; a
- * read blocks until there is work for the thread (or, for a looper thread,
- * for the process), unless the file is O_NONBLOCK.
+ * buffer to fill with returns (BR_*). Every read starts with BR_NOOP. A
+ * read blocks until there is work for the thread or, for a looper thread
+ * with nothing on its own stack, for the process, unless the file is
+ * O_NONBLOCK.
  *
- * Transactions, references and death notifications plug into the work
- * lists here; until they do, the only way out of a blocking read is a
- * signal, a flush (close() of any descriptor of the file) or a thread's
- * first ioctl, exactly as in binder.
+ * Work is a &struct blite_work on a list: a thread's own (replies, nested
+ * calls, its BR_TRANSACTION_COMPLETE and errors), the process's (calls,
+ * node and death notifications, for any looper) or a node's list of
+ * oneways waiting their turn. Transactions are in binderlite_txn.c,
+ * nodes, references and death notifications in binderlite_node.c.
  *
  * Lock order, outermost first:
  *
- *   blite_context_mgr_lock (mutex)
- *     blite_proc.inner_lock (spinlock)
+ *   blite_procs_lock (mutex; debugfs walks every process)
+ *     blite_graph_lock (mutex)
+ *       blite_proc.inner_lock (spinlock; at most one at a time)
+ *         blite_alloc.lock (spinlock)
  *
- * Functions named *_ilocked need the inner lock held.
+ * blite_graph_lock serializes every change to the object graph: nodes,
+ * references, death notifications, transaction stacks, the context
+ * manager. It is never held while a payload is copied or a pool buffer is
+ * allocated (binderlite_txn.c), the expensive parts of a transaction, and
+ * never while a thread sleeps. An inner lock protects the work lists and
+ * thread state of its process, so that a sleeping thread's wake-up
+ * condition needs no mutex. Functions named *_locked need the graph lock,
+ * *_ilocked the inner lock of the process concerned.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/cred.h>
-#include <linux/freezer.h>
 #include <linux/fs.h>
 #include <linux/lockdep.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/rbtree.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
 #include "binderlite.h"
 
-/*
- * The context manager: the node behind handle 0, and the effective uid
- * that first became manager. Once set, only that uid may become manager
- * again, as in binder.
+DEFINE_MUTEX(blite_graph_lock);	/* see the lock order above */
+
+static atomic64_t blite_stats[BLITE_STAT_NR];
+static atomic_long_t blite_live[BLITE_LIVE_NR];
+
+/* The names debugfs prints; tests and tools parse them. */
+const char *const blite_stat_names[BLITE_STAT_NR] = {
+	[BLITE_STAT_TRANSACTIONS]	= "transactions",
+	[BLITE_STAT_ONEWAYS]		= "oneways",
+	[BLITE_STAT_REPLIES]		= "replies",
+	[BLITE_STAT_FAILED]		= "failed",
+	[BLITE_STAT_BYTES_SENT]		= "bytes_sent",
+	[BLITE_STAT_BYTES_COPIED]	= "bytes_copied",
+	[BLITE_STAT_FAILED_DEAD]	= "failed_dead",
+	[BLITE_STAT_FAILED_HANDLE]	= "failed_bad_handle",
+	[BLITE_STAT_FAILED_PROTO]	= "failed_protocol",
+	[BLITE_STAT_FAILED_SPACE]	= "failed_no_space",
+	[BLITE_STAT_FAILED_FAULT]	= "failed_fault",
+	[BLITE_STAT_FAILED_OFFSETS]	= "failed_bad_offsets",
+	[BLITE_STAT_FAILED_OBJECT]	= "failed_bad_object",
+	[BLITE_STAT_FAILED_UNSUPPORTED]	= "failed_unsupported",
+	[BLITE_STAT_FAILED_NOMEM]	= "failed_no_memory",
+};
+
+const char *const blite_live_names[BLITE_LIVE_NR] = {
+	[BLITE_LIVE_THREADS]		= "threads",
+	[BLITE_LIVE_NODES]		= "nodes",
+	[BLITE_LIVE_REFS]		= "refs",
+	[BLITE_LIVE_DEATHS]		= "deaths",
+	[BLITE_LIVE_TRANSACTIONS]	= "transactions_live",
+};
+
+/**
+ * blite_stat_add() - add to a debugfs counter
+ * @stat:  the counter
+ * @count: how much
  */
-static DEFINE_MUTEX(blite_context_mgr_lock);	/* protects the two below */
-static struct blite_node *blite_context_mgr_node;
-static kuid_t blite_context_mgr_uid = INVALID_UID;
+void blite_stat_add(enum blite_stat stat, u64 count)
+{
+	atomic64_add(count, &blite_stats[stat]);
+}
+
+/**
+ * blite_stat_read() - read a debugfs counter
+ * @stat: the counter
+ *
+ * Return: its value.
+ */
+u64 blite_stat_read(enum blite_stat stat)
+{
+	return atomic64_read(&blite_stats[stat]);
+}
+
+/**
+ * blite_live_inc() - one more object of a kind is alive
+ * @live: the kind
+ */
+void blite_live_inc(enum blite_live live)
+{
+	atomic_long_inc(&blite_live[live]);
+}
+
+/**
+ * blite_live_dec() - one object of a kind is gone
+ * @live: the kind
+ */
+void blite_live_dec(enum blite_live live)
+{
+	atomic_long_dec(&blite_live[live]);
+}
+
+/**
+ * blite_live_read() - how many objects of a kind are alive
+ * @live: the kind
+ *
+ * Return: the count.
+ */
+long blite_live_read(enum blite_live live)
+{
+	return atomic_long_read(&blite_live[live]);
+}
 
 /**
  * blite_proc_ipc_init() - initialize the IPC state of a new open file
@@ -54,63 +142,84 @@ void blite_proc_ipc_init(struct blite_proc *proc)
 	spin_lock_init(&proc->inner_lock);
 	proc->threads = RB_ROOT;
 	proc->nodes = RB_ROOT;
+	proc->refs_by_desc = RB_ROOT;
+	proc->refs_by_node = RB_ROOT;
 	INIT_LIST_HEAD(&proc->todo);
+	INIT_LIST_HEAD(&proc->delivered_death);
+	INIT_LIST_HEAD(&proc->waiting_threads);
 }
 
-static bool blite_node_less(struct rb_node *a, const struct rb_node *b)
+/* A looper with nothing of its own to do, on no call, serves the process. */
+static bool blite_available_for_proc_work_ilocked(struct blite_thread *thread)
+	__must_hold(&blite_graph_lock) __must_hold(&thread->proc->inner_lock)
 {
-	return rb_entry(a, struct blite_node, rb_node)->ptr <
-	       rb_entry(b, struct blite_node, rb_node)->ptr;
+	lockdep_assert_held(&blite_graph_lock);
+	lockdep_assert_held(&thread->proc->inner_lock);
+	return !thread->transaction_stack && list_empty(&thread->todo) &&
+	       (thread->looper & (BLITE_LOOPER_ENTERED | BLITE_LOOPER_REGISTERED));
 }
 
 /**
- * blite_ioctl_set_context_mgr() - BINDERLITE_SET_CONTEXT_MGR(_EXT)
- * @proc: the open file that becomes the context manager
- * @fbo:  the manager's object; all zero for the legacy ioctl
- *
- * Security contexts are outside binderlite's subset: asking for them is
- * refused rather than ignored.
- *
- * Return: 0; -EBUSY if there is a manager already, -EPERM if another uid
- * was manager before, -EINVAL for a security-context request, -ENOMEM.
+ * blite_enqueue_thread_work_ilocked() - give work to a thread
+ * @thread: the thread; the caller wakes it
+ * @w:      the work, on no list
  */
-int blite_ioctl_set_context_mgr(struct blite_proc *proc,
-				const struct flat_binderlite_object *fbo)
+void blite_enqueue_thread_work_ilocked(struct blite_thread *thread,
+				       struct blite_work *w)
+	__must_hold(&thread->proc->inner_lock)
 {
-	kuid_t euid = current_euid();
-	struct blite_node *node;
-	int ret = 0;
+	lockdep_assert_held(&thread->proc->inner_lock);
+	list_add_tail(&w->entry, &thread->todo);
+	thread->process_todo = true;
+}
 
-	if (fbo->flags & BINDERLITE_FLAG_TXN_SECURITY_CTX)
-		return -EINVAL;
-	node = kzalloc(sizeof(*node), GFP_KERNEL);
-	if (!node)
-		return -ENOMEM;
-	node->proc = proc;
-	node->ptr = fbo->binder;
-	node->cookie = fbo->cookie;
+/**
+ * blite_enqueue_deferred_thread_work_ilocked() - give a thread work that
+ *                                                does not wake it
+ * @thread: the thread
+ * @w:      the work, on no list
+ *
+ * The BR_TRANSACTION_COMPLETE of a sync call is read together with the
+ * reply rather than waking the caller twice, as in binder.
+ */
+void blite_enqueue_deferred_thread_work_ilocked(struct blite_thread *thread,
+						struct blite_work *w)
+	__must_hold(&thread->proc->inner_lock)
+{
+	lockdep_assert_held(&thread->proc->inner_lock);
+	list_add_tail(&w->entry, &thread->todo);
+}
 
-	mutex_lock(&blite_context_mgr_lock);
-	if (blite_context_mgr_node) {
-		ret = -EBUSY;
-		goto err_unlock;
+/**
+ * blite_enqueue_proc_work_ilocked() - give work to any looper of a process
+ * @proc: the process
+ * @w:    the work, on no list
+ *
+ * If a looper waits for work, it takes @w on its own list and is woken;
+ * otherwise @w waits on the process's list and pollers are woken.
+ */
+void blite_enqueue_proc_work_ilocked(struct blite_proc *proc, struct blite_work *w)
+	__must_hold(&blite_graph_lock) __must_hold(&proc->inner_lock)
+{
+	struct blite_thread *thread;
+	struct rb_node *n;
+
+	lockdep_assert_held(&proc->inner_lock);
+	thread = list_first_entry_or_null(&proc->waiting_threads,
+					  struct blite_thread, waiting_entry);
+	if (thread) {
+		list_del_init(&thread->waiting_entry);
+		blite_enqueue_thread_work_ilocked(thread, w);
+		wake_up_interruptible(&thread->wait);
+		return;
 	}
-	if (uid_valid(blite_context_mgr_uid) && !uid_eq(blite_context_mgr_uid, euid)) {
-		ret = -EPERM;
-		goto err_unlock;
+	list_add_tail(&w->entry, &proc->todo);
+	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
+		thread = rb_entry(n, struct blite_thread, rb_node);
+		if ((thread->looper & BLITE_LOOPER_POLL) &&
+		    blite_available_for_proc_work_ilocked(thread))
+			wake_up_interruptible(&thread->wait);
 	}
-	blite_context_mgr_uid = euid;
-	spin_lock(&proc->inner_lock);
-	rb_add(&node->rb_node, &proc->nodes, blite_node_less);
-	spin_unlock(&proc->inner_lock);
-	blite_context_mgr_node = node;
-	mutex_unlock(&blite_context_mgr_lock);
-	return 0;
-
-err_unlock:
-	mutex_unlock(&blite_context_mgr_lock);
-	kfree(node);
-	return ret;
 }
 
 static void blite_thread_reset_ee_ilocked(struct blite_thread *thread)
@@ -120,6 +229,13 @@ static void blite_thread_reset_ee_ilocked(struct blite_thread *thread)
 	thread->ee.id = 0;
 	thread->ee.command = BINDERLITE_BR_OK;
 	thread->ee.param = 0;
+}
+
+static void blite_error_init(struct blite_error *e)
+{
+	INIT_LIST_HEAD(&e->work.entry);
+	e->work.type = BLITE_WORK_RETURN_ERROR;
+	e->cmd = BINDERLITE_BR_OK;
 }
 
 static int blite_thread_cmp(const void *key, const struct rb_node *n)
@@ -163,14 +279,20 @@ struct blite_thread *blite_get_thread(struct blite_proc *proc)
 	thread->proc = proc;
 	thread->pid = pid;
 	INIT_LIST_HEAD(&thread->todo);
+	INIT_LIST_HEAD(&thread->waiting_entry);
 	init_waitqueue_head(&thread->wait);
+	blite_error_init(&thread->return_error);
+	blite_error_init(&thread->reply_error);
 
+	mutex_lock(&blite_graph_lock);
 	spin_lock(&proc->inner_lock);
 	/* A new thread's first read returns at once, as in binder. */
 	thread->need_return = true;
 	blite_thread_reset_ee_ilocked(thread);
 	rb_add(&thread->rb_node, &proc->threads, blite_thread_less);
 	spin_unlock(&proc->inner_lock);
+	mutex_unlock(&blite_graph_lock);
+	blite_live_inc(BLITE_LIVE_THREADS);
 	return thread;
 }
 
@@ -185,42 +307,129 @@ void blite_thread_ioctl_done(struct blite_thread *thread)
 	spin_unlock(&thread->proc->inner_lock);
 }
 
-/* Unlinks and frees @thread; pollers are woken and detached first. */
-static void blite_thread_free_ilocked(struct blite_proc *proc,
-				      struct blite_thread *thread)
-	__must_hold(&proc->inner_lock)
+/*
+ * Empties a work list of @proc whose items will never be delivered there.
+ * Calls fail back to their callers with BR_DEAD_REPLY. Node and death
+ * work moves to the process while it lives; a dying process's refs took
+ * their death notifications with them, so what remains is freed.
+ */
+static void blite_release_work_locked(struct blite_proc *proc,
+				      struct list_head *list)
+	__must_hold(&blite_graph_lock)
 {
-	lockdep_assert_held(&proc->inner_lock);
+	struct blite_transaction *t;
+	struct blite_work *w;
+
+	for (;;) {
+		spin_lock(&proc->inner_lock);
+		w = list_first_entry_or_null(list, struct blite_work, entry);
+		if (w)
+			list_del_init(&w->entry);
+		spin_unlock(&proc->inner_lock);
+		if (!w)
+			return;
+
+		switch (w->type) {
+		case BLITE_WORK_TRANSACTION:
+			t = container_of(w, struct blite_transaction, work);
+			if (!proc->dead && (t->flags & BINDERLITE_TF_ONE_WAY) &&
+			    !t->is_reply) {
+				/* Accepted data is not lost with a thread. */
+				spin_lock(&proc->inner_lock);
+				blite_enqueue_proc_work_ilocked(proc, w);
+				spin_unlock(&proc->inner_lock);
+				break;
+			}
+			blite_transaction_drop_locked(t, BINDERLITE_BR_DEAD_REPLY, !proc->dead);
+			break;
+		case BLITE_WORK_TRANSACTION_COMPLETE:
+			kfree(w);
+			break;
+		case BLITE_WORK_RETURN_ERROR:
+			container_of(w, struct blite_error, work)->cmd = BINDERLITE_BR_OK;
+			break;
+		case BLITE_WORK_NODE:
+		case BLITE_WORK_DEAD_BINDER:
+		case BLITE_WORK_DEAD_BINDER_AND_CLEAR:
+		case BLITE_WORK_CLEAR_DEATH_NOTIFICATION:
+			if (!proc->dead) {
+				spin_lock(&proc->inner_lock);
+				blite_enqueue_proc_work_ilocked(proc, w);
+				spin_unlock(&proc->inner_lock);
+				break;
+			}
+			/* A plain BR_DEAD_BINDER still belongs to its ref. */
+			if (w->type != BLITE_WORK_NODE && w->type != BLITE_WORK_DEAD_BINDER) {
+				kfree(container_of(w, struct blite_death, work));
+				blite_live_dec(BLITE_LIVE_DEATHS);
+			}
+			break;
+		}
+	}
+}
+
+/*
+ * Unlinks and frees @thread. Every call it serves fails back to its caller
+ * with BR_DEAD_REPLY; a call it waits on loses its caller, so the reply
+ * will find nobody. Pollers are woken and detached first.
+ */
+static void blite_thread_release_locked(struct blite_proc *proc,
+					struct blite_thread *thread)
+	__must_hold(&blite_graph_lock)
+{
+	struct blite_transaction *t, *next;
+
+	lockdep_assert_held(&blite_graph_lock);
+	t = thread->transaction_stack;
+	thread->transaction_stack = NULL;
+	while (t) {
+		if (t->to_thread == thread) {
+			next = t->to_parent;
+			t->to_thread = NULL;
+			t->to_parent = NULL;
+			if (t->buffer) {
+				t->buffer->transaction = NULL;
+				t->buffer = NULL;
+			}
+			blite_send_failed_reply_locked(t, BINDERLITE_BR_DEAD_REPLY);
+		} else {
+			next = t->from_parent;
+			t->from = NULL;
+		}
+		t = next;
+	}
+	blite_release_work_locked(proc, &thread->todo);
+
+	spin_lock(&proc->inner_lock);
+	list_del_init(&thread->waiting_entry);
 	rb_erase(&thread->rb_node, &proc->threads);
 	if (thread->looper & BLITE_LOOPER_POLL)
 		wake_up_pollfree(&thread->wait);
+	spin_unlock(&proc->inner_lock);
 	kfree_rcu(thread, rcu);
+	blite_live_dec(BLITE_LIVE_THREADS);
 }
 
 /**
- * blite_proc_ipc_release() - free every thread of a released file
+ * blite_proc_ipc_release() - tear down the IPC state of a released file
  * @proc: the open file; no ioctl or poll can run on it any more
+ *
+ * Callers waiting on the process get BR_DEAD_REPLY, holders of its nodes
+ * BR_DEAD_BINDER; its references are dropped. Buffers in flight to it go
+ * with its pool, when the last reference to @proc is put.
  */
 void blite_proc_ipc_release(struct blite_proc *proc)
 {
-	struct blite_node *node;
 	struct rb_node *n;
 
-	/* A dead manager leaves handle 0 free; its uid stays recorded. */
-	mutex_lock(&blite_context_mgr_lock);
-	if (blite_context_mgr_node && blite_context_mgr_node->proc == proc)
-		blite_context_mgr_node = NULL;
-	mutex_unlock(&blite_context_mgr_lock);
-
-	spin_lock(&proc->inner_lock);
+	mutex_lock(&blite_graph_lock);
+	proc->dead = true;
 	while ((n = rb_first(&proc->threads)))
-		blite_thread_free_ilocked(proc, rb_entry(n, struct blite_thread, rb_node));
-	while ((n = rb_first(&proc->nodes))) {
-		node = rb_entry(n, struct blite_node, rb_node);
-		rb_erase(n, &proc->nodes);
-		kfree(node);
-	}
-	spin_unlock(&proc->inner_lock);
+		blite_thread_release_locked(proc, rb_entry(n, struct blite_thread, rb_node));
+	blite_proc_release_objects_locked(proc);
+	blite_release_work_locked(proc, &proc->todo);
+	blite_release_work_locked(proc, &proc->delivered_death);
+	mutex_unlock(&blite_graph_lock);
 }
 
 /**
@@ -241,20 +450,11 @@ void blite_proc_flush(struct blite_proc *proc)
 	spin_unlock(&proc->inner_lock);
 }
 
-/* A looper thread with nothing of its own to do serves the process. */
-static bool blite_available_for_proc_work_ilocked(struct blite_thread *thread)
-	__must_hold(&thread->proc->inner_lock)
-{
-	lockdep_assert_held(&thread->proc->inner_lock);
-	return list_empty(&thread->todo) &&
-	       (thread->looper & (BLITE_LOOPER_ENTERED | BLITE_LOOPER_REGISTERED));
-}
-
 static bool blite_has_work_ilocked(struct blite_thread *thread, bool proc_work)
 	__must_hold(&thread->proc->inner_lock)
 {
 	lockdep_assert_held(&thread->proc->inner_lock);
-	return !list_empty(&thread->todo) || thread->need_return ||
+	return thread->process_todo || thread->need_return ||
 	       (proc_work && !list_empty(&thread->proc->todo));
 }
 
@@ -317,17 +517,134 @@ static void blite_exit_looper(struct blite_proc *proc, struct blite_thread *thre
 	spin_unlock(&proc->inner_lock);
 }
 
+/* A command user space got wrong: logged, then the stream goes on. */
+static void blite_user_error(struct blite_thread *thread, const char *what,
+			     u64 arg, int err)
+{
+	pr_info_ratelimited("%d:%d %s %#llx failed: %d\n", thread->proc->pid,
+			    thread->pid, what, arg, err);
+}
+
+static bool blite_return_error_pending(struct blite_thread *thread)
+{
+	bool ret;
+
+	spin_lock(&thread->proc->inner_lock);
+	ret = thread->return_error.cmd != BINDERLITE_BR_OK;
+	spin_unlock(&thread->proc->inner_lock);
+	return ret;
+}
+
+/* Carries out one command whose argument is at @arg. */
+static int blite_thread_command(struct blite_proc *proc, struct blite_thread *thread,
+				u32 cmd, void __user *arg)
+{
+	struct binderlite_transaction_data tr;
+	struct binderlite_handle_cookie hc;
+	struct binderlite_ptr_cookie pc;
+	binderlite_uintptr_t cookie;
+	u64 ptr;
+	u32 desc;
+	int ret;
+
+	switch (cmd) {
+	case BINDERLITE_BC_TRANSACTION:
+	case BINDERLITE_BC_REPLY:
+		if (copy_from_user(&tr, arg, sizeof(tr)))
+			return -EFAULT;
+		blite_transaction(proc, thread, &tr, cmd == BINDERLITE_BC_REPLY);
+		return 0;
+	case BINDERLITE_BC_TRANSACTION_SG:
+	case BINDERLITE_BC_REPLY_SG:
+		blite_refuse_transaction(proc, thread);
+		return 0;
+	case BINDERLITE_BC_FREE_BUFFER:
+		if (get_user(ptr, (u64 __user *)arg))
+			return -EFAULT;
+		ret = blite_free_buffer(proc, ptr);
+		if (ret)
+			blite_user_error(thread, "BC_FREE_BUFFER", ptr, ret);
+		return 0;
+	case BINDERLITE_BC_INCREFS:
+	case BINDERLITE_BC_ACQUIRE:
+	case BINDERLITE_BC_RELEASE:
+	case BINDERLITE_BC_DECREFS:
+		if (get_user(desc, (u32 __user *)arg))
+			return -EFAULT;
+		mutex_lock(&blite_graph_lock);
+		ret = blite_update_ref_locked(proc, desc,
+					      cmd == BINDERLITE_BC_INCREFS ||
+					      cmd == BINDERLITE_BC_ACQUIRE,
+					      cmd == BINDERLITE_BC_ACQUIRE ||
+					      cmd == BINDERLITE_BC_RELEASE);
+		mutex_unlock(&blite_graph_lock);
+		if (ret)
+			blite_user_error(thread, "refcount change on handle", desc, ret);
+		return 0;
+	case BINDERLITE_BC_INCREFS_DONE:
+	case BINDERLITE_BC_ACQUIRE_DONE:
+		if (copy_from_user(&pc, arg, sizeof(pc)))
+			return -EFAULT;
+		mutex_lock(&blite_graph_lock);
+		ret = blite_node_done_locked(proc, pc.ptr, pc.cookie,
+					     cmd == BINDERLITE_BC_ACQUIRE_DONE);
+		mutex_unlock(&blite_graph_lock);
+		if (ret)
+			blite_user_error(thread, "BC_INCREFS/ACQUIRE_DONE", pc.ptr, ret);
+		return 0;
+	case BINDERLITE_BC_REGISTER_LOOPER:
+		blite_register_looper(proc, thread);
+		return 0;
+	case BINDERLITE_BC_ENTER_LOOPER:
+		blite_enter_looper(proc, thread);
+		return 0;
+	case BINDERLITE_BC_EXIT_LOOPER:
+		blite_exit_looper(proc, thread);
+		return 0;
+	case BINDERLITE_BC_REQUEST_DEATH_NOTIFICATION:
+	case BINDERLITE_BC_CLEAR_DEATH_NOTIFICATION:
+		if (copy_from_user(&hc, arg, sizeof(hc)))
+			return -EFAULT;
+		mutex_lock(&blite_graph_lock);
+		if (cmd == BINDERLITE_BC_REQUEST_DEATH_NOTIFICATION)
+			ret = blite_request_death_locked(proc, hc.handle, hc.cookie);
+		else
+			ret = blite_clear_death_locked(thread, hc.handle, hc.cookie);
+		mutex_unlock(&blite_graph_lock);
+		if (ret)
+			blite_user_error(thread, "death notification on handle",
+					 hc.handle, ret);
+		return 0;
+	case BINDERLITE_BC_DEAD_BINDER_DONE:
+		if (get_user(cookie, (binderlite_uintptr_t __user *)arg))
+			return -EFAULT;
+		mutex_lock(&blite_graph_lock);
+		ret = blite_dead_binder_done_locked(thread, cookie);
+		mutex_unlock(&blite_graph_lock);
+		if (ret)
+			blite_user_error(thread, "BC_DEAD_BINDER_DONE", cookie, ret);
+		return 0;
+	default:
+		pr_info_ratelimited("%d:%d unknown command %#x\n",
+				    proc->pid, thread->pid, cmd);
+		return -EINVAL;
+	}
+}
+
 /*
  * Consumes commands from @buffer, starting at *@consumed, and advances
  * *@consumed past each command that was carried out. A command must lie
- * wholly inside the buffer.
+ * wholly inside the buffer. Once a command left an error return pending
+ * (a failed transaction), the rest waits until it has been read, as in
+ * binder.
  */
 static int blite_thread_write(struct blite_proc *proc, struct blite_thread *thread,
 			      u64 buffer, u64 size, u64 *consumed)
 {
+	int ret;
 	u32 cmd;
 
-	while (*consumed < size) {
+	while (*consumed < size && !blite_return_error_pending(thread)) {
 		void __user *ptr = u64_to_user_ptr(buffer + *consumed);
 
 		if (size - *consumed < sizeof(cmd))
@@ -336,84 +653,287 @@ static int blite_thread_write(struct blite_proc *proc, struct blite_thread *thre
 			return -EFAULT;
 		if (_IOC_SIZE(cmd) > size - *consumed - sizeof(cmd))
 			return -EINVAL;
-
-		switch (cmd) {
-		case BINDERLITE_BC_REGISTER_LOOPER:
-			blite_register_looper(proc, thread);
-			break;
-		case BINDERLITE_BC_ENTER_LOOPER:
-			blite_enter_looper(proc, thread);
-			break;
-		case BINDERLITE_BC_EXIT_LOOPER:
-			blite_exit_looper(proc, thread);
-			break;
-		default:
-			pr_info_ratelimited("%d:%d unknown command %#x\n",
-					    proc->pid, thread->pid, cmd);
-			return -EINVAL;
-		}
+		ret = blite_thread_command(proc, thread, cmd, ptr + sizeof(cmd));
+		if (ret)
+			return ret;
 		*consumed += sizeof(cmd) + _IOC_SIZE(cmd);
 	}
 	return 0;
 }
 
-/* Sleeps until @thread has work; -EINTR on a signal, as binder. */
+/*
+ * Sleeps until @thread has work; -EINTR on a signal, as binder. A looper
+ * free for the process's work waits on the process's list, so that work
+ * for the process wakes one thread, not all.
+ */
 static int blite_wait_for_work(struct blite_thread *thread, bool proc_work)
 {
-	int ret;
+	struct blite_proc *proc = thread->proc;
+	DEFINE_WAIT(wait);
+	int ret = 0;
 
-	ret = wait_event_freezable(thread->wait, blite_has_work(thread, proc_work));
-	return ret ? -EINTR : 0;
+	for (;;) {
+		prepare_to_wait(&thread->wait, &wait, TASK_INTERRUPTIBLE | TASK_FREEZABLE);
+		spin_lock(&proc->inner_lock);
+		if (blite_has_work_ilocked(thread, proc_work)) {
+			spin_unlock(&proc->inner_lock);
+			break;
+		}
+		if (proc_work)
+			list_add(&thread->waiting_entry, &proc->waiting_threads);
+		spin_unlock(&proc->inner_lock);
+
+		schedule();
+
+		spin_lock(&proc->inner_lock);
+		list_del_init(&thread->waiting_entry);
+		spin_unlock(&proc->inner_lock);
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	finish_wait(&thread->wait, &wait);
+	return ret;
+}
+
+/* Room a read must have left for the next return, as in binder. */
+#define BLITE_READ_RESERVE \
+	(sizeof(u32) + sizeof(struct binderlite_transaction_data_secctx))
+
+/* BR_TRANSACTION or BR_REPLY; a call that wants a reply joins the stack. */
+static int blite_deliver_transaction_locked(struct blite_thread *thread,
+					    struct blite_transaction *t,
+					    void __user *ptr)
+	__must_hold(&blite_graph_lock)
+{
+	struct blite_proc *proc = thread->proc;
+	struct blite_buffer *buf = t->buffer;
+	struct binderlite_transaction_data tr = {};
+	u32 cmd = BINDERLITE_BR_REPLY;
+
+	if (t->target_node) {
+		cmd = BINDERLITE_BR_TRANSACTION;
+		tr.target.ptr = t->target_node->ptr;
+		tr.cookie = t->target_node->cookie;
+	}
+	tr.code = t->code;
+	tr.flags = t->flags;
+	tr.sender_euid = from_kuid(current_user_ns(), t->sender_euid);
+	if (t->from)
+		tr.sender_pid = pid_nr_ns(t->from->proc->tsk_pid,
+					  task_active_pid_ns(current));
+	tr.data_size = buf->data_size;
+	tr.offsets_size = buf->offsets_size;
+	tr.data.ptr.buffer = blite_pool_user_addr(&proc->pool, buf);
+	tr.data.ptr.offsets = tr.data.ptr.buffer + ALIGN(buf->data_size, sizeof(u64));
+
+	if (put_user(cmd, (u32 __user *)ptr) ||
+	    copy_to_user(ptr + sizeof(cmd), &tr, sizeof(tr))) {
+		blite_transaction_drop_locked(t, BINDERLITE_BR_FAILED_REPLY, true);
+		return -EFAULT;
+	}
+	blite_alloc_mark_delivered(&proc->pool.alloc, buf);
+	if (cmd == BINDERLITE_BR_TRANSACTION && !(t->flags & BINDERLITE_TF_ONE_WAY)) {
+		t->to_thread = thread;
+		t->to_parent = thread->transaction_stack;
+		thread->transaction_stack = t;
+	} else {
+		blite_free_transaction_locked(t);
+	}
+	return sizeof(cmd) + sizeof(tr);
+}
+
+/* BR_INCREFS ... BR_DECREFS: what the owner must change for a node. */
+static int blite_deliver_node_locked(struct blite_node *node, void __user *ptr)
+	__must_hold(&blite_graph_lock)
+{
+	struct binderlite_ptr_cookie pc = { .ptr = node->ptr, .cookie = node->cookie };
+	u32 cmds[4];
+	int i, n;
+
+	n = blite_node_emit_locked(node, cmds);
+	for (i = 0; i < n; i++) {
+		if (put_user(cmds[i], (u32 __user *)ptr) ||
+		    copy_to_user(ptr + sizeof(u32), &pc, sizeof(pc)))
+			return -EFAULT;
+		ptr += sizeof(u32) + sizeof(pc);
+	}
+	return n * (sizeof(u32) + sizeof(pc));
+}
+
+/* BR_DEAD_BINDER or BR_CLEAR_DEATH_NOTIFICATION_DONE. */
+static int blite_deliver_death_locked(struct blite_proc *proc,
+				      struct blite_death *death, void __user *ptr)
+	__must_hold(&blite_graph_lock)
+{
+	binderlite_uintptr_t cookie = death->cookie;
+	u32 cmd = BINDERLITE_BR_DEAD_BINDER;
+
+	if (death->work.type == BLITE_WORK_CLEAR_DEATH_NOTIFICATION) {
+		cmd = BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE;
+		kfree(death);
+		blite_live_dec(BLITE_LIVE_DEATHS);
+	} else {
+		/* Kept until BC_DEAD_BINDER_DONE. */
+		spin_lock(&proc->inner_lock);
+		list_add_tail(&death->work.entry, &proc->delivered_death);
+		spin_unlock(&proc->inner_lock);
+	}
+	if (put_user(cmd, (u32 __user *)ptr) ||
+	    put_user(cookie, (binderlite_uintptr_t __user *)(ptr + sizeof(cmd))))
+		return -EFAULT;
+	return sizeof(cmd) + sizeof(cookie);
+}
+
+/*
+ * Writes the returns for @w, taken off a list, at @ptr. Sets *@done when
+ * the read must return now: after a transaction or a BR_DEAD_BINDER, whose
+ * handling may need the thread to send something first.
+ *
+ * Return: bytes written, or -EFAULT.
+ */
+static int blite_deliver_work_locked(struct blite_thread *thread,
+				     struct blite_work *w, void __user *ptr,
+				     bool *done)
+	__must_hold(&blite_graph_lock)
+{
+	struct blite_proc *proc = thread->proc;
+	struct blite_error *e;
+	u32 cmd;
+
+	switch (w->type) {
+	case BLITE_WORK_TRANSACTION:
+		*done = true;
+		return blite_deliver_transaction_locked(thread,
+				container_of(w, struct blite_transaction, work), ptr);
+	case BLITE_WORK_TRANSACTION_COMPLETE:
+		kfree(w);
+		cmd = BINDERLITE_BR_TRANSACTION_COMPLETE;
+		break;
+	case BLITE_WORK_RETURN_ERROR:
+		e = container_of(w, struct blite_error, work);
+		spin_lock(&proc->inner_lock);
+		cmd = e->cmd;
+		e->cmd = BINDERLITE_BR_OK;
+		spin_unlock(&proc->inner_lock);
+		break;
+	case BLITE_WORK_NODE:
+		return blite_deliver_node_locked(container_of(w, struct blite_node, work),
+						 ptr);
+	default:
+		if (w->type != BLITE_WORK_CLEAR_DEATH_NOTIFICATION)
+			*done = true;
+		return blite_deliver_death_locked(proc,
+				container_of(w, struct blite_death, work), ptr);
+	}
+	if (put_user(cmd, (u32 __user *)ptr))
+		return -EFAULT;
+	return sizeof(cmd);
+}
+
+/*
+ * Asks for one more looper when none is idle and the process allows more,
+ * by turning the read's leading BR_NOOP into BR_SPAWN_LOOPER, as binder.
+ */
+static int blite_maybe_spawn_looper_locked(struct blite_thread *thread,
+					   void __user *start)
+	__must_hold(&blite_graph_lock)
+{
+	struct blite_proc *proc = thread->proc;
+	bool spawn;
+
+	spin_lock(&proc->inner_lock);
+	spawn = !proc->requested_threads && list_empty(&proc->waiting_threads) &&
+		proc->requested_threads_started < proc->max_threads &&
+		(thread->looper & (BLITE_LOOPER_REGISTERED | BLITE_LOOPER_ENTERED));
+	if (spawn)
+		proc->requested_threads++;
+	spin_unlock(&proc->inner_lock);
+	if (spawn && put_user(BINDERLITE_BR_SPAWN_LOOPER, (u32 __user *)start))
+		return -EFAULT;
+	return 0;
 }
 
 /*
  * Fills @buffer from *@consumed on with returns. The first return of a
  * read is always BR_NOOP. As in binder, *@consumed advances only when the
- * read succeeds: a read that fails (EAGAIN, EINTR) reports nothing
+ * read succeeds: a read that fails (EAGAIN, EINTR, EFAULT) reports nothing
  * consumed, though BR_NOOP is already in the buffer.
  */
 static int blite_thread_read(struct blite_proc *proc, struct blite_thread *thread,
 			     u64 buffer, u64 size, u64 *consumed, bool non_block)
 {
-	u64 used = 0;
-	bool proc_work;
-	int ret;
+	void __user *start = u64_to_user_ptr(buffer);
+	u64 pos = *consumed;
+	struct list_head *list;
+	struct blite_work *w;
+	bool proc_work, done = false, again;
+	int ret = 0;
 
-	if (*consumed == 0) {
+	if (pos == 0) {
 		if (size < sizeof(u32))
 			return -EINVAL;
-		if (put_user(BINDERLITE_BR_NOOP, (u32 __user *)u64_to_user_ptr(buffer)))
+		if (put_user(BINDERLITE_BR_NOOP, (u32 __user *)start))
 			return -EFAULT;
-		used = sizeof(u32);
+		pos = sizeof(u32);
 	}
 
-	for (;;) {
-		spin_lock(&proc->inner_lock);
-		proc_work = blite_available_for_proc_work_ilocked(thread);
-		thread->looper |= BLITE_LOOPER_WAITING;
-		spin_unlock(&proc->inner_lock);
+retry:
+	mutex_lock(&blite_graph_lock);
+	spin_lock(&proc->inner_lock);
+	proc_work = blite_available_for_proc_work_ilocked(thread);
+	thread->looper |= BLITE_LOOPER_WAITING;
+	spin_unlock(&proc->inner_lock);
+	mutex_unlock(&blite_graph_lock);
 
-		if (non_block) {
-			if (!blite_has_work(thread, proc_work))
-				return -EAGAIN;
-		} else {
-			ret = blite_wait_for_work(thread, proc_work);
-			if (ret)
-				return ret;
-		}
+	if (non_block)
+		ret = blite_has_work(thread, proc_work) ? 0 : -EAGAIN;
+	else
+		ret = blite_wait_for_work(thread, proc_work);
 
-		/*
-		 * No work item exists yet; the wait ended for need_return.
-		 * A spurious wake-up goes back to sleep.
-		 */
+	spin_lock(&proc->inner_lock);
+	thread->looper &= ~BLITE_LOOPER_WAITING;
+	spin_unlock(&proc->inner_lock);
+	if (ret)
+		return ret;
+
+	mutex_lock(&blite_graph_lock);
+	while (!done) {
 		spin_lock(&proc->inner_lock);
-		ret = thread->need_return;
-		spin_unlock(&proc->inner_lock);
-		if (ret)
+		list = NULL;
+		if (!list_empty(&thread->todo))
+			list = &thread->todo;
+		else if (proc_work && !list_empty(&proc->todo))
+			list = &proc->todo;
+		if (!list || pos > size || size - pos < BLITE_READ_RESERVE) {
+			/* Woken for work another thread took: sleep again. */
+			again = !list && pos == sizeof(u32) && !thread->need_return;
+			spin_unlock(&proc->inner_lock);
+			if (again) {
+				mutex_unlock(&blite_graph_lock);
+				goto retry;
+			}
 			break;
+		}
+		w = list_first_entry(list, struct blite_work, entry);
+		list_del_init(&w->entry);
+		if (list_empty(&thread->todo))
+			thread->process_todo = false;
+		spin_unlock(&proc->inner_lock);
+
+		ret = blite_deliver_work_locked(thread, w, start + pos, &done);
+		if (ret < 0)
+			break;
+		pos += ret;
+		ret = 0;
 	}
-	*consumed += used;
-	return 0;
+	if (!ret)
+		ret = blite_maybe_spawn_looper_locked(thread, start);
+	mutex_unlock(&blite_graph_lock);
+	if (!ret)
+		*consumed = pos;
+	return ret;
 }
 
 /**
@@ -477,9 +997,9 @@ int blite_ioctl_set_max_threads(struct blite_proc *proc, void __user *ubuf)
  */
 int blite_ioctl_thread_exit(struct blite_proc *proc, struct blite_thread *thread)
 {
-	spin_lock(&proc->inner_lock);
-	blite_thread_free_ilocked(proc, thread);
-	spin_unlock(&proc->inner_lock);
+	mutex_lock(&blite_graph_lock);
+	blite_thread_release_locked(proc, thread);
+	mutex_unlock(&blite_graph_lock);
 	return 0;
 }
 
@@ -523,11 +1043,40 @@ __poll_t blite_poll(struct file *filp, struct poll_table_struct *wait)
 	if (!thread)
 		return EPOLLERR;
 
+	mutex_lock(&blite_graph_lock);
 	spin_lock(&proc->inner_lock);
 	thread->looper |= BLITE_LOOPER_POLL;
 	proc_work = blite_available_for_proc_work_ilocked(thread);
 	spin_unlock(&proc->inner_lock);
+	mutex_unlock(&blite_graph_lock);
 
 	poll_wait(filp, &thread->wait, wait);
 	return blite_has_work(thread, proc_work) ? EPOLLIN : 0;
+}
+
+/**
+ * blite_proc_get_stats() - what debugfs shows of one open file
+ * @proc: the open file
+ * @st:   the result
+ */
+void blite_proc_get_stats(struct blite_proc *proc, struct blite_proc_stats *st)
+{
+	struct blite_thread *thread;
+	struct list_head *pos;
+	struct rb_node *n;
+
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&blite_graph_lock);
+	blite_proc_count_objects_locked(proc, st);
+	spin_lock(&proc->inner_lock);
+	list_for_each(pos, &proc->todo)
+		st->todo++;
+	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
+		thread = rb_entry(n, struct blite_thread, rb_node);
+		st->threads++;
+		list_for_each(pos, &thread->todo)
+			st->todo++;
+	}
+	spin_unlock(&proc->inner_lock);
+	mutex_unlock(&blite_graph_lock);
 }

@@ -18,6 +18,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/miscdevice.h>
@@ -36,7 +37,7 @@
 unsigned int blite_debug_mask;
 module_param_named(debug_mask, blite_debug_mask, uint, 0644);
 MODULE_PARM_DESC(debug_mask,
-		 "Bitmask of debug messages: 1=open/release, 2=ioctl (default 0)");
+		 "Bitmask of debug messages: 1=open/release, 2=ioctl, 4=failed transactions (default 0)");
 
 /* Pool size cap: binder's fixed 4 MiB by default, up to 1 GiB. */
 #define BLITE_POOL_CAP_MAX	SZ_1G
@@ -92,8 +93,10 @@ static int blite_open(struct inode *inode, struct file *filp)
 	if (!proc)
 		return -ENOMEM;
 
+	kref_init(&proc->kref);
 	proc->tsk_pid = get_task_pid(current->group_leader, PIDTYPE_PID);
 	proc->pid = task_tgid_nr(current);
+	proc->euid = current_euid();
 	blite_pool_init(&proc->pool);
 	blite_proc_ipc_init(proc);
 	blite_proc_link(proc);
@@ -103,6 +106,27 @@ static int blite_open(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+static void blite_proc_free(struct kref *kref)
+{
+	struct blite_proc *proc = container_of(kref, struct blite_proc, kref);
+
+	blite_pool_release(&proc->pool);
+	put_pid(proc->tsk_pid);
+	kfree(proc);
+}
+
+/**
+ * blite_proc_put() - drop a reference to an open file's state
+ * @proc: the state; freed, with its pool, by the last reference
+ *
+ * Must not be called with blite_graph_lock held: freeing the pool sleeps
+ * and takes the pool's locks.
+ */
+void blite_proc_put(struct blite_proc *proc)
+{
+	kref_put(&proc->kref, blite_proc_free);
+}
+
 static int blite_release(struct inode *inode, struct file *filp)
 {
 	struct blite_proc *proc = filp->private_data;
@@ -110,9 +134,7 @@ static int blite_release(struct inode *inode, struct file *filp)
 	blite_debug(BLITE_DEBUG_OPEN_CLOSE, "%d: release\n", proc->pid);
 	blite_proc_unlink(proc);
 	blite_proc_ipc_release(proc);
-	blite_pool_release(&proc->pool);
-	put_pid(proc->tsk_pid);
-	kfree(proc);
+	blite_proc_put(proc);
 	return 0;
 }
 

@@ -465,6 +465,64 @@ void blite_pool_free_buf(struct blite_pool *pool, struct blite_buffer *buf)
 	blite_alloc_free_buf(&pool->alloc, buf);
 }
 
+/*
+ * The operations blite_pool_access() performs on each piece of a buffer.
+ * A piece never crosses a page; @kaddr is its kernel address.
+ */
+enum blite_pool_op {
+	BLITE_POOL_FROM_USER,
+	BLITE_POOL_READ,
+	BLITE_POOL_WRITE,
+	BLITE_POOL_CLEAR,
+};
+
+/*
+ * Walks @bytes of @buf from @offset page by page through the kernel
+ * addresses of its pages. An in-use buffer's pages are never reclaimed, so
+ * they are stable without a lock.
+ */
+static int blite_pool_access(struct blite_pool *pool, struct blite_buffer *buf,
+			     size_t offset, size_t bytes, enum blite_pool_op op,
+			     const void __user *from, void *kbuf)
+{
+	size_t pos, chunk, pgoff;
+	unsigned long left = 0;
+	void *kaddr;
+
+	if (offset > buf->size || bytes > buf->size - offset)
+		return -EINVAL;
+
+	pos = buf->start + offset;
+	while (bytes) {
+		pgoff = offset_in_page(pos);
+		chunk = min_t(size_t, bytes, PAGE_SIZE - pgoff);
+		kaddr = kmap_local_page(pool->pages[pos >> PAGE_SHIFT].page) + pgoff;
+		switch (op) {
+		case BLITE_POOL_FROM_USER:
+			left = copy_from_user(kaddr, from, chunk);
+			from += chunk;
+			break;
+		case BLITE_POOL_READ:
+			memcpy(kbuf, kaddr, chunk);
+			kbuf += chunk;
+			break;
+		case BLITE_POOL_WRITE:
+			memcpy(kaddr, kbuf, chunk);
+			kbuf += chunk;
+			break;
+		case BLITE_POOL_CLEAR:
+			memset(kaddr, 0, chunk);
+			break;
+		}
+		kunmap_local(kaddr);
+		if (left)
+			return -EFAULT;
+		pos += chunk;
+		bytes -= chunk;
+	}
+	return 0;
+}
+
 /**
  * blite_pool_copy_from_user() - the one copy: user memory into a buffer
  * @pool:   the pool of @buf
@@ -482,28 +540,52 @@ int blite_pool_copy_from_user(struct blite_pool *pool, struct blite_buffer *buf,
 			      size_t offset, const void __user *from,
 			      size_t bytes)
 {
-	size_t pos, chunk, pgoff;
-	unsigned long left;
-	void *kaddr;
+	return blite_pool_access(pool, buf, offset, bytes, BLITE_POOL_FROM_USER,
+				 from, NULL);
+}
 
-	if (offset > buf->size || bytes > buf->size - offset)
-		return -EINVAL;
+/**
+ * blite_pool_read() - read part of a buffer in the kernel
+ * @pool:   the pool of @buf
+ * @buf:    an in-use buffer
+ * @offset: where in @buf to read
+ * @dst:    kernel memory to fill
+ * @bytes:  how much to read
+ *
+ * Return: 0, or -EINVAL if the range does not fit in @buf.
+ */
+int blite_pool_read(struct blite_pool *pool, struct blite_buffer *buf,
+		    size_t offset, void *dst, size_t bytes)
+{
+	return blite_pool_access(pool, buf, offset, bytes, BLITE_POOL_READ,
+				 NULL, dst);
+}
 
-	pos = buf->start + offset;
-	while (bytes) {
-		pgoff = offset_in_page(pos);
-		chunk = min_t(size_t, bytes, PAGE_SIZE - pgoff);
-		/* Stable: an in-use buffer's pages are never reclaimed. */
-		kaddr = kmap_local_page(pool->pages[pos >> PAGE_SHIFT].page);
-		left = copy_from_user(kaddr + pgoff, from, chunk);
-		kunmap_local(kaddr);
-		if (left)
-			return -EFAULT;
-		pos += chunk;
-		from += chunk;
-		bytes -= chunk;
-	}
-	return 0;
+/**
+ * blite_pool_write() - write part of a buffer from the kernel
+ * @pool:   the pool of @buf
+ * @buf:    an in-use buffer
+ * @offset: where in @buf to write
+ * @src:    kernel memory to copy
+ * @bytes:  how much to write
+ *
+ * Return: 0, or -EINVAL if the range does not fit in @buf.
+ */
+int blite_pool_write(struct blite_pool *pool, struct blite_buffer *buf,
+		     size_t offset, const void *src, size_t bytes)
+{
+	return blite_pool_access(pool, buf, offset, bytes, BLITE_POOL_WRITE,
+				 NULL, (void *)src);
+}
+
+/**
+ * blite_pool_clear() - zero a whole buffer (TF_CLEAR_BUF)
+ * @pool: the pool of @buf
+ * @buf:  an in-use buffer
+ */
+void blite_pool_clear(struct blite_pool *pool, struct blite_buffer *buf)
+{
+	blite_pool_access(pool, buf, 0, buf->size, BLITE_POOL_CLEAR, NULL, NULL);
 }
 
 /**

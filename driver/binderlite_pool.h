@@ -100,6 +100,11 @@ void blite_pool_free_buf(struct blite_pool *pool, struct blite_buffer *buf);
 int blite_pool_copy_from_user(struct blite_pool *pool, struct blite_buffer *buf,
 			      size_t offset, const void __user *from,
 			      size_t bytes);
+int blite_pool_read(struct blite_pool *pool, struct blite_buffer *buf,
+		    size_t offset, void *dst, size_t bytes);
+int blite_pool_write(struct blite_pool *pool, struct blite_buffer *buf,
+		     size_t offset, const void *src, size_t bytes);
+void blite_pool_clear(struct blite_pool *pool, struct blite_buffer *buf);
 unsigned long blite_pool_user_addr(struct blite_pool *pool,
 				   struct blite_buffer *buf);
 struct blite_buffer *blite_pool_claim_user_buf(struct blite_pool *pool,
