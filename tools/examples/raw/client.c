@@ -140,7 +140,7 @@ static int checksum_round_trip(struct conn *c, const struct remote *svc)
 			(unsigned long long)theirs.size, (unsigned long long)theirs.fnv1a64);
 		goto out_free;
 	}
-	printf("client: CHECKSUM %u bytes: fnv1a64 %016llx, as ours (round trip %.1f ms)\n",
+	printf("client: CHECKSUM %u bytes: fnv1a64 %016llx, the same as ours (round trip %.1f ms)\n",
 	       LARGE_SIZE, (unsigned long long)ours, us / 1e3);
 	ret = 0;
 out_free:

@@ -195,10 +195,10 @@ int handle_common_return(struct conn *c, __u32 cmd, const union ret_arg *arg)
 		return 0;
 	case BINDERLITE_BR_SPAWN_LOOPER:
 		/*
-		 * A request for one more thread to serve calls. The driver asks
-		 * only while fewer threads than SET_MAX_THREADS (0 unless set,
-		 * and serve() sets 0) answered earlier requests: we serve on one
-		 * thread, and would ignore it.
+		 * A request for one more looper thread. The driver makes it only
+		 * while the process started fewer than SET_MAX_THREADS of them
+		 * (0 by default, and in serve()), so it never comes here; we
+		 * serve on one thread and would ignore it anyway.
 		 */
 		return 0;
 	case BINDERLITE_BR_INCREFS:

@@ -13,6 +13,10 @@
  * object) or a HANDLE (the sender's handle to someone's object) arrives as
  * the receiver's handle to that object. The driver counts references per
  * handle; the manager holds references on every handle in its table.
+ *
+ * Entries stay until the manager exits, even when their server dies. A
+ * real manager would request death notifications (see client.c) and drop
+ * the entries of dead servers.
  */
 #include "raw.h"
 

@@ -14,17 +14,28 @@ dev=${1:-/dev/binderlite}
 raw=$(dirname "$0")/binderlite-raw
 [ -x "$raw" ] || raw=binderlite-raw
 pools=/sys/kernel/debug/binderlite/pools
+# How long to wait for a process to be ready or to exit, in tenths of a
+# second: generous, since the test VM is emulated.
+patience=300
 manager=
 service=
 client=
 
 say() { echo "story: $*"; }
 
-# finish STATUS: ends the story, killing what is left of it.
+# stop NAME PID: kills NAME, if it is still there (the shell says nothing).
+stop() {
+	[ -n "$2" ] && kill -0 "$2" 2>/dev/null || return 0
+	say "kill -KILL the $1 (pid $2)"
+	kill -KILL "$2" 2>/dev/null
+	wait "$2" 2>/dev/null
+}
+
+# finish STATUS: ends the story, stopping what is left of it.
 finish() {
-	for pid in $client $service $manager; do
-		kill -KILL "$pid" 2>/dev/null && wait "$pid"
-	done
+	stop client "$client"
+	stop service "$service"
+	stop manager "$manager"
 	rm -rf "$tmp"
 	if [ "$1" = 0 ]; then
 		echo "== IPC on $dev: the story is complete =="
@@ -47,7 +58,7 @@ wait_ready() {
 			wait "$2"
 			fail "the $1 exited with status $? before it was ready"
 		fi
-		[ $i -lt 100 ] || fail "the $1 was not ready within 10 s"
+		[ $i -lt $patience ] || fail "the $1 was not ready in time"
 		i=$((i + 1))
 		sleep 0.1
 	done
@@ -57,7 +68,7 @@ wait_ready() {
 wait_exit() {
 	i=0
 	while kill -0 "$2" 2>/dev/null; do
-		[ $i -lt 100 ] || fail "the $1 did not exit within 10 s"
+		[ $i -lt $patience ] || fail "the $1 did not exit in time"
 		i=$((i + 1))
 		sleep 0.1
 	done
