@@ -192,7 +192,7 @@ failed=$(grep -c '^FAIL ' "$logs/cases" || true)
 skipped=$(grep -c '^SKIP ' "$logs/cases" || true)
 [ "$failed" = 0 ] || verdict_fail+=("$failed case(s) failed")
 
-if [ "$mode" = demo ]; then
+if [ "$mode" = demo ] && [ -n "$plan" ]; then
 	# What each step of the plan printed, in order.
 	awk 'FNR == NR { if (NF && $1 !~ /^#/) step[$1] = 1; next }
 	     /^@@BEGIN / { show = ($2 in step); next }

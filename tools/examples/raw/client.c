@@ -33,10 +33,12 @@ static int get_service(struct conn *c, struct remote *svc)
 	const struct get_reply *rep;
 	struct timespec start;
 	int status;
+	double us;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (call(c, 0, MANAGER_GET, &req, sizeof(req), NULL, 0, &reply))
 		return -1;
+	us = us_since(&start);
 	rep = tr_data(&reply);
 	status = check_reply(&reply, sizeof(*rep));
 	if (!status && (reply.offsets_size != sizeof(binderlite_size_t) ||
@@ -57,7 +59,7 @@ static int get_service(struct conn *c, struct remote *svc)
 	put_cmd(c, BINDERLITE_BC_ACQUIRE, &svc->handle);
 	free_buffer(c, &reply);
 	printf("client: GET \"%s\" from handle 0: handle %u (round trip %.0f us)\n",
-	       svc->name, svc->handle, us_since(&start));
+	       svc->name, svc->handle, us);
 	return 0;
 }
 
