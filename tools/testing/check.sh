@@ -105,7 +105,7 @@ check "static: UAPI is binder's, number for number and byte for byte (C11)" \
 check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
 	abi_identical g++ -std=c++17 -x c++
 
-check "build: user-space C++ (cmake)" \
+check "build: user space, C and C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
 
 if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; then

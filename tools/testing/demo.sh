@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make demo`: boots the stock Debian 6.12 kernel under QEMU, loads
-# binderlite and runs tools/demo (binderlite-demo) inside the VM.
+# binderlite next to the reference binder, and runs inside the VM:
+#
+#   1. binderlite-demo (tools/demo): the version handshake and the pool;
+#   2. the raw IPC example (tools/examples/raw/story.sh) on each device of
+#      DEMO_DEVICES: a context manager, a service and a client, a round
+#      trip, a large payload and a death notification.
+#
+# DEMO_DEVICES defaults to the reference /dev/binder alone, until
+# binderlite carries transactions; then add /dev/binderlite:
+#   DEMO_DEVICES="/dev/binderlite /dev/binder" make demo
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+devices=${DEMO_DEVICES:-/dev/binder}
+
 "$BL_TOP/tools/testing/deps.sh"
-cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" >/dev/null
-cmake --build "$BL_OUT/cmake" -j"$(nproc)" --target binderlite-demo >/dev/null ||
-	bl_die "building tools/demo failed"
+extra=$(bl_build_userspace)
 
 plan=$BL_OUT/demo.plan
-echo "demo /extra/binderlite-demo" > "$plan"
-BL_EXTRA_FILES="$BL_OUT/cmake/demo/binderlite-demo" \
+{
+	echo "demo /extra/binderlite-demo"
+	for dev in $devices; do
+		echo "ipc-${dev##*/} sh /extra/story.sh $dev"
+	done
+} > "$plan"
+BL_EXTRA_FILES="$extra" \
 	"$BL_TOP/tools/testing/vm.sh" -k "${KERNEL:-6.12}" -m demo -p "$plan"

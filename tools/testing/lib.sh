@@ -87,6 +87,20 @@ bl_stock_image_dir() {
 	echo "$dir"
 }
 
+# Builds the user-space programs (tools/, CMake) that run in the VM and
+# prints the files a VM run carries in /extra: binderlite-demo, the raw
+# example binderlite-raw and its story.sh.
+bl_build_userspace() {
+	if ! cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" >/dev/null ||
+	   ! cmake --build "$BL_OUT/cmake" -j"$(nproc)" \
+		   --target binderlite-demo binderlite-raw >/dev/null; then
+		bl_die "building the user-space programs (tools/) failed"
+	fi
+	echo "$BL_OUT/cmake/demo/binderlite-demo" \
+		"$BL_OUT/cmake/examples/raw/binderlite-raw" \
+		"$BL_TOP/tools/examples/raw/story.sh"
+}
+
 # Bump when build-debug-kernel.sh changes the way the kernel is built.
 BL_DEBUG_RECIPE=1
 

@@ -14,6 +14,9 @@
 #            fault  load a deliberately faulty module: the run must fail
 #   PLAN     file of "name command" lines to run in the guest
 #
+# The files BL_EXTRA_FILES names appear in the guest as /extra/NAME; in
+# shell mode, the user-space programs (bl_build_userspace) do.
+#
 # A run fails when a step fails, when /init does not reach its end before
 # the timeout, or when the guest kernel printed a BUG, WARNING, Oops,
 # KASAN, UBSAN, lockdep, kmemleak, general protection fault or hung-task
@@ -78,14 +81,16 @@ progs=$(make -s -C "$BL_TOP/tests/selftests" list)
 for p in $progs; do
 	cp "$BL_OUT/selftests/$p" "$root/tests/"
 done
+if [ "$mode" = shell ] && [ -z "${BL_EXTRA_FILES:-}" ]; then
+	BL_EXTRA_FILES=$(bl_build_userspace) || exit 1
+fi
+if [ -n "${BL_EXTRA_FILES:-}" ]; then
+	mkdir -p "$root/extra"
+	# shellcheck disable=SC2086
+	cp $BL_EXTRA_FILES "$root/extra/"
+fi
 if [ -n "$plan" ]; then
 	cp "$plan" "$root/bench/plan"
-	# Files a plan names by /extra/NAME come from BL_EXTRA_FILES.
-	if [ -n "${BL_EXTRA_FILES:-}" ]; then
-		mkdir -p "$root/extra"
-		# shellcheck disable=SC2086
-		cp $BL_EXTRA_FILES "$root/extra/"
-	fi
 elif [ "$mode" = test ] || [ "$mode" = fault ]; then
 	for p in $progs; do
 		echo "selftests/$p /tests/$p"
@@ -187,8 +192,12 @@ failed=$(grep -c '^FAIL ' "$logs/cases" || true)
 skipped=$(grep -c '^SKIP ' "$logs/cases" || true)
 [ "$failed" = 0 ] || verdict_fail+=("$failed case(s) failed")
 
-if [ "$mode" = demo ]; then
-	sed -n '/^@@BEGIN demo/,/^@@END demo/p' "$results" | sed '1d;$d'
+if [ "$mode" = demo ] && [ -n "$plan" ]; then
+	# What each step of the plan printed, in order.
+	awk 'FNR == NR { if (NF && $1 !~ /^#/) step[$1] = 1; next }
+	     /^@@BEGIN / { show = ($2 in step); next }
+	     /^@@END / { show = 0; next }
+	     show' "$plan" "$results"
 fi
 grep '^FAIL ' "$logs/cases" | sed 's/^/  /' >&2 || true
 if [ -s "$logs/kernel-reports" ]; then
