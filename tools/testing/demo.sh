@@ -8,13 +8,12 @@
 #      DEMO_DEVICES: a context manager, a service and a client, a round
 #      trip, a large payload and a death notification.
 #
-# DEMO_DEVICES defaults to the reference /dev/binder alone, until
-# binderlite carries transactions; then add /dev/binderlite:
-#   DEMO_DEVICES="/dev/binderlite /dev/binder" make demo
+# DEMO_DEVICES (default "/dev/binderlite /dev/binder") picks the devices:
+#   DEMO_DEVICES=/dev/binderlite make demo
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-devices=${DEMO_DEVICES:-/dev/binder}
+devices=${DEMO_DEVICES:-/dev/binderlite /dev/binder}
 
 "$BL_TOP/tools/testing/deps.sh"
 extra=$(bl_build_userspace)
