@@ -1,0 +1,888 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the IPC kselftests (transactions, references, deaths):
+ *
+ * - ipc_open() and ipc_close(): a device with a mapped receive pool;
+ * - ipc_write_read(), struct ipc_cmds: one WRITE_READ, a command stream;
+ * - ipc_send(), ipc_transact(), ipc_reply(), ipc_free_buffer(): commands;
+ * - struct ipc_reader, ipc_next(), ipc_expect(), ipc_call(): the return
+ *   stream parsed into events;
+ * - ipc_become_mgr(): the context manager, waiting out a dead predecessor;
+ * - ipc_fork(), ipc_wait(), ipc_kill_children(): children that cannot
+ *   outlive the test;
+ * - ipc_fill(), ipc_check_fill(), ipc_hash(): payloads that check themselves;
+ * - ipc_stats_*(), ipc_table_value(), ipc_expect_clean(): binderlite's
+ *   debugfs.
+ *
+ * Functions return 0 or a negative errno unless said otherwise. Children
+ * must never use the harness's ASSERT_*() (that would run the fixture's
+ * teardown in the child): they report through their exit status.
+ *
+ * Include after "kselftest_harness.h".
+ */
+#ifndef _BINDERLITE_IPC_H
+#define _BINDERLITE_IPC_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/binderlite.h>
+
+#include "kselftest_harness.h"
+
+/* A receive pool size that binder (at most 4 MiB) and binderlite accept. */
+#define IPC_POOL_SIZE		(1024 * 1024)
+#define IPC_DEBUGFS		"/sys/kernel/debug/binderlite"
+
+/**
+ * struct ipc_dev - an open device and its receive pool
+ * @fd:        the file, -1 when closed
+ * @pool:      the read-only mapping of the pool, MAP_FAILED when none
+ * @pool_size: its length
+ */
+struct ipc_dev {
+	int fd;
+	void *pool;
+	size_t pool_size;
+};
+
+/**
+ * ipc_sleep_ms() - sleep for @ms milliseconds
+ * @ms: how long
+ */
+static inline void ipc_sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/**
+ * ipc_open() - open a device, map its receive pool, check the version
+ * @dev:       filled in; on failure it holds nothing open
+ * @path:      the device, e.g. "/dev/binderlite" or "/dev/binder"
+ * @pool_size: bytes of receive pool to map (PROT_READ, MAP_PRIVATE)
+ *
+ * Returns 0, -errno of the open(), mmap() or ioctl() that failed, or
+ * -EPROTO if the device does not speak protocol 8.
+ */
+static inline int ipc_open(struct ipc_dev *dev, const char *path, size_t pool_size)
+{
+	struct binderlite_version ver = { .protocol_version = -1 };
+	int ret;
+
+	dev->pool = MAP_FAILED;
+	dev->pool_size = pool_size;
+	dev->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (dev->fd < 0)
+		return -errno;
+	if (ioctl(dev->fd, BINDERLITE_VERSION, &ver)) {
+		ret = -errno;
+		goto err;
+	}
+	if (ver.protocol_version != BINDERLITE_CURRENT_PROTOCOL_VERSION) {
+		ret = -EPROTO;
+		goto err;
+	}
+	dev->pool = mmap(NULL, pool_size, PROT_READ, MAP_PRIVATE, dev->fd, 0);
+	if (dev->pool == MAP_FAILED) {
+		ret = -errno;
+		goto err;
+	}
+	return 0;
+err:
+	close(dev->fd);
+	dev->fd = -1;
+	return ret;
+}
+
+/**
+ * ipc_close() - unmap the pool and close the file; harmless if closed
+ * @dev: the device
+ *
+ * Returns 0, or -errno of the munmap() or close() that failed.
+ */
+static inline int ipc_close(struct ipc_dev *dev)
+{
+	int ret = 0;
+
+	if (dev->pool != MAP_FAILED && munmap(dev->pool, dev->pool_size))
+		ret = -errno;
+	dev->pool = MAP_FAILED;
+	if (dev->fd >= 0 && close(dev->fd) && !ret)
+		ret = -errno;
+	dev->fd = -1;
+	return ret;
+}
+
+/**
+ * ipc_write_read() - one BINDERLITE_WRITE_READ
+ * @fd:  the device
+ * @bwr: in and out; the consumed counts are valid also on error
+ */
+static inline int ipc_write_read(int fd, struct binderlite_write_read *bwr)
+{
+	return ioctl(fd, BINDERLITE_WRITE_READ, bwr) ? -errno : 0;
+}
+
+/* Room for a few dozen commands, transactions included. */
+#define IPC_CMDS_SIZE		1024
+
+/**
+ * struct ipc_cmds - a command stream under construction
+ * @len:      bytes used
+ * @overflow: a command did not fit; ipc_cmds_write() refuses the stream
+ * @buf:      the commands
+ */
+struct ipc_cmds {
+	size_t len;
+	bool overflow;
+	uint8_t buf[IPC_CMDS_SIZE];
+};
+
+/**
+ * ipc_cmd() - append a command and its payload
+ * @c:       the stream
+ * @cmd:     a BINDERLITE_BC_* code
+ * @payload: @size bytes to follow it, or NULL
+ * @size:    its size
+ */
+static inline void ipc_cmd(struct ipc_cmds *c, uint32_t cmd, const void *payload, size_t size)
+{
+	if (c->len + sizeof(cmd) + size > sizeof(c->buf)) {
+		c->overflow = true;
+		return;
+	}
+	memcpy(c->buf + c->len, &cmd, sizeof(cmd));
+	if (size)
+		memcpy(c->buf + c->len + sizeof(cmd), payload, size);
+	c->len += sizeof(cmd) + size;
+}
+
+/**
+ * ipc_cmd_u64() - append a command with one 64-bit argument
+ * @c:   the stream
+ * @cmd: e.g. BINDERLITE_BC_FREE_BUFFER
+ * @arg: the argument
+ */
+static inline void ipc_cmd_u64(struct ipc_cmds *c, uint32_t cmd, uint64_t arg)
+{
+	ipc_cmd(c, cmd, &arg, sizeof(arg));
+}
+
+/**
+ * ipc_cmd_txn() - append a BC_TRANSACTION or BC_REPLY
+ * @c:            the stream
+ * @cmd:          BINDERLITE_BC_TRANSACTION or BINDERLITE_BC_REPLY
+ * @handle:       the target (ignored by the driver for a reply)
+ * @code:         the method
+ * @flags:        BINDERLITE_TF_* values
+ * @data:         the payload, read by the driver when the stream is written
+ * @data_size:    its size
+ * @offsets:      the offsets of objects in @data, or NULL
+ * @offsets_size: bytes of @offsets
+ */
+static inline void ipc_cmd_txn(struct ipc_cmds *c, uint32_t cmd, uint32_t handle, uint32_t code,
+			       uint32_t flags, const void *data, size_t data_size,
+			       const binderlite_size_t *offsets, size_t offsets_size)
+{
+	struct binderlite_transaction_data tr = {
+		.target.handle = handle,
+		.code = code,
+		.flags = flags,
+		.data_size = data_size,
+		.offsets_size = offsets_size,
+		.data.ptr.buffer = (uintptr_t)data,
+		.data.ptr.offsets = (uintptr_t)offsets,
+	};
+
+	ipc_cmd(c, cmd, &tr, sizeof(tr));
+}
+
+/**
+ * ipc_cmds_write() - write the whole stream in one WRITE_READ, then empty it
+ * @fd: the device
+ * @c:  the stream
+ *
+ * Returns 0, -ENOSPC if a command did not fit, -errno of the ioctl, or
+ * -EPROTO if the driver consumed less than everything without an error.
+ */
+static inline int ipc_cmds_write(int fd, struct ipc_cmds *c)
+{
+	struct binderlite_write_read bwr = {
+		.write_size = c->len,
+		.write_buffer = (uintptr_t)c->buf,
+	};
+	int ret = c->overflow ? -ENOSPC : ipc_write_read(fd, &bwr);
+
+	if (!ret && bwr.write_consumed != c->len)
+		ret = -EPROTO;
+	c->len = 0;
+	c->overflow = false;
+	return ret;
+}
+
+/**
+ * ipc_send() - write one BC_TRANSACTION or BC_REPLY, without reading
+ * @fd: the device; the other arguments are those of ipc_cmd_txn()
+ *
+ * Returns the ioctl's result: a transaction the driver refuses is still
+ * written successfully, and answered by a BR_FAILED_REPLY to read.
+ */
+static inline int ipc_send(int fd, uint32_t cmd, uint32_t handle, uint32_t code, uint32_t flags,
+			   const void *data, size_t data_size,
+			   const binderlite_size_t *offsets, size_t offsets_size)
+{
+	struct ipc_cmds c = { 0 };
+
+	ipc_cmd_txn(&c, cmd, handle, code, flags, data, data_size, offsets, offsets_size);
+	return ipc_cmds_write(fd, &c);
+}
+
+/**
+ * ipc_transact() - send a transaction without objects
+ * @fd:     the device
+ * @handle: the target
+ * @code:   the method
+ * @flags:  BINDERLITE_TF_* values
+ * @data:   the payload
+ * @size:   its size
+ */
+static inline int ipc_transact(int fd, uint32_t handle, uint32_t code, uint32_t flags,
+			       const void *data, size_t size)
+{
+	return ipc_send(fd, BINDERLITE_BC_TRANSACTION, handle, code, flags, data, size, NULL, 0);
+}
+
+/**
+ * ipc_reply() - answer the transaction this thread is serving
+ * @fd:    the device
+ * @flags: BINDERLITE_TF_* values (e.g. BINDERLITE_TF_STATUS_CODE)
+ * @data:  the payload
+ * @size:  its size
+ */
+static inline int ipc_reply(int fd, uint32_t flags, const void *data, size_t size)
+{
+	return ipc_send(fd, BINDERLITE_BC_REPLY, 0, 0, flags, data, size, NULL, 0);
+}
+
+/**
+ * ipc_free_buffer() - give a received buffer back to the pool
+ * @fd:     the device
+ * @buffer: the data.ptr.buffer of the BR_TRANSACTION or BR_REPLY
+ */
+static inline int ipc_free_buffer(int fd, binderlite_uintptr_t buffer)
+{
+	struct ipc_cmds c = { 0 };
+
+	ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, buffer);
+	return ipc_cmds_write(fd, &c);
+}
+
+/**
+ * ipc_reply_free() - free the served transaction's buffer and reply, in
+ * one write, as libbinder does
+ * @fd:     the device
+ * @buffer: the buffer of the transaction being answered
+ * @data:   the reply's payload
+ * @size:   its size
+ */
+static inline int ipc_reply_free(int fd, binderlite_uintptr_t buffer, const void *data,
+				 size_t size)
+{
+	struct ipc_cmds c = { 0 };
+
+	ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, buffer);
+	ipc_cmd_txn(&c, BINDERLITE_BC_REPLY, 0, 0, 0, data, size, NULL, 0);
+	return ipc_cmds_write(fd, &c);
+}
+
+/**
+ * ipc_looper() - write one looper command
+ * @fd:  the device
+ * @cmd: BINDERLITE_BC_ENTER_LOOPER, _REGISTER_LOOPER or _EXIT_LOOPER
+ */
+static inline int ipc_looper(int fd, uint32_t cmd)
+{
+	struct ipc_cmds c = { 0 };
+
+	ipc_cmd(&c, cmd, NULL, 0);
+	return ipc_cmds_write(fd, &c);
+}
+
+/**
+ * struct ipc_event - one return from the driver, BR_NOOP excepted
+ * @cmd:    the BINDERLITE_BR_* code
+ * @txn:    BR_TRANSACTION, BR_REPLY
+ * @ref:    BR_INCREFS, BR_ACQUIRE, BR_RELEASE, BR_DECREFS
+ * @cookie: BR_DEAD_BINDER, BR_CLEAR_DEATH_NOTIFICATION_DONE
+ * @error:  BR_ERROR
+ *
+ * BR_TRANSACTION_COMPLETE, BR_DEAD_REPLY, BR_FAILED_REPLY, BR_SPAWN_LOOPER
+ * and BR_OK carry nothing.
+ */
+struct ipc_event {
+	uint32_t cmd;
+	union {
+		struct binderlite_transaction_data txn;
+		struct binderlite_ptr_cookie ref;
+		binderlite_uintptr_t cookie;
+		int32_t error;
+	};
+};
+
+/* Several returns per read; the driver ends a read after a transaction. */
+#define IPC_READ_SIZE		512
+
+/**
+ * struct ipc_reader - the return stream of one thread
+ * @fd:   the device
+ * @len:  bytes the last read returned
+ * @pos:  bytes of them parsed
+ * @buf:  the returns
+ *
+ * The driver tells threads apart by the calling thread: every thread
+ * needs its own reader, and must not lose the events it buffered.
+ */
+struct ipc_reader {
+	int fd;
+	size_t len, pos;
+	uint8_t buf[IPC_READ_SIZE];
+};
+
+/**
+ * ipc_reader_init() - a reader with nothing buffered
+ * @r:  the reader
+ * @fd: the device
+ */
+static inline void ipc_reader_init(struct ipc_reader *r, int fd)
+{
+	r->fd = fd;
+	r->len = 0;
+	r->pos = 0;
+}
+
+/* The size of what follows each return code, or -1 for an unknown code. */
+static inline int ipc_return_size(uint32_t cmd)
+{
+	switch (cmd) {
+	case BINDERLITE_BR_NOOP:
+	case BINDERLITE_BR_OK:
+	case BINDERLITE_BR_TRANSACTION_COMPLETE:
+	case BINDERLITE_BR_DEAD_REPLY:
+	case BINDERLITE_BR_FAILED_REPLY:
+	case BINDERLITE_BR_SPAWN_LOOPER:
+		return 0;
+	case BINDERLITE_BR_ERROR:
+		return sizeof(int32_t);
+	case BINDERLITE_BR_TRANSACTION:
+	case BINDERLITE_BR_REPLY:
+		return sizeof(struct binderlite_transaction_data);
+	case BINDERLITE_BR_INCREFS:
+	case BINDERLITE_BR_ACQUIRE:
+	case BINDERLITE_BR_RELEASE:
+	case BINDERLITE_BR_DECREFS:
+		return sizeof(struct binderlite_ptr_cookie);
+	case BINDERLITE_BR_DEAD_BINDER:
+	case BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE:
+		return sizeof(binderlite_uintptr_t);
+	}
+	return -1;
+}
+
+/**
+ * ipc_next() - the next event, reading (and blocking) when none is buffered
+ * @r:  the reader
+ * @ev: filled in; on -EPROTO, @ev->cmd is the code that could not be parsed
+ *
+ * Skips BR_NOOP. Returns 0, -errno of the ioctl (-EAGAIN on an O_NONBLOCK
+ * file with nothing to read), or -EPROTO for an unknown or truncated return.
+ */
+static inline int ipc_next(struct ipc_reader *r, struct ipc_event *ev)
+{
+	for (;;) {
+		struct binderlite_write_read bwr = {
+			.read_size = sizeof(r->buf),
+			.read_buffer = (uintptr_t)r->buf,
+		};
+		int ret, size;
+
+		while (r->pos + sizeof(uint32_t) <= r->len) {
+			memcpy(&ev->cmd, r->buf + r->pos, sizeof(ev->cmd));
+			size = ipc_return_size(ev->cmd);
+			if (size < 0 || r->pos + sizeof(uint32_t) + size > r->len) {
+				r->pos = r->len;
+				return -EPROTO;
+			}
+			memcpy(&ev->txn, r->buf + r->pos + sizeof(uint32_t), size);
+			r->pos += sizeof(uint32_t) + size;
+			if (ev->cmd != BINDERLITE_BR_NOOP)
+				return 0;
+		}
+		r->len = 0;
+		r->pos = 0;
+		ret = ipc_write_read(r->fd, &bwr);
+		if (ret)
+			return ret;
+		r->len = bwr.read_consumed;
+	}
+}
+
+/**
+ * ipc_expect() - the next event, which must be @cmd
+ * @r:   the reader
+ * @cmd: the BINDERLITE_BR_* code expected
+ * @ev:  filled in, also when it is another code
+ *
+ * Returns 0, an error of ipc_next(), or -EBADMSG for another code.
+ */
+static inline int ipc_expect(struct ipc_reader *r, uint32_t cmd, struct ipc_event *ev)
+{
+	int ret = ipc_next(r, ev);
+
+	if (!ret && ev->cmd != cmd)
+		ret = -EBADMSG;
+	return ret;
+}
+
+/**
+ * struct ipc_result - how a synchronous call ended
+ * @cmd:       BR_REPLY, BR_FAILED_REPLY or BR_DEAD_REPLY
+ * @completes: BR_TRANSACTION_COMPLETEs read before it
+ * @txn:       the BR_REPLY
+ */
+struct ipc_result {
+	uint32_t cmd;
+	int completes;
+	struct binderlite_transaction_data txn;
+};
+
+/**
+ * ipc_call() - send a synchronous transaction and wait for how it ends
+ * @r:      the calling thread's reader
+ * @handle: the target
+ * @code:   the method
+ * @data:   the payload
+ * @size:   its size
+ * @res:    the outcome; the caller frees a BR_REPLY's buffer
+ *
+ * Returns 0 when the call ended with BR_REPLY, BR_FAILED_REPLY or
+ * BR_DEAD_REPLY (see @res->cmd), an error of ipc_next(), or -EBADMSG for
+ * any other event (a nested transaction, for one) in the meantime.
+ */
+static inline int ipc_call(struct ipc_reader *r, uint32_t handle, uint32_t code,
+			   const void *data, size_t size, struct ipc_result *res)
+{
+	struct ipc_event ev;
+	int ret = ipc_transact(r->fd, handle, code, 0, data, size);
+
+	res->completes = 0;
+	while (!ret) {
+		ret = ipc_next(r, &ev);
+		if (ret)
+			break;
+		res->cmd = ev.cmd;
+		switch (ev.cmd) {
+		case BINDERLITE_BR_TRANSACTION_COMPLETE:
+			res->completes++;
+			continue;
+		case BINDERLITE_BR_REPLY:
+			res->txn = ev.txn;
+			return 0;
+		case BINDERLITE_BR_FAILED_REPLY:
+		case BINDERLITE_BR_DEAD_REPLY:
+			return 0;
+		}
+		ret = -EBADMSG;
+	}
+	return ret;
+}
+
+/**
+ * ipc_payload() - where a received transaction's payload is
+ * @txn: a BR_TRANSACTION or BR_REPLY
+ */
+static inline const void *ipc_payload(const struct binderlite_transaction_data *txn)
+{
+	return (const void *)(uintptr_t)txn->data.ptr.buffer;
+}
+
+/**
+ * ipc_mgr_ioctl() - SET_CONTEXT_MGR or _EXT, retrying EBUSY for ~2 s
+ * @fd:  the device
+ * @cmd: BINDERLITE_SET_CONTEXT_MGR or BINDERLITE_SET_CONTEXT_MGR_EXT
+ * @arg: its argument
+ *
+ * Binder releases a dead manager from a workqueue, so the slot may still
+ * look taken just after the previous test ended.
+ */
+static inline int ipc_mgr_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int i, ret = -EBUSY;
+
+	for (i = 0; i < 200 && ret == -EBUSY; i++) {
+		if (i)
+			ipc_sleep_ms(10);
+		ret = ioctl(fd, cmd, arg) ? -errno : 0;
+	}
+	return ret;
+}
+
+/**
+ * ipc_become_mgr() - become the context manager (handle 0), whose node
+ * is received with ptr and cookie 0
+ * @fd: the device
+ */
+static inline int ipc_become_mgr(int fd)
+{
+	int32_t unused = 0;
+
+	return ipc_mgr_ioctl(fd, BINDERLITE_SET_CONTEXT_MGR, &unused);
+}
+
+/**
+ * ipc_become_mgr_ext() - become the context manager with a node of one's own
+ * @fd:     the device
+ * @ptr:    the node's local object, received as target.ptr
+ * @cookie: its cookie
+ */
+static inline int ipc_become_mgr_ext(int fd, binderlite_uintptr_t ptr, binderlite_uintptr_t cookie)
+{
+	struct flat_binderlite_object obj = {
+		.hdr.type = BINDERLITE_TYPE_BINDER,
+		.binder = ptr,
+		.cookie = cookie,
+	};
+
+	return ipc_mgr_ioctl(fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &obj);
+}
+
+/* Children of this process not yet reaped by ipc_wait(). */
+#define IPC_MAX_CHILDREN	64
+static pid_t ipc_children[IPC_MAX_CHILDREN];
+static int ipc_nr_children;
+
+/**
+ * ipc_fork() - fork a child that dies with its parent
+ *
+ * Returns what fork() does. The child gets SIGKILL if the parent exits
+ * first, and the parent remembers it for ipc_wait() and
+ * ipc_kill_children(); the child starts with no children of its own.
+ */
+static inline pid_t ipc_fork(void)
+{
+	pid_t parent = getpid(), pid;
+
+	if (ipc_nr_children == IPC_MAX_CHILDREN)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		ipc_nr_children = 0;
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(127);
+	} else if (pid > 0) {
+		ipc_children[ipc_nr_children++] = pid;
+	}
+	return pid;
+}
+
+static inline void ipc_forget_child(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < ipc_nr_children; i++) {
+		if (ipc_children[i] == pid) {
+			ipc_children[i] = ipc_children[--ipc_nr_children];
+			return;
+		}
+	}
+}
+
+/**
+ * ipc_wait() - reap a child of ipc_fork(), killing it after @timeout_s
+ * @pid:       the child
+ * @timeout_s: seconds to wait before SIGKILL
+ *
+ * Returns its exit status (0 is success), 128 + the signal that killed it
+ * (SIGKILL after the timeout), or -errno of waitpid().
+ */
+static inline int ipc_wait(pid_t pid, int timeout_s)
+{
+	int status, i;
+	pid_t ret;
+
+	for (i = 0; ; i++) {
+		ret = waitpid(pid, &status, WNOHANG);
+		if (ret)
+			break;
+		if (i == timeout_s * 100)
+			kill(pid, SIGKILL);
+		ipc_sleep_ms(10);
+	}
+	if (ret < 0)
+		return -errno;
+	ipc_forget_child(pid);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/**
+ * ipc_kill_children() - SIGKILL and reap every child not yet reaped; for
+ * teardowns and failure paths
+ */
+static inline void ipc_kill_children(void)
+{
+	while (ipc_nr_children) {
+		pid_t pid = ipc_children[--ipc_nr_children];
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/**
+ * ipc_fill() - fill @buf with a pattern determined by @seed
+ * @buf:  where
+ * @size: bytes
+ * @seed: a different seed gives a different pattern
+ */
+static inline void ipc_fill(void *buf, size_t size, uint32_t seed)
+{
+	uint32_t x = seed * 2654435761u + 1;
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		/* A 32-bit linear congruential generator; its top byte. */
+		x = x * 1664525u + 1013904223u;
+		p[i] = x >> 24;
+	}
+}
+
+/**
+ * ipc_check_fill() - whether @buf holds ipc_fill()'s pattern for @seed
+ * @buf:  where
+ * @size: bytes
+ * @seed: the seed it was filled with
+ *
+ * Returns -1 if it does, else the offset of the first wrong byte.
+ */
+static inline long ipc_check_fill(const void *buf, size_t size, uint32_t seed)
+{
+	uint32_t x = seed * 2654435761u + 1;
+	const uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		x = x * 1664525u + 1013904223u;
+		if (p[i] != (uint8_t)(x >> 24))
+			return i;
+	}
+	return -1;
+}
+
+/**
+ * ipc_hash() - 32-bit FNV-1a of @size bytes at @buf
+ * @buf:  the data
+ * @size: its size
+ */
+static inline uint32_t ipc_hash(const void *buf, size_t size)
+{
+	const uint8_t *p = buf;
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		h ^= p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+#define IPC_STATS_MAX		64
+
+/**
+ * struct ipc_stats - a snapshot of IPC_DEBUGFS "/stats"
+ * @n:   entries
+ * @key: their names
+ * @val: their values
+ */
+struct ipc_stats {
+	int n;
+	char key[IPC_STATS_MAX][48];
+	long long val[IPC_STATS_MAX];
+};
+
+/**
+ * ipc_stats_read() - read the "key value" lines of IPC_DEBUGFS "/stats"
+ * @s: filled in
+ */
+static inline int ipc_stats_read(struct ipc_stats *s)
+{
+	FILE *f = fopen(IPC_DEBUGFS "/stats", "r");
+	char line[128];
+
+	if (!f)
+		return -errno;
+	s->n = 0;
+	while (s->n < IPC_STATS_MAX && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%47s %lld", s->key[s->n], &s->val[s->n]) == 2)
+			s->n++;
+	}
+	fclose(f);
+	return 0;
+}
+
+/**
+ * ipc_stats_get() - the value of @key in @s
+ * @s:   a snapshot
+ * @key: the name
+ * @val: filled in
+ *
+ * Returns 0, or -ENOENT if @s has no such key.
+ */
+static inline int ipc_stats_get(const struct ipc_stats *s, const char *key, long long *val)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		if (!strcmp(s->key[i], key)) {
+			*val = s->val[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/**
+ * ipc_stats_delta() - how much @key grew from @before to @after; -1 (and
+ * a log line) if either lacks it
+ * @_metadata: the running test, for the log
+ * @before:    the earlier snapshot
+ * @after:     the later one
+ * @key:       the name
+ */
+static inline long long ipc_stats_delta(struct __test_metadata *_metadata,
+					const struct ipc_stats *before,
+					const struct ipc_stats *after, const char *key)
+{
+	long long a, b;
+
+	if (ipc_stats_get(before, key, &b) || ipc_stats_get(after, key, &a)) {
+		TH_LOG("stats has no \"%s\"", key);
+		return -1;
+	}
+	return a - b;
+}
+
+/**
+ * ipc_table_value() - one cell of a debugfs table
+ * @file:   a file under IPC_DEBUGFS with a header line of column names and
+ *          one line per process starting with its pid, e.g. "procs", "pools"
+ * @pid:    the row
+ * @column: the column's name in the header
+ * @val:    filled in
+ *
+ * Returns 0, -ENOENT if there is no such row or column, or -errno of the
+ * open(). With several rows for @pid (several open files), the first wins.
+ */
+static inline int ipc_table_value(const char *file, pid_t pid, const char *column, long long *val)
+{
+	char path[128], line[512], *tok, *save;
+	int col = -1, i, ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), IPC_DEBUGFS "/%s", file);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (fgets(line, sizeof(line), f)) {
+		for (i = 0, tok = strtok_r(line, " \t\n", &save); tok;
+		     i++, tok = strtok_r(NULL, " \t\n", &save)) {
+			if (!strcmp(tok, column))
+				col = i;
+		}
+	}
+	while (col >= 0 && ret && fgets(line, sizeof(line), f)) {
+		tok = strtok_r(line, " \t\n", &save);
+		if (!tok || atoll(tok) != pid)
+			continue;
+		for (i = 0; tok && i < col; i++)
+			tok = strtok_r(NULL, " \t\n", &save);
+		if (tok) {
+			*val = atoll(tok);
+			ret = 0;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * What IPC_DEBUGFS "/stats" must show when no file of the device is open:
+ * nothing of any process is left behind.
+ */
+static const char * const ipc_clean_keys[] = {
+	"procs", "threads", "nodes", "refs", "buffers", "deaths", "transactions_live",
+};
+
+/*
+ * Whether @s shows nothing left behind. If not, @bad is the first key that
+ * is missing (@val -1) or not 0 (@val its value).
+ */
+static inline bool ipc_stats_clean(const struct ipc_stats *s, const char **bad, long long *val)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ipc_clean_keys); i++) {
+		*bad = ipc_clean_keys[i];
+		if (ipc_stats_get(s, *bad, val))
+			*val = -1;
+		if (*val)
+			return false;
+	}
+	return true;
+}
+
+/**
+ * ipc_expect_clean() - expect binderlite's stats to show nothing left
+ * @_metadata: the running test
+ *
+ * For teardowns, after every file of the device is closed and every child
+ * reaped. Releasing a file may finish asynchronously, so this waits up to
+ * 5 s for the counters to reach 0 before failing the test.
+ */
+static inline void ipc_expect_clean(struct __test_metadata *_metadata)
+{
+	const char *bad = "";
+	struct ipc_stats s;
+	long long val = 0;
+	bool clean = false;
+	int i, ret = 0;
+
+	for (i = 0; i < 500 && !clean && !ret; i++) {
+		if (i)
+			ipc_sleep_ms(10);
+		ret = ipc_stats_read(&s);
+		clean = !ret && ipc_stats_clean(&s, &bad, &val);
+	}
+	EXPECT_EQ(0, ret) TH_LOG("cannot read " IPC_DEBUGFS "/stats: %s", strerror(-ret));
+	if (!ret)
+		EXPECT_TRUE(clean) TH_LOG("left behind: stats shows %s %lld", bad, val);
+}
+
+#endif /* _BINDERLITE_IPC_H */
