@@ -168,7 +168,7 @@ static void blite_node_free_locked(struct blite_node *node)
  *
  * If the owner holds a reference the node no longer needs, the owner is
  * told (BR_RELEASE, BR_DECREFS); a node nobody needs any more and whose
- * owner holds nothing for it is freed.
+ * owner holds nothing for it (or is dead) is freed.
  */
 void blite_node_released_locked(struct blite_node *node)
 	__must_hold(&blite_graph_lock)
@@ -186,7 +186,8 @@ void blite_node_released_locked(struct blite_node *node)
 		spin_unlock(&proc->inner_lock);
 		return;
 	}
-	if (!weak && !node->has_strong_ref && !node->has_weak_ref)
+	/* A dead node keeps what its owner was told, as in binder. */
+	if (!weak && (!proc || (!node->has_strong_ref && !node->has_weak_ref)))
 		blite_node_free_locked(node);
 }
 
@@ -369,10 +370,6 @@ void blite_node_release_locked(struct blite_node *node)
 	node->proc = NULL;
 	node->local_strong_refs = 0;
 	node->local_weak_refs = 0;
-	node->has_strong_ref = false;
-	node->has_weak_ref = false;
-	node->pending_strong_ref = false;
-	node->pending_weak_ref = false;
 
 	if (hlist_empty(&node->refs) && !node->tmp_refs) {
 		kfree(node);
