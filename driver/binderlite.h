@@ -267,7 +267,7 @@ struct blite_ref {
  * @code:         transaction code
  * @flags:        TF_* flags
  * @is_reply:     a reply rather than a call
- * @sender_euid:  effective uid of the sending process
+ * @sender_euid:  effective uid of the sending thread when it sent
  *
  * A call that wants a reply sits on two stacks once delivered: the
  * caller's (through @from_parent) and the server's (through @to_parent).
@@ -298,7 +298,6 @@ struct blite_transaction {
  * @tsk_pid:         thread-group leader of the process that opened the
  *                   file; holds a reference
  * @pid:             its thread-group id, for messages and debugfs
- * @euid:            effective uid of the opener, reported to receivers
  * @pool:            the receive pool, once the process mmap()s the file
  * @dead:            the file was released; nothing new is sent to it
  * @inner_lock:      protects the work lists, @waiting_threads, the thread
@@ -327,7 +326,6 @@ struct blite_proc {
 	struct kref kref;
 	struct pid *tsk_pid;
 	pid_t pid;
-	kuid_t euid;
 	struct blite_pool pool;
 	bool dead;
 	spinlock_t inner_lock;	/* see the kernel-doc above */

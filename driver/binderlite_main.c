@@ -18,7 +18,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
-#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/miscdevice.h>
@@ -96,7 +95,6 @@ static int blite_open(struct inode *inode, struct file *filp)
 	kref_init(&proc->kref);
 	proc->tsk_pid = get_task_pid(current->group_leader, PIDTYPE_PID);
 	proc->pid = task_tgid_nr(current);
-	proc->euid = current_euid();
 	blite_pool_init(&proc->pool);
 	blite_proc_ipc_init(proc);
 	blite_proc_link(proc);

@@ -30,6 +30,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
@@ -568,7 +569,7 @@ static void blite_txn_commit_locked(struct blite_txn *txn)
 	t->code = tr->code;
 	t->flags = tr->flags;
 	t->is_reply = txn->reply;
-	t->sender_euid = txn->proc->euid;
+	t->sender_euid = current_euid();
 	txn->buf->transaction = t;
 	txn->buf->clear_on_free = tr->flags & BINDERLITE_TF_CLEAR_BUF;
 	if (txn->target_node) {
