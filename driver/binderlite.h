@@ -462,7 +462,8 @@ void blite_node_released_locked(struct blite_node *node);
 int blite_inc_node_locked(struct blite_node *node, bool strong, bool internal,
 			  struct blite_thread *thread);
 void blite_dec_node_locked(struct blite_node *node, bool strong);
-int blite_node_emit_locked(struct blite_node *node, u32 cmds[4]);
+int blite_node_cmds_locked(struct blite_node *node, u32 cmds[4]);
+void blite_node_cmds_sent_locked(struct blite_node *node);
 int blite_node_done_locked(struct blite_proc *proc, binderlite_uintptr_t ptr,
 			   binderlite_uintptr_t cookie, bool strong);
 void blite_node_release_locked(struct blite_node *node);

@@ -26,8 +26,10 @@
  * blite_graph_lock serializes every change to the object graph: nodes,
  * references, death notifications, transaction stacks, the context
  * manager. It is never held while a payload is copied or a pool buffer is
- * allocated (binderlite_txn.c), the expensive parts of a transaction, and
- * never while a thread sleeps. An inner lock protects the work lists and
+ * allocated (binderlite_txn.c), the expensive parts of a transaction,
+ * never while a thread sleeps, and never across a user-memory fault:
+ * returns are copied out with page faults disabled, after the read loop
+ * faulted the reader's buffer in without the lock. An inner lock protects the work lists and
  * thread state of its process, so that a sleeping thread's wake-up
  * condition needs no mutex. Functions named *_locked need the graph lock,
  * *_ilocked the inner lock of the process concerned.
@@ -40,6 +42,7 @@
 #include <linux/fs.h>
 #include <linux/lockdep.h>
 #include <linux/pid.h>
+#include <linux/pagemap.h>
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/rbtree.h>
@@ -701,7 +704,26 @@ static int blite_wait_for_work(struct blite_thread *thread, bool proc_work)
 #define BLITE_READ_RESERVE \
 	(sizeof(u32) + sizeof(struct binderlite_transaction_data_secctx))
 
-/* BR_TRANSACTION or BR_REPLY; a call that wants a reply joins the stack. */
+/* Faults in a row before a read gives up on a buffer that keeps faulting. */
+#define BLITE_READ_MAX_FAULTS	16
+
+/*
+ * Copies returns to the reader with the graph lock held. Page faults are
+ * disabled: a reader whose buffer is slow to fault in (a file on a slow
+ * disk, userfaultfd) must not stall everybody else's IPC. The read loop
+ * faults the buffer in before taking the lock; -EAGAIN means the page went
+ * away meanwhile, and the work is put back and tried again.
+ */
+static int blite_copy_out_locked(void __user *dst, const void *src, size_t len)
+	__must_hold(&blite_graph_lock)
+{
+	return copy_to_user_nofault(dst, src, len) ? -EAGAIN : 0;
+}
+
+/*
+ * BR_TRANSACTION or BR_REPLY. Once delivered, a call that wants a reply
+ * joins the thread's stack; anything else is done with.
+ */
 static int blite_deliver_transaction_locked(struct blite_thread *thread,
 					    struct blite_transaction *t,
 					    void __user *ptr)
@@ -709,57 +731,62 @@ static int blite_deliver_transaction_locked(struct blite_thread *thread,
 {
 	struct blite_proc *proc = thread->proc;
 	struct blite_buffer *buf = t->buffer;
-	struct binderlite_transaction_data tr = {};
-	u32 cmd = BINDERLITE_BR_REPLY;
+	struct {
+		u32 cmd;
+		struct binderlite_transaction_data tr;
+	} __packed rec = { .cmd = BINDERLITE_BR_REPLY };
 
 	if (t->target_node) {
-		cmd = BINDERLITE_BR_TRANSACTION;
-		tr.target.ptr = t->target_node->ptr;
-		tr.cookie = t->target_node->cookie;
+		rec.cmd = BINDERLITE_BR_TRANSACTION;
+		rec.tr.target.ptr = t->target_node->ptr;
+		rec.tr.cookie = t->target_node->cookie;
 	}
-	tr.code = t->code;
-	tr.flags = t->flags;
-	tr.sender_euid = from_kuid(current_user_ns(), t->sender_euid);
+	rec.tr.code = t->code;
+	rec.tr.flags = t->flags;
+	rec.tr.sender_euid = from_kuid(current_user_ns(), t->sender_euid);
 	if (t->from)
-		tr.sender_pid = pid_nr_ns(t->from->proc->tsk_pid,
-					  task_active_pid_ns(current));
-	tr.data_size = buf->data_size;
-	tr.offsets_size = buf->offsets_size;
-	tr.data.ptr.buffer = blite_pool_user_addr(&proc->pool, buf);
-	tr.data.ptr.offsets = tr.data.ptr.buffer + ALIGN(buf->data_size, sizeof(u64));
+		rec.tr.sender_pid = pid_nr_ns(t->from->proc->tsk_pid,
+					      task_active_pid_ns(current));
+	rec.tr.data_size = buf->data_size;
+	rec.tr.offsets_size = buf->offsets_size;
+	rec.tr.data.ptr.buffer = blite_pool_user_addr(&proc->pool, buf);
+	rec.tr.data.ptr.offsets = rec.tr.data.ptr.buffer +
+				  ALIGN(buf->data_size, sizeof(u64));
+	if (blite_copy_out_locked(ptr, &rec, sizeof(rec)))
+		return -EAGAIN;
 
-	if (put_user(cmd, (u32 __user *)ptr) ||
-	    copy_to_user(ptr + sizeof(cmd), &tr, sizeof(tr))) {
-		blite_transaction_drop_locked(t, BINDERLITE_BR_FAILED_REPLY, true);
-		return -EFAULT;
-	}
 	blite_alloc_mark_delivered(&proc->pool.alloc, buf);
-	if (cmd == BINDERLITE_BR_TRANSACTION && !(t->flags & BINDERLITE_TF_ONE_WAY)) {
+	if (rec.cmd == BINDERLITE_BR_TRANSACTION && !(t->flags & BINDERLITE_TF_ONE_WAY)) {
 		t->to_thread = thread;
 		t->to_parent = thread->transaction_stack;
 		thread->transaction_stack = t;
 	} else {
 		blite_free_transaction_locked(t);
 	}
-	return sizeof(cmd) + sizeof(tr);
+	return sizeof(rec);
 }
 
 /* BR_INCREFS ... BR_DECREFS: what the owner must change for a node. */
 static int blite_deliver_node_locked(struct blite_node *node, void __user *ptr)
 	__must_hold(&blite_graph_lock)
 {
-	struct binderlite_ptr_cookie pc = { .ptr = node->ptr, .cookie = node->cookie };
+	struct {
+		u32 cmd;
+		struct binderlite_ptr_cookie pc;
+	} __packed rec[4];
 	u32 cmds[4];
 	int i, n;
 
-	n = blite_node_emit_locked(node, cmds);
+	n = blite_node_cmds_locked(node, cmds);
 	for (i = 0; i < n; i++) {
-		if (put_user(cmds[i], (u32 __user *)ptr) ||
-		    copy_to_user(ptr + sizeof(u32), &pc, sizeof(pc)))
-			return -EFAULT;
-		ptr += sizeof(u32) + sizeof(pc);
+		rec[i].cmd = cmds[i];
+		rec[i].pc.ptr = node->ptr;
+		rec[i].pc.cookie = node->cookie;
 	}
-	return n * (sizeof(u32) + sizeof(pc));
+	if (blite_copy_out_locked(ptr, rec, n * sizeof(rec[0])))
+		return -EAGAIN;
+	blite_node_cmds_sent_locked(node);
+	return n * sizeof(rec[0]);
 }
 
 /* BR_DEAD_BINDER or BR_CLEAR_DEATH_NOTIFICATION_DONE. */
@@ -767,11 +794,17 @@ static int blite_deliver_death_locked(struct blite_proc *proc,
 				      struct blite_death *death, void __user *ptr)
 	__must_hold(&blite_graph_lock)
 {
-	binderlite_uintptr_t cookie = death->cookie;
-	u32 cmd = BINDERLITE_BR_DEAD_BINDER;
+	struct {
+		u32 cmd;
+		binderlite_uintptr_t cookie;
+	} __packed rec = { BINDERLITE_BR_DEAD_BINDER, death->cookie };
+	bool cleared = death->work.type == BLITE_WORK_CLEAR_DEATH_NOTIFICATION;
 
-	if (death->work.type == BLITE_WORK_CLEAR_DEATH_NOTIFICATION) {
-		cmd = BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE;
+	if (cleared)
+		rec.cmd = BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE;
+	if (blite_copy_out_locked(ptr, &rec, sizeof(rec)))
+		return -EAGAIN;
+	if (cleared) {
 		kfree(death);
 		blite_live_dec(BLITE_LIVE_DEATHS);
 	} else {
@@ -780,10 +813,7 @@ static int blite_deliver_death_locked(struct blite_proc *proc,
 		list_add_tail(&death->work.entry, &proc->delivered_death);
 		spin_unlock(&proc->inner_lock);
 	}
-	if (put_user(cmd, (u32 __user *)ptr) ||
-	    put_user(cookie, (binderlite_uintptr_t __user *)(ptr + sizeof(cmd))))
-		return -EFAULT;
-	return sizeof(cmd) + sizeof(cookie);
+	return sizeof(rec);
 }
 
 /*
@@ -791,7 +821,8 @@ static int blite_deliver_death_locked(struct blite_proc *proc,
  * the read must return now: after a transaction or a BR_DEAD_BINDER, whose
  * handling may need the thread to send something first.
  *
- * Return: bytes written, or -EFAULT.
+ * Return: bytes written, or -EAGAIN if @ptr faulted, having changed
+ * nothing: @w must go back where it was.
  */
 static int blite_deliver_work_locked(struct blite_thread *thread,
 				     struct blite_work *w, void __user *ptr,
@@ -801,44 +832,44 @@ static int blite_deliver_work_locked(struct blite_thread *thread,
 	struct blite_proc *proc = thread->proc;
 	struct blite_error *e;
 	u32 cmd;
+	int ret;
 
 	switch (w->type) {
 	case BLITE_WORK_TRANSACTION:
-		*done = true;
-		return blite_deliver_transaction_locked(thread,
+		ret = blite_deliver_transaction_locked(thread,
 				container_of(w, struct blite_transaction, work), ptr);
+		*done = ret > 0;
+		return ret;
 	case BLITE_WORK_TRANSACTION_COMPLETE:
-		kfree(w);
 		cmd = BINDERLITE_BR_TRANSACTION_COMPLETE;
-		break;
+		if (blite_copy_out_locked(ptr, &cmd, sizeof(cmd)))
+			return -EAGAIN;
+		kfree(w);
+		return sizeof(cmd);
 	case BLITE_WORK_RETURN_ERROR:
 		e = container_of(w, struct blite_error, work);
+		if (blite_copy_out_locked(ptr, &e->cmd, sizeof(e->cmd)))
+			return -EAGAIN;
 		spin_lock(&proc->inner_lock);
-		cmd = e->cmd;
 		e->cmd = BINDERLITE_BR_OK;
 		spin_unlock(&proc->inner_lock);
-		break;
+		return sizeof(cmd);
 	case BLITE_WORK_NODE:
 		return blite_deliver_node_locked(container_of(w, struct blite_node, work),
 						 ptr);
 	default:
-		if (w->type != BLITE_WORK_CLEAR_DEATH_NOTIFICATION)
-			*done = true;
-		return blite_deliver_death_locked(proc,
+		ret = blite_deliver_death_locked(proc,
 				container_of(w, struct blite_death, work), ptr);
+		*done = ret > 0 && w->type != BLITE_WORK_CLEAR_DEATH_NOTIFICATION;
+		return ret;
 	}
-	if (put_user(cmd, (u32 __user *)ptr))
-		return -EFAULT;
-	return sizeof(cmd);
 }
 
 /*
- * Asks for one more looper when none is idle and the process allows more,
- * by turning the read's leading BR_NOOP into BR_SPAWN_LOOPER, as binder.
+ * Whether to ask for one more looper: none is idle, none was requested
+ * yet, the process allows more, and the reader is a looper, as in binder.
  */
-static int blite_maybe_spawn_looper_locked(struct blite_thread *thread,
-					   void __user *start)
-	__must_hold(&blite_graph_lock)
+static bool blite_spawn_looper(struct blite_thread *thread)
 {
 	struct blite_proc *proc = thread->proc;
 	bool spawn;
@@ -850,25 +881,50 @@ static int blite_maybe_spawn_looper_locked(struct blite_thread *thread,
 	if (spawn)
 		proc->requested_threads++;
 	spin_unlock(&proc->inner_lock);
-	if (spawn && put_user(BINDERLITE_BR_SPAWN_LOOPER, (u32 __user *)start))
-		return -EFAULT;
-	return 0;
+	return spawn;
+}
+
+/*
+ * Takes the next work item for @thread, if there is one and @room for its
+ * returns. Sets *@list to the list it came from.
+ */
+static struct blite_work *blite_next_work_ilocked(struct blite_thread *thread,
+						  bool proc_work,
+						  struct list_head **list)
+	__must_hold(&thread->proc->inner_lock)
+{
+	struct blite_proc *proc = thread->proc;
+	struct blite_work *w;
+
+	if (!list_empty(&thread->todo))
+		*list = &thread->todo;
+	else if (proc_work && !list_empty(&proc->todo))
+		*list = &proc->todo;
+	else
+		return NULL;
+	w = list_first_entry(*list, struct blite_work, entry);
+	list_del_init(&w->entry);
+	if (list_empty(&thread->todo))
+		thread->process_todo = false;
+	return w;
 }
 
 /*
  * Fills @buffer from *@consumed on with returns. The first return of a
- * read is always BR_NOOP. As in binder, *@consumed advances only when the
- * read succeeds: a read that fails (EAGAIN, EINTR, EFAULT) reports nothing
+ * read is always BR_NOOP; it becomes BR_SPAWN_LOOPER when the driver asks
+ * for a thread. As in binder, *@consumed advances only when the read
+ * succeeds: a read that fails (EAGAIN, EINTR, EFAULT) reports nothing
  * consumed, though BR_NOOP is already in the buffer.
  */
 static int blite_thread_read(struct blite_proc *proc, struct blite_thread *thread,
 			     u64 buffer, u64 size, u64 *consumed, bool non_block)
 {
 	void __user *start = u64_to_user_ptr(buffer);
-	u64 pos = *consumed;
+	bool proc_work, has_work, done = false, again;
+	u64 room, pos = *consumed;
+	unsigned int faults = 0;
 	struct list_head *list;
 	struct blite_work *w;
-	bool proc_work, done = false, again;
 	int ret = 0;
 
 	if (pos == 0) {
@@ -898,42 +954,56 @@ retry:
 	if (ret)
 		return ret;
 
-	mutex_lock(&blite_graph_lock);
 	while (!done) {
-		spin_lock(&proc->inner_lock);
-		list = NULL;
-		if (!list_empty(&thread->todo))
-			list = &thread->todo;
-		else if (proc_work && !list_empty(&proc->todo))
-			list = &proc->todo;
-		if (!list || pos > size || size - pos < BLITE_READ_RESERVE) {
-			/* Woken for work another thread took: sleep again. */
-			again = !list && pos == sizeof(u32) && !thread->need_return;
-			spin_unlock(&proc->inner_lock);
-			if (again) {
-				mutex_unlock(&blite_graph_lock);
-				goto retry;
-			}
+		room = pos < size ? size - pos : 0;
+		if (room >= BLITE_READ_RESERVE &&
+		    fault_in_writeable(start + pos, BLITE_READ_RESERVE)) {
+			/* Keep what was delivered; fail only an empty read. */
+			if (pos == sizeof(u32))
+				return -EFAULT;
 			break;
 		}
-		w = list_first_entry(list, struct blite_work, entry);
-		list_del_init(&w->entry);
-		if (list_empty(&thread->todo))
-			thread->process_todo = false;
+
+		mutex_lock(&blite_graph_lock);
+		spin_lock(&proc->inner_lock);
+		has_work = !list_empty(&thread->todo) ||
+			   (proc_work && !list_empty(&proc->todo));
+		w = NULL;
+		if (has_work && room >= BLITE_READ_RESERVE)
+			w = blite_next_work_ilocked(thread, proc_work, &list);
+		/* Woken for work another thread took: sleep again. */
+		again = !has_work && pos == sizeof(u32) && !thread->need_return;
 		spin_unlock(&proc->inner_lock);
+		if (!w) {
+			mutex_unlock(&blite_graph_lock);
+			if (again)
+				goto retry;
+			break;
+		}
 
 		ret = blite_deliver_work_locked(thread, w, start + pos, &done);
-		if (ret < 0)
+		if (ret == -EAGAIN) {
+			/* The buffer's page went away: put back, fault in again. */
+			spin_lock(&proc->inner_lock);
+			list_add(&w->entry, list);
+			if (list == &thread->todo)
+				thread->process_todo = true;
+			spin_unlock(&proc->inner_lock);
+		}
+		mutex_unlock(&blite_graph_lock);
+		if (ret > 0) {
+			pos += ret;
+			faults = 0;
+		} else if (++faults > BLITE_READ_MAX_FAULTS) {
 			break;
-		pos += ret;
-		ret = 0;
+		}
 	}
-	if (!ret)
-		ret = blite_maybe_spawn_looper_locked(thread, start);
-	mutex_unlock(&blite_graph_lock);
-	if (!ret)
-		*consumed = pos;
-	return ret;
+
+	if (blite_spawn_looper(thread) &&
+	    put_user(BINDERLITE_BR_SPAWN_LOOPER, (u32 __user *)start))
+		return -EFAULT;
+	*consumed = pos;
+	return 0;
 }
 
 /**

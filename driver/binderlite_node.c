@@ -261,16 +261,17 @@ void blite_dec_node_locked(struct blite_node *node, bool strong)
 }
 
 /**
- * blite_node_emit_locked() - BLITE_WORK_NODE: bring the owner up to date
+ * blite_node_cmds_locked() - BLITE_WORK_NODE: what the owner must change
  * @node: the node, just taken off a work list of its owner
  * @cmds: filled with up to four BR_* commands, in order
  *
- * Compares what the owner holds with what the node needs and records the
- * change as sent. A node nobody needs any more is freed afterwards.
+ * Compares what the owner holds with what the node needs. Changes
+ * nothing: blite_node_cmds_sent_locked() records the commands as sent once
+ * they reached the owner.
  *
  * Return: the number of commands in @cmds.
  */
-int blite_node_emit_locked(struct blite_node *node, u32 cmds[4])
+int blite_node_cmds_locked(struct blite_node *node, u32 cmds[4])
 	__must_hold(&blite_graph_lock)
 {
 	bool strong = blite_node_strong(node);
@@ -278,29 +279,48 @@ int blite_node_emit_locked(struct blite_node *node, u32 cmds[4])
 	int n = 0;
 
 	lockdep_assert_held(&blite_graph_lock);
+	if (weak && !node->has_weak_ref)
+		cmds[n++] = BINDERLITE_BR_INCREFS;
+	if (strong && !node->has_strong_ref)
+		cmds[n++] = BINDERLITE_BR_ACQUIRE;
+	if (!strong && node->has_strong_ref)
+		cmds[n++] = BINDERLITE_BR_RELEASE;
+	if (!weak && node->has_weak_ref)
+		cmds[n++] = BINDERLITE_BR_DECREFS;
+	return n;
+}
+
+/**
+ * blite_node_cmds_sent_locked() - the owner got blite_node_cmds_locked()'s
+ *                                 commands
+ * @node: the node; freed if nobody needs it any more
+ *
+ * Until the owner confirms BR_INCREFS and BR_ACQUIRE, the driver holds a
+ * count of its own, so the node cannot go before the owner holds it.
+ */
+void blite_node_cmds_sent_locked(struct blite_node *node)
+	__must_hold(&blite_graph_lock)
+{
+	bool strong = blite_node_strong(node);
+	bool weak = blite_node_weak(node);
+
+	lockdep_assert_held(&blite_graph_lock);
 	if (weak && !node->has_weak_ref) {
 		node->has_weak_ref = true;
 		node->pending_weak_ref = true;
 		node->local_weak_refs++;
-		cmds[n++] = BINDERLITE_BR_INCREFS;
 	}
 	if (strong && !node->has_strong_ref) {
 		node->has_strong_ref = true;
 		node->pending_strong_ref = true;
 		node->local_strong_refs++;
-		cmds[n++] = BINDERLITE_BR_ACQUIRE;
 	}
-	if (!strong && node->has_strong_ref) {
+	if (!strong)
 		node->has_strong_ref = false;
-		cmds[n++] = BINDERLITE_BR_RELEASE;
-	}
-	if (!weak && node->has_weak_ref) {
+	if (!weak) {
 		node->has_weak_ref = false;
-		cmds[n++] = BINDERLITE_BR_DECREFS;
-	}
-	if (!weak && !strong)
 		blite_node_free_locked(node);
-	return n;
+	}
 }
 
 /**
