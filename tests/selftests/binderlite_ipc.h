@@ -1122,22 +1122,17 @@ static const char * const ipc_clean_keys[] = {
 	"procs", "threads", "nodes", "refs", "buffers", "deaths", "transactions_live",
 };
 
-/*
- * Whether @s shows nothing left behind. If not, @bad is the first key that
- * is missing (@val -1) or not 0 (@val its value).
- */
-static inline bool ipc_stats_clean(const struct ipc_stats *s, const char **bad, long long *val)
+/* The first key of ipc_clean_keys that @s lacks or shows non-zero, or NULL. */
+static inline const char *ipc_stats_unclean(const struct ipc_stats *s)
 {
+	long long val;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(ipc_clean_keys); i++) {
-		*bad = ipc_clean_keys[i];
-		if (ipc_stats_get(s, *bad, val))
-			*val = -1;
-		if (*val)
-			return false;
+		if (ipc_stats_get(s, ipc_clean_keys[i], &val) || val)
+			return ipc_clean_keys[i];
 	}
-	return true;
+	return NULL;
 }
 
 /**
@@ -1150,21 +1145,25 @@ static inline bool ipc_stats_clean(const struct ipc_stats *s, const char **bad, 
  */
 static inline void ipc_expect_clean(struct __test_metadata *_metadata)
 {
-	const char *bad = "";
+	const char *bad = NULL;
 	struct ipc_stats s;
 	long long val = 0;
-	bool clean = false;
 	int i, ret = 0;
 
-	for (i = 0; i < 500 && !clean && !ret; i++) {
+	for (i = 0; i < 500; i++) {
 		if (i)
 			ipc_sleep_ms(10);
 		ret = ipc_stats_read(&s);
-		clean = !ret && ipc_stats_clean(&s, &bad, &val);
+		bad = ret ? NULL : ipc_stats_unclean(&s);
+		if (ret || !bad)
+			break;
 	}
 	EXPECT_EQ(0, ret) TH_LOG("cannot read " IPC_DEBUGFS "/stats: %s", strerror(-ret));
-	if (!ret)
-		EXPECT_TRUE(clean) TH_LOG("left behind: stats shows %s %lld", bad, val);
+	if (bad && ipc_stats_get(&s, bad, &val)) {
+		EXPECT_EQ(NULL, bad) TH_LOG("stats has no \"%s\"", bad);
+	} else {
+		EXPECT_EQ(NULL, bad) TH_LOG("left behind: stats shows %s %lld", bad, val);
+	}
 }
 
 #endif /* _BINDERLITE_IPC_H */

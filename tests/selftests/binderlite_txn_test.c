@@ -557,8 +557,7 @@ TEST_F_TIMEOUT(txn, payload_sizes, 120)
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		p = payload(sizes[i], i);
 		ASSERT_NE(NULL, p);
-		memset(&a, 0, sizeof(a));
-		EXPECT_EQ(REPLY, echo_call(&self->r, CODE_ECHO, p, sizes[i], &a))
+		ASSERT_EQ(REPLY, echo_call(&self->r, CODE_ECHO, p, sizes[i], &a))
 			TH_LOG("%zu bytes", sizes[i]);
 		EXPECT_EQ(sizes[i], a.data_size);
 		EXPECT_EQ(ipc_hash(p, sizes[i]), a.hash) TH_LOG("%zu bytes", sizes[i]);
