@@ -205,10 +205,12 @@ static int serve(struct server *s, const struct binderlite_transaction_data *txn
 			ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, s->held[i]);
 		s->nheld = 0;
 	}
-	if (txn->code == CODE_HOLD && s->nheld < HOLD_MAX)
+	if (txn->code != CODE_HOLD)
+		ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, txn->data.ptr.buffer);
+	else if (s->nheld < HOLD_MAX)
 		s->held[s->nheld++] = txn->data.ptr.buffer;
 	else
-		ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, txn->data.ptr.buffer);
+		c.overflow = true;
 	pthread_mutex_unlock(&s->lock);
 	if (!(txn->flags & BINDERLITE_TF_ONE_WAY))
 		ipc_cmd_txn(&c, BINDERLITE_BC_REPLY, 0, ANSWER_CODE, ANSWER_FLAGS, &a, sizeof(a),
@@ -332,8 +334,8 @@ static long echo_call(struct ipc_reader *r, uint32_t code, const void *data, siz
 		ret = -EBADMSG;
 	else
 		memcpy(a, ipc_payload(&res.txn), sizeof(*a));
-	if (!ret)
-		ret = ipc_free_buffer(r->fd, res.txn.data.ptr.buffer);
+	if (ipc_free_buffer(r->fd, res.txn.data.ptr.buffer))
+		ret = -EIO;
 	return ret ? ret : REPLY;
 }
 
@@ -446,7 +448,7 @@ TEST_F(txn, round_trip)
 	ASSERT_EQ(0, ipc_call_objs(&self->r, 0, 0x12345678, BINDERLITE_TF_ACCEPT_FDS, data,
 				   sizeof(data), NULL, 0, &res));
 	ASSERT_EQ(BINDERLITE_BR_REPLY, res.cmd);
-	/* A synchronous call is completed, then answered, in one read. */
+	/* BR_TRANSACTION_COMPLETE, then BR_REPLY. */
 	EXPECT_EQ(1, res.completes);
 	EXPECT_EQ(0, res.refs);
 	/* The reply: the replier's code, flags and euid; no pid, no target. */
@@ -475,6 +477,33 @@ TEST_F(txn, round_trip)
 	EXPECT_NE(0U, ee.id);
 	EXPECT_EQ(BINDERLITE_BR_OK, ee.command);
 	EXPECT_EQ(0, ee.param);
+	EXPECT_EQ(0, quit_echo_server(&self->r, srv));
+}
+
+/*
+ * The sender of a synchronous call gets its BR_TRANSACTION_COMPLETE only
+ * with the reply, in the same read; a oneway's comes at once.
+ */
+TEST_F(txn, sync_complete_comes_with_reply)
+{
+	struct ipc_event ev;
+	struct answer a;
+	pid_t srv;
+
+	self->sh->gate = 1;
+	srv = start_echo_server(self, variant->path);
+	ASSERT_LT(0, srv);
+	ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ECHO, 0, NULL, 0));
+	ASSERT_EQ(-EAGAIN, next_nonblock(&self->r, &ev));
+	__atomic_store_n(&self->sh->gate, 0, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev));
+	/* The reply is already in the buffer of that read. */
+	EXPECT_LT(self->r.pos, self->r.len);
+	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_REPLY, &ev));
+	ASSERT_EQ(sizeof(a), ev.txn.data_size);
+	memcpy(&a, ipc_payload(&ev.txn), sizeof(a));
+	EXPECT_EQ(CODE_ECHO, a.code);
+	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, ev.txn.data.ptr.buffer));
 	EXPECT_EQ(0, quit_echo_server(&self->r, srv));
 }
 
@@ -900,6 +929,11 @@ TEST_F_TIMEOUT(txn, thread_pool, 120)
 	}
 	EXPECT_EQ(POOL_MAX_THREADS + 1, self->sh->max_busy);
 	EXPECT_EQ(POOL_MAX_THREADS, self->sh->spawns);
+	/* The first three calls were served at once, by three threads. */
+	ASSERT_EQ(POOL_CALLERS, self->sh->n);
+	EXPECT_NE(self->sh->log[0].tid, self->sh->log[1].tid);
+	EXPECT_NE(self->sh->log[0].tid, self->sh->log[2].tid);
+	EXPECT_NE(self->sh->log[1].tid, self->sh->log[2].tid);
 	EXPECT_EQ(0, quit_echo_server(&self->r, srv));
 }
 
