@@ -544,8 +544,8 @@ static inline const void *ipc_payload(const struct binderlite_transaction_data *
  * @ptr:    the object
  * @cookie: its cookie
  */
-static inline struct flat_binderlite_object ipc_obj_binder(binderlite_uintptr_t ptr,
-							  binderlite_uintptr_t cookie)
+static inline struct flat_binderlite_object
+ipc_obj_binder(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie)
 {
 	return (struct flat_binderlite_object){
 		.hdr.type = BINDERLITE_TYPE_BINDER,

@@ -306,14 +306,14 @@ static int echo_server(struct ipc_dev *dev, void *arg)
 	failed = looper(&s, BINDERLITE_BC_ENTER_LOOPER);
 	for (i = 0; i < __atomic_load_n(&s.nthreads, __ATOMIC_SEQ_CST); i++) {
 		IPC_CHECK(pthread_join(s.threads[i], &ret) == 0);
-		failed |= ret != NULL;
+		failed |= !!ret;
 	}
 	return failed;
 }
 
-static pid_t start_echo_server(FIXTURE_DATA(txn) *self, const char *path)
+static pid_t start_echo_server(const char *path, struct shared *sh)
 {
-	return ipc_start(path, true, echo_server, self->sh);
+	return ipc_start(path, true, echo_server, sh);
 }
 
 /*
@@ -442,7 +442,7 @@ TEST_F(txn, round_trip)
 	char data[100];
 	pid_t srv;
 
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	ipc_fill(data, sizeof(data), 1);
 	ASSERT_EQ(0, ipc_call_objs(&self->r, 0, 0x12345678, BINDERLITE_TF_ACCEPT_FDS, data,
@@ -491,7 +491,7 @@ TEST_F(txn, sync_complete_comes_with_reply)
 	pid_t srv;
 
 	self->sh->gate = 1;
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ECHO, 0, NULL, 0));
 	ASSERT_EQ(-EAGAIN, next_nonblock(&self->r, &ev));
@@ -541,7 +541,7 @@ TEST_F(txn, sender_pid_and_euid)
 	pthread_t thread;
 	pid_t srv;
 
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	/* Keep the capabilities across seteuid(): the device is root's. */
 	ASSERT_EQ(0, prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP));
@@ -581,7 +581,7 @@ TEST_F_TIMEOUT(txn, payload_sizes, 120)
 	pid_t srv;
 	void *p;
 
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		p = payload(sizes[i], i);
@@ -621,7 +621,7 @@ TEST_F(txn, free_buffer_returns_space)
 	pid_t srv;
 	void *p;
 
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	p = payload(IPC_POOL_SIZE, 7);
 	ASSERT_NE(NULL, p);
@@ -726,7 +726,8 @@ static int nested_b(struct ipc_dev *dev, void *arg)
 		obj = ipc_obj_handle(obj.handle);
 		IPC_CHECK(call_value(&r, c_handle, CODE_CALL, &obj, &value) == 0);
 		value ^= B_VALUE;
-		IPC_CHECK(ipc_reply_free(dev->fd, ev.txn.data.ptr.buffer, &value, sizeof(value)) == 0);
+		IPC_CHECK(ipc_reply_free(dev->fd, ev.txn.data.ptr.buffer, &value,
+					 sizeof(value)) == 0);
 	}
 	IPC_CHECK(ipc_free_buffer(dev->fd, registration) == 0);
 	return 0;
@@ -755,6 +756,7 @@ static int nested_c(struct ipc_dev *dev, void *arg)
 	IPC_CHECK(ipc_reply_free(dev->fd, ev.txn.data.ptr.buffer, &value, sizeof(value)) == 0);
 	return 0;
 }
+
 /* A's idle looper thread: no transaction is for it. */
 struct idle_looper {
 	int fd;
@@ -879,7 +881,7 @@ TEST_F_TIMEOUT(txn, clients_and_server_threads, 240)
 	int i;
 
 	self->sh->loopers = 4;
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	for (i = 0; i < CLIENTS; i++) {
 		clients[i] = ipc_start(variant->path, false, echo_client, (void *)(uintptr_t)i);
@@ -909,7 +911,7 @@ TEST_F_TIMEOUT(txn, thread_pool, 120)
 	int i;
 
 	self->sh->max_threads = POOL_MAX_THREADS;
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	for (i = 0; i < POOL_CALLERS; i++) {
 		calls[i] = (struct thread_call){ .fd = self->dev.fd, .code = CODE_BLOCK };
@@ -951,7 +953,7 @@ TEST_F(txn, oneway_completes_at_once)
 	pid_t srv;
 
 	self->sh->gate = 1;
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	ipc_fill(data, sizeof(data), 3);
 	ASSERT_EQ(COMPLETE, send_oneway(&self->r, 0, CODE_ECHO, data, sizeof(data), NULL, 0));
@@ -986,13 +988,14 @@ TEST_F(txn, oneway_order)
 	int i;
 
 	self->sh->gate = 1;
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	for (i = 0; i < ONEWAYS; i++) {
 		sizes[i] = (i * 61) % sizeof(data);
 		ipc_fill(data, sizes[i], i);
 		hashes[i] = ipc_hash(data, sizes[i]);
-		ASSERT_EQ(COMPLETE, send_oneway(&self->r, 0, ONEWAY_CODE(i), data, sizes[i], NULL, 0));
+		ASSERT_EQ(COMPLETE,
+			  send_oneway(&self->r, 0, ONEWAY_CODE(i), data, sizes[i], NULL, 0));
 	}
 	__atomic_store_n(&self->sh->gate, 0, __ATOMIC_SEQ_CST);
 	/*
@@ -1008,19 +1011,41 @@ TEST_F(txn, oneway_order)
 	}
 }
 
-/* Sends two oneways and a synchronous call to the manager. */
+/*
+ * The serialization test's transactions: oneways 1 and 2, then a call 3;
+ * each carries SERIAL_SIZE bytes filled with its code as the seed.
+ */
+#define SERIAL_SIZE	64U
+
 static int serial_client(struct ipc_dev *dev, void *arg)
 {
+	char data[3][SERIAL_SIZE];
 	struct ipc_result res;
 	struct ipc_reader r;
+	int i;
 
 	ipc_reader_init(&r, dev->fd);
-	IPC_CHECK(send_oneway(&r, 0, 1, "one", 3, NULL, 0) == COMPLETE);
-	IPC_CHECK(send_oneway(&r, 0, 2, "two", 3, NULL, 0) == COMPLETE);
-	IPC_CHECK(ipc_call(&r, 0, 3, "three", 5, &res) == 0);
+	for (i = 0; i < 3; i++)
+		ipc_fill(data[i], SERIAL_SIZE, i + 1);
+	IPC_CHECK(send_oneway(&r, 0, 1, data[0], SERIAL_SIZE, NULL, 0) == COMPLETE);
+	IPC_CHECK(send_oneway(&r, 0, 2, data[1], SERIAL_SIZE, NULL, 0) == COMPLETE);
+	IPC_CHECK(ipc_call(&r, 0, 3, data[2], SERIAL_SIZE, &res) == 0);
 	IPC_CHECK(res.cmd == BINDERLITE_BR_REPLY);
 	IPC_CHECK(ipc_free_buffer(dev->fd, res.txn.data.ptr.buffer) == 0);
 	return 0;
+}
+
+/* The next event must be serial_client()'s transaction @code. */
+static void expect_serial(struct __test_metadata *_metadata, struct ipc_reader *r,
+			  uint32_t code, struct ipc_event *ev)
+{
+	uint32_t flags = code == 3 ? 0 : BINDERLITE_TF_ONE_WAY;
+
+	ASSERT_EQ(0, ipc_expect(r, BINDERLITE_BR_TRANSACTION, ev));
+	EXPECT_EQ(code, ev->txn.code);
+	EXPECT_EQ(flags, ev->txn.flags);
+	ASSERT_EQ(SERIAL_SIZE, ev->txn.data_size);
+	EXPECT_EQ(-1, ipc_check_fill(ipc_payload(&ev->txn), SERIAL_SIZE, code));
 }
 
 /*
@@ -1038,21 +1063,15 @@ TEST_F(txn, oneway_serialized_per_node)
 	cl = ipc_start(variant->path, false, serial_client, NULL);
 	ASSERT_LT(0, cl);
 
-	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION, &first));
-	EXPECT_EQ(1U, first.txn.code);
-	EXPECT_EQ((uint32_t)BINDERLITE_TF_ONE_WAY, first.txn.flags);
+	expect_serial(_metadata, &self->r, 1, &first);
 	/* The second oneway waits for the first buffer; the call does not. */
-	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION, &ev));
-	EXPECT_EQ(3U, ev.txn.code);
-	EXPECT_EQ(0U, ev.txn.flags);
+	expect_serial(_metadata, &self->r, 3, &ev);
 	ASSERT_EQ(0, ipc_reply_free(self->dev.fd, ev.txn.data.ptr.buffer, NULL, 0));
 	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev));
 	ASSERT_EQ(-EAGAIN, next_nonblock(&self->r, &ev));
 	/* Freeing the first one lets the second through. */
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, first.txn.data.ptr.buffer));
-	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION, &ev));
-	EXPECT_EQ(2U, ev.txn.code);
-	EXPECT_EQ((uint32_t)BINDERLITE_TF_ONE_WAY, ev.txn.flags);
+	expect_serial(_metadata, &self->r, 2, &ev);
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, ev.txn.data.ptr.buffer));
 	EXPECT_EQ(0, ipc_wait(cl, 30));
 }
@@ -1071,13 +1090,14 @@ TEST_F(txn, oneway_async_quota)
 	void *p;
 	int i;
 
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	p = payload(IPC_POOL_SIZE / 4, 5);
 	ASSERT_NE(NULL, p);
 	/* The server holds the first; the others wait behind it. */
 	for (i = 0; i < 8; i++)
-		ASSERT_EQ(COMPLETE, send_oneway(&self->r, 0, CODE_HOLD, p, chunk, NULL, 0)) TH_LOG("%d", i);
+		ASSERT_EQ(COMPLETE, send_oneway(&self->r, 0, CODE_HOLD, p, chunk, NULL, 0))
+			TH_LOG("oneway %d", i);
 	ASSERT_EQ(FAILED, send_oneway(&self->r, 0, CODE_HOLD, p, chunk, NULL, 0));
 	expect_extended_error(_metadata, self->dev.fd, BINDERLITE_BR_FAILED_REPLY, -ENOSPC);
 	ASSERT_EQ(FAILED, send_oneway(&self->r, 0, CODE_HOLD, p, 0, NULL, 0));
@@ -1205,7 +1225,7 @@ TEST_F(txn, stats_count_one_copy)
 
 	if (!variant->debugfs)
 		SKIP(return, "%s has no statistics", variant->path);
-	srv = start_echo_server(self, variant->path);
+	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
 	p = payload(IPC_POOL_SIZE + 1, 11);
 	ASSERT_NE(NULL, p);
