@@ -606,8 +606,9 @@ TEST_F_TIMEOUT(txn, payload_sizes, 120)
 	/* The server saw each transaction once, in order. */
 	EXPECT_EQ(0, quit_echo_server(&self->r, srv));
 	ASSERT_EQ(ARRAY_SIZE(sizes) + 3, (size_t)self->sh->n);
-	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		EXPECT_EQ(sizes[i], self->sh->log[i].data_size);
+	}
 }
 
 /*
@@ -887,8 +888,10 @@ TEST_F_TIMEOUT(txn, clients_and_server_threads, 240)
 		clients[i] = ipc_start(variant->path, false, echo_client, (void *)(uintptr_t)i);
 		ASSERT_LT(0, clients[i]);
 	}
-	for (i = 0; i < CLIENTS; i++)
+	for (i = 0; i < CLIENTS; i++) {
+		/* Braces: the harness's macros are more than one statement. */
 		EXPECT_EQ(0, ipc_wait(clients[i], 200)) TH_LOG("client %d", i);
+	}
 	EXPECT_EQ(0, quit_echo_server(&self->r, srv));
 	EXPECT_EQ(CLIENTS * CLIENT_CALLS + 1, self->sh->n);
 	/* Without SET_MAX_THREADS, the driver asks for no thread. */
@@ -1095,9 +1098,10 @@ TEST_F(txn, oneway_async_quota)
 	p = payload(IPC_POOL_SIZE / 4, 5);
 	ASSERT_NE(NULL, p);
 	/* The server holds the first; the others wait behind it. */
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 8; i++) {
 		ASSERT_EQ(COMPLETE, send_oneway(&self->r, 0, CODE_HOLD, p, chunk, NULL, 0))
 			TH_LOG("oneway %d", i);
+	}
 	ASSERT_EQ(FAILED, send_oneway(&self->r, 0, CODE_HOLD, p, chunk, NULL, 0));
 	expect_extended_error(_metadata, self->dev.fd, BINDERLITE_BR_FAILED_REPLY, -ENOSPC);
 	ASSERT_EQ(FAILED, send_oneway(&self->r, 0, CODE_HOLD, p, 0, NULL, 0));
