@@ -17,8 +17,9 @@
  *   debugfs.
  *
  * Functions return 0 or a negative errno unless said otherwise. Children
- * must never use the harness's ASSERT_*() (that would run the fixture's
- * teardown in the child): they report through their exit status.
+ * must never use the harness's ASSERT_*() (it would unwind into the
+ * harness's own frames inside the child): they report through their exit
+ * status, and IPC_CHECK() says which check failed.
  *
  * Include after "kselftest_harness.h".
  */
