@@ -8,15 +8,18 @@
  * - struct ipc_reader, ipc_next(), ipc_expect(), ipc_call(): the return
  *   stream parsed into events;
  * - ipc_become_mgr(): the context manager, waiting out a dead predecessor;
- * - ipc_fork(), ipc_wait(), ipc_kill_children(): children that cannot
- *   outlive the test;
+ * - ipc_obj_*(), ipc_ack_ref(), ipc_call_objs(): objects in payloads;
+ * - ipc_extended_error(), ipc_flush(): the other per-thread ioctls;
+ * - ipc_fork(), ipc_start(), ipc_wait(), ipc_kill_children(): children
+ *   that cannot outlive the test, IPC_CHECK() for their checks;
  * - ipc_fill(), ipc_check_fill(), ipc_hash(): payloads that check themselves;
  * - ipc_stats_*(), ipc_table_value(), ipc_expect_clean(): binderlite's
  *   debugfs.
  *
  * Functions return 0 or a negative errno unless said otherwise. Children
- * must never use the harness's ASSERT_*() (that would run the fixture's
- * teardown in the child): they report through their exit status.
+ * must never use the harness's ASSERT_*() (it would unwind into the
+ * harness's own frames inside the child): they report through their exit
+ * status, and IPC_CHECK() says which check failed.
  *
  * Include after "kselftest_harness.h".
  */
@@ -353,6 +356,9 @@ struct ipc_event {
  * @len:  bytes the last read returned
  * @pos:  bytes of them parsed
  * @buf:  the returns
+ * @stop: if not NULL, ipc_next() gives up with -ECANCELED instead of
+ *        reading once *@stop is non-zero; set it, then wake the reader
+ *        with ipc_flush()
  *
  * The driver tells threads apart by the calling thread: every thread
  * needs its own reader, and must not lose the events it buffered.
@@ -361,6 +367,7 @@ struct ipc_reader {
 	int fd;
 	size_t len, pos;
 	uint8_t buf[IPC_READ_SIZE];
+	const int *stop;
 };
 
 /**
@@ -373,6 +380,22 @@ static inline void ipc_reader_init(struct ipc_reader *r, int fd)
 	r->fd = fd;
 	r->len = 0;
 	r->pos = 0;
+	r->stop = NULL;
+}
+
+/**
+ * ipc_flush() - make every thread blocked reading @fd's file return
+ * @fd: the device
+ *
+ * Closing any descriptor of the file flushes it; so does this.
+ */
+static inline int ipc_flush(int fd)
+{
+	int dup_fd = dup(fd);
+
+	if (dup_fd < 0)
+		return -errno;
+	return close(dup_fd) ? -errno : 0;
 }
 
 /* The size of what follows each return code, or -1 for an unknown code. */
@@ -403,13 +426,56 @@ static inline int ipc_return_size(uint32_t cmd)
 	return -1;
 }
 
+/* Children of this process not yet reaped by ipc_wait(). */
+#define IPC_MAX_CHILDREN	64
+static pid_t ipc_children[IPC_MAX_CHILDREN];
+static int ipc_nr_children;
+
+/* Set by ipc_on_sigchld(): a child of ipc_fork() failed. */
+static volatile sig_atomic_t ipc_child_failed;
+static volatile sig_atomic_t ipc_watching;
+
+static void ipc_on_sigchld(int sig)
+{
+	int i, saved_errno = errno;
+	siginfo_t si;
+
+	for (i = 0; i < ipc_nr_children; i++) {
+		si.si_pid = 0;
+		if (!waitid(P_PID, ipc_children[i], &si, WEXITED | WNOHANG | WNOWAIT) &&
+		    si.si_pid && (si.si_code != CLD_EXITED || si.si_status))
+			ipc_child_failed = 1;
+	}
+	errno = saved_errno;
+}
+
+/**
+ * ipc_watch_children() - make ipc_next() give up when a child fails
+ *
+ * For a process that waits for its children's transactions: once a child
+ * of ipc_fork() exits non-zero or is killed, the read that its SIGCHLD
+ * interrupts returns -ECHILD instead of waiting for what will never come.
+ * Other interrupted reads are restarted. SIGCHLD interrupts one thread, so
+ * this suits a process with one reading thread.
+ */
+static inline int ipc_watch_children(void)
+{
+	struct sigaction sa = { .sa_handler = ipc_on_sigchld };
+
+	sigemptyset(&sa.sa_mask);
+	ipc_watching = 1;
+	return sigaction(SIGCHLD, &sa, NULL) ? -errno : 0;
+}
+
 /**
  * ipc_next() - the next event, reading (and blocking) when none is buffered
  * @r:  the reader
  * @ev: filled in; on -EPROTO, @ev->cmd is the code that could not be parsed
  *
  * Skips BR_NOOP. Returns 0, -errno of the ioctl (-EAGAIN on an O_NONBLOCK
- * file with nothing to read), or -EPROTO for an unknown or truncated return.
+ * file with nothing to read), -EPROTO for an unknown or truncated return,
+ * -ECANCELED when asked to stop (see struct ipc_reader), or -ECHILD when a
+ * child failed (see ipc_watch_children()).
  */
 static inline int ipc_next(struct ipc_reader *r, struct ipc_event *ev)
 {
@@ -434,7 +500,14 @@ static inline int ipc_next(struct ipc_reader *r, struct ipc_event *ev)
 		}
 		r->len = 0;
 		r->pos = 0;
+		if (r->stop && __atomic_load_n(r->stop, __ATOMIC_ACQUIRE))
+			return -ECANCELED;
+		if (ipc_watching && ipc_child_failed)
+			return -ECHILD;
 		ret = ipc_write_read(r->fd, &bwr);
+		/* ipc_watch_children(): look at ipc_child_failed again. */
+		if (ret == -EINTR && ipc_watching)
+			continue;
 		if (ret)
 			return ret;
 		r->len = bwr.read_consumed;
@@ -459,16 +532,156 @@ static inline int ipc_expect(struct ipc_reader *r, uint32_t cmd, struct ipc_even
 }
 
 /**
+ * ipc_payload() - where a received transaction's payload is
+ * @txn: a BR_TRANSACTION or BR_REPLY
+ */
+static inline const void *ipc_payload(const struct binderlite_transaction_data *txn)
+{
+	return (const void *)(uintptr_t)txn->data.ptr.buffer;
+}
+
+/**
+ * ipc_obj_binder() - a local object, as sent in a payload
+ * @ptr:    the object
+ * @cookie: its cookie
+ */
+static inline struct flat_binderlite_object
+ipc_obj_binder(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie)
+{
+	return (struct flat_binderlite_object){
+		.hdr.type = BINDERLITE_TYPE_BINDER,
+		.binder = ptr,
+		.cookie = cookie,
+	};
+}
+
+/**
+ * ipc_obj_handle() - a reference, as sent in a payload
+ * @handle: the sender's handle
+ */
+static inline struct flat_binderlite_object ipc_obj_handle(uint32_t handle)
+{
+	return (struct flat_binderlite_object){
+		.hdr.type = BINDERLITE_TYPE_HANDLE,
+		.handle = handle,
+	};
+}
+
+/**
+ * ipc_obj_at() - the @i-th object of a received payload
+ * @txn: a BR_TRANSACTION or BR_REPLY
+ * @i:   its index in the offsets array
+ * @obj: filled in
+ *
+ * Returns 0, or -ERANGE if there is no such offset or no object fits there.
+ */
+static inline int ipc_obj_at(const struct binderlite_transaction_data *txn, size_t i,
+			     struct flat_binderlite_object *obj)
+{
+	binderlite_size_t offset;
+
+	if (i >= txn->offsets_size / sizeof(offset))
+		return -ERANGE;
+	memcpy(&offset, (const uint8_t *)(uintptr_t)txn->data.ptr.offsets + i * sizeof(offset),
+	       sizeof(offset));
+	if (offset > txn->data_size || txn->data_size - offset < sizeof(*obj))
+		return -ERANGE;
+	memcpy(obj, (const uint8_t *)ipc_payload(txn) + offset, sizeof(*obj));
+	return 0;
+}
+
+/**
+ * ipc_ack_ref() - acknowledge a reference-count event as libbinder does
+ * @fd: the device
+ * @ev: an event
+ *
+ * BR_INCREFS is answered with BC_INCREFS_DONE and BR_ACQUIRE with
+ * BC_ACQUIRE_DONE; BR_RELEASE and BR_DECREFS need no answer.
+ *
+ * Returns 1 if @ev was one of those four (and the answer went through),
+ * 0 if it was something else, or -errno of the write.
+ */
+static inline int ipc_ack_ref(int fd, const struct ipc_event *ev)
+{
+	struct ipc_cmds c = { 0 };
+	int ret;
+
+	switch (ev->cmd) {
+	case BINDERLITE_BR_INCREFS:
+		ipc_cmd(&c, BINDERLITE_BC_INCREFS_DONE, &ev->ref, sizeof(ev->ref));
+		break;
+	case BINDERLITE_BR_ACQUIRE:
+		ipc_cmd(&c, BINDERLITE_BC_ACQUIRE_DONE, &ev->ref, sizeof(ev->ref));
+		break;
+	case BINDERLITE_BR_RELEASE:
+	case BINDERLITE_BR_DECREFS:
+		return 1;
+	default:
+		return 0;
+	}
+	ret = ipc_cmds_write(fd, &c);
+	return ret ? ret : 1;
+}
+
+/**
+ * ipc_extended_error() - BINDERLITE_GET_EXTENDED_ERROR of the calling thread
+ * @fd: the device
+ * @ee: filled in
+ */
+static inline int ipc_extended_error(int fd, struct binderlite_extended_error *ee)
+{
+	return ioctl(fd, BINDERLITE_GET_EXTENDED_ERROR, ee) ? -errno : 0;
+}
+
+/**
  * struct ipc_result - how a synchronous call ended
  * @cmd:       BR_REPLY, BR_FAILED_REPLY or BR_DEAD_REPLY
  * @completes: BR_TRANSACTION_COMPLETEs read before it
+ * @refs:      reference-count events acknowledged before it
+ *             (ipc_call_objs() only)
  * @txn:       the BR_REPLY
  */
 struct ipc_result {
 	uint32_t cmd;
 	int completes;
+	int refs;
 	struct binderlite_transaction_data txn;
 };
+
+/*
+ * Reads until a call ends; with @ack_refs, reference-count events are
+ * acknowledged on the way, else they are unexpected like any other event.
+ */
+static inline int ipc_call_result(struct ipc_reader *r, bool ack_refs, struct ipc_result *res)
+{
+	struct ipc_event ev;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	for (;;) {
+		ret = ipc_next(r, &ev);
+		if (ret)
+			return ret;
+		res->cmd = ev.cmd;
+		switch (ev.cmd) {
+		case BINDERLITE_BR_TRANSACTION_COMPLETE:
+			res->completes++;
+			continue;
+		case BINDERLITE_BR_REPLY:
+			res->txn = ev.txn;
+			return 0;
+		case BINDERLITE_BR_FAILED_REPLY:
+		case BINDERLITE_BR_DEAD_REPLY:
+			return 0;
+		}
+		ret = ack_refs ? ipc_ack_ref(r->fd, &ev) : 0;
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			return -EBADMSG;
+		res->refs++;
+	}
+}
 
 /**
  * ipc_call() - send a synchronous transaction and wait for how it ends
@@ -486,38 +699,33 @@ struct ipc_result {
 static inline int ipc_call(struct ipc_reader *r, uint32_t handle, uint32_t code,
 			   const void *data, size_t size, struct ipc_result *res)
 {
-	struct ipc_event ev;
 	int ret = ipc_transact(r->fd, handle, code, 0, data, size);
 
-	res->completes = 0;
-	while (!ret) {
-		ret = ipc_next(r, &ev);
-		if (ret)
-			break;
-		res->cmd = ev.cmd;
-		switch (ev.cmd) {
-		case BINDERLITE_BR_TRANSACTION_COMPLETE:
-			res->completes++;
-			continue;
-		case BINDERLITE_BR_REPLY:
-			res->txn = ev.txn;
-			return 0;
-		case BINDERLITE_BR_FAILED_REPLY:
-		case BINDERLITE_BR_DEAD_REPLY:
-			return 0;
-		}
-		ret = -EBADMSG;
-	}
-	return ret;
+	return ret ? ret : ipc_call_result(r, false, res);
 }
 
 /**
- * ipc_payload() - where a received transaction's payload is
- * @txn: a BR_TRANSACTION or BR_REPLY
+ * ipc_call_objs() - ipc_call() with flags and objects, acknowledging the
+ * reference-count events that sending local objects brings (ipc_ack_ref())
+ * @r:            the calling thread's reader
+ * @handle:       the target
+ * @code:         the method
+ * @flags:        BINDERLITE_TF_* values
+ * @data:         the payload
+ * @data_size:    its size
+ * @offsets:      the offsets of the objects in @data
+ * @offsets_size: bytes of @offsets
+ * @res:          the outcome, with @res->refs
  */
-static inline const void *ipc_payload(const struct binderlite_transaction_data *txn)
+static inline int ipc_call_objs(struct ipc_reader *r, uint32_t handle, uint32_t code,
+				uint32_t flags, const void *data, size_t data_size,
+				const binderlite_size_t *offsets, size_t offsets_size,
+				struct ipc_result *res)
 {
-	return (const void *)(uintptr_t)txn->data.ptr.buffer;
+	int ret = ipc_send(r->fd, BINDERLITE_BC_TRANSACTION, handle, code, flags, data, data_size,
+			   offsets, offsets_size);
+
+	return ret ? ret : ipc_call_result(r, true, res);
 }
 
 /**
@@ -570,11 +778,6 @@ static inline int ipc_become_mgr_ext(int fd, binderlite_uintptr_t ptr, binderlit
 	return ipc_mgr_ioctl(fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &obj);
 }
 
-/* Children of this process not yet reaped by ipc_wait(). */
-#define IPC_MAX_CHILDREN	64
-static pid_t ipc_children[IPC_MAX_CHILDREN];
-static int ipc_nr_children;
-
 /**
  * ipc_fork() - fork a child that dies with its parent
  *
@@ -591,6 +794,11 @@ static inline pid_t ipc_fork(void)
 	pid = fork();
 	if (pid == 0) {
 		ipc_nr_children = 0;
+		ipc_child_failed = 0;
+		if (ipc_watching) {
+			ipc_watching = 0;
+			signal(SIGCHLD, SIG_DFL);
+		}
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 			_exit(127);
 	} else if (pid > 0) {
@@ -617,7 +825,8 @@ static inline void ipc_forget_child(pid_t pid)
  * @timeout_s: seconds to wait before SIGKILL
  *
  * Returns its exit status (0 is success), 128 + the signal that killed it
- * (SIGKILL after the timeout), or -errno of waitpid().
+ * (SIGKILL after the timeout), or -errno of waitpid(). A failure noted by
+ * ipc_watch_children() is forgotten once no failed child is left.
  */
 static inline int ipc_wait(pid_t pid, int timeout_s)
 {
@@ -635,6 +844,8 @@ static inline int ipc_wait(pid_t pid, int timeout_s)
 	if (ret < 0)
 		return -errno;
 	ipc_forget_child(pid);
+	ipc_child_failed = 0;
+	ipc_on_sigchld(SIGCHLD);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
@@ -650,8 +861,80 @@ static inline void ipc_kill_children(void)
 		pid_t pid = ipc_children[--ipc_nr_children];
 
 		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
+}
+
+/* Exit status of a child of ipc_start() that could not set itself up. */
+#define IPC_EXIT_SETUP		125
+
+/**
+ * IPC_CHECK() - in a child, return 1 from the calling function, with a
+ * message naming the place, unless @cond holds
+ * @cond: what must hold
+ */
+#define IPC_CHECK(cond) do {							\
+	if (!(cond)) {								\
+		fprintf(stderr, "# child %d: %s:%d: %s: failed: %s\n", getpid(),	\
+			__FILE__, __LINE__, __func__, #cond);			\
+		return 1;							\
+	}									\
+} while (0)
+
+/*
+ * What a child of ipc_start() runs, with its own device and receive pool;
+ * it returns the child's exit status (0 is success).
+ */
+typedef int (*ipc_child_fn)(struct ipc_dev *dev, void *arg);
+
+/**
+ * ipc_start() - fork a child of ipc_fork() that opens @path and runs @fn
+ * @path: the device
+ * @mgr:  the child becomes the context manager before it is ready
+ * @fn:   what the child runs once ready
+ * @arg:  its argument
+ *
+ * Returns once the child is ready (its device open, its pool mapped, the
+ * context manager if asked) with its pid, or -errno; if the child could
+ * not set itself up it is reaped and -ECHILD returned.
+ */
+static inline pid_t ipc_start(const char *path, bool mgr, ipc_child_fn fn, void *arg)
+{
+	int ready[2], ret;
+	struct ipc_dev dev;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC))
+		return -errno;
+	pid = ipc_fork();
+	if (pid == 0) {
+		close(ready[0]);
+		ret = ipc_open(&dev, path, IPC_POOL_SIZE);
+		if (!ret && mgr)
+			ret = ipc_become_mgr(dev.fd);
+		if (ret) {
+			fprintf(stderr, "# child %d: %s: %s\n", getpid(), path, strerror(-ret));
+			_exit(IPC_EXIT_SETUP);
+		}
+		if (write(ready[1], "r", 1) != 1)
+			_exit(IPC_EXIT_SETUP);
+		close(ready[1]);
+		ret = fn(&dev, arg);
+		ipc_close(&dev);
+		_exit(ret);
+	}
+	ret = pid < 0 ? -errno : 0;
+	close(ready[1]);
+	while (pid > 0 && read(ready[0], &c, 1) < 0 && errno == EINTR)
+		;
+	if (pid > 0 && c != 'r') {
+		ipc_wait(pid, 10);
+		ret = -ECHILD;
+	}
+	close(ready[0]);
+	return ret ? ret : pid;
 }
 
 /**
@@ -869,9 +1152,9 @@ static inline bool ipc_stats_clean(const struct ipc_stats *s, const char **bad, 
 static inline void ipc_expect_clean(struct __test_metadata *_metadata)
 {
 	const char *bad = "";
+	bool clean = false;
 	struct ipc_stats s;
 	long long val = 0;
-	bool clean = false;
 	int i, ret = 0;
 
 	for (i = 0; i < 500 && !clean && !ret; i++) {
@@ -881,8 +1164,11 @@ static inline void ipc_expect_clean(struct __test_metadata *_metadata)
 		clean = !ret && ipc_stats_clean(&s, &bad, &val);
 	}
 	EXPECT_EQ(0, ret) TH_LOG("cannot read " IPC_DEBUGFS "/stats: %s", strerror(-ret));
-	if (!ret)
+	if (!ret && ipc_stats_get(&s, bad, &val)) {
+		EXPECT_TRUE(clean) TH_LOG("stats has no \"%s\"", bad);
+	} else if (!ret) {
 		EXPECT_TRUE(clean) TH_LOG("left behind: stats shows %s %lld", bad, val);
+	}
 }
 
 #endif /* _BINDERLITE_IPC_H */
