@@ -830,14 +830,16 @@ static int blite_deliver_work_locked(struct blite_thread *thread,
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_proc *proc = thread->proc;
+	struct blite_transaction *t;
+	struct blite_death *death;
 	struct blite_error *e;
 	u32 cmd;
 	int ret;
 
 	switch (w->type) {
 	case BLITE_WORK_TRANSACTION:
-		ret = blite_deliver_transaction_locked(thread,
-				container_of(w, struct blite_transaction, work), ptr);
+		t = container_of(w, struct blite_transaction, work);
+		ret = blite_deliver_transaction_locked(thread, t, ptr);
 		*done = ret > 0;
 		return ret;
 	case BLITE_WORK_TRANSACTION_COMPLETE:
@@ -858,8 +860,8 @@ static int blite_deliver_work_locked(struct blite_thread *thread,
 		return blite_deliver_node_locked(container_of(w, struct blite_node, work),
 						 ptr);
 	default:
-		ret = blite_deliver_death_locked(proc,
-				container_of(w, struct blite_death, work), ptr);
+		death = container_of(w, struct blite_death, work);
+		ret = blite_deliver_death_locked(proc, death, ptr);
 		*done = ret > 0 && w->type != BLITE_WORK_CLEAR_DEATH_NOTIFICATION;
 		return ret;
 	}
