@@ -1272,4 +1272,50 @@ TEST_F(txn, stats_count_one_copy)
 	EXPECT_EQ(0, quit_echo_server(&self->r, srv));
 }
 
+/* Pages reclaimed between two calls: the second payload arrives intact. */
+static long long pages_reclaimed(struct __test_metadata *_metadata)
+{
+	struct ipc_stats st;
+	long long val = -1;
+
+	EXPECT_EQ(0, ipc_stats_read(&st));
+	EXPECT_EQ(0, ipc_stats_get(&st, "pages_reclaimed", &val));
+	return val;
+}
+
+TEST_F(txn, reclaim_between_calls)
+{
+	const size_t size = 256 * 1024;
+	long long before;
+	struct answer a;
+	void *p1, *p2;
+	pid_t srv;
+	int fd;
+
+	if (!variant->debugfs)
+		SKIP(return, "%s has no reclaim control", variant->path);
+	srv = start_echo_server(variant->path, self->sh);
+	ASSERT_LT(0, srv);
+	p1 = payload(size, 21);
+	p2 = payload(size, 22);
+	ASSERT_NE(NULL, p1);
+	ASSERT_NE(NULL, p2);
+	ASSERT_EQ(REPLY, echo_call(&self->r, CODE_ECHO, p1, size, &a));
+	EXPECT_EQ(ipc_hash(p1, size), a.hash);
+
+	/* The server freed the buffer: its pages are parked, then reclaimed. */
+	before = pages_reclaimed(_metadata);
+	fd = open(IPC_DEBUGFS "/reclaim", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(6, write(fd, "100000", 6));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_LE(before + (long long)(size / 4096), pages_reclaimed(_metadata));
+
+	ASSERT_EQ(REPLY, echo_call(&self->r, CODE_ECHO, p2, size, &a));
+	EXPECT_EQ(ipc_hash(p2, size), a.hash);
+	free(p1);
+	free(p2);
+	EXPECT_EQ(0, quit_echo_server(&self->r, srv));
+}
+
 TEST_HARNESS_MAIN
