@@ -85,6 +85,11 @@ for f in driver/*.[ch] include/uapi/linux/*.h tests/fault/*.c tests/kunit/*.[ch]
 		-q -f "$BL_TOP/$f"
 done
 
+# The UAPI header is left out: kernel-doc cannot parse the anonymous union
+# that C99 -pedantic needs spelled "__extension__ union".
+check "static: kernel-doc -Wall -Werror on the driver" \
+	perl "$src/scripts/kernel-doc" -none -Wall -Werror "$BL_TOP"/driver/*.[ch]
+
 uapi_standalone() {
 	local lang=$1 std=$2
 	shift 2
