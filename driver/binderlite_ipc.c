@@ -859,10 +859,14 @@ static int blite_deliver_work_locked(struct blite_thread *thread,
 	case BLITE_WORK_NODE:
 		return blite_deliver_node_locked(container_of(w, struct blite_node, work),
 						 ptr);
+	case BLITE_WORK_CLEAR_DEATH_NOTIFICATION:
+		/* Frees the notification: nothing of @w may be read after. */
+		death = container_of(w, struct blite_death, work);
+		return blite_deliver_death_locked(proc, death, ptr);
 	default:
 		death = container_of(w, struct blite_death, work);
 		ret = blite_deliver_death_locked(proc, death, ptr);
-		*done = ret > 0 && w->type != BLITE_WORK_CLEAR_DEATH_NOTIFICATION;
+		*done = ret > 0;
 		return ret;
 	}
 }
