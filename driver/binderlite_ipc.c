@@ -583,7 +583,8 @@ static int blite_thread_command(struct blite_proc *proc, struct blite_thread *th
 		mutex_unlock(&blite_graph_lock);
 		if (ret)
 			blite_user_error(thread, "refcount change on handle", desc, ret);
-		return 0;
+		/* The manager taking handle 0 stops the stream, as in binder. */
+		return ret == -ELOOP ? -EINVAL : 0;
 	case BINDERLITE_BC_INCREFS_DONE:
 	case BINDERLITE_BC_ACQUIRE_DONE:
 		if (copy_from_user(&pc, arg, sizeof(pc)))
@@ -1033,9 +1034,13 @@ int blite_ioctl_write_read(struct blite_proc *proc, struct blite_thread *thread,
 	if (copy_from_user(&bwr, ubuf, sizeof(bwr)))
 		return -EFAULT;
 
-	if (bwr.write_size > 0)
+	if (bwr.write_size > 0) {
 		ret = blite_thread_write(proc, thread, bwr.write_buffer,
 					 bwr.write_size, &bwr.write_consumed);
+		/* The read is not tried, and reports nothing read, as binder. */
+		if (ret)
+			bwr.read_consumed = 0;
+	}
 	if (!ret && bwr.read_size > 0)
 		ret = blite_thread_read(proc, thread, bwr.read_buffer, bwr.read_size,
 					&bwr.read_consumed, filp->f_flags & O_NONBLOCK);

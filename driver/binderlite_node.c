@@ -614,7 +614,8 @@ int blite_inc_ref_for_node_locked(struct blite_proc *proc, struct blite_node *no
  *
  * Taking a count on handle 0 creates the reference to the context manager.
  *
- * Return: 0, or -EINVAL for a bad handle or count, -ENOMEM.
+ * Return: 0, or -EINVAL for a bad handle or count, -ELOOP if the context
+ * manager tries to take handle 0 (itself), -ENOMEM.
  */
 int blite_update_ref_locked(struct blite_proc *proc, u32 desc, bool increment,
 			    bool strong)
@@ -626,7 +627,7 @@ int blite_update_ref_locked(struct blite_proc *proc, u32 desc, bool increment,
 	lockdep_assert_held(&blite_graph_lock);
 	if (increment && desc == 0 && mgr) {
 		if (mgr->proc == proc)
-			return -EINVAL;
+			return -ELOOP;
 		return blite_inc_ref_for_node_locked(proc, mgr, strong, NULL, &desc);
 	}
 	ref = blite_get_ref_locked(proc, desc, strong);
