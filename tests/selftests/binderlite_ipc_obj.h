@@ -10,6 +10,7 @@
  *   it has anything to read right now;
  * - obj_call(), obj_call_finish(), struct obj_reply, struct obj_view: a
  *   call with objects, and the objects of a reply;
+ * - OBJ_ASSERT_*(), obj_assert_call_new_binders(): assertions of events;
  * - the peer: a child process that the test drives through calls, as the
  *   context manager the peer registered with (obj_hub(), obj_peer_spawn())
  *   or as a client of the peer that is the manager (obj_peer_spawn_mgr());
@@ -28,6 +29,11 @@
 /* The node of a test that is the context manager, see obj_hub(). */
 #define OBJ_MGR_PTR		0x6d6772000ULL
 #define OBJ_MGR_COOKIE		0x6d677200cULL
+
+/* Objects of a test, and the cookie of a node, test's or peer's. */
+#define OBJ_NODE(i)		(0x5100000ULL + 0x100 * (i))
+#define OBJ_COOKIE(i)		(0xc0c1e0000ULL + (i))
+#define OBJ_PEER_COOKIE(ptr)	((ptr) + 0xcULL)
 
 /* Up to how many bytes and objects a message holds. */
 #define OBJ_MSG_DATA		1024
@@ -891,7 +897,7 @@ static inline int obj_peer_main(const char *path, int inherited, bool mgr,
  * @mgr:    the peer becomes the context manager instead of registering
  * @ptr:    the peer's node
  * @cookie: its cookie
- * @peer:   filled in, @peer->handle 0
+ * @peer:   filled in, @peer->handle 0 (@peer->pid -1 on failure)
  *
  * A peer that is not the manager registers at once: the test serves
  * that call with obj_peer_accept(), or otherwise.
@@ -903,6 +909,9 @@ static inline int obj_peer_fork(struct ipc_reader *r, const char *path, bool mgr
 	int fds[2], ret;
 	pid_t pid;
 
+	peer->pid = -1;
+	peer->handle = 0;
+	peer->notify = -1;
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
 	pid = ipc_fork();
@@ -917,7 +926,6 @@ static inline int obj_peer_fork(struct ipc_reader *r, const char *path, bool mgr
 		return ret;
 	}
 	peer->pid = pid;
-	peer->handle = 0;
 	peer->notify = fds[0];
 	return 0;
 }
@@ -983,7 +991,8 @@ static inline int obj_hub(int fd)
 }
 
 /**
- * obj_peer_spawn() - start a peer and serve its registration
+ * obj_peer_spawn() - start a peer, serve its registration, and make sure
+ * it serves (it has freed its registration's reply, too)
  * @r:      the reader of the test, see obj_peer_accept()
  * @path:   the device
  * @ptr:    the peer's node
@@ -993,7 +1002,12 @@ static inline int obj_hub(int fd)
 static inline int obj_peer_spawn(struct ipc_reader *r, const char *path, binderlite_uintptr_t ptr,
 				 binderlite_uintptr_t cookie, struct obj_peer *peer)
 {
-	return obj_peer_fork(r, path, false, ptr, cookie, peer) ?: obj_peer_accept(r, peer);
+	struct obj_reply rep;
+	struct obj_msg m;
+
+	obj_msg_init(&m);
+	return obj_peer_fork(r, path, false, ptr, cookie, peer) ?: obj_peer_accept(r, peer) ?:
+	       obj_call(r, peer->handle, OBJ_PEER_ECHO, &m, &rep);
 }
 
 /**
@@ -1041,6 +1055,32 @@ static inline int obj_peer_do(struct ipc_reader *r, const struct obj_peer *peer,
 }
 
 /**
+ * obj_peer_send() - make @peer reply with @inner (OBJ_PEER_SEND)
+ * @r:     the reader of the test
+ * @peer:  the peer
+ * @inner: the payload and objects, from the peer's point of view
+ * @rep:   the reply; its buffer is left to obj_reply_free()
+ *
+ * Returns 0 if the call ended after one BR_TRANSACTION_COMPLETE (in
+ * @rep->cmd: BR_REPLY, or BR_FAILED_REPLY if the peer's reply failed), an
+ * error of obj_msg_send() or obj_call_finish(), or -EBADMSG.
+ */
+static inline int obj_peer_send(struct ipc_reader *r, const struct obj_peer *peer,
+				const struct obj_msg *inner, struct obj_reply *rep)
+{
+	struct obj_msg m;
+	int ret;
+
+	obj_msg_wrap(&m, 0, 0, inner);
+	ret = obj_msg_send(r->fd, BINDERLITE_BC_TRANSACTION, peer->handle, OBJ_PEER_SEND, 0, &m);
+	if (!ret)
+		ret = obj_call_finish(r, rep, NULL, NULL);
+	if (!ret && rep->completes != 1)
+		ret = -EBADMSG;
+	return ret;
+}
+
+/**
  * obj_peer_events_are() - whether @peer recorded exactly the events @want
  * since the last look (OBJ_PEER_EVENTS); logs the difference
  * @_metadata: the running test
@@ -1074,6 +1114,72 @@ static inline bool obj_peer_events_are(struct __test_metadata *_metadata, struct
 		       (unsigned long long)got.cookie);
 	}
 	return false;
+}
+
+/* Whether object @i of @m is a binder an object before it is already. */
+static inline bool obj_msg_repeats(const struct obj_msg *m, size_t i)
+{
+	struct flat_binderlite_object a, b;
+	size_t j;
+
+	memcpy(&a, m->data + m->offsets[i], sizeof(a));
+	for (j = 0; j < i; j++) {
+		memcpy(&b, m->data + m->offsets[j], sizeof(b));
+		if (b.binder == a.binder)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * obj_assert_call_new_binders() - call with binders new to the driver, and
+ * assert how the owner is told
+ * @_metadata: the running test
+ * @r:         the reader of the test
+ * @handle:    the target
+ * @code:      the method; the call must be answered
+ * @m:         the payload; its binder objects are the test's, new to the
+ *             driver (a repeated one counts once)
+ * @rep:       the reply, its buffer freed
+ *
+ * The sending thread, waiting for its reply, must be told that each object
+ * is referenced now: BR_INCREFS, then BR_ACQUIRE for a strong one, object
+ * by object, before BR_TRANSACTION_COMPLETE and the reply. The test then
+ * confirms them (BC_INCREFS_DONE, BC_ACQUIRE_DONE).
+ */
+static inline void obj_assert_call_new_binders(struct __test_metadata *_metadata,
+					       struct ipc_reader *r, uint32_t handle,
+					       uint32_t code, const struct obj_msg *m,
+					       struct obj_reply *rep)
+{
+	struct flat_binderlite_object obj;
+	size_t i;
+	int ret;
+
+	ASSERT_EQ(0, obj_msg_send(r->fd, BINDERLITE_BC_TRANSACTION, handle, code, 0, m));
+	for (i = 0; i < m->nr_objs; i++) {
+		memcpy(&obj, m->data + m->offsets[i], sizeof(obj));
+		if (obj_msg_repeats(m, i))
+			continue;
+		OBJ_ASSERT_NODE(r, BINDERLITE_BR_INCREFS, obj.binder, obj.cookie);
+		if (obj.hdr.type == BINDERLITE_TYPE_BINDER)
+			OBJ_ASSERT_NODE(r, BINDERLITE_BR_ACQUIRE, obj.binder, obj.cookie);
+	}
+	ret = obj_call_finish(r, rep, NULL, NULL);
+	ASSERT_EQ(0, ret) TH_LOG("%s, event %#x", strerror(-ret), rep->cmd);
+	ASSERT_EQ(BINDERLITE_BR_REPLY, rep->cmd);
+	ASSERT_EQ(1, rep->completes);
+	ASSERT_EQ(0, obj_reply_free(r->fd, rep));
+	for (i = 0; i < m->nr_objs; i++) {
+		memcpy(&obj, m->data + m->offsets[i], sizeof(obj));
+		if (obj_msg_repeats(m, i))
+			continue;
+		ASSERT_EQ(0, obj_node_done(r->fd, BINDERLITE_BC_INCREFS_DONE, obj.binder,
+					   obj.cookie));
+		if (obj.hdr.type == BINDERLITE_TYPE_BINDER)
+			ASSERT_EQ(0, obj_node_done(r->fd, BINDERLITE_BC_ACQUIRE_DONE, obj.binder,
+						   obj.cookie));
+	}
 }
 
 /**

@@ -16,14 +16,10 @@
  */
 #include "binderlite_ipc_obj.h"
 
-/* The test's own objects; a peer's handles to them come from 1. */
-#define NODE(i)		(0x5100000ULL + 0x100 * (i))
-#define COOKIE(i)	(0xc0c1e0000ULL + (i))
 
 /* The peers' nodes. */
 #define PEER_P		0x7000ULL
 #define PEER_Q		0x7100ULL
-#define PEER_COOKIE(n)	((n) + 0xcULL)
 
 FIXTURE(ref) {
 	struct ipc_dev dev;
@@ -53,7 +49,7 @@ FIXTURE_SETUP(ref)
 	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
 	ipc_reader_init(&self->r, self->dev.fd);
 	ASSERT_EQ(0, obj_hub(self->dev.fd));
-	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_P, PEER_COOKIE(PEER_P),
+	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_P, OBJ_PEER_COOKIE(PEER_P),
 				    &self->p));
 }
 
@@ -63,61 +59,6 @@ FIXTURE_TEARDOWN(ref)
 	EXPECT_EQ(0, ipc_close(&self->dev));
 	if (variant->debugfs)
 		ipc_expect_clean(_metadata);
-}
-
-/* Whether object @i of @m is a binder an object before it has already. */
-static bool seen_before(const struct obj_msg *m, size_t i)
-{
-	struct flat_binderlite_object a, b;
-	size_t j;
-
-	memcpy(&a, m->data + m->offsets[i], sizeof(a));
-	for (j = 0; j < i; j++) {
-		memcpy(&b, m->data + m->offsets[j], sizeof(b));
-		if (b.binder == a.binder)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Calls the peer at @handle with @code and @m, whose binder objects are
- * new to the driver. The sending thread, waiting for its reply, must be
- * told that each is referenced now: BR_INCREFS, and BR_ACQUIRE for a strong
- * one, in the order of the objects, before BR_TRANSACTION_COMPLETE and the
- * reply (in @rep, its buffer freed). Then the test confirms them.
- */
-static void call_with_new_binders(struct __test_metadata *_metadata, FIXTURE_DATA(ref) *self,
-				  uint32_t handle, uint32_t code, const struct obj_msg *m,
-				  struct obj_reply *rep)
-{
-	int fd = self->dev.fd, ret;
-	struct flat_binderlite_object obj;
-	size_t i;
-
-	ASSERT_EQ(0, obj_msg_send(fd, BINDERLITE_BC_TRANSACTION, handle, code, 0, m));
-	for (i = 0; i < m->nr_objs; i++) {
-		memcpy(&obj, m->data + m->offsets[i], sizeof(obj));
-		if (seen_before(m, i))
-			continue;
-		OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_INCREFS, obj.binder, obj.cookie);
-		if (obj.hdr.type == BINDERLITE_TYPE_BINDER)
-			OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_ACQUIRE, obj.binder, obj.cookie);
-	}
-	ret = obj_call_finish(&self->r, rep, NULL, NULL);
-	ASSERT_EQ(0, ret) TH_LOG("%s, event %#x", strerror(-ret), rep->cmd);
-	ASSERT_EQ(BINDERLITE_BR_REPLY, rep->cmd);
-	ASSERT_EQ(1, rep->completes);
-	ASSERT_EQ(0, obj_reply_free(fd, rep));
-	for (i = 0; i < m->nr_objs; i++) {
-		memcpy(&obj, m->data + m->offsets[i], sizeof(obj));
-		if (seen_before(m, i))
-			continue;
-		ASSERT_EQ(0, obj_node_done(fd, BINDERLITE_BC_INCREFS_DONE, obj.binder, obj.cookie));
-		if (obj.hdr.type == BINDERLITE_TYPE_BINDER)
-			ASSERT_EQ(0, obj_node_done(fd, BINDERLITE_BC_ACQUIRE_DONE, obj.binder,
-						   obj.cookie));
-	}
 }
 
 /*
@@ -177,21 +118,14 @@ static void peer_drops(struct __test_metadata *_metadata, FIXTURE_DATA(ref) *sel
 	peer_refcount(_metadata, self, peer, BINDERLITE_BC_DECREFS, handle);
 }
 
-/*
- * Makes @peer reply with @inner (OBJ_PEER_SEND); the reply, in @rep, keeps
- * its buffer for obj_reply_free().
- */
+/* Makes @peer reply with @inner; @rep keeps its buffer for obj_reply_free(). */
 static void peer_sends(struct __test_metadata *_metadata, FIXTURE_DATA(ref) *self,
 		       const struct obj_peer *peer, const struct obj_msg *inner,
 		       struct obj_reply *rep)
 {
-	struct obj_msg m;
+	int ret = obj_peer_send(&self->r, peer, inner, rep);
 
-	obj_msg_wrap(&m, 0, 0, inner);
-	ASSERT_EQ(0, obj_msg_send(self->dev.fd, BINDERLITE_BC_TRANSACTION, peer->handle,
-				  OBJ_PEER_SEND, 0, &m));
-	ASSERT_EQ(0, obj_call_finish(&self->r, rep, NULL, NULL)) TH_LOG("event %#x", rep->cmd);
-	ASSERT_EQ(1, rep->completes);
+	ASSERT_EQ(0, ret) TH_LOG("%s, event %#x", strerror(-ret), rep->cmd);
 }
 
 /* Asserts that a transaction the test sends fails with BR_FAILED_REPLY, -EINVAL. */
@@ -216,8 +150,8 @@ TEST_F(ref, binder_becomes_handle)
 	struct flat_binderlite_object obj = {
 		.hdr.type = BINDERLITE_TYPE_BINDER,
 		.flags = 0x13,
-		.binder = NODE(0),
-		.cookie = COOKIE(0),
+		.binder = OBJ_NODE(0),
+		.cookie = OBJ_COOKIE(0),
 	};
 	struct binderlite_transaction_data tr;
 	struct obj_reply rep;
@@ -228,7 +162,7 @@ TEST_F(ref, binder_becomes_handle)
 	obj_msg_put(&m, head, sizeof(head));
 	obj_msg_object(&m, &obj);
 	obj_msg_put(&m, tail, sizeof(tail));
-	call_with_new_binders(_metadata, self, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
+	obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
 
 	get_report(_metadata, &rep, &tr, &v);
 	ASSERT_EQ(m.size, tr.data_size);
@@ -245,8 +179,8 @@ TEST_F(ref, binder_becomes_handle)
 	OBJ_ASSERT_IDLE(&self->r);
 	peer_drops(_metadata, self, &self->p, 1, true);
 	/* The last references went: a looper of the owner hears it. */
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, NODE(0), COOKIE(0));
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, NODE(0), COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(0), OBJ_COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
 	OBJ_ASSERT_IDLE(&self->r);
 }
 
@@ -259,9 +193,9 @@ TEST_F(ref, weak_binder_becomes_weak_handle)
 	struct obj_msg m, call;
 
 	obj_msg_init(&m);
-	obj_msg_binder(&m, BINDERLITE_TYPE_WEAK_BINDER, NODE(0), COOKIE(0));
+	obj_msg_binder(&m, BINDERLITE_TYPE_WEAK_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
 	/* BR_INCREFS only. */
-	call_with_new_binders(_metadata, self, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
+	obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
 	get_report(_metadata, &rep, &tr, &v);
 	assert_handle(_metadata, &v, 0, BINDERLITE_TYPE_WEAK_HANDLE, 1);
 	OBJ_ASSERT_IDLE(&self->r);
@@ -277,11 +211,11 @@ TEST_F(ref, weak_binder_becomes_weak_handle)
 	ASSERT_EQ(-EINVAL, out->ee.param);
 
 	peer_drops(_metadata, self, &self->p, 1, false);
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, NODE(0), COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
 	OBJ_ASSERT_IDLE(&self->r);
 }
 
-/* Sends the peer a new binder NODE(@i); it must arrive as @handle. */
+/* Sends the peer a new binder OBJ_NODE(@i); it must arrive as @handle. */
 static void send_one(struct __test_metadata *_metadata, FIXTURE_DATA(ref) *self, int i,
 		     uint32_t handle)
 {
@@ -291,8 +225,8 @@ static void send_one(struct __test_metadata *_metadata, FIXTURE_DATA(ref) *self,
 	struct obj_msg m;
 
 	obj_msg_init(&m);
-	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, NODE(i), COOKIE(i));
-	call_with_new_binders(_metadata, self, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
+	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(i), OBJ_COOKIE(i));
+	obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
 	get_report(_metadata, &rep, &tr, &v);
 	assert_handle(_metadata, &v, 0, BINDERLITE_TYPE_HANDLE, handle);
 }
@@ -309,22 +243,22 @@ TEST_F(ref, handle_numbers)
 	/* Three nodes and the first again: the same node, the same handle. */
 	obj_msg_init(&m);
 	for (i = 0; i < 4; i++)
-		obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, NODE(i % 3), COOKIE(i % 3));
-	call_with_new_binders(_metadata, self, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
+		obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(i % 3), OBJ_COOKIE(i % 3));
+	obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
 	get_report(_metadata, &rep, &tr, &v);
 	for (i = 0; i < 4; i++)
 		assert_handle(_metadata, &v, i, BINDERLITE_TYPE_HANDLE, handles[i]);
 
 	/* Handle 2 is free again, and is the next one given. */
 	peer_drops(_metadata, self, &self->p, 2, true);
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, NODE(1), COOKIE(1));
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, NODE(1), COOKIE(1));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(1), OBJ_COOKIE(1));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(1), OBJ_COOKIE(1));
 	send_one(_metadata, self, 3, 2);
 	send_one(_metadata, self, 4, 4);
 
 	/* A node the peer has a handle to: that handle, and no news for the owner. */
 	obj_msg_init(&m);
-	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, NODE(0), COOKIE(0));
+	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
 	ASSERT_EQ(0, obj_call(&self->r, self->p.handle, OBJ_PEER_ECHO, &m, &rep));
 	get_report(_metadata, &rep, &tr, &v);
 	assert_handle(_metadata, &v, 0, BINDERLITE_TYPE_HANDLE, 1);
@@ -346,16 +280,16 @@ TEST_F(ref, handle_back_to_its_owner)
 	ASSERT_EQ(BINDERLITE_BR_REPLY, rep.cmd);
 	v = obj_reply_view(&rep);
 	ASSERT_EQ(2U, v.nr_objs);
-	assert_binder(_metadata, &v, 0, BINDERLITE_TYPE_BINDER, NODE(0), COOKIE(0));
-	assert_binder(_metadata, &v, 1, BINDERLITE_TYPE_WEAK_BINDER, NODE(0), COOKIE(0));
+	assert_binder(_metadata, &v, 0, BINDERLITE_TYPE_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
+	assert_binder(_metadata, &v, 1, BINDERLITE_TYPE_WEAK_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
 	OBJ_ASSERT_IDLE(&self->r);
 
 	/* The reply's buffer holds the node as long as it is not freed. */
 	peer_drops(_metadata, self, &self->p, 1, true);
 	OBJ_ASSERT_IDLE(&self->r);
 	ASSERT_EQ(0, obj_reply_free(self->dev.fd, &rep));
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, NODE(0), COOKIE(0));
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, NODE(0), COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(0), OBJ_COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
 	OBJ_ASSERT_IDLE(&self->r);
 }
 
@@ -370,7 +304,7 @@ TEST_F(ref, three_processes)
 	struct obj_msg m, call;
 
 	/* P, "A", registered its node with the manager; B does too. */
-	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_Q, PEER_COOKIE(PEER_Q), &b));
+	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_Q, OBJ_PEER_COOKIE(PEER_Q), &b));
 	/* B gets A's node from the manager: its first handle. */
 	obj_msg_init(&m);
 	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, self->p.handle);
@@ -390,7 +324,7 @@ TEST_F(ref, three_processes)
 	/* A's report: its node was called, by B. */
 	ASSERT_EQ(0, obj_report_view(out + 1, out->size, &tr, &v));
 	ASSERT_EQ(PEER_P, tr.target.ptr);
-	ASSERT_EQ(PEER_COOKIE(PEER_P), tr.cookie);
+	ASSERT_EQ(OBJ_PEER_COOKIE(PEER_P), tr.cookie);
 	ASSERT_EQ((uint32_t)OBJ_PEER_ECHO, tr.code);
 	ASSERT_EQ(b.pid, tr.sender_pid);
 	ASSERT_EQ(geteuid(), tr.sender_euid);
@@ -464,15 +398,15 @@ TEST_F(ref, cookie_mismatch)
 	send_one(_metadata, self, 0, 1);
 	/* A known object with another cookie. */
 	obj_msg_init(&m);
-	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, NODE(0), COOKIE(1));
+	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(0), OBJ_COOKIE(1));
 	assert_refused(_metadata, self, self->p.handle, &m);
 	obj_msg_init(&m);
-	obj_msg_binder(&m, BINDERLITE_TYPE_WEAK_BINDER, NODE(0), COOKIE(1));
+	obj_msg_binder(&m, BINDERLITE_TYPE_WEAK_BINDER, OBJ_NODE(0), OBJ_COOKIE(1));
 	assert_refused(_metadata, self, self->p.handle, &m);
 	/* The node is as it was: the peer's references are the last. */
 	peer_drops(_metadata, self, &self->p, 1, true);
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, NODE(0), COOKIE(0));
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, NODE(0), COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(0), OBJ_COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
 }
 
 TEST_F(ref, weak_handle_is_not_strong)
@@ -487,7 +421,7 @@ TEST_F(ref, weak_handle_is_not_strong)
 
 	/* The peer sends a weak binder of its own; the test keeps a weak reference. */
 	obj_msg_init(&m);
-	obj_msg_binder(&m, BINDERLITE_TYPE_WEAK_BINDER, weak_node, PEER_COOKIE(weak_node));
+	obj_msg_binder(&m, BINDERLITE_TYPE_WEAK_BINDER, weak_node, OBJ_PEER_COOKIE(weak_node));
 	peer_sends(_metadata, self, &self->p, &m, &rep);
 	ASSERT_EQ(BINDERLITE_BR_REPLY, rep.cmd);
 	v = obj_reply_view(&rep);
@@ -512,7 +446,7 @@ TEST_F(ref, weak_handle_is_not_strong)
 	ASSERT_EQ(0, obj_call(&self->r, self->p.handle, OBJ_PEER_ECHO, &m, &rep));
 	get_report(_metadata, &rep, &tr, &v);
 	assert_binder(_metadata, &v, 0, BINDERLITE_TYPE_WEAK_BINDER, weak_node,
-		      PEER_COOKIE(weak_node));
+		      OBJ_PEER_COOKIE(weak_node));
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_DECREFS, h));
 }
 
@@ -586,17 +520,17 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	struct obj_msg m;
 	uint32_t i;
 
-	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_Q, PEER_COOKIE(PEER_Q), &q));
-	/* The peer P has handle 1 to NODE(0); the test has q.handle to Q's node. */
+	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_Q, OBJ_PEER_COOKIE(PEER_Q), &q));
+	/* The peer P has handle 1 to OBJ_NODE(0); the test has q.handle to Q's node. */
 	send_one(_metadata, self, 0, 1);
 	if (variant->debugfs)
 		take_snapshot(_metadata, self, &q, &before);
 
 	/* Every kind of object taken, then a bogus handle: refused. */
 	obj_msg_init(&m);
-	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, NODE(0), COOKIE(0));
-	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, NODE(1), COOKIE(1));
-	obj_msg_binder(&m, BINDERLITE_TYPE_WEAK_BINDER, NODE(2), COOKIE(2));
+	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
+	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(1), OBJ_COOKIE(1));
+	obj_msg_binder(&m, BINDERLITE_TYPE_WEAK_BINDER, OBJ_NODE(2), OBJ_COOKIE(2));
 	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, q.handle);
 	obj_msg_handle(&m, BINDERLITE_TYPE_WEAK_HANDLE, q.handle);
 	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, 77);
@@ -606,10 +540,10 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 
 	/* The bad object first, good ones after it: nothing to drop for those. */
 	obj_msg_init(&m);
-	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, NODE(1), COOKIE(1));
+	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(1), OBJ_COOKIE(1));
 	obj_msg_handle(&m, BINDERLITE_TYPE_WEAK_HANDLE, 77);
 	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, q.handle);
-	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, NODE(0), COOKIE(0));
+	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
 	assert_refused(_metadata, self, self->p.handle, &m);
 	if (variant->debugfs)
 		assert_snapshot(_metadata, self, &q, &before);
@@ -622,7 +556,7 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	peer_sends(_metadata, self, &self->p, &m, &rep);
 	ASSERT_EQ(BINDERLITE_BR_REPLY, rep.cmd);
 	v = obj_reply_view(&rep);
-	assert_binder(_metadata, &v, 0, BINDERLITE_TYPE_BINDER, NODE(0), COOKIE(0));
+	assert_binder(_metadata, &v, 0, BINDERLITE_TYPE_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
 	ASSERT_EQ(0, obj_reply_free(self->dev.fd, &rep));
 
 	/*
@@ -632,8 +566,8 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	 */
 	for (i = 0; i < 3; i++) {
 		obj_msg_init(&m);
-		obj_msg_binder(&m, types[i], NODE(i + 1), COOKIE(i + 1));
-		call_with_new_binders(_metadata, self, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
+		obj_msg_binder(&m, types[i], OBJ_NODE(i + 1), OBJ_COOKIE(i + 1));
+		obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
 		get_report(_metadata, &rep, &tr, &v);
 		assert_handle(_metadata, &v, 0, types[i] == BINDERLITE_TYPE_BINDER ?
 				BINDERLITE_TYPE_HANDLE : BINDERLITE_TYPE_WEAK_HANDLE, i + 2);
@@ -641,14 +575,14 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	for (i = 0; i < 3; i++) {
 		peer_drops(_metadata, self, &self->p, i + 2, types[i] == BINDERLITE_TYPE_BINDER);
 		if (types[i] == BINDERLITE_TYPE_BINDER)
-			OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, NODE(i + 1),
-					COOKIE(i + 1));
-		OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, NODE(i + 1), COOKIE(i + 1));
+			OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(i + 1),
+					OBJ_COOKIE(i + 1));
+		OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(i + 1), OBJ_COOKIE(i + 1));
 	}
-	/* And NODE(0) is held by P's handle 1 alone. */
+	/* And OBJ_NODE(0) is held by P's handle 1 alone. */
 	peer_drops(_metadata, self, &self->p, 1, true);
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, NODE(0), COOKIE(0));
-	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, NODE(0), COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(0), OBJ_COOKIE(0));
+	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
 	OBJ_ASSERT_IDLE(&self->r);
 }
 
