@@ -501,9 +501,10 @@ enum obj_peer_op {
  * struct obj_peer - a peer, as the test knows it
  * @pid:    its process
  * @handle: the test's handle to the peer's node; 0 for the manager peer
- * @notify: read end of a pipe on which the peer writes a byte for every
- *          OBJ_PEER_HOLD or OBJ_PEER_STALL it received (and once ready,
- *          for the manager peer)
+ * @notify: read end of a pipe on which the peer writes a byte once it
+ *          closed its copy of the test's file, once it is the manager (for
+ *          the manager peer), and for every OBJ_PEER_HOLD or OBJ_PEER_STALL
+ *          it received
  */
 struct obj_peer {
 	pid_t pid;
@@ -866,10 +867,14 @@ static inline int obj_peer_main(const char *path, int inherited, bool mgr,
 	struct ipc_dev dev;
 	int ret;
 
-	/* The test's file is the test's: a peer has a file of its own. */
+	/*
+	 * The test's file is the test's: a peer has a file of its own. The
+	 * close flushes the test's file (its readers return at once), so the
+	 * test waits for it to be done.
+	 */
 	close(inherited);
 	p.notify = notify;
-	if (ipc_open(&dev, path, IPC_POOL_SIZE))
+	if (obj_peer_notify(&p) || ipc_open(&dev, path, IPC_POOL_SIZE))
 		return 10;
 	ipc_reader_init(&p.r, dev.fd);
 	if (ipc_looper(dev.fd, BINDERLITE_BC_ENTER_LOOPER))
@@ -891,6 +896,23 @@ static inline int obj_peer_main(const char *path, int inherited, bool mgr,
 }
 
 /**
+ * obj_peer_wait() - wait for a notification of @peer
+ * @peer:      the peer
+ * @timeout_s: for how long
+ *
+ * Returns 0, -ETIMEDOUT, or -EPIPE if the peer died.
+ */
+static inline int obj_peer_wait(const struct obj_peer *peer, int timeout_s)
+{
+	struct pollfd pfd = { .fd = peer->notify, .events = POLLIN };
+	char c;
+
+	if (poll(&pfd, 1, timeout_s * 1000) != 1)
+		return -ETIMEDOUT;
+	return read(peer->notify, &c, 1) == 1 ? 0 : -EPIPE;
+}
+
+/**
  * obj_peer_fork() - start a peer
  * @r:      the test's reader; the peer closes its copy of the file
  * @path:   the device
@@ -899,8 +921,9 @@ static inline int obj_peer_main(const char *path, int inherited, bool mgr,
  * @cookie: its cookie
  * @peer:   filled in, @peer->handle 0 (@peer->pid -1 on failure)
  *
- * A peer that is not the manager registers at once: the test serves
- * that call with obj_peer_accept(), or otherwise.
+ * Returns once the peer has closed its copy of the test's file. A peer
+ * that is not the manager then registers: the test serves that call with
+ * obj_peer_accept(), or otherwise.
  */
 static inline int obj_peer_fork(struct ipc_reader *r, const char *path, bool mgr,
 				binderlite_uintptr_t ptr, binderlite_uintptr_t cookie,
@@ -927,24 +950,8 @@ static inline int obj_peer_fork(struct ipc_reader *r, const char *path, bool mgr
 	}
 	peer->pid = pid;
 	peer->notify = fds[0];
-	return 0;
-}
-
-/**
- * obj_peer_wait() - wait for a notification of @peer
- * @peer:      the peer
- * @timeout_s: for how long
- *
- * Returns 0, -ETIMEDOUT, or -EPIPE if the peer died.
- */
-static inline int obj_peer_wait(const struct obj_peer *peer, int timeout_s)
-{
-	struct pollfd pfd = { .fd = peer->notify, .events = POLLIN };
-	char c;
-
-	if (poll(&pfd, 1, timeout_s * 1000) != 1)
-		return -ETIMEDOUT;
-	return read(peer->notify, &c, 1) == 1 ? 0 : -EPIPE;
+	/* The peer has closed its copy of the test's file. */
+	return obj_peer_wait(peer, 30);
 }
 
 /**
