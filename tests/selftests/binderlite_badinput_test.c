@@ -57,7 +57,7 @@ FIXTURE_VARIANT(bad) {
 	int fd_param, fda_param, ptr_param;
 	/* BC_TRANSACTION_SG and BC_REPLY_SG are refused (-EOPNOTSUPP) */
 	bool refuses_sg;
-	/* random bad transactions of the fuzz test */
+	/* rounds of random bad transactions, and of random bad commands */
 	int fuzz_rounds;
 };
 
@@ -72,7 +72,7 @@ FIXTURE_VARIANT_ADD(bad, binderlite) {
 	.fda_param = -EOPNOTSUPP,
 	.ptr_param = -EOPNOTSUPP,
 	.refuses_sg = true,
-	.fuzz_rounds = 1000,
+	.fuzz_rounds = 2000,
 };
 
 /*
@@ -88,7 +88,7 @@ FIXTURE_VARIANT_ADD(bad, binder) {
 	.fd_param = -EPERM,
 	.fda_param = -EINVAL,
 	.ptr_param = -EINVAL,
-	.fuzz_rounds = 20,
+	.fuzz_rounds = 10,
 };
 
 FIXTURE_SETUP(bad)
@@ -744,6 +744,11 @@ TEST_F(bad, refcounts)
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_INCREFS, h));
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_ACQUIRE, h));
 	ASSERT_EQ(0, obj_reply_free(self->dev.fd, &rep));
+	/*
+	 * The peer reads that S2 is referenced, strongly, before it serves
+	 * the next call: what the owner is told depends on when it reads.
+	 */
+	round_trip(_metadata, self);
 
 	/* Below zero: ignored, and the handle is as it was. */
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_RELEASE, h));
@@ -957,6 +962,35 @@ TEST_F(bad, ioctl_arguments)
 	round_trip(_metadata, self);
 }
 
+/* What binderlite's debugfs shows of the test and the peer. */
+struct counts {
+	struct obj_counts test, peer;
+};
+
+static void take_counts(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
+			const FIXTURE_VARIANT(bad) *variant, struct counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (!variant->debugfs)
+		return;
+	ASSERT_EQ(0, obj_proc_counts(getpid(), &c->test));
+	ASSERT_EQ(0, obj_proc_counts(self->s.pid, &c->peer));
+}
+
+/* Asserts that bad input changed nothing binderlite's debugfs shows. */
+static void assert_counts(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
+			  const FIXTURE_VARIANT(bad) *variant, const struct counts *before)
+{
+	struct counts now;
+
+	take_counts(_metadata, self, variant, &now);
+	ASSERT_EQ(0, memcmp(before, &now, sizeof(now)))
+		TH_LOG("test: nodes %lld refs %lld deaths %lld buffers %lld, was %lld %lld %lld %lld",
+		       now.test.nodes, now.test.refs, now.test.deaths, now.test.buffers,
+		       before->test.nodes, before->test.refs, before->test.deaths,
+		       before->test.buffers);
+}
+
 /* Random bytes that are never a valid object type (whose low byte is 0x85). */
 static void fuzz_fill(uint8_t *p, size_t size, uint32_t seed)
 {
@@ -1008,19 +1042,16 @@ TEST_F_TIMEOUT(bad, fuzz_transactions, 300)
 		0, BINDERLITE_TF_ONE_WAY, BINDERLITE_TF_ACCEPT_FDS, BINDERLITE_TF_CLEAR_BUF,
 	};
 	static const int params[] = { -EINVAL, -EFAULT, -EPERM, -EOPNOTSUPP };
-	struct obj_counts test_before, peer_before, test_after, peer_after;
 	binderlite_size_t offsets[4];
-	struct ipc_event ev = { 0 };
 	struct binderlite_extended_error ee;
-	uint32_t rnd[8];
+	struct ipc_event ev = { 0 };
+	struct counts before;
 	uint8_t data[256 + 16 + sizeof(struct buffer_object)];
+	uint32_t rnd[8];
 	size_t size, n, i;
 	int round;
 
-	if (variant->debugfs) {
-		ASSERT_EQ(0, obj_proc_counts(getpid(), &test_before));
-		ASSERT_EQ(0, obj_proc_counts(self->s.pid, &peer_before));
-	}
+	take_counts(_metadata, self, variant, &before);
 	for (round = 0; round < variant->fuzz_rounds; round++) {
 		ipc_fill(rnd, sizeof(rnd), round);
 		size = 24 + rnd[0] % 232;
@@ -1047,12 +1078,86 @@ TEST_F_TIMEOUT(bad, fuzz_transactions, 300)
 			round_trip(_metadata, self);
 	}
 	round_trip(_metadata, self);
-	if (variant->debugfs) {
-		ASSERT_EQ(0, obj_proc_counts(getpid(), &test_after));
-		ASSERT_EQ(0, obj_proc_counts(self->s.pid, &peer_after));
-		ASSERT_EQ(0, memcmp(&test_before, &test_after, sizeof(test_after)));
-		ASSERT_EQ(0, memcmp(&peer_before, &peer_after, sizeof(peer_after)));
+	assert_counts(_metadata, self, variant, &before);
+}
+
+/*
+ * Appends a random command that concerns nothing the test has: handles it
+ * does not hold, nodes and cookies nobody asked about, addresses of no
+ * buffer; now and then a code that does not exist.
+ */
+static void fuzz_command(FIXTURE_DATA(bad) *self, struct ipc_cmds *c, const uint32_t *rnd)
+{
+	const uint32_t handle = 100 + rnd[1] % 100;
+	const uint64_t value = (uint64_t)rnd[2] << 32 | rnd[3];
+	struct binderlite_handle_cookie hc = { .handle = handle, .cookie = value };
+	struct binderlite_ptr_cookie pc = { .ptr = value, .cookie = rnd[4] };
+	static const uint32_t refcounts[] = {
+		BINDERLITE_BC_INCREFS, BINDERLITE_BC_ACQUIRE,
+		BINDERLITE_BC_RELEASE, BINDERLITE_BC_DECREFS,
+	};
+
+	switch (rnd[0] % 8) {
+	case 0:
+		ipc_cmd(c, refcounts[rnd[4] % 4], &handle, sizeof(handle));
+		break;
+	case 1:
+		ipc_cmd(c, rnd[4] % 2 ? BINDERLITE_BC_INCREFS_DONE : BINDERLITE_BC_ACQUIRE_DONE,
+			&pc, sizeof(pc));
+		break;
+	case 2:
+		ipc_cmd(c, rnd[4] % 2 ? BINDERLITE_BC_REQUEST_DEATH_NOTIFICATION :
+					BINDERLITE_BC_CLEAR_DEATH_NOTIFICATION, &hc, sizeof(hc));
+		break;
+	case 3:
+		ipc_cmd_u64(c, BINDERLITE_BC_DEAD_BINDER_DONE, value);
+		break;
+	case 4:
+		/* The test holds no buffer. */
+		ipc_cmd_u64(c, BINDERLITE_BC_FREE_BUFFER,
+			    (uintptr_t)self->dev.pool + rnd[2] % (self->dev.pool_size + 64));
+		break;
+	case 5:
+		ipc_cmd(c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
+		break;
+	case 6:
+		ipc_cmd_u64(c, BINDERLITE_BC_FREE_BUFFER, value);
+		break;
+	default:
+		/* Unknown unless it happens to be a command's code, which is unlikely. */
+		ipc_cmd(c, rnd[5] | 0x40000000, NULL, 0);
+		break;
 	}
+}
+
+TEST_F_TIMEOUT(bad, fuzz_commands, 300)
+{
+	struct ipc_cmds c;
+	struct counts before;
+	uint64_t consumed;
+	uint32_t rnd[6];
+	int round, i, ret;
+
+	take_counts(_metadata, self, variant, &before);
+	for (round = 0; round < variant->fuzz_rounds; round++) {
+		c = (struct ipc_cmds){ 0 };
+		for (i = 0; i < 8; i++) {
+			ipc_fill(rnd, sizeof(rnd), round * 8 + i);
+			fuzz_command(self, &c, rnd);
+		}
+		ASSERT_FALSE(c.overflow);
+		consumed = 0;
+		ret = write_at(self->dev.fd, c.buf, c.len, &consumed);
+		/* Ignored, or stopped at an unknown code. */
+		ASSERT_TRUE(ret == 0 || ret == -EINVAL) TH_LOG("round %d: %d", round, ret);
+		ASSERT_TRUE(ret ? consumed < c.len : consumed == c.len)
+			TH_LOG("round %d: %llu of %zu", round, (unsigned long long)consumed, c.len);
+		OBJ_ASSERT_IDLE(&self->r);
+		if (round % 16 == 15)
+			round_trip(_metadata, self);
+	}
+	round_trip(_metadata, self);
+	assert_counts(_metadata, self, variant, &before);
 }
 
 TEST_HARNESS_MAIN
