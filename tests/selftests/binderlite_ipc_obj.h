@@ -692,7 +692,8 @@ static inline int obj_peer_note(void *ctx, const struct ipc_event *ev)
 }
 
 /* Unpacks the obj_msg_wrap() message of @tr into @p->in. */
-static inline int obj_peer_unpack(struct obj_peer_state *p, const struct binderlite_transaction_data *tr,
+static inline int obj_peer_unpack(struct obj_peer_state *p,
+				  const struct binderlite_transaction_data *tr,
 				  struct obj_peer_msg *hdr)
 {
 	const uint8_t *in = ipc_payload(tr);
@@ -713,7 +714,8 @@ static inline int obj_peer_unpack(struct obj_peer_state *p, const struct binderl
 }
 
 /* The report of a call, into @p->out. */
-static inline void obj_peer_report(struct obj_peer_state *p, const struct binderlite_transaction_data *tr)
+static inline void obj_peer_report(struct obj_peer_state *p,
+				   const struct binderlite_transaction_data *tr)
 {
 	static const uint8_t zeros[8];
 
@@ -742,7 +744,8 @@ static inline void obj_peer_keep(struct ipc_cmds *c, const struct binderlite_tra
 }
 
 /* OBJ_PEER_WRITE: the payload of @tr as commands; the result into @p->out. */
-static inline void obj_peer_write(struct obj_peer_state *p, const struct binderlite_transaction_data *tr)
+static inline void obj_peer_write(struct obj_peer_state *p,
+				  const struct binderlite_transaction_data *tr)
 {
 	struct binderlite_write_read bwr = { .write_size = tr->data_size };
 	struct obj_peer_written w;
@@ -781,7 +784,8 @@ static inline int obj_peer_call(struct obj_peer_state *p, const struct obj_peer_
 }
 
 /* Serves the call @tr by its code. */
-static inline int obj_peer_serve(struct obj_peer_state *p, const struct binderlite_transaction_data *tr)
+static inline int obj_peer_serve(struct obj_peer_state *p,
+				 const struct binderlite_transaction_data *tr)
 {
 	bool oneway = tr->flags & BINDERLITE_TF_ONE_WAY;
 	const struct obj_msg *reply = &p->out;
@@ -1109,7 +1113,8 @@ static inline bool obj_peer_events_are(struct __test_metadata *_metadata, struct
 	obj_msg_init(&m);
 	ret = obj_call(r, peer->handle, OBJ_PEER_EVENTS, &m, &rep);
 	if (ret) {
-		TH_LOG("asking peer %d for its events: %s (%#x)", peer->pid, strerror(-ret), rep.cmd);
+		TH_LOG("asking peer %d for its events: %s (%#x)", peer->pid, strerror(-ret),
+		       rep.cmd);
 		return false;
 	}
 	if (rep.size == n * sizeof(*want) && (!n || !memcmp(rep.data, want, rep.size)))

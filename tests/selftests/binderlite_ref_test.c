@@ -16,7 +16,6 @@
  */
 #include "binderlite_ipc_obj.h"
 
-
 /* The peers' nodes. */
 #define PEER_P		0x7000ULL
 #define PEER_Q		0x7100ULL
@@ -567,7 +566,8 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	for (i = 0; i < 3; i++) {
 		obj_msg_init(&m);
 		obj_msg_binder(&m, types[i], OBJ_NODE(i + 1), OBJ_COOKIE(i + 1));
-		obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
+		obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m,
+					    &rep);
 		get_report(_metadata, &rep, &tr, &v);
 		assert_handle(_metadata, &v, 0, types[i] == BINDERLITE_TYPE_BINDER ?
 				BINDERLITE_TYPE_HANDLE : BINDERLITE_TYPE_WEAK_HANDLE, i + 2);
@@ -577,7 +577,8 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 		if (types[i] == BINDERLITE_TYPE_BINDER)
 			OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(i + 1),
 					OBJ_COOKIE(i + 1));
-		OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(i + 1), OBJ_COOKIE(i + 1));
+		OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(i + 1),
+				OBJ_COOKIE(i + 1));
 	}
 	/* And OBJ_NODE(0) is held by P's handle 1 alone. */
 	peer_drops(_metadata, self, &self->p, 1, true);
