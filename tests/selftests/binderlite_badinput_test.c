@@ -958,7 +958,7 @@ TEST_F(bad, ioctl_arguments)
 	ASSERT_EQ(0, obj_write(self->dev.fd, BINDERLITE_BC_TRANSACTION, &tr, sizeof(tr)));
 	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_FAILED_REPLY, &(struct ipc_event){}));
 	ASSERT_EQ(-1, ioctl(self->dev.fd, BINDERLITE_GET_EXTENDED_ERROR, NULL));
-	ASSERT_EQ(0, obj_ext_error(self->dev.fd, &ee));
+	ASSERT_EQ(0, ipc_extended_error(self->dev.fd, &ee));
 	ASSERT_EQ(0U, ee.id);
 	ASSERT_EQ(BINDERLITE_BR_OK, ee.command);
 	ASSERT_EQ(0, ee.param);
@@ -1073,7 +1073,7 @@ TEST_F_TIMEOUT(bad, fuzz_transactions, 300)
 				      n * sizeof(offsets[0]) - (rnd[5] % 16 ? 0 : 4)));
 		ASSERT_EQ(0, ipc_next(&self->r, &ev)) TH_LOG("round %d", round);
 		ASSERT_EQ(BINDERLITE_BR_FAILED_REPLY, ev.cmd) TH_LOG("round %d", round);
-		ASSERT_EQ(0, obj_ext_error(self->dev.fd, &ee));
+		ASSERT_EQ(0, ipc_extended_error(self->dev.fd, &ee));
 		for (i = 0; i < ARRAY_SIZE(params) && ee.param != params[i]; i++)
 			;
 		ASSERT_LT(i, ARRAY_SIZE(params)) TH_LOG("round %d: %d", round, ee.param);

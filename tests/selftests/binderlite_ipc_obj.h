@@ -6,8 +6,7 @@
  * - struct obj_msg: a payload with objects (binders and handles) in it;
  * - obj_write(), obj_refcount(), obj_node_done(), obj_death(),
  *   obj_dead_done(): one command each;
- * - obj_ext_error(), obj_idle(): the thread's extended error, and whether
- *   it has anything to read right now;
+ * - obj_idle(): whether the thread has anything to read right now;
  * - obj_call(), obj_call_finish(), struct obj_reply, struct obj_view: a
  *   call with objects, and the objects of a reply;
  * - OBJ_ASSERT_*(), obj_assert_call_new_binders(): assertions of events;
@@ -218,16 +217,6 @@ static inline int obj_dead_done(int fd, binderlite_uintptr_t cookie)
 }
 
 /**
- * obj_ext_error() - BINDERLITE_GET_EXTENDED_ERROR, which also clears it
- * @fd: the device
- * @ee: filled in
- */
-static inline int obj_ext_error(int fd, struct binderlite_extended_error *ee)
-{
-	return ioctl(fd, BINDERLITE_GET_EXTENDED_ERROR, ee) ? -errno : 0;
-}
-
-/**
  * obj_idle() - whether the thread of @r has nothing to read now
  * @r:  the reader
  * @ev: the event found, if any
@@ -285,7 +274,7 @@ static inline int obj_idle(struct ipc_reader *r, struct ipc_event *ev)
 #define OBJ_ASSERT_EE(_fd, _cmd, _param) do {					\
 	struct binderlite_extended_error __ee = { 0 };				\
 											\
-	ASSERT_EQ(0, obj_ext_error(_fd, &__ee));					\
+	ASSERT_EQ(0, ipc_extended_error(_fd, &__ee));					\
 	ASSERT_NE(0U, __ee.id);							\
 	ASSERT_EQ((uint32_t)(_cmd), __ee.command);				\
 	ASSERT_EQ((int32_t)(_param), __ee.param);				\
@@ -771,7 +760,7 @@ static inline int obj_peer_call(struct obj_peer_state *p, const struct obj_peer_
 	if (!ret)
 		ret = obj_call_finish(&p->r, &p->rep, obj_peer_note, p);
 	if (!ret)
-		ret = obj_ext_error(p->r.fd, &out.ee);
+		ret = ipc_extended_error(p->r.fd, &out.ee);
 	if (ret)
 		return ret;
 	if (oneway)

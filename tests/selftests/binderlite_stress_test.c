@@ -88,17 +88,6 @@ static int manager(const char *path)
 	return EXIT_PROTOCOL;
 }
 
-/* Confirms BR_INCREFS and BR_ACQUIRE, as an owner must. */
-static int ack_ref(int fd, const struct ipc_event *ev)
-{
-	struct ipc_cmds c = { 0 };
-	uint32_t cmd = ev->cmd == BINDERLITE_BR_INCREFS ? BINDERLITE_BC_INCREFS_DONE :
-							  BINDERLITE_BC_ACQUIRE_DONE;
-
-	ipc_cmd(&c, cmd, &ev->ref, sizeof(ev->ref));
-	return ipc_cmds_write(fd, &c);
-}
-
 /*
  * One call or oneway with payload @data, which carries a binder object of
  * ours when @objects; waits for its outcome. Returns 1 for a correct
@@ -116,6 +105,7 @@ static int send_one(struct ipc_reader *r, uint8_t *data, size_t size, bool onewa
 	};
 	struct ipc_event ev;
 	uint32_t hash;
+	int ret;
 
 	ipc_fill(data, size, seed);
 	if (objects)
@@ -128,14 +118,12 @@ static int send_one(struct ipc_reader *r, uint8_t *data, size_t size, bool onewa
 	for (;;) {
 		if (ipc_next(r, &ev))
 			return EXIT_PROTOCOL;
+		ret = ipc_ack_ref(r->fd, &ev);
+		if (ret < 0)
+			return EXIT_PROTOCOL;
+		if (ret)
+			continue;
 		switch (ev.cmd) {
-		case BINDERLITE_BR_INCREFS:
-		case BINDERLITE_BR_ACQUIRE:
-			if (ack_ref(r->fd, &ev))
-				return EXIT_PROTOCOL;
-			break;
-		case BINDERLITE_BR_RELEASE:
-		case BINDERLITE_BR_DECREFS:
 		case BINDERLITE_BR_SPAWN_LOOPER:
 			break;
 		case BINDERLITE_BR_TRANSACTION_COMPLETE:
