@@ -15,7 +15,9 @@
 #   PLAN     file of "name command" lines to run in the guest
 #
 # The files BL_EXTRA_FILES names appear in the guest as /extra/NAME; in
-# shell mode, the user-space programs (bl_build_userspace) do.
+# shell mode, the user-space programs (bl_build_userspace) do. In test
+# mode without a plan, the static GoogleTest programs BL_GTESTS names run
+# before the kselftests, each of their cases counted.
 #
 # A run fails when a step fails, when /init does not reach its end before
 # the timeout, or when the guest kernel printed a BUG, WARNING, Oops,
@@ -92,10 +94,19 @@ fi
 if [ -n "$plan" ]; then
 	cp "$plan" "$root/bench/plan"
 elif [ "$mode" = test ] || [ "$mode" = fault ]; then
-	for p in $progs; do
-		echo "selftests/$p /tests/$p"
-	done > "$root/bench/plan"
+	{
+		# GoogleTest programs (BL_GTESTS) first: the last kselftest
+		# unloads and reloads the module.
+		for g in ${BL_GTESTS:-}; do
+			echo "gtest/$(basename "$g") GTEST_COLOR=no /tests/$(basename "$g")"
+		done
+		for p in $progs; do
+			echo "selftests/$p /tests/$p"
+		done
+	} > "$root/bench/plan"
 fi
+# shellcheck disable=SC2086
+[ -z "${BL_GTESTS:-}" ] || cp ${BL_GTESTS} "$root/tests/"
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) > "$logs/initramfs.cpio"
 
 # 3. Boot. The console is ttyS0, the results channel ttyS1.
@@ -139,17 +150,30 @@ sed -n '/^@@DMESG$/,/^@@\/DMESG$/p' "$results" | sed '1d;$d' > "$logs/dmesg.log"
 sed -n '/^@@KMEMLEAK$/,/^@@\/KMEMLEAK$/p' "$results" | sed '1d;$d' > "$logs/kmemleak.log"
 
 # 4. The verdict. Every step is a case; a kselftest step (selftests/*)
-# counts each of its TAP test cases instead.
+# counts each of its TAP test cases instead, and a GoogleTest step
+# (gtest/*) each of its test cases.
 : > "$logs/cases"
 awk -v cases="$logs/cases" '
 	function emit(v, n) { print v " " n >> cases }
-	/^@@BEGIN / { name = $2; tap = 0; bad = 0; parse = (name ~ /^selftests\//); next }
+	/^@@BEGIN / {
+		name = $2; tap = 0; bad = 0
+		parse = (name ~ /^selftests\//); gtest = (name ~ /^gtest\//); next
+	}
 	/^@@END / {
 		if ($3 != 0 && !bad)
 			emit("FAIL", name ": exit status " $3)
 		else if (!tap && $3 == 0)
 			emit("PASS", name)
 		name = ""; next
+	}
+	# "[  FAILED  ] Suite.Case (12 ms)"; the summary repeats names without
+	# a time, and those are not counted twice.
+	gtest { gsub(/\033\[[0-9;]*m/, "") }
+	gtest && /^\[ *(OK|FAILED|SKIPPED) *\] [^ ]+ \([0-9]+ ms\)$/ {
+		tap = 1
+		if ($0 ~ /^\[ *OK/) emit("PASS", name ":" $(NF - 2))
+		else if ($0 ~ /SKIPPED/) emit("SKIP", name ":" $(NF - 2))
+		else { emit("FAIL", name ":" $(NF - 2)); bad = 1 }
 	}
 	parse && /^(not )?ok [0-9]+ / {
 		tap = 1
