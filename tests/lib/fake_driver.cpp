@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "fake_driver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace fake {
+
+namespace {
+std::mutex g_errorsMutex;
+
+template <class T> std::uint64_t addr(const T *p) { return reinterpret_cast<std::uintptr_t>(p); }
+} // namespace
+
+Returns &Returns::put(std::uint32_t code, const void *arg, std::size_t size)
+{
+	const auto *c = reinterpret_cast<const std::byte *>(&code);
+	bytes_.insert(bytes_.end(), c, c + sizeof(code));
+	const auto *a = static_cast<const std::byte *>(arg);
+	if (size)
+		bytes_.insert(bytes_.end(), a, a + size);
+	return *this;
+}
+
+Returns &Returns::ref(std::uint32_t code, std::uint64_t ptr, std::uint64_t cookie)
+{
+	const binderlite_ptr_cookie pc{.ptr = ptr, .cookie = cookie};
+	return put(code, &pc, sizeof(pc));
+}
+
+RawParcel &RawParcel::word(std::uint32_t w)
+{
+	const auto *p = reinterpret_cast<const std::byte *>(&w);
+	data.insert(data.end(), p, p + 4);
+	return *this;
+}
+
+RawParcel &RawParcel::u64(std::uint64_t v)
+{
+	tag(8);
+	const auto *p = reinterpret_cast<const std::byte *>(&v);
+	data.insert(data.end(), p, p + 8);
+	return *this;
+}
+
+RawParcel &RawParcel::str(std::string_view s, std::uint32_t t)
+{
+	tag(t).word(static_cast<std::uint32_t>(s.size()));
+	const auto *p = reinterpret_cast<const std::byte *>(s.data());
+	data.insert(data.end(), p, p + s.size());
+	data.resize((data.size() + 3) & ~std::size_t{3});
+	return *this;
+}
+
+RawParcel &RawParcel::object(const flat_binderlite_object &obj, bool listed)
+{
+	tag(14);
+	if (listed)
+		offsets.push_back(data.size());
+	const auto *p = reinterpret_cast<const std::byte *>(&obj);
+	data.insert(data.end(), p, p + sizeof(obj));
+	return *this;
+}
+
+RawParcel &RawParcel::handle(std::uint32_t h)
+{
+	flat_binderlite_object obj{};
+	obj.hdr.type = BINDERLITE_TYPE_HANDLE;
+	obj.handle = h;
+	return object(obj);
+}
+
+RawParcel &RawParcel::binder(std::uint64_t ptr, std::uint64_t cookie)
+{
+	flat_binderlite_object obj{};
+	obj.hdr.type = BINDERLITE_TYPE_BINDER;
+	obj.binder = ptr;
+	obj.cookie = cookie;
+	return object(obj);
+}
+
+void State::script(const Returns &r)
+{
+	std::lock_guard g(m);
+	reads.push_back(r.bytes());
+	cv.notify_all();
+}
+
+binderlite_transaction_data State::deliver(const std::vector<std::byte> &data,
+					   const std::vector<binderlite_size_t> &offs, std::uint32_t code,
+					   std::uint32_t flags, std::uint64_t target, std::uint64_t cookie)
+{
+	std::lock_guard g(m);
+	const std::size_t need = ((data.size() + 7) & ~std::size_t{7}) + offs.size() * 8;
+	auto *base = reinterpret_cast<std::byte *>(poolStorage.data());
+	const std::size_t size = poolStorage.size() * 8;
+	if (poolUsed + need > size)
+		poolUsed = 0; // wrap: tests never hold that much
+	std::byte *d = base + poolUsed;
+	if (!data.empty())
+		std::memcpy(d, data.data(), data.size());
+	std::byte *o = d + ((data.size() + 7) & ~std::size_t{7});
+	if (!offs.empty())
+		std::memcpy(o, offs.data(), offs.size() * 8);
+	poolUsed += need ? need : 8;
+
+	binderlite_transaction_data t{};
+	t.target.ptr = target;
+	t.cookie = cookie;
+	t.code = code;
+	t.flags = flags;
+	t.sender_pid = (flags & BINDERLITE_TF_ONE_WAY) ? 0 : 4242;
+	t.sender_euid = 1000;
+	t.data_size = data.size();
+	t.offsets_size = offs.size() * 8;
+	t.data.ptr.buffer = addr(d);
+	t.data.ptr.offsets = addr(o);
+	return t;
+}
+
+binderlite_transaction_data State::statusReply(std::int32_t status)
+{
+	std::vector<std::byte> d(4);
+	std::memcpy(d.data(), &status, 4);
+	return deliver(d, {}, 0, BINDERLITE_TF_STATUS_CODE);
+}
+
+std::vector<Command> State::only(std::uint32_t code)
+{
+	std::lock_guard g(m);
+	std::vector<Command> out;
+	std::copy_if(commands.begin(), commands.end(), std::back_inserter(out),
+		     [&](const Command &c) { return c.code == code; });
+	return out;
+}
+
+std::vector<std::uint32_t> State::codes()
+{
+	std::lock_guard g(m);
+	std::vector<std::uint32_t> out;
+	for (const auto &c : commands)
+		out.push_back(c.code);
+	return out;
+}
+
+std::vector<std::uint32_t> State::refCodes()
+{
+	std::lock_guard g(m);
+	std::vector<std::uint32_t> out;
+	for (const auto &c : commands)
+		if (c.code == BINDERLITE_BC_INCREFS || c.code == BINDERLITE_BC_ACQUIRE ||
+		    c.code == BINDERLITE_BC_RELEASE || c.code == BINDERLITE_BC_DECREFS)
+			out.push_back(c.code);
+	return out;
+}
+
+void State::clearLog()
+{
+	std::lock_guard g(m);
+	commands.clear();
+	ioctls.clear();
+}
+
+std::vector<std::uint64_t> State::freed()
+{
+	std::vector<std::uint64_t> out;
+	for (const auto &c : only(BINDERLITE_BC_FREE_BUFFER))
+		out.push_back(c.u64());
+	return out;
+}
+
+int FakeDriver::ioctl(unsigned long request, void *arg) noexcept
+{
+	std::unique_lock g(s_->m);
+	s_->ioctls.push_back(request);
+	switch (request) {
+	case BINDERLITE_VERSION:
+		static_cast<binderlite_version *>(arg)->protocol_version = s_->version;
+		return 0;
+	case BINDERLITE_WRITE_READ:
+		return writeRead(*static_cast<binderlite_write_read *>(arg));
+	case BINDERLITE_SET_MAX_THREADS:
+		s_->maxThreads = *static_cast<std::uint32_t *>(arg);
+		return 0;
+	case BINDERLITE_SET_CONTEXT_MGR_EXT:
+		if (s_->contextManagerError)
+			return -s_->contextManagerError;
+		s_->contextManager = *static_cast<flat_binderlite_object *>(arg);
+		return 0;
+	case BINDERLITE_GET_EXTENDED_ERROR:
+		*static_cast<binderlite_extended_error *>(arg) = s_->ext;
+		s_->ext = {0, BINDERLITE_BR_OK, 0};
+		return 0;
+	case BINDERLITE_THREAD_EXIT:
+		s_->threadExits++;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+// Lock held.
+int FakeDriver::writeRead(binderlite_write_read &bwr)
+{
+	if (s_->writeReadError) {
+		const int e = std::exchange(s_->writeReadError, 0);
+		return -e;
+	}
+	const auto *w = reinterpret_cast<const std::byte *>(static_cast<std::uintptr_t>(bwr.write_buffer));
+	while (bwr.write_consumed < bwr.write_size) {
+		Command c;
+		if (bwr.write_size - bwr.write_consumed < 4)
+			return -EINVAL;
+		std::memcpy(&c.code, w + bwr.write_consumed, 4);
+		const std::size_t size = _IOC_SIZE(c.code);
+		if (bwr.write_size - bwr.write_consumed - 4 < size)
+			return -EINVAL;
+		const std::byte *a = w + bwr.write_consumed + 4;
+		c.arg.assign(a, a + size);
+		if (c.code == BINDERLITE_BC_TRANSACTION || c.code == BINDERLITE_BC_REPLY) {
+			const auto t = c.txn();
+			const auto *d = reinterpret_cast<const std::byte *>(static_cast<std::uintptr_t>(t.data.ptr.buffer));
+			if (t.data_size)
+				c.data.assign(d, d + t.data_size);
+			const auto *o = reinterpret_cast<const binderlite_size_t *>(
+				static_cast<std::uintptr_t>(t.data.ptr.offsets));
+			if (t.offsets_size)
+				c.offsets.assign(o, o + t.offsets_size / 8);
+		}
+		bwr.write_consumed += 4 + size;
+		s_->commands.push_back(c);
+		if (s_->onCommand)
+			s_->onCommand(*s_, s_->commands.back());
+	}
+	if (!bwr.read_size)
+		return 0;
+	s_->readsDone++;
+	const std::uint64_t gen = s_->wakeGen;
+	std::unique_lock lk(s_->m, std::adopt_lock);
+	if (s_->blocking)
+		s_->cv.wait(lk, [&] { return !s_->reads.empty() || s_->wakeGen != gen; });
+	lk.release();
+	auto *r = reinterpret_cast<std::byte *>(static_cast<std::uintptr_t>(bwr.read_buffer));
+	if (s_->reads.empty()) {
+		if (!s_->blocking) {
+			ADD_FAILURE() << "fake driver: a read with nothing scripted";
+			return -ENOMSG;
+		}
+		// Woken by a flush: only BR_NOOP.
+		const std::uint32_t noop = BINDERLITE_BR_NOOP;
+		std::memcpy(r, &noop, 4);
+		bwr.read_consumed = 4;
+		return 0;
+	}
+	auto chunk = std::move(s_->reads.front());
+	s_->reads.pop_front();
+	if (chunk.size() > bwr.read_size) {
+		ADD_FAILURE() << "fake driver: scripted read larger than the read buffer";
+		return -EINVAL;
+	}
+	std::memcpy(r, chunk.data(), chunk.size());
+	bwr.read_consumed = chunk.size();
+	return 0;
+}
+
+std::span<const std::byte> FakeDriver::map(std::size_t size)
+{
+	std::lock_guard g(s_->m);
+	if (s_->mapError)
+		throw binderlite::Error(binderlite::ErrorKind::System, s_->mapError, "fake: mmap");
+	s_->poolStorage.assign((size + 7) / 8, 0);
+	return {reinterpret_cast<const std::byte *>(s_->poolStorage.data()), size};
+}
+
+void FakeDriver::wakeAll() noexcept
+{
+	std::lock_guard g(s_->m);
+	s_->wakes++;
+	s_->wakeGen++;
+	s_->cv.notify_all();
+}
+
+Fixture::Fixture(std::size_t poolSize)
+{
+	process = binderlite::Process::create(std::make_unique<FakeDriver>(state), poolSize);
+	process->setErrorHandler([e = errors](std::string_view msg) {
+		std::lock_guard g(g_errorsMutex);
+		e->emplace_back(msg);
+	});
+}
+
+} // namespace fake

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// A fake binder driver for the unit tests: it records every ioctl and every
+// command written (with a copy of each transaction's data, as the kernel
+// would take it), and answers reads from a script of return streams. Tests
+// build return streams with Returns and payloads with RawParcel, both
+// written from the protocol documents, independently of the library.
+#ifndef BINDERLITE_TEST_FAKE_DRIVER_HPP
+#define BINDERLITE_TEST_FAKE_DRIVER_HPP
+
+#include <binderlite/binderlite.hpp>
+
+// The library's internals (detail::Access), for receiving parcels by hand.
+#include "internal.hpp"
+
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fake {
+
+// A command as the fake driver received it.
+struct Command {
+	std::uint32_t code = 0;
+	std::vector<std::byte> arg;
+	// BC_TRANSACTION, BC_REPLY: the data and offsets, copied at write time.
+	std::vector<std::byte> data;
+	std::vector<binderlite_size_t> offsets;
+
+	template <class T> [[nodiscard]] T as() const
+	{
+		T v{};
+		std::memcpy(&v, arg.data(), std::min(sizeof(v), arg.size()));
+		return v;
+	}
+	[[nodiscard]] std::uint32_t u32() const { return as<std::uint32_t>(); }
+	[[nodiscard]] std::uint64_t u64() const { return as<std::uint64_t>(); }
+	[[nodiscard]] binderlite_transaction_data txn() const { return as<binderlite_transaction_data>(); }
+	[[nodiscard]] binderlite_handle_cookie handleCookie() const { return as<binderlite_handle_cookie>(); }
+	[[nodiscard]] binderlite_ptr_cookie ptrCookie() const { return as<binderlite_ptr_cookie>(); }
+};
+
+// A return stream, built by hand.
+class Returns {
+public:
+	Returns &put(std::uint32_t code, const void *arg = nullptr, std::size_t size = 0);
+	Returns &noop() { return put(BINDERLITE_BR_NOOP); }
+	Returns &complete() { return put(BINDERLITE_BR_TRANSACTION_COMPLETE); }
+	Returns &deadReply() { return put(BINDERLITE_BR_DEAD_REPLY); }
+	Returns &failedReply() { return put(BINDERLITE_BR_FAILED_REPLY); }
+	Returns &spawnLooper() { return put(BINDERLITE_BR_SPAWN_LOOPER); }
+	Returns &transaction(const binderlite_transaction_data &t) { return put(BINDERLITE_BR_TRANSACTION, &t, sizeof(t)); }
+	Returns &reply(const binderlite_transaction_data &t) { return put(BINDERLITE_BR_REPLY, &t, sizeof(t)); }
+	Returns &ref(std::uint32_t code, std::uint64_t ptr, std::uint64_t cookie);
+	Returns &increfs(std::uint64_t ptr, std::uint64_t cookie) { return ref(BINDERLITE_BR_INCREFS, ptr, cookie); }
+	Returns &acquire(std::uint64_t ptr, std::uint64_t cookie) { return ref(BINDERLITE_BR_ACQUIRE, ptr, cookie); }
+	Returns &release(std::uint64_t ptr, std::uint64_t cookie) { return ref(BINDERLITE_BR_RELEASE, ptr, cookie); }
+	Returns &decrefs(std::uint64_t ptr, std::uint64_t cookie) { return ref(BINDERLITE_BR_DECREFS, ptr, cookie); }
+	Returns &deadBinder(std::uint64_t cookie) { return put(BINDERLITE_BR_DEAD_BINDER, &cookie, sizeof(cookie)); }
+	Returns &clearDone(std::uint64_t cookie)
+	{
+		return put(BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE, &cookie, sizeof(cookie));
+	}
+	Returns &error(std::int32_t e) { return put(BINDERLITE_BR_ERROR, &e, sizeof(e)); }
+
+	[[nodiscard]] const std::vector<std::byte> &bytes() const { return bytes_; }
+
+private:
+	std::vector<std::byte> bytes_;
+};
+
+// A payload in the library's documented wire format, written by hand.
+class RawParcel {
+public:
+	RawParcel &tag(std::uint32_t t) { return word(t); }
+	RawParcel &word(std::uint32_t w);
+	RawParcel &i32(std::int32_t v) { return tag(5).word(static_cast<std::uint32_t>(v)); }
+	RawParcel &u32(std::uint32_t v) { return tag(6).word(v); }
+	RawParcel &u64(std::uint64_t v);
+	RawParcel &str(std::string_view s, std::uint32_t tag = 12);
+	RawParcel &handle(std::uint32_t h);
+	RawParcel &binder(std::uint64_t ptr, std::uint64_t cookie);
+	RawParcel &null() { return tag(15); }
+	// A flat object at the end, listed or not in the offsets.
+	RawParcel &object(const flat_binderlite_object &obj, bool listed = true);
+
+	std::vector<std::byte> data;
+	std::vector<binderlite_size_t> offsets;
+};
+
+struct State {
+	std::recursive_mutex m;
+	std::condition_variable_any cv;
+
+	int version = BINDERLITE_CURRENT_PROTOCOL_VERSION;
+	int mapError = 0;
+	std::vector<std::uint64_t> poolStorage;
+	std::size_t poolUsed = 0;
+
+	std::deque<std::vector<std::byte>> reads;
+	bool blocking = false;      // a read with nothing scripted waits
+	std::uint64_t wakeGen = 0;
+	int wakes = 0;
+	int writeReadError = 0;     // the next WRITE_READ fails with it once
+	int readsDone = 0;
+
+	std::vector<Command> commands;
+	std::vector<unsigned long> ioctls;
+	binderlite_extended_error ext{};
+	std::optional<std::uint32_t> maxThreads;
+	std::optional<flat_binderlite_object> contextManager;
+	int contextManagerError = 0;
+	int threadExits = 0;
+
+	// Called for every command written, with the lock held; may script().
+	std::function<void(State &, const Command &)> onCommand;
+
+	void script(const Returns &r);
+	// Copies a payload into the pool, as the driver does for a receiver.
+	binderlite_transaction_data deliver(const std::vector<std::byte> &data,
+					    const std::vector<binderlite_size_t> &offsets,
+					    std::uint32_t code = 0, std::uint32_t flags = 0,
+					    std::uint64_t target = 0, std::uint64_t cookie = 0);
+	binderlite_transaction_data deliver(const RawParcel &p, std::uint32_t code = 0, std::uint32_t flags = 0,
+					    std::uint64_t target = 0, std::uint64_t cookie = 0)
+	{
+		return deliver(p.data, p.offsets, code, flags, target, cookie);
+	}
+	// A reply carrying an error status (TF_STATUS_CODE).
+	binderlite_transaction_data statusReply(std::int32_t status);
+
+	// The commands written so far with code @code.
+	std::vector<Command> only(std::uint32_t code);
+	std::vector<std::uint32_t> codes();
+	// Commands other than those the tests rarely care about.
+	std::vector<std::uint32_t> refCodes();
+	void clearLog();
+	[[nodiscard]] std::size_t count(std::uint32_t code) { return only(code).size(); }
+	[[nodiscard]] std::vector<std::uint64_t> freed();
+};
+
+class FakeDriver final : public binderlite::Driver {
+public:
+	explicit FakeDriver(std::shared_ptr<State> s) : s_(std::move(s)) {}
+	int ioctl(unsigned long request, void *arg) noexcept override;
+	std::span<const std::byte> map(std::size_t size) override;
+	void wakeAll() noexcept override;
+	[[nodiscard]] std::string name() const override { return "fake"; }
+
+private:
+	int writeRead(binderlite_write_read &bwr);
+	std::shared_ptr<State> s_;
+};
+
+// A Process over a fake driver; errors reported go to `errors`.
+struct Fixture {
+	std::shared_ptr<State> state = std::make_shared<State>();
+	std::shared_ptr<binderlite::Process> process;
+	std::shared_ptr<std::vector<std::string>> errors = std::make_shared<std::vector<std::string>>();
+
+	explicit Fixture(std::size_t poolSize = 1 << 20);
+};
+
+// The ptr/cookie the library gives a Binder's node.
+inline std::uint64_t nodeOf(const binderlite::Binder &b) { return b.id(); }
+
+} // namespace fake
+
+#endif

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// binderlite::Error: the one exception type of libbinderlite.
+//
+// Every failure is reported by throwing an Error (or its subtype
+// DeadObject); no function returns an error code. code() is always an
+// errno value in std::generic_category(), so
+//
+//     catch (const binderlite::Error &e) {
+//             if (e.dead()) ...                       // the peer is gone
+//             if (e.code() == std::errc::no_such_file_or_directory) ...
+//     }
+//
+// works for every kind. kind() says where the failure came from, and
+// extended() carries the driver's extended error (BINDERLITE_GET_EXTENDED_
+// ERROR) when the driver refused a transaction. The table of kinds and
+// codes is in Documentation/userspace.rst ("Errors").
+//
+// Thread-safety: an Error is an immutable value.
+#ifndef BINDERLITE_ERROR_HPP
+#define BINDERLITE_ERROR_HPP
+
+#include <linux/binderlite.h>
+
+#include <optional>
+#include <string>
+#include <system_error>
+
+namespace binderlite {
+
+// Where a failure came from.
+enum class ErrorKind {
+	System,      // a system call failed; code() is its errno
+	FailedReply, // BR_FAILED_REPLY: the driver refused the call;
+		     // code() is -extended()->param, or EIO if it gave none
+	DeadObject,  // BR_DEAD_REPLY: the target (or the context manager)
+		     // is gone; code() is EPIPE; always a DeadObject
+	Remote,      // the callee answered with an error status; code() is it
+	Parcel,      // ENODATA: read past the end; EBADMSG: wrong type or
+		     // malformed data; EMSGSIZE: a value too large to write
+	Protocol,    // the driver said something unexpected (EPROTO), or
+		     // speaks another protocol version (EPROTONOSUPPORT)
+	Usage,       // the API was misused (EINVAL, EXDEV, EROFS, EDEADLK...)
+};
+
+// The name of a kind, e.g. "failed reply".
+[[nodiscard]] const char *toString(ErrorKind kind) noexcept;
+
+class Error : public std::system_error {
+public:
+	// what() becomes "<what>: <strerror(errnum)>", with the extended
+	// error appended when there is one.
+	Error(ErrorKind kind, int errnum, const std::string &what,
+	      std::optional<binderlite_extended_error> extended = std::nullopt);
+
+	// An error status for a service to throw from Binder::onTransact():
+	// the caller's transact() throws Error(ErrorKind::Remote, errnum).
+	[[nodiscard]] static Error status(int errnum, const std::string &what = {});
+
+	[[nodiscard]] ErrorKind kind() const noexcept { return kind_; }
+	// The errno value, i.e. code().value().
+	[[nodiscard]] int errnum() const noexcept { return code().value(); }
+	// True for DeadObject: the object or process called is gone.
+	[[nodiscard]] bool dead() const noexcept { return kind_ == ErrorKind::DeadObject; }
+	// What the driver said about a refused transaction, if it said
+	// anything (BR_FAILED_REPLY and BR_DEAD_REPLY only).
+	[[nodiscard]] const std::optional<binderlite_extended_error> &extended() const noexcept
+	{
+		return extended_;
+	}
+
+private:
+	ErrorKind kind_;
+	std::optional<binderlite_extended_error> extended_;
+};
+
+// BR_DEAD_REPLY, or an operation on an object known to be dead. Its
+// kind() is ErrorKind::DeadObject and its code() EPIPE.
+class DeadObject : public Error {
+public:
+	explicit DeadObject(const std::string &what,
+			    std::optional<binderlite_extended_error> extended = std::nullopt);
+};
+
+} // namespace binderlite
+
+#endif

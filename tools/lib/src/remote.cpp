@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Remote, WeakRemote and the per-handle records behind them.
+#include "internal.hpp"
+
+#include <cerrno>
+
+namespace binderlite {
+
+namespace detail {
+
+// The last reference of any kind to the handle: clear a pending death
+// notification, then drop the weak count.
+HandleRecord::~HandleRecord()
+{
+	Process::Impl &impl = Access::impl(*process);
+	try {
+		std::lock_guard g(impl.mutex);
+		auto it = impl.handles.find(handle);
+		if (it != impl.handles.end() && it->second.expired())
+			impl.handles.erase(it);
+		protocol::CommandWriter cmds;
+		if (deathCookie) {
+			impl.deaths.erase(deathCookie);
+			if (!dead)
+				cmds.clearDeathNotification(handle, deathCookie);
+		}
+		if (counted)
+			cmds.decrefs(handle);
+		if (!cmds.empty())
+			impl.sendLocked(cmds);
+	} catch (const std::exception &e) {
+		impl.report(std::string("releasing handle ") + std::to_string(handle) + ": " + e.what());
+	}
+}
+
+// The last strong reference: drop the strong count. The record (and its
+// weak count) may go right after.
+StrongRef::~StrongRef()
+{
+	Process::Impl &impl = Access::impl(*record->process);
+	try {
+		std::lock_guard g(impl.mutex);
+		if (counted) {
+			protocol::CommandWriter cmds;
+			cmds.release(record->handle);
+			impl.sendLocked(cmds);
+		}
+	} catch (const std::exception &e) {
+		impl.report(std::string("releasing handle ") + std::to_string(record->handle) + ": " + e.what());
+	}
+}
+
+} // namespace detail
+
+namespace {
+
+// A call to one of our own objects: onTransact() on this thread, with
+// errors mapped as a remote caller would see them.
+Parcel localTransact(Binder &b, std::uint32_t code, const Parcel &data, bool oneway)
+{
+	Parcel reply;
+	Parcel::Reader in = data.reader();
+	try {
+		b.onTransact(code, in, reply);
+	} catch (const Error &e) {
+		if (oneway)
+			return {};
+		throw Error(ErrorKind::Remote, e.errnum() > 0 ? e.errnum() : EIO,
+			    "local call " + std::to_string(code) + ": " + e.what());
+	} catch (const std::exception &e) {
+		if (oneway)
+			return {};
+		throw Error(ErrorKind::Remote, EREMOTEIO, "local call " + std::to_string(code) + ": " + e.what());
+	}
+	return reply;
+}
+
+} // namespace
+
+Remote::Remote(std::shared_ptr<Binder> local) : local_(std::move(local))
+{
+	if (!local_)
+		throw Error(ErrorKind::Usage, EINVAL, "Remote: no object");
+}
+
+Remote::Remote(std::shared_ptr<detail::StrongRef> ref) : ref_(std::move(ref)) {}
+
+Remote::~Remote() = default;
+
+Parcel Remote::transact(std::uint32_t code, const Parcel &data) const
+{
+	if (local_)
+		return localTransact(*local_, code, data, false);
+	return detail::Access::impl(*ref_->record->process).transact(ref_->record->handle, code, data, 0);
+}
+
+void Remote::transactOneway(std::uint32_t code, const Parcel &data) const
+{
+	if (local_) {
+		(void)localTransact(*local_, code, data, true);
+		return;
+	}
+	(void)detail::Access::impl(*ref_->record->process)
+		.transact(ref_->record->handle, code, data, BINDERLITE_TF_ONE_WAY);
+}
+
+DeathToken Remote::linkToDeath(std::function<void()> callback) const
+{
+	if (!callback)
+		throw Error(ErrorKind::Usage, EINVAL, "linkToDeath: no callback");
+	if (local_)
+		return DeathToken{0};
+	return detail::Access::impl(*ref_->record->process).link(ref_->record, std::move(callback));
+}
+
+bool Remote::unlinkToDeath(DeathToken token) const
+{
+	if (local_)
+		return token == DeathToken{0};
+	return detail::Access::impl(*ref_->record->process).unlink(*ref_->record, token);
+}
+
+bool Remote::isDead() const noexcept
+{
+	if (local_)
+		return false;
+	Process::Impl &impl = detail::Access::impl(*ref_->record->process);
+	std::lock_guard g(impl.mutex);
+	return ref_->record->dead;
+}
+
+std::uint32_t Remote::handle() const
+{
+	if (local_)
+		throw Error(ErrorKind::Usage, EINVAL, "handle(): a local object has no handle");
+	return ref_->record->handle;
+}
+
+std::shared_ptr<Process> Remote::process() const noexcept
+{
+	return local_ ? nullptr : ref_->record->process;
+}
+
+WeakRemote Remote::weak() const
+{
+	if (local_) {
+		WeakRemote w(nullptr);
+		w.local_ = local_;
+		return w;
+	}
+	return WeakRemote(ref_->record);
+}
+
+bool operator==(const Remote &a, const Remote &b) noexcept
+{
+	if (a.local_ || b.local_)
+		return a.local_ == b.local_;
+	return a.ref_->record->process == b.ref_->record->process &&
+	       a.ref_->record->handle == b.ref_->record->handle;
+}
+
+WeakRemote::WeakRemote(std::shared_ptr<detail::HandleRecord> record) : record_(std::move(record)) {}
+
+WeakRemote::~WeakRemote() = default;
+
+std::optional<Remote> WeakRemote::promote() const
+{
+	if (!record_) {
+		if (auto b = local_.lock())
+			return Remote(std::move(b));
+		return std::nullopt;
+	}
+	std::shared_ptr<detail::StrongRef> strong; // dropped after unlocking
+	Process::Impl &impl = detail::Access::impl(*record_->process);
+	std::lock_guard g(impl.mutex);
+	strong = record_->strong.lock();
+	if (!strong)
+		return std::nullopt;
+	return detail::Access::makeRemote(strong);
+}
+
+std::uint32_t WeakRemote::handle() const
+{
+	if (!record_)
+		throw Error(ErrorKind::Usage, EINVAL, "handle(): a local object has no handle");
+	return record_->handle;
+}
+
+} // namespace binderlite
