@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
 #include <vector>
 
@@ -29,11 +30,12 @@ int run_cli(int argc, const char *const argv[], Env env)
 {
 	CLI::App app{"blctl: look at binderlite, Binder-style IPC on /dev/binderlite", "blctl"};
 	app.set_version_flag("-V,--version", version_string(), "Print blctl's version and exit");
-	// At most one; none is a usage error reported below, with the help.
-	app.require_subcommand(0, 1);
+	app.require_subcommand(1);
+	app.get_formatter()->label("SUBCOMMAND", "COMMAND");
 	// Options of blctl itself may also follow the subcommand.
 	app.fallthrough();
 	app.add_option("-d,--device", env.paths.device, "The binderlite device")
+		->type_name("PATH")
 		->capture_default_str();
 	app.footer("Exit status: 0 done, 1 failed (the message says why and what to do),\n"
 		   "2 bad command line. `blctl COMMAND --help` describes a command.");
@@ -44,12 +46,27 @@ int run_cli(int argc, const char *const argv[], Env env)
 	for (const Subcommand &sc : table) {
 		CLI::App *cmd = app.add_subcommand(std::string{sc.name}, std::string{sc.summary});
 		cmd->footer(std::string{sc.description});
+		cmd->group("Commands");
 		commands.push_back(cmd);
 		actions.push_back(sc.declare(*cmd));
 	}
 
 	try {
 		app.parse(argc, argv);
+	} catch (const CLI::RequiredError &e) {
+		// No known command: say so in words rather than CLI11's.
+		if (std::none_of(commands.begin(), commands.end(),
+				 [](const CLI::App *cmd) { return cmd->parsed(); })) {
+			const auto rest = app.remaining();
+			if (rest.empty())
+				env.err << "blctl: which command? (blctl COMMAND; `blctl --help` lists them)\n";
+			else
+				env.err << "blctl: unknown command \"" << rest.front()
+					<< "\" (`blctl --help` lists them)\n";
+			return kExitUsage;
+		}
+		app.exit(e, env.out, env.err);
+		return kExitUsage;
 	} catch (const CLI::ParseError &e) {
 		// Help and version are "errors" that succeed.
 		return app.exit(e, env.out, env.err) == 0 ? kExitOk : kExitUsage;
@@ -70,8 +87,7 @@ int run_cli(int argc, const char *const argv[], Env env)
 		}
 		return kExitFailure;
 	}
-	env.err << "blctl: which command? (blctl COMMAND; `blctl --help` lists them)\n";
-	return kExitUsage;
+	return kExitUsage;	// require_subcommand(1): not reached
 }
 
 } // namespace blctl

@@ -159,10 +159,12 @@ DebugfsState debugfs_state(const Paths &paths, bool module)
 	DebugfsState s;
 	s.fstype = debugfs_fstype(paths);
 	if (module && s.fstype == "debugfs") {
-		std::error_code ec;
-		const bool there = fs::is_directory(paths.at(Paths::kDebugfsDir), ec);
-		if (!ec || there)
-			s.has_binderlite = there;
+		// Not root: debugfs's top directory is 0700, so no telling.
+		struct stat st {};
+		if (::stat(paths.at(Paths::kDebugfsDir).c_str(), &st) == 0)
+			s.has_binderlite = S_ISDIR(st.st_mode);
+		else if (errno == ENOENT)
+			s.has_binderlite = false;
 	}
 	return s;
 }
