@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// What every blctl subcommand runs in: where the system's files are, where
+// output goes, and how a failure is reported.
+
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace blctl {
+
+// Exit statuses: documented in `blctl --help`.
+enum ExitStatus : int {
+	kExitOk = 0,		// the subcommand did its job
+	kExitFailure = 1,	// it could not: the message says why and what to do
+	kExitUsage = 2,		// the command line is wrong
+};
+
+// A failure a person can act on. what() is one sentence: what went wrong,
+// then, after a colon, what to do about it. blctl prints it and exits 1.
+class Failure : public std::runtime_error {
+public:
+	using std::runtime_error::runtime_error;
+};
+
+// Where blctl looks. Every absolute path is taken below root, which is "/"
+// except in the unit tests, which build a fake system in a directory.
+// Messages always show the path as seen from "/".
+struct Paths {
+	std::filesystem::path root{"/"};
+	std::string device{"/dev/binderlite"};
+
+	static constexpr std::string_view kModule = "/sys/module/binderlite";
+	static constexpr std::string_view kMiscDev = "/sys/class/misc/binderlite/dev";
+	static constexpr std::string_view kDebugfsMount = "/sys/kernel/debug";
+	static constexpr std::string_view kDebugfsDir = "/sys/kernel/debug/binderlite";
+	static constexpr std::string_view kMounts = "/proc/self/mounts";
+
+	// The file an absolute path names, below root.
+	[[nodiscard]] std::filesystem::path at(std::string_view absolute) const;
+};
+
+struct Env {
+	Paths paths;
+	std::ostream &out;
+	std::ostream &err;
+	bool root = false;	// effective uid 0: debugfs is root's only
+};
+
+} // namespace blctl

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// blctl stats: binderlite's debugfs counters and each open file's share,
+// as tables for people (or one JSON document).
+
+#include "subcommands.hpp"
+
+#include "debugfs.hpp"
+#include "sysinfo.hpp"
+#include "table.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace blctl {
+
+namespace {
+
+enum class Unit { count, bytes, pages };
+
+struct Counter {
+	std::string_view key;	// the name in stats
+	std::string_view label;
+	Unit unit = Unit::count;
+};
+
+struct Group {
+	std::string_view title;
+	std::vector<Counter> counters;
+	std::string_view failure_prefix;	// also every key starting with this
+};
+
+// The stats keys of Documentation/protocol.rst and pool.rst, grouped.
+// Keys a newer module adds land under "Other".
+const std::vector<Group> &groups()
+{
+	static const std::vector<Group> g{
+		{"Live objects", {
+			{"procs", "open files"},
+			{"threads", "threads"},
+			{"nodes", "nodes (dead ones included)"},
+			{"refs", "references"},
+			{"deaths", "death notifications"},
+			{"transactions_live", "transactions in flight"},
+			{"buffers", "buffers in use"},
+		}, {}},
+		{"Transactions since load", {
+			{"transactions", "calls (oneways included)"},
+			{"oneways", "oneway calls"},
+			{"replies", "replies"},
+			{"failed", "failed"},
+		}, "failed_"},
+		{"Bytes since load", {
+			{"bytes_sent", "sent (data and offsets)", Unit::bytes},
+			{"bytes_copied", "copied into pools", Unit::bytes},
+		}, {}},
+		{"Pool pages", {
+			{"pages_resident", "resident", Unit::pages},
+			{"pages_lru", "parked, reclaimable", Unit::pages},
+			{"pages_reclaimed", "reclaimed since load", Unit::pages},
+		}, {}},
+	};
+	return g;
+}
+
+std::int64_t page_size()
+{
+	const long size = ::sysconf(_SC_PAGESIZE);
+	return size > 0 ? size : 4096;
+}
+
+// "1,040,384" and, for sizes, "(1016 KiB)".
+std::pair<std::string, std::string> show(const Record &stats, std::string_view key, Unit unit)
+{
+	const std::string &text = *stats.text(key);
+	const auto n = stats.number(key);
+	if (!n)
+		return {text, ""};
+	switch (unit) {
+	case Unit::bytes:
+		return {group_digits(*n), *n >= 1024 ? fmt::format("({})", human_bytes(*n)) : ""};
+	case Unit::pages:
+		return {group_digits(*n), *n > 0 ? fmt::format("({})", human_bytes(*n * page_size())) : ""};
+	case Unit::count:
+		break;
+	}
+	return {group_digits(*n), ""};
+}
+
+void print_counters(std::ostream &out, const Record &stats)
+{
+	TextTable t{{Column{}, Column{"", Align::right}, Column{}}};
+	std::set<std::string, std::less<>> shown;
+	const auto row = [&](std::string label, std::string_view key, Unit unit) {
+		auto [value, note] = show(stats, key, unit);
+		t.add_row({std::move(label), std::move(value), std::move(note)});
+		shown.emplace(key);
+	};
+	for (const Group &g : groups()) {
+		const bool any = std::any_of(g.counters.begin(), g.counters.end(),
+					     [&](const Counter &c) { return stats.has(c.key); });
+		if (!any)
+			continue;
+		if (!t.empty())
+			t.add_row({"", "", ""});
+		t.add_row({std::string{g.title}, "", ""});
+		for (const Counter &c : g.counters) {
+			if (!stats.has(c.key))
+				continue;
+			row(fmt::format("  {}", c.label), c.key, c.unit);
+			if (c.key != "failed" || g.failure_prefix.empty())
+				continue;
+			// The reasons that occurred, under "failed".
+			for (const auto &[key, value] : stats.fields()) {
+				if (!key.starts_with(g.failure_prefix))
+					continue;
+				shown.insert(key);
+				if (stats.number(key) == 0)
+					continue;
+				std::string reason = key.substr(g.failure_prefix.size());
+				std::replace(reason.begin(), reason.end(), '_', ' ');
+				row(fmt::format("    {}", reason), key, Unit::count);
+			}
+		}
+	}
+	bool other = false;
+	for (const auto &[key, value] : stats.fields()) {
+		if (shown.contains(key))
+			continue;
+		if (!other) {
+			if (!t.empty())
+				t.add_row({"", "", ""});
+			t.add_row({"Other", "", ""});
+			other = true;
+		}
+		row(fmt::format("  {}", key), key, Unit::count);
+	}
+	t.print(out);
+}
+
+void print_processes(std::ostream &out, const Env &env, const std::vector<ProcessRow> &rows,
+		     bool bytes)
+{
+	struct Cell {
+		std::string_view title;
+		bool pool;		// from pools, else procs
+		std::string_view key;
+		bool size;
+	};
+	static constexpr Cell cells[] = {
+		{"THREADS", false, "threads", false},
+		{"NODES", false, "nodes", false},
+		{"REFS", false, "refs", false},
+		{"DEATHS", false, "deaths", false},
+		{"BUFFERS", false, "buffers", false},
+		{"TODO", false, "todo", false},
+		{"POOL", true, "size", true},
+		{"USED", true, "used", true},
+		{"FREE", true, "free", true},
+		{"LARGEST FREE", true, "largest_free", true},
+		{"PAGES", true, "pages_resident", false},
+	};
+	std::vector<Column> columns{{"PID", Align::right}, {"COMMAND", Align::left}};
+	for (const Cell &c : cells)
+		columns.push_back({std::string{c.title}, Align::right});
+	TextTable t{std::move(columns)};
+
+	for (const ProcessRow &row : rows) {
+		std::vector<std::string> line{std::to_string(row.pid),
+					      process_name(env.paths, row.pid).value_or("?")};
+		for (const Cell &c : cells) {
+			const auto &record = c.pool ? row.pool : row.procs;
+			const std::string *text = record ? record->text(c.key) : nullptr;
+			const auto n = record ? record->number(c.key) : std::nullopt;
+			if (!text)
+				line.emplace_back("-");
+			else if (c.size && n && !bytes)
+				line.push_back(human_bytes(*n));
+			else
+				line.push_back(*text);
+		}
+		t.add_row(std::move(line));
+	}
+	out << fmt::format("Open files of the device ({}/procs, pools)\n", Paths::kDebugfsDir);
+	if (t.empty()) {
+		out << "  none\n";
+		return;
+	}
+	t.print(out, "  ");
+	out << "  (POOL: the receive pool's size; USED, FREE, LARGEST FREE: its space; "
+	       "PAGES: its pages in memory)\n";
+}
+
+nlohmann::ordered_json to_json(const Record &record)
+{
+	auto obj = nlohmann::ordered_json::object();
+	for (const auto &[key, value] : record.fields()) {
+		if (const auto n = parse_integer(value))
+			obj[key] = *n;
+		else
+			obj[key] = value;
+	}
+	return obj;
+}
+
+void print_json(std::ostream &out, const Env &env, const Record &stats,
+		const std::vector<ProcessRow> &rows)
+{
+	using nlohmann::ordered_json;
+	auto processes = ordered_json::array();
+	for (const ProcessRow &row : rows) {
+		const auto comm = process_name(env.paths, row.pid);
+		processes.push_back({
+			{"pid", row.pid},
+			{"comm", comm ? ordered_json(*comm) : ordered_json(nullptr)},
+			{"procs", row.procs ? to_json(*row.procs) : ordered_json(nullptr)},
+			{"pool", row.pool ? to_json(*row.pool) : ordered_json(nullptr)},
+		});
+	}
+	const ordered_json doc{
+		{"debugfs", Paths::kDebugfsDir},
+		{"page_size", page_size()},
+		{"stats", to_json(stats)},
+		{"processes", processes},
+	};
+	out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+}
+
+} // namespace
+
+int run_stats(const Env &env, const StatsOptions &options)
+{
+	const std::string dir{Paths::kDebugfsDir};
+	const Record stats = parse_key_values(read_debugfs_file(env, "stats"), dir + "/stats");
+	const ColumnFile procs = parse_columns(read_debugfs_file(env, "procs"), dir + "/procs");
+	const ColumnFile pools = parse_columns(read_debugfs_file(env, "pools"), dir + "/pools");
+	const std::vector<ProcessRow> rows = join_by_pid(procs, pools);
+
+	if (options.json) {
+		print_json(env.out, env, stats, rows);
+		return kExitOk;
+	}
+	print_counters(env.out, stats);
+	env.out << '\n';
+	print_processes(env.out, env, rows, options.bytes);
+	return kExitOk;
+}
+
+Action declare_stats(CLI::App &cmd)
+{
+	auto options = std::make_shared<StatsOptions>();
+	add_json_flag(cmd, options->json);
+	cmd.add_flag("-b,--bytes", options->bytes,
+		     "Pool sizes in bytes, exactly, rather than in KiB and MiB");
+	return [options](const Env &env) { return run_stats(env, *options); };
+}
+
+} // namespace blctl

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// blctl's subcommands: one table, one run_*() function per subcommand.
+//
+// Adding a subcommand (list, ping NAME, call NAME CODE [ARGS...] come with
+// the IPC library, tools/lib):
+//
+//   1. an options struct and `int run_NAME(const Env &, const NAMEOptions &)`
+//      here, implemented in NAME.cpp: it writes to env.out, returns an
+//      ExitStatus, and throws Failure with a message a person can act on;
+//   2. `Action declare_NAME(CLI::App &cmd)` in the same file: it declares
+//      the options and positionals on cmd (CLI11) and returns the action
+//      that calls run_NAME() with them;
+//   3. a line in the table in subcommands.cpp;
+//   4. its tests in tests/NAME_test.cpp, listed in CMakeLists.txt.
+//
+// Output goes through TextTable (table.hpp); --json, where offered, prints
+// one JSON document with the debugfs names as keys.
+
+#pragma once
+
+#include "env.hpp"
+
+#include <functional>
+#include <span>
+#include <string_view>
+
+namespace CLI {
+class App;
+}
+
+namespace blctl {
+
+// What a subcommand does once its command line is parsed.
+using Action = std::function<int(const Env &)>;
+
+struct Subcommand {
+	std::string_view name;
+	std::string_view summary;	// one line, for `blctl --help`
+	std::string_view description;	// more, for `blctl NAME --help`
+	Action (*declare)(CLI::App &cmd);
+};
+
+// Every subcommand, in the order `blctl --help` lists them.
+std::span<const Subcommand> subcommands();
+
+// --json, for the subcommands that offer it.
+void add_json_flag(CLI::App &cmd, bool &json);
+
+// blctl status
+struct StatusOptions {
+	bool json = false;
+};
+int run_status(const Env &env, const StatusOptions &options);
+Action declare_status(CLI::App &cmd);
+
+// blctl stats
+struct StatsOptions {
+	bool json = false;
+	bool bytes = false;	// exact byte counts instead of KiB/MiB
+};
+int run_stats(const Env &env, const StatsOptions &options);
+Action declare_stats(CLI::App &cmd);
+
+} // namespace blctl

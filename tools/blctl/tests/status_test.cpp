@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include "subcommands.hpp"
+
+#include "fixtures.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+namespace blctl {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Status, ModuleNotLoaded)
+{
+	test::FakeSystem sys;
+	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_EQ(sys.out.str(),
+		  "module    not loaded (/sys/module/binderlite is missing)\n"
+		  "device    /dev/binderlite: missing\n"
+		  "protocol  unknown\n"
+		  "debugfs   not mounted at /sys/kernel/debug (blctl stats needs it: "
+		  "mount -t debugfs none /sys/kernel/debug)\n");
+	// The module is the problem, not the device node it would create.
+	EXPECT_EQ(sys.err.str(),
+		  "blctl: binderlite module is not loaded: try `sudo modprobe binderlite`\n");
+}
+
+TEST(Status, LoadedWithoutItsDeviceNode)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_EQ(sys.out.str(),
+		  "module      loaded, used by 3\n"
+		  "device      /dev/binderlite: missing\n"
+		  "protocol    unknown\n"
+		  "parameters  debug_mask = 0\n"
+		  "            max_pool_size = 4194304\n"
+		  "debugfs     mounted; /sys/kernel/debug/binderlite present\n");
+	EXPECT_EQ(sys.err.str(),
+		  "blctl: /dev/binderlite does not exist although binderlite is loaded: is udev "
+		  "running? (by hand: mknod /dev/binderlite c 10 125)\n");
+}
+
+TEST(Status, NodeThatIsNotACharacterDevice)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	sys.write("/dev/binderlite", "");
+	fs::permissions(sys.root() / "dev/binderlite", fs::perms(0644));
+	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_NE(sys.out.str().find("device      /dev/binderlite: -rw-r--r-- root:root, "
+				     "not a character device\n"), std::string::npos) << sys.out.str();
+	EXPECT_EQ(sys.err.str(), "blctl: /dev/binderlite is not a character device\n");
+}
+
+// The fake node is a symbolic link to /dev/null: a character device that
+// opens, but is not binderlite.
+TEST(Status, StaleNodeWithAnotherDeviceNumber)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	fs::create_directories(sys.root() / "dev");
+	fs::create_symlink("/dev/null", sys.root() / "dev/binderlite");
+	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_NE(sys.out.str().find("/dev/binderlite: crw-rw-rw- (0666) root:root, device 1:3\n"),
+		  std::string::npos) << sys.out.str();
+	EXPECT_EQ(sys.err.str(), "blctl: /dev/binderlite is device 1:3, but binderlite is 10:125: "
+				 "a stale node; remove it and reload the module\n");
+}
+
+TEST(Status, DeviceThatDoesNotAnswerTheVersionIoctl)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	sys.write("/sys/class/misc/binderlite/dev", "1:3\n");
+	fs::create_directories(sys.root() / "dev");
+	fs::create_symlink("/dev/null", sys.root() / "dev/binderlite");
+	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_NE(sys.out.str().find("protocol    unknown (BINDERLITE_VERSION: Inappropriate "
+				     "ioctl for device)\n"), std::string::npos) << sys.out.str();
+	EXPECT_EQ(sys.err.str(), "blctl: BINDERLITE_VERSION on /dev/binderlite failed: "
+				 "Inappropriate ioctl for device: is it binderlite's device?\n");
+}
+
+TEST(Status, DeviceOptionNamesAnotherNode)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	Env env = sys.env();
+	env.paths.device = "/dev/other";
+	EXPECT_EQ(run_status(env, {}), kExitFailure);
+	EXPECT_NE(sys.out.str().find("device      /dev/other: missing\n"), std::string::npos);
+}
+
+TEST(Status, DebugfsStates)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	sys.write("/proc/self/mounts", test::kMountsWithoutDebugfs);
+	run_status(sys.env(), {});
+	EXPECT_NE(sys.out.str().find("debugfs     not mounted at /sys/kernel/debug (blctl stats "
+				     "needs it: mount -t debugfs none /sys/kernel/debug)\n"),
+		  std::string::npos) << sys.out.str();
+
+	sys.out.str("");
+	sys.write("/proc/self/mounts", test::kMountsWithDebugfs);
+	sys.remove("/sys/kernel/debug/binderlite");
+	run_status(sys.env(), {});
+	EXPECT_NE(sys.out.str().find("debugfs     mounted at /sys/kernel/debug, but "
+				     "/sys/kernel/debug/binderlite is missing\n"),
+		  std::string::npos) << sys.out.str();
+}
+
+TEST(Status, BuiltInModuleAndUnreadableParameter)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	sys.remove("/sys/module/binderlite/initstate");
+	sys.remove("/sys/module/binderlite/refcnt");
+	sys.remove("/sys/module/binderlite/parameters/max_pool_size");
+	// A directory where a parameter's file should be cannot be read.
+	fs::create_directories(sys.root() / "sys/module/binderlite/parameters/odd");
+	run_status(sys.env(), {});
+	EXPECT_NE(sys.out.str().find("module      built into the kernel\n"), std::string::npos)
+		<< sys.out.str();
+	EXPECT_NE(sys.out.str().find("parameters  debug_mask = 0\n"
+				     "            odd = (not readable)\n"), std::string::npos)
+		<< sys.out.str();
+}
+
+TEST(Status, Json)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	EXPECT_EQ(run_status(sys.env(), {.json = true}), kExitFailure);
+	const auto doc = nlohmann::json::parse(sys.out.str());
+	EXPECT_EQ(doc["module"]["loaded"], true);
+	EXPECT_EQ(doc["module"]["initstate"], "live");
+	EXPECT_EQ(doc["module"]["used_by"], 3);
+	EXPECT_EQ(doc["module"]["parameters"]["max_pool_size"], "4194304");
+	EXPECT_EQ(doc["device"]["path"], "/dev/binderlite");
+	EXPECT_EQ(doc["device"]["present"], false);
+	EXPECT_EQ(doc["device"]["registered_number"], "10:125");
+	EXPECT_TRUE(doc["device"]["protocol_version"].is_null());
+	EXPECT_EQ(doc["blctl_protocol_version"], 8);
+	EXPECT_EQ(doc["debugfs"]["fstype"], "debugfs");
+	EXPECT_EQ(doc["debugfs"]["binderlite"], true);
+	ASSERT_EQ(doc["problems"].size(), 1u);
+}
+
+} // namespace
+} // namespace blctl
