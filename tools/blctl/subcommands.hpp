@@ -2,8 +2,8 @@
 //
 // blctl's subcommands: one table, one run_*() function per subcommand.
 //
-// Adding a subcommand (list, ping NAME, call NAME CODE [ARGS...] come with
-// the IPC library, tools/lib):
+// status and stats read sysfs and debugfs; list, ping and call talk to the
+// device through libbinderlite (ipc.hpp). Adding a subcommand:
 //
 //   1. an options struct and `int run_NAME(const Env &, const NAMEOptions &)`
 //      here, implemented in NAME.cpp: it writes to env.out, returns an
@@ -19,14 +19,22 @@
 
 #pragma once
 
+#include "callargs.hpp"
 #include "env.hpp"
 
+#include <binderlite/parcel.hpp>
+
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace blctl {
@@ -47,6 +55,10 @@ std::span<const Subcommand> subcommands();
 // --json, for the subcommands that offer it.
 void add_json_flag(CLI::App &cmd, bool &json);
 
+// Checks a service name as the service manager does (1 to 255 printable
+// ASCII characters, no spaces).
+CLI::Validator service_name_validator();
+
 // blctl status
 struct StatusOptions {
 	bool json = false;
@@ -61,5 +73,31 @@ struct StatsOptions {
 };
 int run_stats(const Env &env, const StatsOptions &options);
 Action declare_stats(CLI::App &cmd);
+
+// blctl list
+struct ListOptions {
+	bool json = false;
+};
+int run_list(const Env &env, const ListOptions &options);
+Action declare_list(CLI::App &cmd);
+
+// blctl ping [NAME]
+struct PingOptions {
+	std::string name;	// "": the service manager
+};
+int run_ping(const Env &env, const PingOptions &options);
+Action declare_ping(CLI::App &cmd);
+
+// blctl call NAME CODE [ARGS...]
+struct CallOptions {
+	std::string name;
+	std::uint32_t code = 0;
+	std::vector<CallArgument> arguments;
+	// --reply: the item types the reply must hold; nullopt: any.
+	std::optional<std::vector<binderlite::Parcel::Tag>> reply;
+	bool oneway = false;
+};
+int run_call(const Env &env, const CallOptions &options);
+Action declare_call(CLI::App &cmd);
 
 } // namespace blctl
