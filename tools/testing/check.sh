@@ -9,6 +9,9 @@
 #   3. KUnit           in the debug kernel (tools/testing/kunit.sh)
 #   4. kselftests      in the VM on every kernel (tools/testing/vm.sh)
 #   5. bench self-test a deliberately faulty module must fail the run
+#   6. package         the user space installed, the hello example built
+#                      from the installed package (find_package, pkg-config)
+#                      and run in the VM on 6.12 (package-check.sh)
 #
 # Every check and every test case counts as one case. The last line is
 # "N passed, N failed"; the exit status is non-zero if anything failed.
@@ -112,6 +115,8 @@ check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
 
 check "build: user space, C and C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
+check "package: install; the hello example built outside the tree with find_package and pkg-config" \
+	"$BL_TOP/tools/testing/package-check.sh" host
 
 if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; then
 	phase "KUnit (debug kernel)"
@@ -146,6 +151,12 @@ if [[ " $kernels " == *" debug "* ]]; then
 			record FAIL "bench: missed '$what' (log: $dir/fault.log)"
 		fi
 	done
+fi
+
+if [[ " $kernels " == *" 6.12 "* ]]; then
+	phase "package: the installed package's hello example in the VM (6.12)"
+	check "package: hello built from the installed package runs in the VM (6.12)" \
+		"$BL_TOP/tools/testing/package-check.sh" vm
 fi
 
 phase "done"
