@@ -291,4 +291,15 @@ Fixture::Fixture(std::size_t poolSize)
 	});
 }
 
+binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
+{
+	RawParcel raw;
+	raw.handle(handle);
+	binderlite::Parcel p = binderlite::detail::Access::receive(f.process, f.state->deliver(raw));
+	binderlite::Remote r = p.reader().readRemote();
+	p = binderlite::Parcel();
+	f.state->clearLog();
+	return r;
+}
+
 } // namespace fake
