@@ -158,11 +158,36 @@ private:
 	std::shared_ptr<State> s_;
 };
 
+// What the library reported to the error handler; any thread may add.
+class Errors {
+public:
+	void add(std::string_view msg)
+	{
+		std::lock_guard g(m_);
+		v_.emplace_back(msg);
+	}
+	[[nodiscard]] std::size_t size() const
+	{
+		std::lock_guard g(m_);
+		return v_.size();
+	}
+	[[nodiscard]] bool empty() const { return size() == 0; }
+	[[nodiscard]] std::string at(std::size_t i) const
+	{
+		std::lock_guard g(m_);
+		return v_.at(i);
+	}
+
+private:
+	mutable std::mutex m_;
+	std::vector<std::string> v_;
+};
+
 // A Process over a fake driver; errors reported go to `errors`.
 struct Fixture {
 	std::shared_ptr<State> state = std::make_shared<State>();
 	std::shared_ptr<binderlite::Process> process;
-	std::shared_ptr<std::vector<std::string>> errors = std::make_shared<std::vector<std::string>>();
+	std::shared_ptr<Errors> errors = std::make_shared<Errors>();
 
 	explicit Fixture(std::size_t poolSize = 1 << 20);
 };
