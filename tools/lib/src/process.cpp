@@ -708,12 +708,13 @@ Process::~Process()
 std::shared_ptr<Process> Process::open(const ProcessOptions &options)
 {
 	std::lock_guard g(g_registryMutex);
-	auto &slot = g_registry[options.device];
-	if (auto p = slot.lock())
-		return p;
+	auto it = g_registry.find(options.device);
+	if (it != g_registry.end())
+		if (auto p = it->second.lock())
+			return p;
 	auto p = create(std::make_unique<SystemDriver>(options.device), options.poolSize);
 	p->impl_->registryKey = options.device;
-	slot = p;
+	g_registry.insert_or_assign(options.device, p);
 	return p;
 }
 
