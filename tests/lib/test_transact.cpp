@@ -478,3 +478,98 @@ TEST(Local, ParcelWithAnotherProcesssHandleIsRefused)
 	EXPECT_EQ(EXDEV, e.errnum());
 	EXPECT_TRUE(f1.state->commands.empty());
 }
+
+TEST(Transact, HandleSentInACall)
+{
+	fake::Fixture f;
+	Remote target = fake::remoteTo(f, 5);
+	Remote passed = fake::remoteTo(f, 9);
+	f.state->script(Returns().noop().complete());
+	Parcel req;
+	req.writeInt32(1);
+	req.writeRemote(passed);
+	target.transactOneway(1, req);
+	auto tx = f.state->only(BINDERLITE_BC_TRANSACTION).at(0);
+	ASSERT_EQ(1U, tx.offsets.size());
+	EXPECT_EQ(12U, tx.offsets[0]);
+	flat_binderlite_object obj;
+	std::memcpy(&obj, tx.data.data() + tx.offsets[0], sizeof(obj));
+	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_TYPE_HANDLE), obj.hdr.type);
+	EXPECT_EQ(9U, obj.handle);
+	// Sending a handle takes no count of its own.
+	EXPECT_TRUE(f.state->refCodes().empty());
+}
+
+TEST(Transact, SpawnRequestOffALooperIsIgnored)
+{
+	fake::Fixture f;
+	f.process->setMaxThreads(4);
+	Remote r = fake::remoteTo(f, 5);
+	f.state->script(Returns().spawnLooper().complete());
+	r.transactOneway(1, Parcel());
+	EXPECT_EQ(0U, f.process->looperCount());
+	EXPECT_EQ(0U, f.state->count(BINDERLITE_BC_REGISTER_LOOPER));
+}
+
+TEST(Transact, AThreadThatCalledSaysGoodbye)
+{
+	fake::Fixture f;
+	Remote r = fake::remoteTo(f, 5);
+	f.state->script(Returns().noop().complete());
+	std::thread t([&] { r.transactOneway(1, Parcel()); });
+	t.join();
+	EXPECT_EQ(1, f.state->threadExits);
+}
+
+TEST(Transact, ReplyFreedOnAnotherThreadIsWrittenAtOnce)
+{
+	fake::Fixture f;
+	Remote r = fake::remoteTo(f, 5);
+	RawParcel rep;
+	const auto reply = f.state->deliver(rep);
+	f.state->script(Returns().noop().complete().reply(reply));
+	Parcel got = r.transact(1, Parcel());
+	std::thread t([p = std::move(got)]() mutable { p = Parcel(); });
+	t.join();
+	EXPECT_EQ(std::vector<std::uint64_t>{reply.data.ptr.buffer}, f.state->freed());
+}
+
+TEST(Incoming, RemoteFromARequestOutlivesTheCall)
+{
+	fake::Fixture f;
+	std::optional<Remote> kept;
+	auto obj = makeBinder([&](std::uint32_t, Parcel::Reader &in, Parcel &) { kept = in.readRemote(); });
+	f.process->becomeContextManager(obj);
+	RawParcel in;
+	in.handle(21);
+	const auto call = f.state->deliver(in, 1, 0, obj->id(), obj->id());
+	serveOne(f, call);
+	ASSERT_TRUE(kept);
+	EXPECT_EQ(21U, kept->handle());
+	// Counts before the request's buffer went back.
+	auto codes = f.state->codes();
+	codes.resize(5); // then serveOne() let its own handle 5 go
+	EXPECT_EQ((std::vector<std::uint32_t>{BINDERLITE_BC_TRANSACTION, BINDERLITE_BC_INCREFS,
+					      BINDERLITE_BC_ACQUIRE, BINDERLITE_BC_FREE_BUFFER, BINDERLITE_BC_REPLY}),
+		  codes);
+	EXPECT_EQ(21U, f.state->only(BINDERLITE_BC_ACQUIRE).at(0).u32());
+	EXPECT_EQ(1U, f.state->count(BINDERLITE_BC_DECREFS));
+	kept.reset();
+	EXPECT_EQ(21U, f.state->only(BINDERLITE_BC_DECREFS).at(1).u32());
+}
+
+TEST(Errors, HandlerCanBeReplacedOrSilenced)
+{
+	fake::Fixture f;
+	auto obj = std::make_shared<Adder>();
+	f.process->becomeContextManager(obj);
+	int seen = 0;
+	f.process->setErrorHandler([&](std::string_view) { seen++; });
+	RawParcel in;
+	serveOne(f, f.state->deliver(in, 3, BINDERLITE_TF_ONE_WAY, obj->id(), obj->id()), false);
+	EXPECT_EQ(1, seen);
+	f.process->setErrorHandler(nullptr);
+	serveOne(f, f.state->deliver(in, 3, BINDERLITE_TF_ONE_WAY, obj->id(), obj->id()), false);
+	EXPECT_EQ(1, seen);
+	EXPECT_TRUE(f.errors->empty());
+}
