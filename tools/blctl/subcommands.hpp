@@ -8,10 +8,10 @@
 //   1. an options struct and `int run_NAME(const Env &, const NAMEOptions &)`
 //      here, implemented in NAME.cpp: it writes to env.out, returns an
 //      ExitStatus, and throws Failure with a message a person can act on;
-//   2. `Action declare_NAME(CLI::App &cmd)` in the same file: it declares
-//      the options and positionals on cmd (CLI11) and returns the action
-//      that calls run_NAME() with them;
-//   3. a line in the table in subcommands.cpp;
+//   2. `Action declare_NAME(CLI::App &cmd)` in cli.cpp: it declares the
+//      options and positionals on cmd (CLI11) and returns the action that
+//      calls run_NAME() with them;
+//   3. a line in the table in cli.cpp;
 //   4. its tests in tests/NAME_test.cpp, listed in CMakeLists.txt.
 //
 // Output goes through TextTable (table.hpp); --json, where offered, prints
