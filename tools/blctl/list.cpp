@@ -6,10 +6,7 @@
 
 #include "ipc.hpp"
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-
-#include <memory>
 
 namespace blctl {
 
@@ -32,13 +29,6 @@ int run_list(const Env &env, const ListOptions &options)
 		env.err << "blctl: no services are registered with the service manager on "
 			<< session.device() << '\n';
 	return kExitOk;
-}
-
-Action declare_list(CLI::App &cmd)
-{
-	auto options = std::make_shared<ListOptions>();
-	add_json_flag(cmd, options->json);
-	return [options](const Env &env) { return run_list(env, *options); };
 }
 
 } // namespace blctl

@@ -6,11 +6,10 @@
 
 #include "ipc.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <chrono>
-#include <memory>
+#include <string>
 
 namespace blctl {
 
@@ -49,15 +48,6 @@ int run_ping(const Env &env, const PingOptions &options)
 	env.out << fmt::format("{} on {} is alive: PING answered in {:.2f} ms{}\n", who,
 			       session.device(), took.count(), note);
 	return kExitOk;
-}
-
-Action declare_ping(CLI::App &cmd)
-{
-	auto options = std::make_shared<PingOptions>();
-	cmd.add_option("NAME", options->name, "The service; without it, the service manager")
-		->type_name("")
-		->check(service_name_validator());
-	return [options](const Env &env) { return run_ping(env, *options); };
 }
 
 } // namespace blctl

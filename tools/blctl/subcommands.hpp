@@ -8,10 +8,10 @@
 //   1. an options struct and `int run_NAME(const Env &, const NAMEOptions &)`
 //      here, implemented in NAME.cpp: it writes to env.out, returns an
 //      ExitStatus, and throws Failure with a message a person can act on;
-//   2. `Action declare_NAME(CLI::App &cmd)` in the same file: it declares
-//      the options and positionals on cmd (CLI11) and returns the action
-//      that calls run_NAME() with them;
-//   3. a line in the table in subcommands.cpp;
+//   2. `Action declare_NAME(CLI::App &cmd)` in cli.cpp: it declares the
+//      options and positionals on cmd (CLI11) and returns the action that
+//      calls run_NAME() with them;
+//   3. a line in the table in cli.cpp;
 //   4. its tests in tests/NAME_test.cpp, listed in CMakeLists.txt.
 //
 // Output goes through TextTable (table.hpp); --json, where offered, prints
@@ -34,7 +34,6 @@
 
 namespace CLI {
 class App;
-class Validator;
 }
 
 namespace blctl {
@@ -54,10 +53,6 @@ std::span<const Subcommand> subcommands();
 
 // --json, for the subcommands that offer it.
 void add_json_flag(CLI::App &cmd, bool &json);
-
-// Checks a service name as the service manager does (1 to 255 printable
-// ASCII characters, no spaces).
-CLI::Validator service_name_validator();
 
 // blctl status
 struct StatusOptions {

@@ -5,7 +5,8 @@
 #   1. packages        tools/testing/deps.sh (idempotent)
 #   2. static checks   W=1 + sparse builds against every kernel, modinfo,
 #                      checkpatch --strict, the UAPI header as C and C++,
-#                      the user-space C++ build
+#                      the user-space C++ build with gcc and with clang,
+#                      and its unit tests (ctest, one case per test)
 #   3. KUnit           in the debug kernel (tools/testing/kunit.sh)
 #   4. kselftests      in the VM on every kernel (tools/testing/vm.sh)
 #   5. bench self-test a deliberately faulty module must fail the run
@@ -115,6 +116,78 @@ check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
 
 check "build: user space, C and C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
+built=$(tail -n 1 "$cases")
+
+# ctest_cases PREFIX BUILD: runs the CTest tests of a CMake build tree and
+# records each as a case (each GoogleTest case is one CTest test, through
+# gtest_discover_tests). CTest reads the tree from each directory that
+# called enable_testing(): the top one, or else every topmost subdirectory
+# that did. Results come from CTest's JUnit report (--output-junit, CTest
+# 3.21 and later); a test skipped with GTEST_SKIP() is a SKIP.
+ctest_cases() {
+	local prefix=$1 build=$2 junit=$dir/ctest.xml log=$dir/ctest.log f d name verdict rest
+	local roots=()
+	: > "$log"
+	while IFS= read -r f; do
+		d=$(dirname "$f")
+		[ "$d" != "$build" ] && [ -f "$(dirname "$d")/CTestTestfile.cmake" ] && continue
+		roots+=("$d")
+	done < <(find "$build" -name CTestTestfile.cmake | sort)
+	if [ ${#roots[@]} = 0 ]; then
+		record FAIL "$prefix: no CTest tests in $build"
+		return
+	fi
+	for d in "${roots[@]}"; do
+		name=${d#"$build"}
+		name=${name#/}
+		name=$prefix${name:+: $name}
+		rm -f "$junit"
+		ctest --test-dir "$d" --output-junit "$junit" --output-on-failure \
+			--timeout 120 -j"$(nproc)" >>"$log" 2>&1
+		if [ ! -s "$junit" ]; then
+			record FAIL "$name: ctest wrote no report (log: $log)"
+			continue
+		fi
+		python3 - "$junit" "$name" "$log" <<-'PY' > "$dir/ctest.cases"
+			import sys
+			import xml.etree.ElementTree as ET
+			junit, prefix, log = sys.argv[1:]
+			for case in ET.parse(junit).getroot().iter("testcase"):
+			    status = case.get("status")
+			    skipped = case.find("skipped")
+			    why = skipped.get("message", "") if skipped is not None else ""
+			    if status == "run":
+			        verdict, note = "PASS", ""
+			    elif status == "disabled" or "SKIP_REGULAR_EXPRESSION" in why:
+			        verdict, note = "SKIP", ""
+			    else:
+			        verdict, note = "FAIL", f" ({status}; log: {log})"
+			    print(f"{verdict} {prefix}: {case.get('name')}{note}")
+		PY
+		if [ ! -s "$dir/ctest.cases" ]; then
+			record FAIL "$name: no test cases in the CTest report (log: $log)"
+			continue
+		fi
+		while read -r verdict rest; do
+			record "$verdict" "$rest"
+		done < "$dir/ctest.cases"
+	done
+}
+if [[ $built == PASS* ]]; then
+	ctest_cases unit "$BL_OUT/cmake"
+else
+	record FAIL "unit: not run, since the user-space build failed"
+fi
+
+# clang catches what gcc lets through, and the other way round.
+if command -v clang++ >/dev/null && command -v clang >/dev/null; then
+	check "build: user space with clang (cmake, CC=clang CXX=clang++)" \
+		bash -c "CC=clang CXX=clang++ cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake-clang' &&
+			 cmake --build '$BL_OUT/cmake-clang' -j$(nproc)"
+else
+	record SKIP "build: user space with clang: clang++ is not installed"
+fi
+
 check "package: install; the hello example built outside the tree with find_package and pkg-config" \
 	"$BL_TOP/tools/testing/package-check.sh" host
 
