@@ -151,7 +151,11 @@ TEST_P(ServiceManager, ProtocolErrors)
 		sm::encodeGetRequest(r, longest);
 		r.writeInt32(7);
 	}, EBADMSG));
+	// KNOWN BUG (libbinderlite, reported): a truncated request is answered
+	// ENODATA, the Parcel error of reading past the end, where the
+	// protocol's table says EBADMSG ("a request that does not parse").
 	EXPECT_TRUE(status(kList, [](auto &) {}, EBADMSG));
+	EXPECT_TRUE(status(kGet, [](auto &r) { r.writeUint32(sm::kProtocolVersion); }, EBADMSG));
 	// An unknown code.
 	EXPECT_TRUE(status(99, [](auto &r) { r.writeUint32(sm::kProtocolVersion); }, EBADRQC));
 

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <mutex>
@@ -40,7 +41,7 @@ enum Code : std::uint32_t {
 	kThrowRuntime,    // throws std::runtime_error
 	kBadRead,         // reads a string, whatever came
 	kCallFail,        // object, int32 errno -> calls its kFail(errno), lets it through
-	kForwardPing,     // object -> calls its kPing: its three int32, and the object
+	kForwardPing,     // object -> calls its kPing: what it answers, and the object
 	kBounce,          // object, int32 n -> trace (see Bouncer)
 	kHold,            // object -> uint32 our handle count
 	kCallHeld,        // -> what the held object answers to kPid
@@ -253,7 +254,11 @@ class TestService : public bl::Binder {
 public:
 	explicit TestService(std::shared_ptr<bl::Process> p) : process_(std::move(p))
 	{
-		process_->setErrorHandler([this](std::string_view) { reports_++; });
+		// Counted, for the oneway test, and shown.
+		process_->setErrorHandler([this](std::string_view msg) {
+			reports_++;
+			std::fprintf(stderr, "service %d: %.*s\n", ::getpid(), static_cast<int>(msg.size()), msg.data());
+		});
 	}
 
 	void onTransact(std::uint32_t code, bl::Parcel::Reader &in, bl::Parcel &reply) override
@@ -330,8 +335,9 @@ public:
 			bl::Parcel req;
 			bl::Parcel r = target.transact(kPing, req);
 			auto rd = r.reader();
-			for (int i = 0; i < 3; i++)
-				reply.writeInt32(rd.readInt32());
+			reply.writeInt32(rd.readInt32());
+			reply.writeInt32(rd.readInt32());
+			reply.writeUint32(rd.readUint32());
 			reply.writeRemote(target);
 			return;
 		}
@@ -666,7 +672,7 @@ TEST_P(Transact, HandlesTravelBetweenProcesses)
 		auto in = r.reader();
 		EXPECT_EQ(in.readInt32(), cChild.pid());
 		EXPECT_EQ(in.readInt32(), bChild.pid()) << "C's caller";
-		EXPECT_EQ(in.readInt32(), static_cast<std::int32_t>(::geteuid())) << "C's caller's euid";
+		EXPECT_EQ(in.readUint32(), ::geteuid()) << "C's caller's euid";
 		const bl::Remote back = in.readRemote();
 		EXPECT_EQ(back, c);
 		EXPECT_EQ(back.handle(), c.handle());

@@ -7,7 +7,9 @@
 #                      checkpatch --strict, the UAPI header as C and C++,
 #                      the user-space C++ build
 #   3. KUnit           in the debug kernel (tools/testing/kunit.sh)
-#   4. kselftests      in the VM on every kernel (tools/testing/vm.sh)
+#   4. VM tests        on every kernel (tools/testing/vm.sh): the
+#                      libbinderlite integration tests (tests/integration,
+#                      GoogleTest), then the kselftests
 #   5. bench self-test a deliberately faulty module must fail the run
 #
 # Every check and every test case counts as one case. The last line is
@@ -113,6 +115,28 @@ check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
 check "build: user space, C and C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
 
+# The integration tests the build made (its lists: the GoogleTest programs
+# for BL_GTESTS, the service manager they start for BL_EXTRA_FILES). One
+# that is missing fails here; the others still run.
+itest_dir=$BL_OUT/cmake/tests/integration
+itest_gtests=
+itest_extra=
+for list in gtests extra; do
+	if [ ! -f "$itest_dir/itest-$list" ]; then
+		record FAIL "build: the integration tests' list $itest_dir/itest-$list is missing"
+		continue
+	fi
+	for f in $(cat "$itest_dir/itest-$list"); do
+		if [ ! -x "$f" ]; then
+			record FAIL "build: $f (integration tests) was not built"
+		elif [ "$list" = gtests ]; then
+			itest_gtests+=" $f"
+		else
+			itest_extra+=" $f"
+		fi
+	done
+done
+
 if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; then
 	phase "KUnit (debug kernel)"
 	"$BL_TOP/tools/testing/kunit.sh" || true
@@ -121,8 +145,9 @@ if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; the
 fi
 
 for k in $kernels; do
-	phase "kselftests on $k"
-	"$BL_TOP/tools/testing/vm.sh" -k "$k" -m test || true
+	phase "integration tests and kselftests on $k"
+	BL_GTESTS="$itest_gtests" BL_EXTRA_FILES="$itest_extra" \
+		"$BL_TOP/tools/testing/vm.sh" -k "$k" -m test || true
 	import_cases "$k" "$BL_OUT/logs/$k-test/cases"
 	[ -f "$BL_OUT/logs/$k-test/cases" ] || record FAIL "$k: the VM bench did not run"
 done
