@@ -178,7 +178,7 @@ std::string serviceManagerPath()
 	throw std::runtime_error("blservicemanager not found (set BL_SERVICEMANAGER); tried" + list);
 }
 
-std::unique_ptr<Child> startServiceManager(const std::string &device)
+std::unique_ptr<Child> startServiceManager(const std::string &device, const std::function<void(int attempt)> &onBusy)
 {
 	static std::atomic<int> serial{0};
 	const std::string path = serviceManagerPath();
@@ -209,6 +209,9 @@ std::unique_ptr<Child> startServiceManager(const std::string &device)
 			if (::access(ready.c_str(), F_OK) == 0) {
 				::unlink(ready.c_str());
 				::unlink(log.c_str());
+				if (attempts > 1)
+					std::printf("itest: blservicemanager serves %s at attempt %d (EBUSY before)\n",
+						    device.c_str(), attempts);
 				return child;
 			}
 			if (child->poll())
@@ -224,6 +227,8 @@ std::unique_ptr<Child> startServiceManager(const std::string &device)
 		::unlink(ready.c_str());
 		// The previous manager's release may still be pending.
 		if (err.find(std::strerror(EBUSY)) != std::string::npos && Clock::now() < deadline) {
+			if (onBusy)
+				onBusy(attempts);
 			sleepMs(10);
 			continue;
 		}
@@ -381,9 +386,8 @@ void DeviceTest::TearDown()
 		(*it)->kill();
 	children_.clear();
 	if (opened_) {
-		const auto p = process_.lock();
-		EXPECT_EQ(p, nullptr) << "the test's Process is still open: " << (p ? p.use_count() - 1 : 0)
-				      << " references besides this check's";
+		EXPECT_TRUE(process_.expired()) << "the test's Process is still open: " << process_.use_count()
+						<< " references to it are left";
 	}
 	if (isBinderlite()) {
 		const std::string left = waitForCleanStats();
@@ -405,9 +409,9 @@ Child &DeviceTest::spawnService(const std::vector<std::string> &names,
 		     [dev = device(), names, make = std::move(make), opts] { return serve(dev, names, make, opts); });
 }
 
-Child &DeviceTest::startManager()
+Child &DeviceTest::startManager(const std::function<void(int attempt)> &onBusy)
 {
-	children_.push_back(startServiceManager(device()));
+	children_.push_back(startServiceManager(device(), onBusy));
 	return *children_.back();
 }
 

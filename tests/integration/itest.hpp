@@ -125,9 +125,11 @@ private:
 
 // Starts blservicemanager -d @device -r READY and returns once it serves.
 // Binder releases a dead context manager from a workqueue, so while the
-// daemon fails with EBUSY it is started again, up to kWait. Throws (with
-// the daemon's stderr) if it cannot be started.
-[[nodiscard]] std::unique_ptr<Child> startServiceManager(const std::string &device);
+// daemon fails with EBUSY it is started again, up to kWait; @onBusy, if
+// given, is called with the attempt's number after each such failure.
+// Throws (with the daemon's stderr) if it cannot be started.
+[[nodiscard]] std::unique_ptr<Child> startServiceManager(const std::string &device,
+							 const std::function<void(int attempt)> &onBusy = {});
 
 // How a service child serves.
 struct ServeOptions {
@@ -246,7 +248,7 @@ protected:
 			    const ServeOptions &opts = {});
 	// Starts the service manager (startServiceManager()); it is owned by
 	// the test like the other children.
-	Child &startManager();
+	Child &startManager(const std::function<void(int attempt)> &onBusy = {});
 	// The test process's own Process, from Process::open() as programs
 	// get it; the test must let go of it before it ends.
 	std::shared_ptr<bl::Process> process(std::size_t poolSize = bl::Device::kDefaultPoolSize);

@@ -4,6 +4,7 @@
 // for calls to a dead process, also for the call it died holding.
 #include "itest.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -125,7 +126,7 @@ TEST_P(Death, CallToAKilledServiceIsDeadObject)
 TEST_P(Death, ServiceKilledDuringTheCall)
 {
 	int fds[2];
-	ASSERT_EQ(::pipe(fds), 0);
+	ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
 	startManager();
 	Child &svc = spawnService({"itest.blocker"}, [wfd = fds[1]](const auto &) {
 		return bl::makeBinder([wfd](std::uint32_t code, bl::Parcel::Reader &, bl::Parcel &reply) {
@@ -219,7 +220,7 @@ TEST_P(Death, ServiceSeesItsClientsDie)
 
 	Child &exits = spawn("client that exits", client(false));
 	ASSERT_TRUE(exitsZero(exits));
-	EXPECT_EQ(*sent, 1);
+	EXPECT_EQ(sent->load(), 1);
 	EXPECT_TRUE(eventually([&] { return deaths() == 1; })) << deaths() << " deaths seen";
 
 	Child &killed = spawn("client that is killed", client(true));

@@ -241,6 +241,26 @@ TEST_P(ServiceManager, SecondContextManagerIsEBUSY)
 	EXPECT_TRUE(client.listServices().empty());
 }
 
+// The bench's restart: a manager started while the slot is still taken
+// fails with EBUSY and is started again once it is free.
+TEST_P(ServiceManager, StartRetriesWhileTheSlotIsTaken)
+{
+	Child &first = startManager();
+	int busy = 0;
+	startManager([&](int) {
+		busy++;
+		first.kill();
+	});
+	EXPECT_GE(busy, 1);
+	ASSERT_TRUE(first.status().has_value());
+	Child &svc = spawnService({"itest.second"}, [](const auto &) { return makePidService(); });
+	auto p = process();
+	bl::ServiceManagerClient client(p);
+	auto r = client.waitForService("itest.second", kWait);
+	ASSERT_TRUE(r.has_value());
+	EXPECT_EQ(pidOf(*r), svc.pid());
+}
+
 // Handle 0 always names the current manager: a client keeps working
 // across a restart, and the services' own handles stay valid.
 TEST_P(ServiceManager, ManagerRestarted)
