@@ -17,6 +17,9 @@ DESTDIR ?=
 INSTALL_MOD_PATH ?= $(DESTDIR)
 
 TESTING := $(CURDIR)/tools/testing
+# Where the bench builds (tools/testing/lib.sh: $BL_OUT, default out/).
+BL_OUT ?= $(CURDIR)/out
+ITESTS := $(BL_OUT)/cmake/tests/integration
 
 all: module
 
@@ -111,10 +114,19 @@ kunit:
 	@$(TESTING)/deps.sh
 	@$(TESTING)/kunit.sh
 
+# The integration tests (tests/integration) are built first, and run in
+# each VM before the kselftests.
 selftests:
 	@$(TESTING)/deps.sh
+	@mkdir -p $(BL_OUT)
+	@{ cmake -S $(CURDIR)/tools -B $(BL_OUT)/cmake && \
+	   cmake --build $(BL_OUT)/cmake -j$$(nproc) --target binderlite-itests; } \
+		>$(BL_OUT)/itests-build.log 2>&1 || \
+		{ tail -n 30 $(BL_OUT)/itests-build.log >&2; \
+		  echo "building the integration tests failed; see $(BL_OUT)/itests-build.log" >&2; exit 1; }
 	@rc=0; for k in $(or $(KERNEL),6.1 6.12 debug); do \
-		$(TESTING)/vm.sh -m test -k $$k || rc=1; \
+		BL_GTESTS="$$(cat $(ITESTS)/itest-gtests)" BL_EXTRA_FILES="$$(cat $(ITESTS)/itest-extra)" \
+			$(TESTING)/vm.sh -m test -k $$k || rc=1; \
 	done; exit $$rc
 
 bench:
@@ -135,7 +147,8 @@ help:
 	@echo '  make shell        busybox shell in the VM with the module loaded and the'
 	@echo '                    user-space programs in /extra [KERNEL=6.12]'
 	@echo '  make kunit        KUnit suites in the debug kernel (logs: out/logs/debug-kunit)'
-	@echo '  make selftests    kselftests in the VM [KERNEL=6.1|6.12|debug; default all]'
+	@echo '  make selftests    integration tests of the library and kselftests in the VM'
+	@echo '                    [KERNEL=6.1|6.12|debug; default all]'
 	@echo '                    (logs: out/logs/<kernel>-test)'
 	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
 	@echo '                    (tables and plots: out/bench/)'

@@ -8,7 +8,9 @@
 #                      the user-space C++ build with gcc and with clang,
 #                      and its unit tests (ctest, one case per test)
 #   3. KUnit           in the debug kernel (tools/testing/kunit.sh)
-#   4. kselftests      in the VM on every kernel (tools/testing/vm.sh)
+#   4. VM tests        on every kernel (tools/testing/vm.sh): the
+#                      libbinderlite integration tests (tests/integration,
+#                      GoogleTest), then the kselftests
 #   5. bench self-test a deliberately faulty module must fail the run
 #   6. package         the user space installed, the hello example built
 #                      from the installed package (find_package, pkg-config)
@@ -191,6 +193,28 @@ fi
 check "package: install; the hello example built outside the tree with find_package and pkg-config" \
 	"$BL_TOP/tools/testing/package-check.sh" host
 
+# The integration tests the build made (its lists: the GoogleTest programs
+# for BL_GTESTS, the service manager they start for BL_EXTRA_FILES). One
+# that is missing fails here; the others still run.
+itest_dir=$BL_OUT/cmake/tests/integration
+itest_gtests=
+itest_extra=
+for list in gtests extra; do
+	if [ ! -f "$itest_dir/itest-$list" ]; then
+		record FAIL "build: the integration tests' list $itest_dir/itest-$list is missing"
+		continue
+	fi
+	for f in $(cat "$itest_dir/itest-$list"); do
+		if [ ! -x "$f" ]; then
+			record FAIL "build: $f (integration tests) was not built"
+		elif [ "$list" = gtests ]; then
+			itest_gtests+=" $f"
+		else
+			itest_extra+=" $f"
+		fi
+	done
+done
+
 if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; then
 	phase "KUnit (debug kernel)"
 	"$BL_TOP/tools/testing/kunit.sh" || true
@@ -199,8 +223,9 @@ if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; the
 fi
 
 for k in $kernels; do
-	phase "kselftests on $k"
-	"$BL_TOP/tools/testing/vm.sh" -k "$k" -m test || true
+	phase "integration tests and kselftests on $k"
+	BL_GTESTS="$itest_gtests" BL_EXTRA_FILES="$itest_extra" \
+		"$BL_TOP/tools/testing/vm.sh" -k "$k" -m test || true
 	import_cases "$k" "$BL_OUT/logs/$k-test/cases"
 	[ -f "$BL_OUT/logs/$k-test/cases" ] || record FAIL "$k: the VM bench did not run"
 done

@@ -167,8 +167,9 @@ awk -v cases="$logs/cases" '
 		name = ""; next
 	}
 	# "[  FAILED  ] Suite.Case (12 ms)"; the summary repeats names without
-	# a time, and those are not counted twice.
-	gtest { gsub(/\033\[[0-9;]*m/, "") }
+	# a time, and those are not counted twice. A failed parameterized case
+	# says ", where GetParam() = ..." (or TypeParam) before its time.
+	gtest { gsub(/\033\[[0-9;]*m/, ""); sub(/, where (GetParam\(\)|TypeParam) = .* \(/, " (") }
 	gtest && /^\[ *(OK|FAILED|SKIPPED) *\] [^ ]+ \([0-9]+ ms\)$/ {
 		tap = 1
 		if ($0 ~ /^\[ *OK/) emit("PASS", name ":" $(NF - 2))
