@@ -130,11 +130,15 @@ ctest_cases() {
 	local prefix=$1 build=$2 junit=$dir/ctest.xml log=$dir/ctest.log f d name verdict rest
 	local roots=()
 	: > "$log"
-	while IFS= read -r f; do
-		d=$(dirname "$f")
-		[ "$d" != "$build" ] && [ -f "$(dirname "$d")/CTestTestfile.cmake" ] && continue
-		roots+=("$d")
-	done < <(find "$build" -name CTestTestfile.cmake | sort)
+	if [ -f "$build/CTestTestfile.cmake" ]; then
+		roots=("$build")
+	else
+		while IFS= read -r f; do
+			d=$(dirname "$f")
+			[ -f "$(dirname "$d")/CTestTestfile.cmake" ] && continue
+			roots+=("$d")
+		done < <(find "$build" -name CTestTestfile.cmake | sort)
+	fi
 	if [ ${#roots[@]} = 0 ]; then
 		record FAIL "$prefix: no CTest tests in $build"
 		return
