@@ -46,6 +46,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace itest {
@@ -57,6 +58,8 @@ inline constexpr const char *kBinder = "/dev/binder";
 
 // The bound on every wait for something that must happen.
 inline constexpr std::chrono::milliseconds kWait{20000};
+// The bound on Process::stopThreadPool(), which takes milliseconds.
+inline constexpr std::chrono::milliseconds kStopWait{5000};
 
 // A failed check in a child (or in code shared by children and tests).
 class CheckFailed : public std::runtime_error {
@@ -218,11 +221,43 @@ template <class T> Shared<T>::~Shared()
 	unmapShared(p_, sizeof(T));
 }
 
+// Ends the program at once as a failure of the running test: prints @why
+// and the test's "[  FAILED  ]" line (which the VM bench counts), then
+// _exit(1); the children die with it, the tests after it do not run. For
+// a test stuck beyond repair, such as a thread that never returns. A
+// watchdog does the same for a test still running after kTestLimit.
+[[noreturn]] void abortTest(const std::string &why);
+inline constexpr std::chrono::seconds kTestLimit{120};
+
+// A bound on a call that may never return: unless destroyed within
+// @timeout, either abortTest(), or, given a @rescue, calls it (on another
+// thread) to make the call return; if it does within another @timeout, the
+// test goes on and the destructor records the failure, with the note the
+// rescue returned. Else abortTest().
+class Deadline {
+public:
+	explicit Deadline(std::string what, std::chrono::milliseconds timeout = kWait,
+			  std::function<std::string()> rescue = {});
+	~Deadline();
+	Deadline(const Deadline &) = delete;
+	Deadline &operator=(const Deadline &) = delete;
+
+private:
+	struct State;
+	std::shared_ptr<State> state_;
+	std::thread thread_;
+};
+
+// @p->stopThreadPool(), under a Deadline of kStopWait whose rescue is a second
+// stopThreadPool() (which also ends loopers that missed the first).
+void stopThreadPool(const std::shared_ptr<bl::Process> &p);
+[[nodiscard]] std::function<std::string()> rescueStop(const std::shared_ptr<bl::Process> &p);
+
 // stopThreadPool() at the end of a scope.
 class PoolGuard {
 public:
 	explicit PoolGuard(std::shared_ptr<bl::Process> p) : p_(std::move(p)) {}
-	~PoolGuard() { p_->stopThreadPool(); }
+	~PoolGuard() { stopThreadPool(p_); }
 	PoolGuard(const PoolGuard &) = delete;
 	PoolGuard &operator=(const PoolGuard &) = delete;
 

@@ -522,6 +522,16 @@ TEST_P(Transact, OneMiBEachWay)
 		EXPECT_EQ(e->extended()->command, static_cast<std::uint32_t>(BINDERLITE_BR_FAILED_REPLY));
 		EXPECT_EQ(e->extended()->param, -ENOSPC);
 	}
+	// A reply larger than our pool: the driver refuses it, and we hear so.
+	{
+		bl::Parcel req;
+		req.writeUint64(5);
+		req.writeUint64(kPool);
+		const auto e = errorOf([&] { (void)s.transact(kMake, req); });
+		ASSERT_TRUE(e.has_value()) << "a reply larger than the caller's pool was delivered";
+		EXPECT_EQ(e->kind(), bl::ErrorKind::FailedReply) << e->what();
+		EXPECT_EQ(e->errnum(), ENOSPC) << e->what();
+	}
 	// And the next call is served as before.
 	{
 		const auto data = pattern(4, kMiB - 64);
