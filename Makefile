@@ -11,7 +11,10 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 		    $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
 # Kernel(s) the VM targets boot: 6.1, 6.12 or debug.
 KERNEL ?=
-INSTALL_MOD_PATH ?=
+# `make install` stages below DESTDIR or INSTALL_MOD_PATH, for packaging;
+# either prefixes everything it installs.
+DESTDIR ?=
+INSTALL_MOD_PATH ?= $(DESTDIR)
 
 TESTING := $(CURDIR)/tools/testing
 # Where the bench builds (tools/testing/lib.sh: $BL_OUT, default out/).
@@ -25,9 +28,73 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 	@echo "built $(CURDIR)/binderlite.ko against $(KDIR)"
 
+# The module, then the udev rule that gives /dev/binderlite to the
+# "binderlite" group and the sysusers.d entry that creates the group (why a
+# group: packaging/udev/60-binderlite.rules). Nothing loads the module at
+# boot: `sudo modprobe binderlite`, or see README.md.
+STAGE = $(or $(DESTDIR),$(INSTALL_MOD_PATH))
+# The release modules_install installs for. Not `make kernelrelease`: with
+# Debian's 6.1 headers that says 6.1.192, the upstream version.
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
+UDEVDIR ?= $(or $(shell pkg-config --variable=udevdir udev 2>/dev/null),/lib/udev)
+SYSUSERSDIR ?= $(or $(shell pkg-config --variable=sysusersdir systemd 2>/dev/null),/usr/lib/sysusers.d)
+
 install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) modules_install
-	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a "$$($(MAKE) -s -C $(KDIR) kernelrelease)"
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a "$(KRELEASE)"
+	$(MAKE) install-udev
+
+# Only an install into the running system creates the group and tells udev,
+# which then also applies the rule to a /dev/binderlite already there.
+install-udev:
+	install -D -m 0644 packaging/udev/60-binderlite.rules $(STAGE)$(UDEVDIR)/rules.d/60-binderlite.rules
+	install -D -m 0644 packaging/sysusers.d/binderlite.conf $(STAGE)$(SYSUSERSDIR)/binderlite.conf
+ifeq ($(STAGE),)
+	if command -v systemd-sysusers >/dev/null; then \
+		systemd-sysusers $(SYSUSERSDIR)/binderlite.conf; \
+	else \
+		getent group binderlite >/dev/null || groupadd --system binderlite; \
+	fi
+	@if udevadm control --reload 2>/dev/null; then \
+		echo "udev rules reloaded"; \
+		if [ -e /sys/class/misc/binderlite ]; then \
+			udevadm trigger --action=change /sys/class/misc/binderlite; \
+		fi; \
+	else \
+		echo "udev is not running: the rule applies when it starts"; \
+	fi
+endif
+
+# DKMS (dkms.conf): the module rebuilt for each new kernel. dkms-install
+# copies the module's sources to /usr/src/binderlite-VERSION and builds and
+# installs it for DKMS_KERNELS (default: the running kernel); the udev rule
+# and group as above.
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(CURDIR)/dkms.conf)
+DKMS_SOURCE = /usr/src/binderlite-$(DKMS_VERSION)
+DKMS_KERNELS ?= $(shell uname -r)
+
+dkms-install:
+	@command -v dkms >/dev/null || { echo "dkms is not installed: sudo apt-get install dkms" >&2; exit 1; }
+	@test -z "$(STAGE)" || { echo "dkms-install installs into the running system only" >&2; exit 1; }
+	if [ -n "$$(dkms status -m binderlite -v $(DKMS_VERSION))" ]; then \
+		dkms remove -m binderlite -v $(DKMS_VERSION) --all; \
+	fi
+	rm -rf $(DKMS_SOURCE)
+	install -D -m 0644 -t $(DKMS_SOURCE) Kbuild dkms.conf
+	install -D -m 0644 -t $(DKMS_SOURCE)/driver driver/*.[ch] driver/*.mk
+	install -D -m 0644 -t $(DKMS_SOURCE)/include/uapi/linux include/uapi/linux/binderlite.h
+	dkms add -m binderlite -v $(DKMS_VERSION)
+	for k in $(DKMS_KERNELS); do dkms install -m binderlite -v $(DKMS_VERSION) -k $$k || exit 1; done
+	$(MAKE) install-udev
+
+# The group stays, as packages leave system groups behind.
+dkms-uninstall:
+	if [ -n "$$(dkms status -m binderlite -v $(DKMS_VERSION))" ]; then \
+		dkms remove -m binderlite -v $(DKMS_VERSION) --all; \
+	fi
+	rm -rf $(DKMS_SOURCE)
+	rm -f $(UDEVDIR)/rules.d/60-binderlite.rules $(SYSUSERSDIR)/binderlite.conf
+	-udevadm control --reload 2>/dev/null
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -74,8 +141,9 @@ help:
 	@echo '  make check        every test: static checks, KUnit, kselftests on 6.1, 6.12'
 	@echo '                    and the debug kernel, the bench self-test; ends with'
 	@echo '                    "N passed, N failed" (logs: out/check, out/logs)'
-	@echo '  make demo         boot stock 6.12 in QEMU, load the module, show what it does,'
-	@echo '                    run the raw IPC example [DEMO_DEVICES="/dev/binder"]'
+	@echo '  make demo         boot stock 6.12 in QEMU, load the module, show what it does:'
+	@echo '                    the library story (blservicemanager, blctl, hello, 1 MiB,'
+	@echo '                    a death), then the raw IPC example [DEMO_DEVICES="/dev/binder"]'
 	@echo '  make shell        busybox shell in the VM with the module loaded and the'
 	@echo '                    user-space programs in /extra [KERNEL=6.12]'
 	@echo '  make kunit        KUnit suites in the debug kernel (logs: out/logs/debug-kunit)'
@@ -84,9 +152,12 @@ help:
 	@echo '                    (logs: out/logs/<kernel>-test)'
 	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
 	@echo '                    (tables and plots: out/bench/)'
-	@echo '  make install      modules_install + depmod [KDIR=..., INSTALL_MOD_PATH=...]'
+	@echo '  make install      modules_install + depmod, the udev rule and its group'
+	@echo '                    [KDIR=..., DESTDIR=... or INSTALL_MOD_PATH=... to stage]'
+	@echo '  make dkms-install the module through DKMS, rebuilt for every new kernel'
+	@echo '                    [DKMS_KERNELS="$$(uname -r)"]; make dkms-uninstall'
 	@echo '  make deps         install the Debian packages the above need (apt, as root)'
 	@echo '  make clean        remove build products and out/'
 	@echo 'Kernel images and the debug kernel build are cached in ~/.cache/binderlite.'
 
-.PHONY: all module install clean check demo shell kunit selftests bench deps help
+.PHONY: all module install install-udev dkms-install dkms-uninstall clean check demo shell kunit selftests bench deps help

@@ -9,7 +9,6 @@
 namespace fake {
 
 namespace {
-std::mutex g_errorsMutex;
 
 template <class T> std::uint64_t addr(const T *p) { return reinterpret_cast<std::uintptr_t>(p); }
 } // namespace
@@ -285,10 +284,18 @@ void FakeDriver::wakeAll() noexcept
 Fixture::Fixture(std::size_t poolSize)
 {
 	process = binderlite::Process::create(std::make_unique<FakeDriver>(state), poolSize);
-	process->setErrorHandler([e = errors](std::string_view msg) {
-		std::lock_guard g(g_errorsMutex);
-		e->emplace_back(msg);
-	});
+	process->setErrorHandler([e = errors](std::string_view msg) { e->add(msg); });
+}
+
+binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
+{
+	RawParcel raw;
+	raw.handle(handle);
+	binderlite::Parcel p = binderlite::detail::Access::receive(f.process, f.state->deliver(raw));
+	binderlite::Remote r = p.reader().readRemote();
+	p = binderlite::Parcel();
+	f.state->clearLog();
+	return r;
 }
 
 } // namespace fake

@@ -112,7 +112,7 @@ struct State {
 
 	std::vector<Command> commands;
 	std::vector<unsigned long> ioctls;
-	binderlite_extended_error ext{};
+	binderlite_extended_error ext{0, BINDERLITE_BR_OK, 0};
 	std::optional<std::uint32_t> maxThreads;
 	std::optional<flat_binderlite_object> contextManager;
 	int contextManagerError = 0;
@@ -158,18 +158,72 @@ private:
 	std::shared_ptr<State> s_;
 };
 
+// What the library reported to the error handler; any thread may add.
+class Errors {
+public:
+	void add(std::string_view msg)
+	{
+		std::lock_guard g(m_);
+		v_.emplace_back(msg);
+	}
+	[[nodiscard]] std::size_t size() const
+	{
+		std::lock_guard g(m_);
+		return v_.size();
+	}
+	[[nodiscard]] bool empty() const { return size() == 0; }
+	[[nodiscard]] std::string at(std::size_t i) const
+	{
+		std::lock_guard g(m_);
+		return v_.at(i);
+	}
+
+private:
+	mutable std::mutex m_;
+	std::vector<std::string> v_;
+};
+
 // A Process over a fake driver; errors reported go to `errors`.
 struct Fixture {
 	std::shared_ptr<State> state = std::make_shared<State>();
 	std::shared_ptr<binderlite::Process> process;
-	std::shared_ptr<std::vector<std::string>> errors = std::make_shared<std::vector<std::string>>();
+	std::shared_ptr<Errors> errors = std::make_shared<Errors>();
 
 	explicit Fixture(std::size_t poolSize = 1 << 20);
 };
+
+// A Remote to @handle, as if received in a parcel; the log is then cleared.
+binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle);
 
 // The ptr/cookie the library gives a Binder's node.
 inline std::uint64_t nodeOf(const binderlite::Binder &b) { return b.id(); }
 
 } // namespace fake
 
+
+
+#include <chrono>
+#include <thread>
+
+namespace fake {
+
+// Polls @pred for up to 5 s; the tests' only way to wait for pool threads.
+template <class Pred> bool waitUntil(Pred pred)
+{
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+	while (!pred()) {
+		if (std::chrono::steady_clock::now() > deadline)
+			return false;
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	}
+	return true;
+}
+
+inline void setBlocking(State &s, bool on)
+{
+	std::lock_guard g(s.m);
+	s.blocking = on;
+}
+
+} // namespace fake
 #endif

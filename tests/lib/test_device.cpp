@@ -147,3 +147,26 @@ TEST(Error, KindsAndCodes)
 	EXPECT_EQ(ErrorKind::Remote, Error::status(ENOENT).kind());
 	EXPECT_STREQ("failed reply", toString(ErrorKind::FailedReply));
 }
+
+TEST(Process, OpenOfAMissingDeviceThrowsAndCanBeRetried)
+{
+	ProcessOptions o;
+	o.device = "/nonexistent/binderlite";
+	for (int i = 0; i < 2; i++) {
+		try {
+			(void)Process::open(o);
+			FAIL();
+		} catch (const Error &e) {
+			EXPECT_EQ(ENOENT, e.errnum());
+		}
+	}
+}
+
+TEST(Process, CreateGivesIndependentProcesses)
+{
+	fake::Fixture a, b;
+	EXPECT_NE(a.process, b.process);
+	EXPECT_EQ(Device::kDefaultPoolSize, a.process->device().pool().size());
+	fake::Fixture small(64 * 1024);
+	EXPECT_EQ(64U * 1024, small.process->device().pool().size());
+}

@@ -11,12 +11,10 @@
 
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -253,15 +251,6 @@ int run_stats(const Env &env, const StatsOptions &options)
 	env.out << '\n';
 	print_processes(env.out, env, rows, options.bytes);
 	return kExitOk;
-}
-
-Action declare_stats(CLI::App &cmd)
-{
-	auto options = std::make_shared<StatsOptions>();
-	add_json_flag(cmd, options->json);
-	cmd.add_flag("-b,--bytes", options->bytes,
-		     "Pool sizes in bytes, exactly, rather than in KiB and MiB");
-	return [options](const Env &env) { return run_stats(env, *options); };
 }
 
 } // namespace blctl

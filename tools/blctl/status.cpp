@@ -13,14 +13,12 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -305,13 +303,6 @@ int run_status(const Env &env, const StatusOptions &options)
 	for (const auto &problem : r.problems)
 		env.err << "blctl: " << problem << '\n';
 	return r.problems.empty() ? kExitOk : kExitFailure;
-}
-
-Action declare_status(CLI::App &cmd)
-{
-	auto options = std::make_shared<StatusOptions>();
-	add_json_flag(cmd, options->json);
-	return [options](const Env &env) { return run_status(env, *options); };
 }
 
 } // namespace blctl

@@ -2,16 +2,16 @@
 //
 // blctl's subcommands: one table, one run_*() function per subcommand.
 //
-// Adding a subcommand (list, ping NAME, call NAME CODE [ARGS...] come with
-// the IPC library, tools/lib):
+// status and stats read sysfs and debugfs; list, ping and call talk to the
+// device through libbinderlite (ipc.hpp). Adding a subcommand:
 //
 //   1. an options struct and `int run_NAME(const Env &, const NAMEOptions &)`
 //      here, implemented in NAME.cpp: it writes to env.out, returns an
 //      ExitStatus, and throws Failure with a message a person can act on;
-//   2. `Action declare_NAME(CLI::App &cmd)` in the same file: it declares
-//      the options and positionals on cmd (CLI11) and returns the action
-//      that calls run_NAME() with them;
-//   3. a line in the table in subcommands.cpp;
+//   2. `Action declare_NAME(CLI::App &cmd)` in cli.cpp: it declares the
+//      options and positionals on cmd (CLI11) and returns the action that
+//      calls run_NAME() with them;
+//   3. a line in the table in cli.cpp;
 //   4. its tests in tests/NAME_test.cpp, listed in CMakeLists.txt.
 //
 // Output goes through TextTable (table.hpp); --json, where offered, prints
@@ -19,11 +19,18 @@
 
 #pragma once
 
+#include "callargs.hpp"
 #include "env.hpp"
 
+#include <binderlite/parcel.hpp>
+
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -61,5 +68,31 @@ struct StatsOptions {
 };
 int run_stats(const Env &env, const StatsOptions &options);
 Action declare_stats(CLI::App &cmd);
+
+// blctl list
+struct ListOptions {
+	bool json = false;
+};
+int run_list(const Env &env, const ListOptions &options);
+Action declare_list(CLI::App &cmd);
+
+// blctl ping [NAME]
+struct PingOptions {
+	std::string name;	// "": the service manager
+};
+int run_ping(const Env &env, const PingOptions &options);
+Action declare_ping(CLI::App &cmd);
+
+// blctl call NAME CODE [ARGS...]
+struct CallOptions {
+	std::string name;
+	std::uint32_t code = 0;
+	std::vector<CallArgument> arguments;
+	// --reply: the item types the reply must hold; nullopt: any.
+	std::optional<std::vector<binderlite::Parcel::Tag>> reply;
+	bool oneway = false;
+};
+int run_call(const Env &env, const CallOptions &options);
+Action declare_call(CLI::App &cmd);
 
 } // namespace blctl

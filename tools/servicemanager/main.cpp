@@ -52,6 +52,19 @@ public:
 
 	void onTransact(std::uint32_t code, bl::Parcel::Reader &in, bl::Parcel &reply) override
 	{
+		try {
+			serve(code, in, reply);
+		} catch (const bl::Error &e) {
+			// A request that does not parse: EBADMSG, as the protocol says.
+			if (e.kind() == bl::ErrorKind::Parcel)
+				throw bl::Error::status(EBADMSG, e.what());
+			throw;
+		}
+	}
+
+private:
+	void serve(std::uint32_t code, bl::Parcel::Reader &in, bl::Parcel &reply)
+	{
 		switch (static_cast<sm::Code>(code)) {
 		case sm::Code::Add: {
 			auto req = sm::decodeAddRequest(in);
@@ -74,7 +87,6 @@ public:
 		throw bl::Error::status(EBADRQC);
 	}
 
-private:
 	struct Entry {
 		bl::Remote service;
 		bl::DeathToken token;

@@ -5,12 +5,16 @@
 #   1. packages        tools/testing/deps.sh (idempotent)
 #   2. static checks   W=1 + sparse builds against every kernel, modinfo,
 #                      checkpatch --strict, the UAPI header as C and C++,
-#                      the user-space C++ build
+#                      the user-space C++ build with gcc and with clang,
+#                      and its unit tests (ctest, one case per test)
 #   3. KUnit           in the debug kernel (tools/testing/kunit.sh)
 #   4. VM tests        on every kernel (tools/testing/vm.sh): the
 #                      libbinderlite integration tests (tests/integration,
 #                      GoogleTest), then the kselftests
 #   5. bench self-test a deliberately faulty module must fail the run
+#   6. package         the user space installed, the hello example built
+#                      from the installed package (find_package, pkg-config)
+#                      and run in the VM on 6.12 (package-check.sh)
 #
 # Every check and every test case counts as one case. The last line is
 # "N passed, N failed"; the exit status is non-zero if anything failed.
@@ -114,6 +118,84 @@ check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
 
 check "build: user space, C and C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
+built=$(tail -n 1 "$cases")
+
+# ctest_cases PREFIX BUILD: runs the CTest tests of a CMake build tree and
+# records each as a case (each GoogleTest case is one CTest test, through
+# gtest_discover_tests). CTest reads the tree from each directory that
+# called enable_testing(): the top one, or else every topmost subdirectory
+# that did. Results come from CTest's JUnit report (--output-junit, CTest
+# 3.21 and later); a test skipped with GTEST_SKIP() is a SKIP.
+ctest_cases() {
+	local prefix=$1 build=$2 junit=$dir/ctest.xml log=$dir/ctest.log f d name verdict rest
+	local roots=()
+	: > "$log"
+	if [ -f "$build/CTestTestfile.cmake" ]; then
+		roots=("$build")
+	else
+		while IFS= read -r f; do
+			d=$(dirname "$f")
+			[ -f "$(dirname "$d")/CTestTestfile.cmake" ] && continue
+			roots+=("$d")
+		done < <(find "$build" -name CTestTestfile.cmake | sort)
+	fi
+	if [ ${#roots[@]} = 0 ]; then
+		record FAIL "$prefix: no CTest tests in $build"
+		return
+	fi
+	for d in "${roots[@]}"; do
+		name=${d#"$build"}
+		name=${name#/}
+		name=$prefix${name:+: $name}
+		rm -f "$junit"
+		ctest --test-dir "$d" --output-junit "$junit" --output-on-failure \
+			--timeout 120 -j"$(nproc)" >>"$log" 2>&1
+		if [ ! -s "$junit" ]; then
+			record FAIL "$name: ctest wrote no report (log: $log)"
+			continue
+		fi
+		python3 - "$junit" "$name" "$log" <<-'PY' > "$dir/ctest.cases"
+			import sys
+			import xml.etree.ElementTree as ET
+			junit, prefix, log = sys.argv[1:]
+			for case in ET.parse(junit).getroot().iter("testcase"):
+			    status = case.get("status")
+			    skipped = case.find("skipped")
+			    why = skipped.get("message", "") if skipped is not None else ""
+			    if status == "run":
+			        verdict, note = "PASS", ""
+			    elif status == "disabled" or "SKIP_REGULAR_EXPRESSION" in why:
+			        verdict, note = "SKIP", ""
+			    else:
+			        verdict, note = "FAIL", f" ({status}; log: {log})"
+			    print(f"{verdict} {prefix}: {case.get('name')}{note}")
+		PY
+		if [ ! -s "$dir/ctest.cases" ]; then
+			record FAIL "$name: no test cases in the CTest report (log: $log)"
+			continue
+		fi
+		while read -r verdict rest; do
+			record "$verdict" "$rest"
+		done < "$dir/ctest.cases"
+	done
+}
+if [[ $built == PASS* ]]; then
+	ctest_cases unit "$BL_OUT/cmake"
+else
+	record FAIL "unit: not run, since the user-space build failed"
+fi
+
+# clang catches what gcc lets through, and the other way round.
+if command -v clang++ >/dev/null && command -v clang >/dev/null; then
+	check "build: user space with clang (cmake, CC=clang CXX=clang++)" \
+		bash -c "CC=clang CXX=clang++ cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake-clang' &&
+			 cmake --build '$BL_OUT/cmake-clang' -j$(nproc)"
+else
+	record SKIP "build: user space with clang: clang++ is not installed"
+fi
+
+check "package: install; the hello example built outside the tree with find_package and pkg-config" \
+	"$BL_TOP/tools/testing/package-check.sh" host
 
 # The integration tests the build made (its lists: the GoogleTest programs
 # for BL_GTESTS, the service manager they start for BL_EXTRA_FILES). One
@@ -171,6 +253,12 @@ if [[ " $kernels " == *" debug "* ]]; then
 			record FAIL "bench: missed '$what' (log: $dir/fault.log)"
 		fi
 	done
+fi
+
+if [[ " $kernels " == *" 6.12 "* ]]; then
+	phase "package: the installed package's hello example in the VM (6.12)"
+	check "package: hello built from the installed package runs in the VM (6.12)" \
+		"$BL_TOP/tools/testing/package-check.sh" vm
 fi
 
 phase "done"

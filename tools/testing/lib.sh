@@ -88,17 +88,29 @@ bl_stock_image_dir() {
 }
 
 # Builds the user-space programs (tools/, CMake) that run in the VM and
-# prints the files a VM run carries in /extra: binderlite-demo, the raw
-# example binderlite-raw and its story.sh.
+# prints the files a VM run carries in /extra: binderlite-demo; the raw
+# example binderlite-raw and its story.sh; and, on libbinderlite,
+# blservicemanager, blctl, the hello example, the demo's service and client
+# and library-story.sh.
 bl_build_userspace() {
-	if ! cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" >/dev/null ||
-	   ! cmake --build "$BL_OUT/cmake" -j"$(nproc)" \
-		   --target binderlite-demo binderlite-raw >/dev/null; then
+	local b=$BL_OUT/cmake
+	if ! cmake -S "$BL_TOP/tools" -B "$b" >/dev/null ||
+	   ! cmake --build "$b" -j"$(nproc)" \
+		   --target binderlite-demo binderlite-raw blservicemanager blctl \
+			    binderlite-hello-service binderlite-hello-client \
+			    binderlite-demo-service binderlite-demo-client >/dev/null; then
 		bl_die "building the user-space programs (tools/) failed"
 	fi
-	echo "$BL_OUT/cmake/demo/binderlite-demo" \
-		"$BL_OUT/cmake/examples/raw/binderlite-raw" \
-		"$BL_TOP/tools/examples/raw/story.sh"
+	echo "$b/demo/binderlite-demo" \
+		"$b/examples/raw/binderlite-raw" \
+		"$BL_TOP/tools/examples/raw/story.sh" \
+		"$b/servicemanager/blservicemanager" \
+		"$b/blctl/blctl" \
+		"$b/examples/hello/binderlite-hello-service" \
+		"$b/examples/hello/binderlite-hello-client" \
+		"$b/demo/binderlite-demo-service" \
+		"$b/demo/binderlite-demo-client" \
+		"$BL_TOP/tools/demo/library-story.sh"
 }
 
 # Bump when build-debug-kernel.sh changes the way the kernel is built.

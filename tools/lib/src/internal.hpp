@@ -21,6 +21,8 @@
 #include <binderlite/protocol.hpp>
 #include <binderlite/remote.hpp>
 
+#include <unistd.h>
+
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -130,6 +132,7 @@ struct Process::Impl {
 	std::uint64_t nextToken = 1;
 	std::shared_ptr<Binder> contextManager;
 	std::string registryKey; // Process::open()'s key, if opened so
+	const pid_t pid;         // a binder file belongs to the process that opened it
 
 	// The pool.
 	mutable std::mutex poolMutex;

@@ -91,7 +91,7 @@ ThreadState::~ThreadState()
 }
 
 Process::Impl::Impl(Process &self, std::unique_ptr<Driver> driver, std::size_t poolSize)
-	: self(self), device(std::move(driver), poolSize)
+	: self(self), device(std::move(driver), poolSize), pid(::getpid())
 {
 	errorHandler = [](std::string_view msg) { std::cerr << "binderlite: " << msg << '\n'; };
 }
@@ -708,12 +708,13 @@ Process::~Process()
 std::shared_ptr<Process> Process::open(const ProcessOptions &options)
 {
 	std::lock_guard g(g_registryMutex);
-	auto &slot = g_registry[options.device];
-	if (auto p = slot.lock())
-		return p;
+	auto it = g_registry.find(options.device);
+	if (it != g_registry.end())
+		if (auto p = it->second.lock(); p && p->impl_->pid == ::getpid())
+			return p; // not the parent's, in a child of fork()
 	auto p = create(std::make_unique<SystemDriver>(options.device), options.poolSize);
 	p->impl_->registryKey = options.device;
-	slot = p;
+	g_registry.insert_or_assign(options.device, p);
 	return p;
 }
 

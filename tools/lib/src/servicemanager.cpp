@@ -113,12 +113,20 @@ std::vector<std::string> decodeListReply(Parcel::Reader &in)
 
 } // namespace servicemanager
 
-ServiceManagerClient::ServiceManagerClient(std::shared_ptr<Process> process)
-	: process_(std::move(process)), manager_(process_ ? process_->contextManager()
-							  : throw Error(ErrorKind::Usage, EINVAL,
-									"ServiceManagerClient: no process"))
+namespace {
+
+Remote managerOf(const std::shared_ptr<Process> &process)
 {
+	if (!process)
+		throw Error(ErrorKind::Usage, EINVAL, "ServiceManagerClient: no process");
+	return process->contextManager();
 }
+
+} // namespace
+
+ServiceManagerClient::ServiceManagerClient(std::shared_ptr<Process> process) : manager_(managerOf(process)) {}
+
+ServiceManagerClient::ServiceManagerClient(Remote manager) : manager_(std::move(manager)) {}
 
 void ServiceManagerClient::addService(std::string_view name, const std::shared_ptr<Binder> &service)
 {

@@ -55,6 +55,8 @@ class Process : public std::enable_shared_from_this<Process> {
 public:
 	// The Process of @options.device, opened on first use; later calls
 	// return the same one while it lives (their poolSize is ignored).
+	// A child of fork() gets a Process of its own: a binder file and its
+	// pool belong to the process that opened them.
 	[[nodiscard]] static std::shared_ptr<Process> open(const ProcessOptions &options = {});
 	// A new Process over @driver, not shared with open().
 	[[nodiscard]] static std::shared_ptr<Process> create(std::unique_ptr<Driver> driver,

@@ -94,6 +94,8 @@ class ServiceManagerClient {
 public:
 	// Talks to handle 0 of @process, holding a Remote to it.
 	explicit ServiceManagerClient(std::shared_ptr<Process> process);
+	// Talks to @manager: any object that speaks the protocol.
+	explicit ServiceManagerClient(Remote manager);
 
 	// Registers @service as @name. Error::status codes as in the table.
 	void addService(std::string_view name, const std::shared_ptr<Binder> &service);
@@ -110,7 +112,6 @@ public:
 	[[nodiscard]] const Remote &manager() const noexcept { return manager_; }
 
 private:
-	std::shared_ptr<Process> process_;
 	Remote manager_;
 };
 

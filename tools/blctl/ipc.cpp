@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include "ipc.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace blctl {
+
+namespace bl = binderlite;
+
+namespace {
+
+std::string start_manager_hint(std::string_view device)
+{
+	return fmt::format("start it (`blservicemanager -d {} &`)", device);
+}
+
+} // namespace
+
+std::string errno_name(int errnum)
+{
+	const char *name = ::strerrorname_np(errnum);
+	return name ? std::string{name} : fmt::format("error {}", errnum);
+}
+
+std::string errno_text(int errnum)
+{
+	const char *name = ::strerrorname_np(errnum);
+	if (!name)
+		return fmt::format("error {}", errnum);
+	return fmt::format("{} ({})", name, std::strerror(errnum));
+}
+
+std::string open_failure(std::string_view device, const bl::Error &e)
+{
+	if (e.kind() == bl::ErrorKind::Protocol)
+		return fmt::format("{} speaks another protocol than binder 8 ({}): use a "
+				   "binderlite or binder device of this kernel", device, e.what());
+	switch (e.errnum()) {
+	case ENOENT:
+		return fmt::format("device {} not present: load the module (`sudo modprobe "
+				   "binderlite`; `blctl status` tells more) or name another "
+				   "device with -d", device);
+	case EACCES:
+	case EPERM:
+		return fmt::format("cannot open {}: permission denied: run blctl as root, or as "
+				   "a user the device's mode allows", device);
+	case ENXIO:
+	case ENODEV:
+		return fmt::format("device {} has no driver behind it: load the module (`sudo "
+				   "modprobe binderlite`)", device);
+	case ENOTTY:
+	case EINVAL:
+		if (e.kind() == bl::ErrorKind::System && std::string_view{e.what()}.find(
+			"BINDERLITE_VERSION") != std::string_view::npos)
+			return fmt::format("{} is not a binder device (it does not answer "
+					   "BINDERLITE_VERSION): name /dev/binderlite or a binder "
+					   "device with -d", device);
+		break;
+	default:
+		break;
+	}
+	return fmt::format("cannot use {}: {}: is it a binderlite device? (`blctl status` "
+			   "tells)", device, e.what());
+}
+
+std::string manager_failure(std::string_view device, const bl::Error &e)
+{
+	if (e.dead())
+		return fmt::format("service manager not running on {}: {}", device,
+				   start_manager_hint(device));
+	if (e.kind() == bl::ErrorKind::Remote)
+		return fmt::format("the service manager on {} refused: {}: is it "
+				   "blservicemanager, of the same version as blctl?", device,
+				   errno_text(e.errnum()));
+	return fmt::format("talking to the service manager on {} failed: {}: is it "
+			   "blservicemanager? (restart it: {})", device, e.what(),
+			   start_manager_hint(device));
+}
+
+std::string no_such_service(std::string_view device, std::string_view name)
+{
+	return fmt::format("no service named \"{}\" on {}: `blctl list` shows the "
+			   "registered ones", name, device);
+}
+
+std::string call_failure(std::string_view device, std::string_view service, const bl::Error &e)
+{
+	const std::string who = service.empty() ? std::string{"the service manager"}
+						: fmt::format("service \"{}\"", service);
+	switch (e.kind()) {
+	case bl::ErrorKind::DeadObject:
+		return fmt::format("{} on {} is dead (its process is gone): restart it", who, device);
+	case bl::ErrorKind::Remote:
+		return fmt::format("{} answered with an error: {}: check the code and the "
+				   "arguments it expects", who, errno_text(e.errnum()));
+	case bl::ErrorKind::FailedReply:
+		return fmt::format("the driver refused the call to {}: {}: `blctl stats` "
+				   "counts failures by reason", who, e.what());
+	case bl::ErrorKind::Parcel:
+		return fmt::format("the reply of {} is malformed: {}", who, e.what());
+	default:
+		break;
+	}
+	return fmt::format("calling {} on {} failed: {}", who, device, e.what());
+}
+
+Session::Session(const Env &env) : device_(env.paths.device)
+{
+	try {
+		process_ = bl::Process::create(std::make_unique<bl::SystemDriver>(device_));
+	} catch (const bl::Error &e) {
+		throw Failure(open_failure(device_, e));
+	}
+	// Nobody else hears of what goes wrong in the library's destructors.
+	process_->setErrorHandler([](std::string_view message) {
+		fmt::print(stderr, "blctl: {}\n", message);
+	});
+}
+
+bl::ServiceManagerClient &Session::client()
+{
+	if (!client_) {
+		try {
+			client_.emplace(process_);
+		} catch (const bl::Error &e) {
+			throw Failure(manager_failure(device_, e));
+		}
+	}
+	return *client_;
+}
+
+std::vector<std::string> Session::list_services()
+{
+	auto &sm = client();
+	try {
+		return sm.listServices();
+	} catch (const bl::Error &e) {
+		throw Failure(manager_failure(device_, e));
+	}
+}
+
+bl::Remote Session::find_service(std::string_view name)
+{
+	auto &sm = client();
+	std::optional<bl::Remote> service;
+	try {
+		service = sm.getService(name);
+	} catch (const bl::Error &e) {
+		throw Failure(manager_failure(device_, e));
+	}
+	if (!service)
+		throw Failure(no_such_service(device_, name));
+	return *service;
+}
+
+bl::Remote Session::manager()
+{
+	return client().manager();
+}
+
+} // namespace blctl

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// blctl's IPC subcommands (list, ping, call) talk to the device through
+// libbinderlite (tools/lib). A Session is one such conversation: the
+// device opened, the service manager at handle 0, the services it names.
+// Every failure of the library comes out as a Failure a person can act on:
+// "device not present", "service manager not running", "no service
+// named X", rather than an errno.
+
+#pragma once
+
+#include "env.hpp"
+
+#include <binderlite/binderlite.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace blctl {
+
+// The ping convention of blctl: a call with this code and no data. It is
+// Android's PING_TRANSACTION, '_PNG'. A service that knows it answers with
+// an empty reply; one that does not answers with an error status (the
+// library's Binders answer EBADRQC to a code they do not know), which
+// proves just as well that its process is alive and serving calls.
+inline constexpr std::uint32_t kPingCode = 0x5f504e47;
+
+class Session {
+public:
+	// Opens env.paths.device (the real one: the IPC subcommands ignore
+	// the test root) with the library's default receive pool (1 MiB, of
+	// which only the pages a reply lands on are ever populated).
+	explicit Session(const Env &env);
+
+	[[nodiscard]] const std::string &device() const noexcept { return device_; }
+
+	// The names the service manager knows, sorted.
+	[[nodiscard]] std::vector<std::string> list_services();
+	// The service registered as name.
+	[[nodiscard]] binderlite::Remote find_service(std::string_view name);
+	// The service manager itself, handle 0.
+	[[nodiscard]] binderlite::Remote manager();
+
+private:
+	binderlite::ServiceManagerClient &client();
+
+	std::string device_;
+	std::shared_ptr<binderlite::Process> process_;
+	std::optional<binderlite::ServiceManagerClient> client_;
+};
+
+// "EBADRQC"; "error 4242" for a number that is no errno.
+std::string errno_name(int errnum);
+// "EBADRQC (Invalid request code)"; "error 4242" for a number that is no
+// errno.
+std::string errno_text(int errnum);
+
+// The messages of the Failures above, for a library Error e, each "what
+// went wrong: what to do". device names the device; service the service
+// called, or "" for the service manager.
+std::string open_failure(std::string_view device, const binderlite::Error &e);
+std::string manager_failure(std::string_view device, const binderlite::Error &e);
+std::string no_such_service(std::string_view device, std::string_view name);
+std::string call_failure(std::string_view device, std::string_view service,
+			 const binderlite::Error &e);
+
+} // namespace blctl

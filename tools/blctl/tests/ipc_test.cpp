@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// list, ping and call on the host, where no service manager runs: their
+// command lines, and the messages for a device that is missing or is no
+// binder device. What they do with a device is tested in the VM.
+
+#include "cli.hpp"
+#include "ipc.hpp"
+
+#include "fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace blctl {
+namespace {
+
+namespace bl = binderlite;
+
+int run(test::FakeSystem &sys, std::initializer_list<const char *> args)
+{
+	std::vector<const char *> argv{"blctl"};
+	argv.insert(argv.end(), args);
+	argv.push_back(nullptr);
+	return run_cli(static_cast<int>(argv.size() - 1), argv.data(), sys.env());
+}
+
+bool contains(const std::string &text, std::string_view what)
+{
+	return text.find(what) != std::string::npos;
+}
+
+TEST(Ipc, HelpListsTheIpcCommands)
+{
+	test::FakeSystem sys;
+	EXPECT_EQ(run(sys, {"--help"}), kExitOk);
+	for (const char *cmd : {"  list ", "  ping ", "  call "})
+		EXPECT_TRUE(contains(sys.out.str(), cmd)) << cmd;
+}
+
+TEST(Ipc, PingHelpDefinesThePingConvention)
+{
+	test::FakeSystem sys;
+	EXPECT_EQ(run(sys, {"ping", "--help"}), kExitOk);
+	const std::string out = sys.out.str();
+	EXPECT_TRUE(contains(out, "Usage: blctl ping [OPTIONS] [NAME]")) << out;
+	EXPECT_TRUE(contains(out, "0x5f504e47 ('_PNG'")) << out;
+	EXPECT_TRUE(contains(out, "EBADRQC")) << out;
+	EXPECT_TRUE(contains(out, "Without NAME, pings the service manager itself")) << out;
+	EXPECT_EQ(kPingCode, 0x5f504e47u);
+	EXPECT_EQ(kPingCode, static_cast<std::uint32_t>('_' << 24 | 'P' << 16 | 'N' << 8 | 'G'));
+}
+
+TEST(Ipc, CallHelpListsTheTypes)
+{
+	test::FakeSystem sys;
+	EXPECT_EQ(run(sys, {"call", "-h"}), kExitOk);
+	const std::string out = sys.out.str();
+	EXPECT_TRUE(contains(out, "Usage: blctl call [OPTIONS] NAME CODE [ARGS...]")) << out;
+	for (const char *what : {"i8 i16 i32 i64", "u8 u16 u32 u64", "f32 f64", "bytes:00ff10",
+				 "--reply", "--oneway", "blctl call hello 1 str:world --reply str"})
+		EXPECT_TRUE(contains(out, what)) << what;
+}
+
+TEST(Ipc, BadCommandLinesExitTwoBeforeTouchingTheDevice)
+{
+	// The device does not exist: a usage error must be found first.
+	const std::vector<std::vector<const char *>> lines{
+		{"call"},
+		{"call", "hello"},
+		{"call", "hello", "SAY"},
+		{"call", "hello", "0x100000000"},
+		{"call", "hello", "1", "i32"},
+		{"call", "hello", "1", "int:5"},
+		{"call", "hello", "1", "u8:256"},
+		{"call", "hello", "1", "--reply", "text"},
+		{"call", "hello", "1", "--oneway", "--reply", "str"},
+		{"call", "has space", "1"},
+		{"ping", "has space"},
+		{"ping", "a", "b"},
+		{"list", "extra"},
+	};
+	for (const auto &line : lines) {
+		test::FakeSystem sys;
+		std::vector<const char *> argv{"blctl", "-d", "/nonexistent/binderlite"};
+		argv.insert(argv.end(), line.begin(), line.end());
+		argv.push_back(nullptr);
+		std::string text;
+		for (const char *a : line)
+			text += std::string{a} + ' ';
+		EXPECT_EQ(run_cli(static_cast<int>(argv.size() - 1), argv.data(), sys.env()), kExitUsage)
+			<< text;
+		EXPECT_FALSE(contains(sys.err.str(), "not present")) << text << sys.err.str();
+		EXPECT_EQ(sys.out.str(), "") << text;
+	}
+}
+
+TEST(Ipc, UsageErrorsSayWhatIsWrong)
+{
+	test::FakeSystem sys;
+	EXPECT_EQ(run(sys, {"call", "hello", "1", "i8:300"}), kExitUsage);
+	EXPECT_TRUE(contains(sys.err.str(), "\"i8:300\": out of range for i8 (-128 to 127)"))
+		<< sys.err.str();
+	sys.err.str("");
+	EXPECT_EQ(run(sys, {"call", "a b", "1"}), kExitUsage);
+	EXPECT_TRUE(contains(sys.err.str(), "\"a b\" is not a service name")) << sys.err.str();
+	sys.err.str("");
+	EXPECT_EQ(run(sys, {"call", "hello", "x"}), kExitUsage);
+	EXPECT_TRUE(contains(sys.err.str(), "\"x\": a code is a number")) << sys.err.str();
+}
+
+TEST(Ipc, AMissingDeviceIsNamed)
+{
+	for (const auto &cmd : std::vector<std::vector<const char *>>{
+		     {"list"}, {"ping"}, {"ping", "hello"}, {"call", "hello", "1", "str:x"}}) {
+		test::FakeSystem sys;
+		std::vector<const char *> argv{"blctl", "-d", "/nonexistent/binderlite"};
+		argv.insert(argv.end(), cmd.begin(), cmd.end());
+		argv.push_back(nullptr);
+		EXPECT_EQ(run_cli(static_cast<int>(argv.size() - 1), argv.data(), sys.env()),
+			  kExitFailure);
+		EXPECT_EQ(sys.err.str(),
+			  "blctl: device /nonexistent/binderlite not present: load the module (`sudo "
+			  "modprobe binderlite`; `blctl status` tells more) or name another device "
+			  "with -d\n");
+		EXPECT_EQ(sys.out.str(), "");
+	}
+}
+
+TEST(Ipc, AFileThatIsNoBinderDeviceIsNamed)
+{
+	test::FakeSystem sys;
+	EXPECT_EQ(run(sys, {"-d", "/dev/null", "list"}), kExitFailure);
+	EXPECT_EQ(sys.err.str(), "blctl: /dev/null is not a binder device (it does not answer "
+				 "BINDERLITE_VERSION): name /dev/binderlite or a binder device with -d\n");
+}
+
+TEST(Ipc, MessagesForTheManager)
+{
+	const bl::DeadObject dead("call 2 to handle 0: BR_DEAD_REPLY");
+	EXPECT_EQ(manager_failure("/dev/binderlite", dead),
+		  "service manager not running on /dev/binderlite: start it (`blservicemanager -d "
+		  "/dev/binderlite &`)");
+	EXPECT_EQ(manager_failure("/dev/binderlite", bl::Error::status(EPROTONOSUPPORT)),
+		  "the service manager on /dev/binderlite refused: EPROTONOSUPPORT (Protocol not "
+		  "supported): is it blservicemanager, of the same version as blctl?");
+	EXPECT_EQ(no_such_service("/dev/binderlite", "hello"),
+		  "no service named \"hello\" on /dev/binderlite: `blctl list` shows the registered "
+		  "ones");
+}
+
+TEST(Ipc, MessagesForACall)
+{
+	EXPECT_EQ(call_failure("/dev/binderlite", "hello", bl::DeadObject("x")),
+		  "service \"hello\" on /dev/binderlite is dead (its process is gone): restart it");
+	EXPECT_EQ(call_failure("/dev/binderlite", "hello", bl::Error::status(EBADRQC)),
+		  "service \"hello\" answered with an error: EBADRQC (Invalid request code): check "
+		  "the code and the arguments it expects");
+	EXPECT_TRUE(contains(call_failure("/dev/binderlite", "hello",
+					  bl::Error(bl::ErrorKind::FailedReply, EINVAL, "call 1")),
+			     "the driver refused the call to service \"hello\": call 1"));
+	EXPECT_EQ(errno_name(EBADRQC), "EBADRQC");
+	EXPECT_EQ(errno_text(ENOENT), "ENOENT (No such file or directory)");
+	EXPECT_EQ(errno_text(4242), "error 4242");
+}
+
+TEST(Ipc, MessagesForOpeningTheDevice)
+{
+	EXPECT_EQ(open_failure("/dev/binderlite",
+			       bl::Error(bl::ErrorKind::System, EACCES, "open /dev/binderlite")),
+		  "cannot open /dev/binderlite: permission denied: run blctl as root, or as a user "
+		  "the device's mode allows");
+	EXPECT_TRUE(contains(open_failure("/dev/binderlite",
+					  bl::Error(bl::ErrorKind::Protocol, EPROTONOSUPPORT,
+						    "protocol 7")),
+			     "speaks another protocol than binder 8"));
+}
+
+} // namespace
+} // namespace blctl

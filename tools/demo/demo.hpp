@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The demo service's interface, shared by binderlite-demo-service and
+// binderlite-demo-client (what `make demo` runs after the hello example):
+//
+//   PING      0x5f504e47 ('_PNG'): an empty reply (blctl ping's convention)
+//   CHECKSUM  1: request bytes payload; reply u64 size, u64 fnv1a64 of the
+//             payload, u64 offset of the payload in the service's receive
+//             pool (it reads the payload where the driver put it)
+#ifndef BINDERLITE_DEMO_HPP
+#define BINDERLITE_DEMO_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace demo {
+
+inline constexpr const char *kName = "demo";
+inline constexpr std::uint32_t kPing = 0x5f504e47;
+inline constexpr std::uint32_t kChecksum = 1;
+
+// The service's receive pool: room for a payload of 1 MiB and more (the
+// library's default pool is 1 MiB, binderlite's largest 4 MiB).
+inline constexpr std::size_t kServicePool = std::size_t{4} << 20;
+
+// FNV-1a, 64 bits: the checksum binderlite-raw uses too.
+inline std::uint64_t fnv1a64(std::span<const std::byte> data)
+{
+	std::uint64_t h = 0xcbf29ce484222325ULL;
+	for (const std::byte b : data) {
+		h ^= static_cast<std::uint8_t>(b);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+} // namespace demo
+
+#endif
