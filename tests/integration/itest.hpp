@@ -18,8 +18,9 @@
 //     "stats" to show no process, thread, node, reference, buffer, death or
 //     live transaction left.
 //
-// Children never call Process::open(): after fork() its registry would hand
-// them the parent's Process. openProcess() makes a Process of their own.
+// Children make their Process with openProcess() (Process::create(), with
+// the pool size they ask for), independent of what the parent holds; one
+// test checks that Process::open() in a child gives it its own as well.
 //
 // Waits for something that must happen are bounded by kWait only to turn a
 // hang into a failure; no test asserts how long anything takes.
@@ -117,7 +118,7 @@ private:
 // thread that forked.
 [[nodiscard]] std::unique_ptr<Child> fork(const std::string &name, std::function<int()> body);
 
-// A Process of our own over @device: Process::create(), never open().
+// A Process of our own over @device, with a pool of @poolSize: Process::create().
 [[nodiscard]] std::shared_ptr<bl::Process> openProcess(const std::string &device,
 						       std::size_t poolSize = bl::Device::kDefaultPoolSize);
 

@@ -741,6 +741,27 @@ TEST_P(Transact, ReferencesAreReleased)
 	EXPECT_EQ(p->handleCount(), 0u);
 }
 
+// A child of fork() that calls Process::open() gets a Process of its own,
+// not its parent's (which holds the parent's file): a service it registers
+// is served by the child.
+TEST_P(Transact, ForkedChildOpensItsOwnProcess)
+{
+	startManager();
+	auto p = process();
+	bl::ServiceManagerClient client(p);
+	Child &child = spawn("forked service", [dev = device(), parent = p.get()] {
+		auto own = bl::Process::open({.device = dev});
+		ITEST_CHECK(own.get() != parent, "Process::open() in a child returned its parent's Process");
+		own->startThreadPool();
+		bl::ServiceManagerClient(own).addService("itest.forked", makePidService());
+		own->joinThreadPool();
+		return 1;
+	});
+	auto r = client.waitForService("itest.forked", kWait);
+	ASSERT_TRUE(r.has_value());
+	EXPECT_EQ(pidOf(*r), child.pid());
+}
+
 ITEST_DEVICES(Transact);
 
 } // namespace
