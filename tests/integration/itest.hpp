@@ -23,7 +23,10 @@
 // test checks that Process::open() in a child gives it its own as well.
 //
 // Waits for something that must happen are bounded by kWait only to turn a
-// hang into a failure; no test asserts how long anything takes.
+// hang into a failure; no test asserts how long anything takes. A call that
+// may never return is bounded by a Deadline, and a watchdog ends a program
+// whose test runs longer than kTestLimit, as a failure of that test, so that
+// a hang never costs the VM run its kselftests.
 #ifndef BINDERLITE_ITEST_HPP
 #define BINDERLITE_ITEST_HPP
 
@@ -33,9 +36,8 @@
 
 #include <sys/types.h>
 
-#include <csignal>
-
 #include <chrono>
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
