@@ -45,7 +45,8 @@ std::string describeStatus(int status)
 		s << "exited " << WEXITSTATUS(status);
 	else if (WIFSIGNALED(status)) {
 		const char *abbrev = ::sigabbrev_np(WTERMSIG(status));
-		s << "killed by " << (abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(WTERMSIG(status)));
+		s << "killed by "
+		  << (abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(WTERMSIG(status)));
 	}
 	else
 		s << "wait status 0x" << std::hex << status;
@@ -405,7 +406,8 @@ private:
 		while (!cv_.wait_for(lk, std::chrono::seconds(1), [this] { return done_; })) {
 			const std::int64_t start = g_testStart;
 			if (start && nowMs() - start > std::chrono::milliseconds(kTestLimit).count())
-				abortTest("itest: the test did not end within " + std::to_string(kTestLimit.count()) + " s");
+				abortTest("itest: the test did not end within " +
+					  std::to_string(kTestLimit.count()) + " s");
 		}
 	}
 
@@ -428,7 +430,9 @@ void abortTest(const std::string &why)
 	const ::testing::TestInfo *info = ::testing::UnitTest::GetInstance()->current_test_info();
 	const std::int64_t start = g_testStart;
 	std::fflush(stdout);
-	std::fprintf(stdout, "%s\n[  FAILED  ] %s.%s (%lld ms)\nitest: ending the program here; the tests after it were not run\n",
+	std::fprintf(stdout,
+		     "%s\n[  FAILED  ] %s.%s (%lld ms)\n"
+		     "itest: ending the program here; the tests after it were not run\n",
 		     why.c_str(), info ? info->test_suite_name() : "?", info ? info->name() : "?",
 		     static_cast<long long>(start ? nowMs() - start : 0));
 	std::fflush(stdout);

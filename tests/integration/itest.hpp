@@ -189,7 +189,8 @@ template <class F>
 	try {
 		fn();
 	} catch (const bl::Error &e) {
-		if (e.kind() == kind && e.errnum() == errnum && e.code() == std::error_code(errnum, std::generic_category()))
+		if (e.kind() == kind && e.errnum() == errnum &&
+		    e.code() == std::error_code(errnum, std::generic_category()))
 			return ::testing::AssertionSuccess() << e.what();
 		return ::testing::AssertionFailure()
 		       << "threw " << bl::toString(e.kind()) << " errno " << e.errnum() << " (" << e.what()

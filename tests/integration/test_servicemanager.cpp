@@ -20,7 +20,8 @@ namespace sm = binderlite::servicemanager;
 class ServiceManager : public DeviceTest {};
 
 // A raw request to the manager: @fill writes the request.
-bl::Parcel call(const bl::ServiceManagerClient &client, std::uint32_t code, const std::function<void(bl::Parcel &)> &fill)
+bl::Parcel call(const bl::ServiceManagerClient &client, std::uint32_t code,
+		const std::function<void(bl::Parcel &)> &fill)
 {
 	bl::Parcel req;
 	fill(req);
@@ -67,8 +68,8 @@ TEST_P(ServiceManager, UnknownNames)
 	EXPECT_FALSE(client.waitForService("itest.nobody", std::chrono::milliseconds(100)).has_value());
 	EXPECT_TRUE(client.listServices().empty());
 	// The raw answer behind nullopt.
-	EXPECT_TRUE(failsWith([&] { (void)call(client, kGet, [](auto &r) { sm::encodeGetRequest(r, "itest.nobody"); }); },
-			      bl::ErrorKind::Remote, ENOENT));
+	const auto get = [](bl::Parcel &r) { sm::encodeGetRequest(r, "itest.nobody"); };
+	EXPECT_TRUE(failsWith([&] { (void)call(client, kGet, get); }, bl::ErrorKind::Remote, ENOENT));
 }
 
 TEST_P(ServiceManager, OwnObjectComesBackLocal)

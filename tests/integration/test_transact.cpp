@@ -257,7 +257,8 @@ public:
 		// Counted, for the oneway test, and shown.
 		process_->setErrorHandler([this](std::string_view msg) {
 			reports_++;
-			std::fprintf(stderr, "service %d: %.*s\n", ::getpid(), static_cast<int>(msg.size()), msg.data());
+			std::fprintf(stderr, "service %d: %.*s\n", ::getpid(), static_cast<int>(msg.size()),
+				     msg.data());
 		});
 	}
 
