@@ -11,6 +11,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -43,7 +45,8 @@ std::string describeStatus(int status)
 		s << "exited " << WEXITSTATUS(status);
 	else if (WIFSIGNALED(status)) {
 		const char *abbrev = ::sigabbrev_np(WTERMSIG(status));
-		s << "killed by " << (abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(WTERMSIG(status)));
+		s << "killed by "
+		  << (abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(WTERMSIG(status)));
 	}
 	else
 		s << "wait status 0x" << std::hex << status;
@@ -365,6 +368,139 @@ void *mapShared(std::size_t size)
 }
 
 void unmapShared(void *p, std::size_t size) noexcept { ::munmap(p, size); }
+
+// The watchdog, and ending a test that cannot end.
+
+namespace {
+
+std::atomic<std::int64_t> g_testStart{0}; // steady_clock ms; 0: no test runs
+
+std::int64_t nowMs()
+{
+	return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+class Watchdog : public ::testing::EmptyTestEventListener {
+public:
+	void OnTestProgramStart(const ::testing::UnitTest &) override
+	{
+		thread_ = std::thread([this] { run(); });
+	}
+	void OnTestProgramEnd(const ::testing::UnitTest &) override
+	{
+		{
+			std::lock_guard g(mutex_);
+			done_ = true;
+		}
+		cv_.notify_all();
+		if (thread_.joinable())
+			thread_.join();
+	}
+	void OnTestStart(const ::testing::TestInfo &) override { g_testStart = nowMs(); }
+	void OnTestEnd(const ::testing::TestInfo &) override { g_testStart = 0; }
+
+private:
+	void run()
+	{
+		std::unique_lock lk(mutex_);
+		while (!cv_.wait_for(lk, std::chrono::seconds(1), [this] { return done_; })) {
+			const std::int64_t start = g_testStart;
+			if (start && nowMs() - start > std::chrono::milliseconds(kTestLimit).count())
+				abortTest("itest: the test did not end within " +
+					  std::to_string(kTestLimit.count()) + " s");
+		}
+	}
+
+	std::thread thread_;
+	std::mutex mutex_;
+	std::condition_variable cv_;
+	bool done_ = false;
+};
+
+// Listeners are appended before main() runs: gtest owns and deletes it.
+const bool g_watchdog = [] {
+	::testing::UnitTest::GetInstance()->listeners().Append(new Watchdog);
+	return true;
+}();
+
+} // namespace
+
+void abortTest(const std::string &why)
+{
+	const ::testing::TestInfo *info = ::testing::UnitTest::GetInstance()->current_test_info();
+	const std::int64_t start = g_testStart;
+	std::fflush(stdout);
+	std::fprintf(stdout,
+		     "%s\n[  FAILED  ] %s.%s (%lld ms)\n"
+		     "itest: ending the program here; the tests after it were not run\n",
+		     why.c_str(), info ? info->test_suite_name() : "?", info ? info->name() : "?",
+		     static_cast<long long>(start ? nowMs() - start : 0));
+	std::fflush(stdout);
+	std::fflush(stderr);
+	::_exit(1);
+}
+
+struct Deadline::State {
+	std::string what;
+	std::chrono::milliseconds timeout;
+	std::mutex mutex;
+	std::condition_variable cv;
+	bool done = false;
+	bool expired = false;
+	std::string note;
+};
+
+Deadline::Deadline(std::string what, std::chrono::milliseconds timeout, std::function<std::string()> rescue)
+	: state_(std::make_shared<State>())
+{
+	state_->what = std::move(what);
+	state_->timeout = timeout;
+	thread_ = std::thread([st = state_, rescue = std::move(rescue)] {
+		std::unique_lock lk(st->mutex);
+		if (st->cv.wait_for(lk, st->timeout, [&] { return st->done; }))
+			return;
+		const std::string late =
+			"itest: " + st->what + " has not returned after " + std::to_string(st->timeout.count()) + " ms";
+		if (!rescue)
+			abortTest(late);
+		st->expired = true;
+		lk.unlock();
+		std::string note = rescue();
+		lk.lock();
+		st->note = std::move(note);
+		if (!st->cv.wait_for(lk, st->timeout, [&] { return st->done; }))
+			abortTest(late + "; " + st->note + ", in vain");
+	});
+}
+
+Deadline::~Deadline()
+{
+	{
+		std::lock_guard g(state_->mutex);
+		state_->done = true;
+	}
+	state_->cv.notify_all();
+	thread_.join();
+	if (state_->expired)
+		ADD_FAILURE() << state_->what << " has not returned after " << state_->timeout.count() << " ms; "
+			      << state_->note;
+}
+
+std::function<std::string()> rescueStop(const std::shared_ptr<bl::Process> &p)
+{
+	return [p] {
+		const std::size_t loopers = p->looperCount();
+		p->stopThreadPool();
+		return std::to_string(loopers) + " looper(s) were still serving; it returned once a second "
+		       "stopThreadPool() (from another thread) made them leave";
+	};
+}
+
+void stopThreadPool(const std::shared_ptr<bl::Process> &p)
+{
+	Deadline d("Process::stopThreadPool()", kStopWait, rescueStop(p));
+	p->stopThreadPool();
+}
 
 // The fixture.
 

@@ -18,11 +18,15 @@
 //     "stats" to show no process, thread, node, reference, buffer, death or
 //     live transaction left.
 //
-// Children never call Process::open(): after fork() its registry would hand
-// them the parent's Process. openProcess() makes a Process of their own.
+// Children make their Process with openProcess() (Process::create(), with
+// the pool size they ask for), independent of what the parent holds; one
+// test checks that Process::open() in a child gives it its own as well.
 //
 // Waits for something that must happen are bounded by kWait only to turn a
-// hang into a failure; no test asserts how long anything takes.
+// hang into a failure; no test asserts how long anything takes. A call that
+// may never return is bounded by a Deadline, and a watchdog ends a program
+// whose test runs longer than kTestLimit, as a failure of that test, so that
+// a hang never costs the VM run its kselftests.
 #ifndef BINDERLITE_ITEST_HPP
 #define BINDERLITE_ITEST_HPP
 
@@ -32,9 +36,8 @@
 
 #include <sys/types.h>
 
-#include <csignal>
-
 #include <chrono>
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -46,6 +49,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace itest {
@@ -57,6 +61,8 @@ inline constexpr const char *kBinder = "/dev/binder";
 
 // The bound on every wait for something that must happen.
 inline constexpr std::chrono::milliseconds kWait{20000};
+// The bound on Process::stopThreadPool(), which takes milliseconds.
+inline constexpr std::chrono::milliseconds kStopWait{5000};
 
 // A failed check in a child (or in code shared by children and tests).
 class CheckFailed : public std::runtime_error {
@@ -114,7 +120,7 @@ private:
 // thread that forked.
 [[nodiscard]] std::unique_ptr<Child> fork(const std::string &name, std::function<int()> body);
 
-// A Process of our own over @device: Process::create(), never open().
+// A Process of our own over @device, with a pool of @poolSize: Process::create().
 [[nodiscard]] std::shared_ptr<bl::Process> openProcess(const std::string &device,
 						       std::size_t poolSize = bl::Device::kDefaultPoolSize);
 
@@ -183,7 +189,8 @@ template <class F>
 	try {
 		fn();
 	} catch (const bl::Error &e) {
-		if (e.kind() == kind && e.errnum() == errnum && e.code() == std::error_code(errnum, std::generic_category()))
+		if (e.kind() == kind && e.errnum() == errnum &&
+		    e.code() == std::error_code(errnum, std::generic_category()))
 			return ::testing::AssertionSuccess() << e.what();
 		return ::testing::AssertionFailure()
 		       << "threw " << bl::toString(e.kind()) << " errno " << e.errnum() << " (" << e.what()
@@ -218,11 +225,43 @@ template <class T> Shared<T>::~Shared()
 	unmapShared(p_, sizeof(T));
 }
 
+// Ends the program at once as a failure of the running test: prints @why
+// and the test's "[  FAILED  ]" line (which the VM bench counts), then
+// _exit(1); the children die with it, the tests after it do not run. For
+// a test stuck beyond repair, such as a thread that never returns. A
+// watchdog does the same for a test still running after kTestLimit.
+[[noreturn]] void abortTest(const std::string &why);
+inline constexpr std::chrono::seconds kTestLimit{120};
+
+// A bound on a call that may never return: unless destroyed within
+// @timeout, either abortTest(), or, given a @rescue, calls it (on another
+// thread) to make the call return; if it does within another @timeout, the
+// test goes on and the destructor records the failure, with the note the
+// rescue returned. Else abortTest().
+class Deadline {
+public:
+	explicit Deadline(std::string what, std::chrono::milliseconds timeout = kWait,
+			  std::function<std::string()> rescue = {});
+	~Deadline();
+	Deadline(const Deadline &) = delete;
+	Deadline &operator=(const Deadline &) = delete;
+
+private:
+	struct State;
+	std::shared_ptr<State> state_;
+	std::thread thread_;
+};
+
+// @p->stopThreadPool(), under a Deadline of kStopWait whose rescue is a second
+// stopThreadPool() (which also ends loopers that missed the first).
+void stopThreadPool(const std::shared_ptr<bl::Process> &p);
+[[nodiscard]] std::function<std::string()> rescueStop(const std::shared_ptr<bl::Process> &p);
+
 // stopThreadPool() at the end of a scope.
 class PoolGuard {
 public:
 	explicit PoolGuard(std::shared_ptr<bl::Process> p) : p_(std::move(p)) {}
-	~PoolGuard() { p_->stopThreadPool(); }
+	~PoolGuard() { stopThreadPool(p_); }
 	PoolGuard(const PoolGuard &) = delete;
 	PoolGuard &operator=(const PoolGuard &) = delete;
 

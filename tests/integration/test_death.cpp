@@ -92,6 +92,10 @@ TEST_P(Death, CallbackFiresInTheClient)
 	const auto e = errorOf([&] { (void)pidOf(s); });
 	ASSERT_TRUE(e.has_value());
 	EXPECT_TRUE(e->dead());
+	// Why, as the driver says: a dead node.
+	ASSERT_TRUE(e->extended().has_value()) << e->what();
+	EXPECT_EQ(e->extended()->command, static_cast<std::uint32_t>(BINDERLITE_BR_DEAD_REPLY));
+	EXPECT_EQ(e->extended()->param, -EINVAL);
 
 	// The manager forgets it too.
 	EXPECT_TRUE(eventually([&] { return client.listServices().empty(); }));

@@ -229,6 +229,93 @@ TEST_P(Pool, GrowsToMaxThreadsAndNoFurther)
 	EXPECT_LE(st.loopers, kLoopers);
 }
 
+// stopThreadPool() right after startThreadPool(), before the pool's first
+// thread has run: it must still return, with no looper left.
+TEST_P(Pool, StopRightAfterStart)
+{
+	constexpr int kRounds = 20;
+	auto p = process();
+	for (int round = 0; round < kRounds && !HasFailure(); round++) {
+		SCOPED_TRACE("round " + std::to_string(round));
+		{
+			Deadline bound("Process::stopThreadPool() right after startThreadPool()", kStopWait,
+				       rescueStop(p));
+			p->startThreadPool();
+			p->stopThreadPool();
+		}
+		EXPECT_EQ(p->looperCount(), 0u);
+	}
+}
+
+// The pool stopped and started again, round after round, while a client
+// keeps calling us: each stop returns with no looper left, and the calls
+// made while the pool is stopped are served when it runs again, by its
+// threads. A stop that comes just as a looper spawned on BR_SPAWN_LOOPER
+// starts is the case that matters: each round stops right after a call
+// was served, a little later each time. The driver asks for a looper with
+// the first call of a round (none waits), until it has started max threads
+// (ever: binder never counts them down), hence the high maximum.
+TEST_P(Pool, StopsAndStartsAgainUnderCalls)
+{
+	constexpr int kRounds = 100;
+	startManager();
+	auto p = process();
+	PoolGuard guard(p);
+	p->setMaxThreads(10 * kRounds);
+	auto served = std::make_shared<std::atomic<int>>(0);
+	auto onMain = std::make_shared<std::atomic<int>>(0);
+	auto mine = bl::makeBinder([served, onMain, mainTid = gettid()](std::uint32_t, bl::Parcel::Reader &,
+									bl::Parcel &reply) {
+		if (gettid() == mainTid)
+			(*onMain)++;
+		(*served)++;
+		reply.writeInt32(::getpid());
+	});
+	{
+		bl::ServiceManagerClient client(p);
+		client.addService("itest.restarts", mine);
+	}
+	Shared<std::atomic<int>> stop, calls;
+	Child &c = spawn("client", [dev = device(), parent = ::getpid(), stop = &*stop, calls = &*calls] {
+		auto cp = openProcess(dev);
+		bl::ServiceManagerClient sm(cp);
+		auto r = sm.waitForService("itest.restarts", kWait);
+		ITEST_CHECK(r.has_value(), "no itest.restarts");
+		while (!*stop) {
+			ITEST_CHECK(pidOf(*r) == parent, "call " << calls->load());
+			(*calls)++;
+		}
+		return 0;
+	});
+	for (int round = 0; round < kRounds && !HasFailure(); round++) {
+		SCOPED_TRACE("round " + std::to_string(round));
+		const int before = served->load();
+		p->startThreadPool();
+		// Spinning, so as to stop as soon as asked.
+		const auto deadline = std::chrono::steady_clock::now() + kWait;
+		while (served->load() == before && std::chrono::steady_clock::now() < deadline) {
+		}
+		ASSERT_GT(served->load(), before) << "no call served";
+		{
+			Deadline bound("Process::stopThreadPool()", kStopWait, rescueStop(p));
+			const auto until =
+				std::chrono::steady_clock::now() + std::chrono::microseconds(round % 20 * 25);
+			while (std::chrono::steady_clock::now() < until) {
+			}
+			p->stopThreadPool();
+		}
+		EXPECT_EQ(p->looperCount(), 0u);
+	}
+	*stop = 1;
+	p->startThreadPool();
+	EXPECT_TRUE(exitsZero(c));
+	stopThreadPool(p);
+	EXPECT_EQ(p->looperCount(), 0u);
+	EXPECT_GE(calls->load(), kRounds);
+	EXPECT_EQ(served->load(), calls->load());
+	EXPECT_EQ(onMain->load(), 0) << "calls served on the main thread, which is no looper";
+}
+
 ITEST_DEVICES(Pool);
 
 } // namespace

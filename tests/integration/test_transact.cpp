@@ -257,7 +257,8 @@ public:
 		// Counted, for the oneway test, and shown.
 		process_->setErrorHandler([this](std::string_view msg) {
 			reports_++;
-			std::fprintf(stderr, "service %d: %.*s\n", ::getpid(), static_cast<int>(msg.size()), msg.data());
+			std::fprintf(stderr, "service %d: %.*s\n", ::getpid(), static_cast<int>(msg.size()),
+				     msg.data());
 		});
 	}
 
@@ -522,6 +523,16 @@ TEST_P(Transact, OneMiBEachWay)
 		EXPECT_EQ(e->extended()->command, static_cast<std::uint32_t>(BINDERLITE_BR_FAILED_REPLY));
 		EXPECT_EQ(e->extended()->param, -ENOSPC);
 	}
+	// A reply larger than our pool: the driver refuses it, and we hear so.
+	{
+		bl::Parcel req;
+		req.writeUint64(5);
+		req.writeUint64(kPool);
+		const auto e = errorOf([&] { (void)s.transact(kMake, req); });
+		ASSERT_TRUE(e.has_value()) << "a reply larger than the caller's pool was delivered";
+		EXPECT_EQ(e->kind(), bl::ErrorKind::FailedReply) << e->what();
+		EXPECT_EQ(e->errnum(), ENOSPC) << e->what();
+	}
 	// And the next call is served as before.
 	{
 		const auto data = pattern(4, kMiB - 64);
@@ -729,6 +740,27 @@ TEST_P(Transact, ReferencesAreReleased)
 	EXPECT_EQ(p->handleCount(), 1u);
 	client.reset();
 	EXPECT_EQ(p->handleCount(), 0u);
+}
+
+// A child of fork() that calls Process::open() gets a Process of its own,
+// not its parent's (which holds the parent's file): a service it registers
+// is served by the child.
+TEST_P(Transact, ForkedChildOpensItsOwnProcess)
+{
+	startManager();
+	auto p = process();
+	bl::ServiceManagerClient client(p);
+	Child &child = spawn("forked service", [dev = device(), parent = p.get()] {
+		auto own = bl::Process::open({.device = dev});
+		ITEST_CHECK(own.get() != parent, "Process::open() in a child returned its parent's Process");
+		own->startThreadPool();
+		bl::ServiceManagerClient(own).addService("itest.forked", makePidService());
+		own->joinThreadPool();
+		return 1;
+	});
+	auto r = client.waitForService("itest.forked", kWait);
+	ASSERT_TRUE(r.has_value());
+	EXPECT_EQ(pidOf(*r), child.pid());
 }
 
 ITEST_DEVICES(Transact);
