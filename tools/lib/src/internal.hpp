@@ -158,7 +158,7 @@ struct Process::Impl {
 	std::optional<Parcel> waitFor(ThreadState &ts, Await what, std::uint32_t handle, std::uint32_t code);
 	void dispatch(ThreadState &ts, const protocol::Return &r);
 	void execute(ThreadState &ts, const binderlite_transaction_data &txn);
-	void looperLoop(bool spawned);
+	void looperLoop(bool spawned, std::uint64_t myEpoch);
 	void spawnLooper(bool spawned);
 
 	// Calls.

@@ -614,12 +614,11 @@ void Process::Impl::deadBinder(ThreadState &ts, binderlite_uintptr_t cookie)
 
 // The pool.
 
-void Process::Impl::looperLoop(bool spawnedThread)
+void Process::Impl::looperLoop(bool spawnedThread, std::uint64_t myEpoch)
 {
 	ThreadState &ts = thread();
 	if (ts.looper)
 		throw Error(ErrorKind::Usage, EDEADLK, "this thread is a looper already");
-	const std::uint64_t myEpoch = epoch.load();
 	{
 		std::lock_guard g(poolMutex);
 		loopers++;
@@ -665,10 +664,12 @@ void Process::Impl::looperLoop(bool spawnedThread)
 // poolMutex held.
 void Process::Impl::spawnLooper(bool spawnedThread)
 {
-	threads.emplace_back([p = self.shared_from_this(), spawnedThread] {
+	// The epoch is read now, under poolMutex: a thread that runs only after
+	// stopThreadPool() moved the epoch on must see itself as stopped.
+	threads.emplace_back([p = self.shared_from_this(), spawnedThread, myEpoch = epoch.load()] {
 		Process::Impl &impl = detail::Access::impl(*p);
 		try {
-			impl.looperLoop(spawnedThread);
+			impl.looperLoop(spawnedThread, myEpoch);
 		} catch (const std::exception &e) {
 			impl.report(std::string("pool thread: ") + e.what());
 		}
@@ -747,7 +748,7 @@ void Process::startThreadPool()
 	impl_->spawnLooper(false);
 }
 
-void Process::joinThreadPool() { impl_->looperLoop(false); }
+void Process::joinThreadPool() { impl_->looperLoop(false, impl_->epoch.load()); }
 
 void Process::stopThreadPool()
 {
