@@ -107,8 +107,16 @@ check "static: UAPI header compiles standalone as C99" uapi_standalone c c99 gcc
 check "static: UAPI header compiles standalone as C++17" uapi_standalone c++ c++17 g++
 check "static: UAPI header compiles standalone as C++20" uapi_standalone c++ c++20 g++
 
+# Binder's UAPI of Linux 6.12, from linux-source, sanitized as
+# headers_install does (Debian 12's own <linux/android/binder.h> is 6.1's).
+abi_inc=$dir/abi-include
+mkdir -p "$abi_inc/linux/android"
+for h in binder.h binderfs.h; do
+	sed -E 's/\b__packed\b/__attribute__((packed))/g' \
+		"$src/include/uapi/linux/android/$h" > "$abi_inc/linux/android/$h"
+done
 abi_identical() {
-	"$@" -Wall -Wextra -Werror -fsyntax-only -I"$BL_TOP/include/uapi" \
+	"$@" -Wall -Wextra -Werror -fsyntax-only -I"$abi_inc" -I"$BL_TOP/include/uapi" \
 		"$BL_TOP/tests/abi/binderlite_abi_test.c"
 }
 check "static: UAPI is binder's, number for number and byte for byte (C11)" \
