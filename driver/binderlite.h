@@ -7,6 +7,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/printk.h>
@@ -21,6 +22,7 @@
 
 #include "binderlite_pool.h"
 
+struct cred;
 struct file;
 struct pid;
 
@@ -40,9 +42,10 @@ enum blite_debug_mask {
 
 extern unsigned int blite_debug_mask;
 extern struct list_head blite_procs;
+extern struct list_head blite_contexts;
 extern struct mutex blite_procs_lock;
 extern struct mutex blite_graph_lock;
-extern struct blite_node *blite_context_mgr_node;
+extern const struct file_operations blite_fops;
 
 #define blite_debug(mask, fmt, ...)					\
 	do {								\
@@ -73,6 +76,11 @@ enum blite_looper_state {
  * enum blite_work_type - what a &struct blite_work stands for
  * @BLITE_WORK_TRANSACTION:          a transaction or reply to deliver
  * @BLITE_WORK_TRANSACTION_COMPLETE: BR_TRANSACTION_COMPLETE for a sender
+ * @BLITE_WORK_TRANSACTION_PENDING:  BR_TRANSACTION_PENDING_FROZEN: a oneway
+ *                                   was queued for a frozen process
+ * @BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT: BR_ONEWAY_SPAM_SUSPECT if the
+ *                                   sender asked for spam detection, else
+ *                                   BR_TRANSACTION_COMPLETE
  * @BLITE_WORK_RETURN_ERROR:         an error return (&struct blite_error)
  * @BLITE_WORK_NODE:                 tell a node's owner about its counts
  * @BLITE_WORK_DEAD_BINDER:          BR_DEAD_BINDER
@@ -80,21 +88,28 @@ enum blite_looper_state {
  *                                   BR_CLEAR_DEATH_NOTIFICATION_DONE that
  *                                   was asked for meanwhile
  * @BLITE_WORK_CLEAR_DEATH_NOTIFICATION: BR_CLEAR_DEATH_NOTIFICATION_DONE
+ * @BLITE_WORK_FROZEN_BINDER:        BR_FROZEN_BINDER (&struct blite_freeze)
+ * @BLITE_WORK_CLEAR_FREEZE_NOTIFICATION: BR_CLEAR_FREEZE_NOTIFICATION_DONE
  */
 enum blite_work_type {
 	BLITE_WORK_TRANSACTION,
 	BLITE_WORK_TRANSACTION_COMPLETE,
+	BLITE_WORK_TRANSACTION_PENDING,
+	BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT,
 	BLITE_WORK_RETURN_ERROR,
 	BLITE_WORK_NODE,
 	BLITE_WORK_DEAD_BINDER,
 	BLITE_WORK_DEAD_BINDER_AND_CLEAR,
 	BLITE_WORK_CLEAR_DEATH_NOTIFICATION,
+	BLITE_WORK_FROZEN_BINDER,
+	BLITE_WORK_CLEAR_FREEZE_NOTIFICATION,
 };
 
 /**
  * struct blite_work - an item on a work list
  * @entry: entry in &blite_thread.todo, &blite_proc.todo,
- *         &blite_node.async_todo or &blite_proc.delivered_death; empty
+ *         &blite_node.async_todo, &blite_proc.delivered_death or
+ *         &blite_proc.delivered_freeze; empty
  *         when on none
  * @type:  enum blite_work_type
  *
@@ -109,8 +124,8 @@ struct blite_work {
 /**
  * struct blite_error - an error return that needs no allocation
  * @work: queued on the thread's todo list while @cmd is pending
- * @cmd:  BR_FAILED_REPLY, BR_DEAD_REPLY or BR_TRANSACTION_COMPLETE;
- *        BR_OK when nothing is pending
+ * @cmd:  BR_FAILED_REPLY, BR_DEAD_REPLY, BR_FROZEN_REPLY or
+ *        BR_TRANSACTION_COMPLETE; BR_OK when nothing is pending
  */
 struct blite_error {
 	struct blite_work work;
@@ -188,6 +203,12 @@ struct blite_thread {
  * @has_async_transaction: a oneway transaction to the node is delivered
  *                        and its buffer not yet freed
  * @async_todo:           oneway transactions waiting for that buffer
+ * @min_priority:         the nice value a call to it is served at, at
+ *                        least (FLAT_BINDER_FLAG_PRIORITY_MASK)
+ * @accept_fds:           calls to it may carry file descriptors
+ *                        (FLAT_BINDER_FLAG_ACCEPTS_FDS)
+ * @txn_security_ctx:     calls to it carry the sender's security context
+ *                        (FLAT_BINDER_FLAG_TXN_SECURITY_CTX)
  *
  * Protected by blite_graph_lock; the work lists by the owner's
  * &blite_proc.inner_lock as well.
@@ -210,6 +231,9 @@ struct blite_node {
 	bool pending_weak_ref;
 	bool has_async_transaction;
 	struct list_head async_todo;
+	u8 min_priority;
+	bool accept_fds;
+	bool txn_security_ctx;
 };
 
 /**
@@ -226,6 +250,27 @@ struct blite_death {
 };
 
 /**
+ * struct blite_freeze - a freeze notification a process asked for
+ * @work:      BLITE_WORK_FROZEN_BINDER, or once cleared
+ *             BLITE_WORK_CLEAR_FREEZE_NOTIFICATION
+ * @cookie:    the requester's cookie, echoed back
+ * @is_frozen: the state to report
+ * @sent:      a BR_FROZEN_BINDER awaits BC_FREEZE_NOTIFICATION_DONE
+ * @resend:    ... and something changed meanwhile: queue @work again then
+ *
+ * Owned by the &struct blite_ref it watches until cleared, then by its
+ * work until BR_CLEAR_FREEZE_NOTIFICATION_DONE is read. Protected by
+ * blite_graph_lock and the holder's &blite_proc.inner_lock.
+ */
+struct blite_freeze {
+	struct blite_work work;
+	binderlite_uintptr_t cookie;
+	bool is_frozen;
+	bool sent;
+	bool resend;
+};
+
+/**
  * struct blite_ref - a process's reference to another process's node
  * @rb_desc:    node in &blite_proc.refs_by_desc, keyed by @desc
  * @rb_node:    node in &blite_proc.refs_by_node, keyed by @node
@@ -236,6 +281,7 @@ struct blite_death {
  * @strong:     strong count (BC_ACQUIRE, handle objects received)
  * @weak:       weak count (BC_INCREFS, weak handle objects received)
  * @death:      the death notification asked for, if any
+ * @freeze:     the freeze notification asked for, if any
  *
  * Exists while @strong or @weak is non-zero. Protected by blite_graph_lock.
  */
@@ -249,6 +295,7 @@ struct blite_ref {
 	int strong;
 	int weak;
 	struct blite_death *death;
+	struct blite_freeze *freeze;
 };
 
 /**
@@ -267,7 +314,14 @@ struct blite_ref {
  * @code:         transaction code
  * @flags:        TF_* flags
  * @is_reply:     a reply rather than a call
+ * @has_secctx:   the buffer holds the sender's security context, at
+ *                @secctx_offset
+ * @secctx_offset: where in the buffer
  * @sender_euid:  effective uid of the sending thread when it sent
+ * @priority:     the sender's nice value when it sent
+ * @saved_priority: the serving thread's nice value before it took the call
+ * @fd_fixups:    &struct blite_fd_fixup: files to install in the receiver
+ *                when it reads the transaction
  *
  * A call that wants a reply sits on two stacks once delivered: the
  * caller's (through @from_parent) and the server's (through @to_parent).
@@ -286,7 +340,56 @@ struct blite_transaction {
 	u32 code;
 	u32 flags;
 	bool is_reply;
+	bool has_secctx;
+	size_t secctx_offset;
 	kuid_t sender_euid;
+	long priority;
+	long saved_priority;
+	struct list_head fd_fixups;
+};
+
+/**
+ * struct blite_fd_fixup - a file a transaction carries
+ * @entry:  entry in &blite_transaction.fd_fixups
+ * @file:   the file, with a reference
+ * @offset: where in the buffer the receiver's descriptor goes (a u32)
+ * @fd:     the descriptor reserved in the receiver while it reads, or -1
+ *
+ * Protected by blite_graph_lock, with the transaction.
+ */
+struct blite_fd_fixup {
+	struct list_head entry;
+	struct file *file;
+	size_t offset;
+	int fd;
+};
+
+/**
+ * struct blite_context - a binder context: a device and its manager
+ * @entry:    entry in blite_contexts, protected by blite_procs_lock
+ * @kref:     the list of contexts holds one reference, each open file one
+ * @miscdev:  the device, /dev/@name
+ * @name:     the context's name
+ * @runtime:  created through the control device; may be removed again
+ * @removed:  being removed (or not registered yet): no new opens;
+ *            protected by blite_procs_lock
+ * @nr_procs: open files of the device; protected by blite_procs_lock
+ * @mgr_node: the node behind handle 0, or NULL; protected by
+ *            blite_graph_lock
+ * @mgr_uid:  the effective uid that first became the context manager; once
+ *            set, only that uid may become manager again, as in binder;
+ *            protected by blite_graph_lock
+ */
+struct blite_context {
+	struct list_head entry;
+	struct kref kref;
+	struct miscdevice miscdev;
+	char name[BINDERLITE_MAX_NAME + 1];
+	bool runtime;
+	bool removed;
+	unsigned int nr_procs;
+	struct blite_node *mgr_node;
+	kuid_t mgr_uid;
 };
 
 /**
@@ -298,6 +401,9 @@ struct blite_transaction {
  * @tsk_pid:         thread-group leader of the process that opened the
  *                   file; holds a reference
  * @pid:             its thread-group id, for messages and debugfs
+ * @context:         the context (device) opened; holds a reference
+ * @cred:            the credentials the file was opened with, for the LSM
+ *                   hooks; holds a reference
  * @pool:            the receive pool, once the process mmap()s the file
  * @dead:            the file was released; nothing new is sent to it
  * @inner_lock:      protects the work lists, @waiting_threads, the thread
@@ -314,6 +420,19 @@ struct blite_transaction {
  *                   start (BINDERLITE_SET_MAX_THREADS)
  * @requested_threads:         BR_SPAWN_LOOPER requests not yet answered
  * @requested_threads_started: threads started on request (registered)
+ * @delivered_freeze: BR_FROZEN_BINDERs delivered, until
+ *                   BC_FREEZE_NOTIFICATION_DONE
+ * @is_frozen:       frozen (BINDERLITE_FREEZE): sync calls to it fail
+ * @sync_recv:       a sync call came while frozen
+ * @async_recv:      a oneway came while frozen
+ * @outstanding_txns: transactions to the process that still exist (queued
+ *                   or being served)
+ * @freeze_wait:     BINDERLITE_FREEZE waits here for @outstanding_txns
+ *                   to drain
+ * @oneway_spam_detection: report suspected oneway spam to this sender
+ *                   (BR_ONEWAY_SPAM_SUSPECT)
+ * @default_priority: the nice value of the opener, which a looper waiting
+ *                   for process work takes
  *
  * A process gets one &struct blite_proc per open(). The IPC state goes
  * when the file is released; the structure and the pool when the last
@@ -326,6 +445,8 @@ struct blite_proc {
 	struct kref kref;
 	struct pid *tsk_pid;
 	pid_t pid;
+	struct blite_context *context;
+	const struct cred *cred;
 	struct blite_pool pool;
 	bool dead;
 	spinlock_t inner_lock;	/* see the kernel-doc above */
@@ -339,6 +460,14 @@ struct blite_proc {
 	u32 max_threads;
 	int requested_threads;
 	int requested_threads_started;
+	struct list_head delivered_freeze;
+	bool is_frozen;
+	bool sync_recv;
+	bool async_recv;
+	int outstanding_txns;
+	wait_queue_head_t freeze_wait;
+	bool oneway_spam_detection;
+	long default_priority;
 };
 
 /**
@@ -356,8 +485,12 @@ struct blite_proc {
  * @BLITE_STAT_FAILED_FAULT:  the sender's memory could not be read
  * @BLITE_STAT_FAILED_OFFSETS: a bad offsets array
  * @BLITE_STAT_FAILED_OBJECT: a bad object
- * @BLITE_STAT_FAILED_UNSUPPORTED: a binder feature outside the subset
+ * @BLITE_STAT_FAILED_UNSUPPORTED: something binder refuses too
  * @BLITE_STAT_FAILED_NOMEM:  the kernel ran out of memory
+ * @BLITE_STAT_FAILED_FROZEN: a sync call to a frozen process
+ * @BLITE_STAT_FAILED_FD:     a file descriptor that was bad, not accepted,
+ *                            or could not be installed in the receiver
+ * @BLITE_STAT_FAILED_SECURITY: the LSM refused, or gave no security context
  * @BLITE_STAT_NR:            number of counters
  */
 enum blite_stat {
@@ -376,6 +509,9 @@ enum blite_stat {
 	BLITE_STAT_FAILED_OBJECT,
 	BLITE_STAT_FAILED_UNSUPPORTED,
 	BLITE_STAT_FAILED_NOMEM,
+	BLITE_STAT_FAILED_FROZEN,
+	BLITE_STAT_FAILED_FD,
+	BLITE_STAT_FAILED_SECURITY,
 	BLITE_STAT_NR,
 };
 
@@ -386,6 +522,8 @@ enum blite_stat {
  * @BLITE_LIVE_REFS:         &struct blite_ref
  * @BLITE_LIVE_DEATHS:       &struct blite_death
  * @BLITE_LIVE_TRANSACTIONS: &struct blite_transaction
+ * @BLITE_LIVE_FREEZES:      &struct blite_freeze
+ * @BLITE_LIVE_FILES:        files held by transactions not yet delivered
  * @BLITE_LIVE_NR:           number of counters
  */
 enum blite_live {
@@ -394,6 +532,8 @@ enum blite_live {
 	BLITE_LIVE_REFS,
 	BLITE_LIVE_DEATHS,
 	BLITE_LIVE_TRANSACTIONS,
+	BLITE_LIVE_FREEZES,
+	BLITE_LIVE_FILES,
 	BLITE_LIVE_NR,
 };
 
@@ -404,6 +544,7 @@ enum blite_live {
  * @refs:    references held
  * @deaths:  death notifications asked for
  * @todo:    work items queued for the process or its threads
+ * @frozen:  the process is frozen
  */
 struct blite_proc_stats {
 	unsigned int threads;
@@ -411,6 +552,7 @@ struct blite_proc_stats {
 	unsigned int refs;
 	unsigned int deaths;
 	unsigned int todo;
+	bool frozen;
 };
 
 extern const char *const blite_stat_names[BLITE_STAT_NR];
@@ -425,6 +567,13 @@ long blite_live_read(enum blite_live live);
 /* binderlite_main.c */
 void blite_proc_put(struct blite_proc *proc);
 
+/* binderlite_context.c */
+int blite_context_init(void);
+void blite_context_exit(void);
+struct blite_context *blite_context_open(struct file *filp);
+void blite_context_close_locked(struct blite_context *ctx);
+void blite_context_put(struct blite_context *ctx);
+
 /* binderlite_debugfs.c */
 int blite_debugfs_init(void);
 void blite_debugfs_exit(void);
@@ -436,6 +585,7 @@ void blite_proc_flush(struct blite_proc *proc);
 void blite_proc_get_stats(struct blite_proc *proc, struct blite_proc_stats *st);
 struct blite_thread *blite_get_thread(struct blite_proc *proc);
 void blite_thread_ioctl_done(struct blite_thread *thread);
+void blite_set_nice(long nice);
 void blite_enqueue_thread_work_ilocked(struct blite_thread *thread,
 				       struct blite_work *w);
 void blite_enqueue_deferred_thread_work_ilocked(struct blite_thread *thread,
@@ -446,16 +596,19 @@ int blite_ioctl_write_read(struct blite_proc *proc, struct blite_thread *thread,
 int blite_ioctl_set_max_threads(struct blite_proc *proc, void __user *ubuf);
 int blite_ioctl_thread_exit(struct blite_proc *proc, struct blite_thread *thread);
 int blite_ioctl_get_extended_error(struct blite_thread *thread, void __user *ubuf);
+int blite_ioctl_enable_oneway_spam_detection(struct blite_proc *proc,
+					     void __user *ubuf);
 __poll_t blite_poll(struct file *filp, struct poll_table_struct *wait);
 
 /* binderlite_node.c */
 int blite_ioctl_set_context_mgr(struct blite_proc *proc,
 				const struct flat_binderlite_object *fbo);
+int blite_ioctl_get_node_debug_info(struct blite_proc *proc, void __user *ubuf);
+int blite_ioctl_get_node_info_for_ref(struct blite_proc *proc, void __user *ubuf);
 struct blite_node *blite_get_node_locked(struct blite_proc *proc,
 					 binderlite_uintptr_t ptr);
 struct blite_node *blite_new_node_locked(struct blite_proc *proc,
-					 binderlite_uintptr_t ptr,
-					 binderlite_uintptr_t cookie);
+					 const struct flat_binderlite_object *fbo);
 bool blite_node_strong(const struct blite_node *node);
 bool blite_node_weak(const struct blite_node *node);
 void blite_node_released_locked(struct blite_node *node);
@@ -484,14 +637,34 @@ void blite_proc_release_objects_locked(struct blite_proc *proc);
 void blite_proc_count_objects_locked(struct blite_proc *proc,
 				     struct blite_proc_stats *st);
 
+/* binderlite_freeze.c */
+int blite_ioctl_freeze(void __user *ubuf);
+int blite_ioctl_get_frozen_info(void __user *ubuf);
+int blite_request_freeze_locked(struct blite_proc *proc, u32 desc,
+				binderlite_uintptr_t cookie,
+				struct blite_freeze *freeze);
+int blite_clear_freeze_locked(struct blite_proc *proc, u32 desc,
+			      binderlite_uintptr_t cookie);
+int blite_freeze_done_locked(struct blite_proc *proc, binderlite_uintptr_t cookie);
+void blite_freeze_free(struct blite_freeze *freeze);
+
+/* binderlite_object.c */
+void blite_objects_release_locked(struct blite_proc *proc, struct blite_buffer *buf,
+				  size_t count, struct blite_thread *thread);
+int blite_fd_fixups_reserve(struct blite_proc *proc, struct blite_transaction *t);
+void blite_fd_fixups_unreserve(struct blite_transaction *t);
+void blite_fd_fixups_install(struct blite_transaction *t);
+void blite_fd_fixups_free(struct blite_transaction *t);
+
 /* binderlite_txn.c */
 void blite_transaction(struct blite_proc *proc, struct blite_thread *thread,
-		       const struct binderlite_transaction_data *tr, bool reply);
-void blite_refuse_transaction(struct blite_proc *proc, struct blite_thread *thread);
-int blite_free_buffer(struct blite_proc *proc, u64 uaddr);
+		       const struct binderlite_transaction_data *tr, bool reply,
+		       u64 extra_size);
+int blite_free_buffer(struct blite_proc *proc, struct blite_thread *thread, u64 uaddr);
 void blite_free_transaction_locked(struct blite_transaction *t);
 void blite_send_failed_reply_locked(struct blite_transaction *t, u32 cmd);
-void blite_buffer_release_locked(struct blite_proc *proc, struct blite_buffer *buf);
+void blite_buffer_release_locked(struct blite_proc *proc, struct blite_buffer *buf,
+				 struct blite_thread *thread);
 void blite_transaction_drop_locked(struct blite_transaction *t, u32 cmd,
 				   bool release_buffer);
 

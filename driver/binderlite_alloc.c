@@ -24,6 +24,7 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "binderlite_alloc.h"
@@ -284,36 +285,79 @@ void blite_alloc_destroy(struct blite_alloc *alloc)
 	blite_alloc_early_init(alloc);
 }
 
+/* Rounds @n up to BLITE_ALLOC_ALIGN into *@res; false if that overflows. */
+static bool blite_alloc_align(size_t n, size_t *res)
+{
+	if (check_add_overflow(n, (size_t)BLITE_ALLOC_ALIGN - 1, res))
+		return false;
+	*res &= ~((size_t)BLITE_ALLOC_ALIGN - 1);
+	return true;
+}
+
 /**
  * blite_alloc_buf_size() - the block size a request needs
  * @data_size:    bytes of payload
  * @offsets_size: bytes of the offsets array
+ * @extra_size:   bytes after the offsets array
  * @size:         the result
  *
- * Both sections are rounded up to %BLITE_ALLOC_ALIGN, and every buffer takes
+ * Every section is rounded up to %BLITE_ALLOC_ALIGN, and every buffer takes
  * at least %BLITE_ALLOC_ALIGN bytes, so that even an empty one has an
  * address of its own.
  *
  * Return: 0, or -EINVAL if the size overflows.
  */
-int blite_alloc_buf_size(size_t data_size, size_t offsets_size, size_t *size)
+int blite_alloc_buf_size(size_t data_size, size_t offsets_size,
+			 size_t extra_size, size_t *size)
 {
-	size_t data, offsets;
+	size_t data, offsets, extra;
 
-	if (check_add_overflow(data_size, (size_t)BLITE_ALLOC_ALIGN - 1, &data) ||
-	    check_add_overflow(offsets_size, (size_t)BLITE_ALLOC_ALIGN - 1, &offsets))
-		return -EINVAL;
-	data &= ~((size_t)BLITE_ALLOC_ALIGN - 1);
-	offsets &= ~((size_t)BLITE_ALLOC_ALIGN - 1);
-	if (check_add_overflow(data, offsets, size))
+	if (!blite_alloc_align(data_size, &data) ||
+	    !blite_alloc_align(offsets_size, &offsets) ||
+	    !blite_alloc_align(extra_size, &extra) ||
+	    check_add_overflow(data, offsets, size) ||
+	    check_add_overflow(*size, extra, size))
 		return -EINVAL;
 	*size = max_t(size_t, *size, BLITE_ALLOC_ALIGN);
 	return 0;
 }
 
+/*
+ * Oneway spam detection, as binder does it. Once an async allocation has
+ * left less than a tenth of the pool as async space (a fifth of the async
+ * quota), the sender that now holds more than 50 async buffers, or more
+ * than a quarter of the pool in them, is reported, once, until the async
+ * space recovers.
+ */
+static bool blite_alloc_spam_suspect_locked(struct blite_alloc *alloc, pid_t pid)
+	__must_hold(&alloc->lock)
+{
+	struct blite_buffer *buf;
+	size_t bytes = 0, count = 0;
+	struct rb_node *n;
+
+	lockdep_assert_held(&alloc->lock);
+	if (alloc->free_async_space >= alloc->size / 10) {
+		alloc->oneway_spam_detected = false;
+		return false;
+	}
+	for (n = rb_first(&alloc->used_tree); n; n = rb_next(n)) {
+		buf = rb_entry(n, struct blite_buffer, rb_node);
+		if (buf->pid != pid || !buf->async)
+			continue;
+		bytes += buf->size;
+		count++;
+	}
+	if ((count > 50 || bytes > alloc->size / 4) && !alloc->oneway_spam_detected) {
+		alloc->oneway_spam_detected = true;
+		return true;
+	}
+	return false;
+}
+
 static struct blite_buffer *
 blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
-			   size_t data_size, size_t offsets_size,
+			   size_t data_size, size_t offsets_size, size_t extra_size,
 			   bool is_async, struct blite_buffer **spare)
 	__must_hold(&alloc->lock)
 {
@@ -346,13 +390,18 @@ blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
 
 	buf->data_size = data_size;
 	buf->offsets_size = offsets_size;
+	buf->extra_size = extra_size;
+	buf->pid = current->tgid;
 	buf->async = is_async;
 	buf->delivered = false;
 	blite_insert_used_locked(alloc, buf);
 	blite_pages_get_locked(alloc, buf);
 
-	if (is_async)
+	buf->oneway_spam_suspect = false;
+	if (is_async) {
 		alloc->free_async_space -= size;
+		buf->oneway_spam_suspect = blite_alloc_spam_suspect_locked(alloc, buf->pid);
+	}
 	alloc->bytes_used += size;
 	alloc->high_watermark = max(alloc->high_watermark, alloc->bytes_used);
 	return buf;
@@ -364,7 +413,12 @@ blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
  * @data_size:    bytes of payload
  * @offsets_size: bytes of the offsets array, which follows the payload at
  *                the next %BLITE_ALLOC_ALIGN boundary
+ * @extra_size:   bytes after the offsets array, at the next boundary
  * @is_async:     charge the buffer to the async (oneway) quota
+ *
+ * The buffer records the calling task's thread-group id, and, for an async
+ * buffer, whether the allocation makes that sender a suspected oneway
+ * spammer (&blite_buffer.oneway_spam_suspect).
  *
  * Return: the buffer, or an ERR_PTR(): -EINVAL if the size overflows,
  * -ENOSPC if no free block (or not enough async quota) is left, -ESRCH if
@@ -372,20 +426,20 @@ blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
  */
 struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
 					 size_t data_size, size_t offsets_size,
-					 bool is_async)
+					 size_t extra_size, bool is_async)
 {
 	struct blite_buffer *buf, *spare = NULL;
 	size_t size;
 	int ret;
 
-	ret = blite_alloc_buf_size(data_size, offsets_size, &size);
+	ret = blite_alloc_buf_size(data_size, offsets_size, extra_size, &size);
 	if (ret)
 		return ERR_PTR(ret);
 
 	for (;;) {
 		spin_lock(&alloc->lock);
-		buf = blite_alloc_new_buf_locked(alloc, size, data_size,
-						 offsets_size, is_async, &spare);
+		buf = blite_alloc_new_buf_locked(alloc, size, data_size, offsets_size,
+						 extra_size, is_async, &spare);
 		spin_unlock(&alloc->lock);
 		if (buf != ERR_PTR(-EAGAIN))
 			break;
@@ -430,6 +484,7 @@ static void blite_alloc_free_buf_locked(struct blite_alloc *alloc,
 	buf->async = false;
 	buf->data_size = 0;
 	buf->offsets_size = 0;
+	buf->extra_size = 0;
 
 	if (!list_is_last(&buf->entry, &alloc->buffers)) {
 		next = list_next_entry(buf, entry);

@@ -35,8 +35,14 @@ struct blite_transaction;
  * @size:         size of the block; blocks tile the pool without gaps
  * @data_size:    bytes of payload data requested (in-use buffers only)
  * @offsets_size: bytes of the offsets array requested (in-use buffers only)
+ * @extra_size:   bytes requested after the offsets array: scatter-gather
+ *                buffers and a security context (in-use buffers only)
+ * @pid:          thread-group id of the task that allocated the buffer (the
+ *                sender), for oneway spam detection
  * @free:         the block is free
  * @async:        the buffer counts against the async (oneway) quota
+ * @oneway_spam_suspect: allocating this async buffer made its sender look
+ *                like a oneway spammer (see blite_alloc_new_buf())
  * @delivered:    the buffer was handed to user space and may be released
  *                with BC_FREE_BUFFER; cleared when user space claims it
  * @clear_on_free: zero the buffer when it is freed (TF_CLEAR_BUF)
@@ -56,8 +62,11 @@ struct blite_buffer {
 	size_t size;
 	size_t data_size;
 	size_t offsets_size;
+	size_t extra_size;
+	pid_t pid;
 	bool free;
 	bool async;
+	bool oneway_spam_suspect;
 	bool delivered;
 	bool clear_on_free;
 	struct blite_transaction *transaction;
@@ -102,6 +111,8 @@ struct blite_alloc_ops {
  *                    block not smaller than the request
  * @used_tree:        in-use buffers by start
  * @free_async_space: what remains of the async quota (half the pool)
+ * @oneway_spam_detected: a spammer was reported since the async space last
+ *                    went low; reported once per episode
  * @bytes_used:       bytes in in-use buffers
  * @high_watermark:   the largest @bytes_used seen
  * @nr_used:          number of in-use buffers
@@ -121,6 +132,7 @@ struct blite_alloc {
 	struct rb_root free_tree;
 	struct rb_root used_tree;
 	size_t free_async_space;
+	bool oneway_spam_detected;
 	size_t bytes_used;
 	size_t high_watermark;
 	unsigned int nr_used;
@@ -160,10 +172,11 @@ void blite_alloc_early_init(struct blite_alloc *alloc);
 int blite_alloc_init(struct blite_alloc *alloc, size_t size,
 		     const struct blite_alloc_ops *ops, void *ops_ctx);
 void blite_alloc_destroy(struct blite_alloc *alloc);
-int blite_alloc_buf_size(size_t data_size, size_t offsets_size, size_t *size);
+int blite_alloc_buf_size(size_t data_size, size_t offsets_size,
+			 size_t extra_size, size_t *size);
 struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
 					 size_t data_size, size_t offsets_size,
-					 bool is_async);
+					 size_t extra_size, bool is_async);
 void blite_alloc_free_buf(struct blite_alloc *alloc, struct blite_buffer *buf);
 void blite_alloc_mark_delivered(struct blite_alloc *alloc,
 				struct blite_buffer *buf);

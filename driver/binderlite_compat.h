@@ -13,6 +13,7 @@
 #ifndef _BINDERLITE_COMPAT_H
 #define _BINDERLITE_COMPAT_H
 
+#include <linux/fdtable.h>
 #include <linux/list_lru.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
@@ -112,6 +113,23 @@ static inline void blite_shrinker_destroy(struct shrinker *shrinker)
 #else
 	unregister_shrinker(shrinker);
 	kfree(shrinker);
+#endif
+}
+
+/**
+ * blite_file_close_fd() - take a descriptor out of the current task's table
+ * @fd: the descriptor
+ *
+ * 6.8 renamed close_fd_get_file() to file_close_fd().
+ *
+ * Return: its file, whose reference the table held, or NULL.
+ */
+static inline struct file *blite_file_close_fd(unsigned int fd)
+{
+#ifdef BLITE_HAVE_FILE_CLOSE_FD
+	return file_close_fd(fd);
+#else
+	return close_fd_get_file(fd);
 #endif
 }
 

@@ -17,3 +17,5 @@ ccflags-y += $(call blite_probe_export,zap_page_range_single,BLITE_HAVE_ZAP_PAGE
 ccflags-y += $(call blite_probe,include/linux/shrinker.h,shrinker_alloc,BLITE_HAVE_SHRINKER_ALLOC)
 # 6.8: list_lru_add/del() take a node and memcg; list_lru_*_obj() do not.
 ccflags-y += $(call blite_probe,include/linux/list_lru.h,list_lru_add_obj,BLITE_HAVE_LIST_LRU_OBJ)
+# 6.8: close_fd_get_file() was renamed file_close_fd().
+ccflags-y += $(call blite_probe_export,file_close_fd,BLITE_HAVE_FILE_CLOSE_FD)

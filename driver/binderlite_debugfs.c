@@ -4,7 +4,9 @@
  *
  *   pools    one line per open file: its pool's state
  *   procs    one line per open file: its threads, nodes, references,
- *            death notifications, buffers and queued work
+ *            death notifications, buffers and queued work, whether it is
+ *            frozen, and its context
+ *   contexts one line per context: its name, open files and manager
  *   stats    "name value" lines: live objects, transaction counters,
  *            totals over every pool
  *   reclaim  write N: reclaim up to N unused resident pages now, as the
@@ -55,18 +57,39 @@ static int blite_procs_show(struct seq_file *m, void *unused)
 	struct blite_pool_stats pst;
 	struct blite_proc *proc;
 
-	seq_puts(m, "pid threads nodes refs deaths buffers todo\n");
+	seq_puts(m, "pid threads nodes refs deaths buffers todo frozen context\n");
 	mutex_lock(&blite_procs_lock);
 	list_for_each_entry(proc, &blite_procs, procs_node) {
 		blite_proc_get_stats(proc, &st);
 		blite_pool_get_stats(&proc->pool, &pst);
-		seq_printf(m, "%d %u %u %u %u %u %u\n", proc->pid, st.threads,
-			   st.nodes, st.refs, st.deaths, pst.alloc.nr_used, st.todo);
+		seq_printf(m, "%d %u %u %u %u %u %u %d %s\n", proc->pid, st.threads,
+			   st.nodes, st.refs, st.deaths, pst.alloc.nr_used, st.todo,
+			   st.frozen, proc->context->name);
 	}
 	mutex_unlock(&blite_procs_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(blite_procs);
+
+static int blite_contexts_show(struct seq_file *m, void *unused)
+{
+	struct blite_context *ctx;
+	pid_t mgr;
+
+	seq_puts(m, "name procs manager\n");
+	mutex_lock(&blite_procs_lock);
+	list_for_each_entry(ctx, &blite_contexts, entry) {
+		if (ctx->removed)
+			continue;
+		mutex_lock(&blite_graph_lock);
+		mgr = ctx->mgr_node && ctx->mgr_node->proc ? ctx->mgr_node->proc->pid : 0;
+		mutex_unlock(&blite_graph_lock);
+		seq_printf(m, "%s %u %d\n", ctx->name, ctx->nr_procs, mgr);
+	}
+	mutex_unlock(&blite_procs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blite_contexts);
 
 static int blite_stats_show(struct seq_file *m, void *unused)
 {
@@ -128,6 +151,7 @@ int blite_debugfs_init(void)
 	blite_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("pools", 0444, blite_debugfs_root, NULL, &blite_pools_fops);
 	debugfs_create_file("procs", 0444, blite_debugfs_root, NULL, &blite_procs_fops);
+	debugfs_create_file("contexts", 0444, blite_debugfs_root, NULL, &blite_contexts_fops);
 	debugfs_create_file("stats", 0444, blite_debugfs_root, NULL, &blite_stats_fops);
 	debugfs_create_file("reclaim", 0200, blite_debugfs_root, NULL, &blite_reclaim_fops);
 	return 0;

@@ -47,6 +47,7 @@
 #include <linux/poll.h>
 #include <linux/rbtree.h>
 #include <linux/sched.h>
+#include <linux/sched/prio.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -76,6 +77,9 @@ const char *const blite_stat_names[BLITE_STAT_NR] = {
 	[BLITE_STAT_FAILED_OBJECT]	= "failed_bad_object",
 	[BLITE_STAT_FAILED_UNSUPPORTED]	= "failed_unsupported",
 	[BLITE_STAT_FAILED_NOMEM]	= "failed_no_memory",
+	[BLITE_STAT_FAILED_FROZEN]	= "failed_frozen",
+	[BLITE_STAT_FAILED_FD]		= "failed_bad_fd",
+	[BLITE_STAT_FAILED_SECURITY]	= "failed_security",
 };
 
 const char *const blite_live_names[BLITE_LIVE_NR] = {
@@ -84,6 +88,8 @@ const char *const blite_live_names[BLITE_LIVE_NR] = {
 	[BLITE_LIVE_REFS]		= "refs",
 	[BLITE_LIVE_DEATHS]		= "deaths",
 	[BLITE_LIVE_TRANSACTIONS]	= "transactions_live",
+	[BLITE_LIVE_FREEZES]		= "freezes",
+	[BLITE_LIVE_FILES]		= "files_in_flight",
 };
 
 /**
@@ -149,7 +155,31 @@ void blite_proc_ipc_init(struct blite_proc *proc)
 	proc->refs_by_node = RB_ROOT;
 	INIT_LIST_HEAD(&proc->todo);
 	INIT_LIST_HEAD(&proc->delivered_death);
+	INIT_LIST_HEAD(&proc->delivered_freeze);
 	INIT_LIST_HEAD(&proc->waiting_threads);
+	init_waitqueue_head(&proc->freeze_wait);
+	proc->default_priority = task_nice(current);
+}
+
+/**
+ * blite_set_nice() - give the current thread a nice value, as binder does
+ * @nice: the value wanted
+ *
+ * Without CAP_SYS_NICE, a thread may go only as low as RLIMIT_NICE allows;
+ * it then gets the lowest it may have.
+ */
+void blite_set_nice(long nice)
+{
+	long min_nice;
+
+	if (can_nice(current, nice)) {
+		set_user_nice(current, nice);
+		return;
+	}
+	min_nice = rlimit_to_nice(rlimit(RLIMIT_NICE));
+	set_user_nice(current, min_nice);
+	if (min_nice > MAX_NICE)
+		pr_info_ratelimited("%d: RLIMIT_NICE not set\n", current->pid);
 }
 
 /* A looper with nothing of its own to do, on no call, serves the process. */
@@ -346,6 +376,8 @@ static void blite_release_work_locked(struct blite_proc *proc,
 			blite_transaction_drop_locked(t, BINDERLITE_BR_DEAD_REPLY, !proc->dead);
 			break;
 		case BLITE_WORK_TRANSACTION_COMPLETE:
+		case BLITE_WORK_TRANSACTION_PENDING:
+		case BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
 			kfree(w);
 			break;
 		case BLITE_WORK_RETURN_ERROR:
@@ -355,16 +387,21 @@ static void blite_release_work_locked(struct blite_proc *proc,
 		case BLITE_WORK_DEAD_BINDER:
 		case BLITE_WORK_DEAD_BINDER_AND_CLEAR:
 		case BLITE_WORK_CLEAR_DEATH_NOTIFICATION:
+		case BLITE_WORK_FROZEN_BINDER:
+		case BLITE_WORK_CLEAR_FREEZE_NOTIFICATION:
 			if (!proc->dead) {
 				spin_lock(&proc->inner_lock);
 				blite_enqueue_proc_work_ilocked(proc, w);
 				spin_unlock(&proc->inner_lock);
 				break;
 			}
-			/* A plain BR_DEAD_BINDER still belongs to its ref. */
-			if (w->type != BLITE_WORK_NODE && w->type != BLITE_WORK_DEAD_BINDER) {
+			/* Plain notifications still belong to their refs. */
+			if (w->type == BLITE_WORK_DEAD_BINDER_AND_CLEAR ||
+			    w->type == BLITE_WORK_CLEAR_DEATH_NOTIFICATION) {
 				kfree(container_of(w, struct blite_death, work));
 				blite_live_dec(BLITE_LIVE_DEATHS);
+			} else if (w->type == BLITE_WORK_CLEAR_FREEZE_NOTIFICATION) {
+				blite_freeze_free(container_of(w, struct blite_freeze, work));
 			}
 			break;
 		}
@@ -372,35 +409,45 @@ static void blite_release_work_locked(struct blite_proc *proc,
 }
 
 /*
- * Unlinks and frees @thread. Every call it serves fails back to its caller
- * with BR_DEAD_REPLY; a call it waits on loses its caller, so the reply
- * will find nobody. Pollers are woken and detached first.
+ * Unlinks and frees @thread. The call on top of its stack, if the thread
+ * serves it, fails back to its caller with BR_DEAD_REPLY; calls it serves
+ * deeper down are only detached from it, and calls it waits on lose their
+ * caller: whoever answers one of those later finds the caller gone, and the
+ * failure travels up the chain (blite_send_failed_reply_locked()), as in
+ * binder. Pollers are woken and detached first.
  */
 static void blite_thread_release_locked(struct blite_proc *proc,
 					struct blite_thread *thread)
 	__must_hold(&blite_graph_lock)
 {
-	struct blite_transaction *t, *next;
+	struct blite_transaction *t, *next, *failed = NULL;
 
 	lockdep_assert_held(&blite_graph_lock);
 	t = thread->transaction_stack;
 	thread->transaction_stack = NULL;
-	while (t) {
+	if (t && t->to_thread == thread)
+		failed = t;
+	for (; t; t = next) {
 		if (t->to_thread == thread) {
 			next = t->to_parent;
 			t->to_thread = NULL;
 			t->to_parent = NULL;
+			/* No longer in flight to the process, for its freezer. */
+			spin_lock(&proc->inner_lock);
+			proc->outstanding_txns--;
+			spin_unlock(&proc->inner_lock);
+			t->to_proc = NULL;
 			if (t->buffer) {
 				t->buffer->transaction = NULL;
 				t->buffer = NULL;
 			}
-			blite_send_failed_reply_locked(t, BINDERLITE_BR_DEAD_REPLY);
 		} else {
 			next = t->from_parent;
 			t->from = NULL;
 		}
-		t = next;
 	}
+	if (failed)
+		blite_send_failed_reply_locked(failed, BINDERLITE_BR_DEAD_REPLY);
 	blite_release_work_locked(proc, &thread->todo);
 
 	spin_lock(&proc->inner_lock);
@@ -432,6 +479,7 @@ void blite_proc_ipc_release(struct blite_proc *proc)
 	blite_proc_release_objects_locked(proc);
 	blite_release_work_locked(proc, &proc->todo);
 	blite_release_work_locked(proc, &proc->delivered_death);
+	blite_release_work_locked(proc, &proc->delivered_freeze);
 	mutex_unlock(&blite_graph_lock);
 }
 
@@ -538,11 +586,45 @@ static bool blite_return_error_pending(struct blite_thread *thread)
 	return ret;
 }
 
+/* BC_*_FREEZE_NOTIFICATION and BC_FREEZE_NOTIFICATION_DONE. */
+static int blite_freeze_command(struct blite_proc *proc, u32 cmd, void __user *arg)
+{
+	struct binderlite_handle_cookie hc;
+	struct blite_freeze *freeze = NULL;
+	binderlite_uintptr_t cookie;
+	int ret;
+
+	if (cmd == BINDERLITE_BC_FREEZE_NOTIFICATION_DONE) {
+		if (get_user(cookie, (binderlite_uintptr_t __user *)arg))
+			return -EFAULT;
+		mutex_lock(&blite_graph_lock);
+		ret = blite_freeze_done_locked(proc, cookie);
+		mutex_unlock(&blite_graph_lock);
+		return ret;
+	}
+	if (copy_from_user(&hc, arg, sizeof(hc)))
+		return -EFAULT;
+	if (cmd == BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION) {
+		freeze = kzalloc(sizeof(*freeze), GFP_KERNEL);
+		if (!freeze)
+			return -ENOMEM;
+	}
+	mutex_lock(&blite_graph_lock);
+	if (freeze)
+		ret = blite_request_freeze_locked(proc, hc.handle, hc.cookie, freeze);
+	else
+		ret = blite_clear_freeze_locked(proc, hc.handle, hc.cookie);
+	mutex_unlock(&blite_graph_lock);
+	if (ret)
+		kfree(freeze);
+	return ret;
+}
+
 /* Carries out one command whose argument is at @arg. */
 static int blite_thread_command(struct blite_proc *proc, struct blite_thread *thread,
 				u32 cmd, void __user *arg)
 {
-	struct binderlite_transaction_data tr;
+	struct binderlite_transaction_data_sg trs;
 	struct binderlite_handle_cookie hc;
 	struct binderlite_ptr_cookie pc;
 	binderlite_uintptr_t cookie;
@@ -553,18 +635,22 @@ static int blite_thread_command(struct blite_proc *proc, struct blite_thread *th
 	switch (cmd) {
 	case BINDERLITE_BC_TRANSACTION:
 	case BINDERLITE_BC_REPLY:
-		if (copy_from_user(&tr, arg, sizeof(tr)))
+		if (copy_from_user(&trs.transaction_data, arg, sizeof(trs.transaction_data)))
 			return -EFAULT;
-		blite_transaction(proc, thread, &tr, cmd == BINDERLITE_BC_REPLY);
+		blite_transaction(proc, thread, &trs.transaction_data,
+				  cmd == BINDERLITE_BC_REPLY, 0);
 		return 0;
 	case BINDERLITE_BC_TRANSACTION_SG:
 	case BINDERLITE_BC_REPLY_SG:
-		blite_refuse_transaction(proc, thread);
+		if (copy_from_user(&trs, arg, sizeof(trs)))
+			return -EFAULT;
+		blite_transaction(proc, thread, &trs.transaction_data,
+				  cmd == BINDERLITE_BC_REPLY_SG, trs.buffers_size);
 		return 0;
 	case BINDERLITE_BC_FREE_BUFFER:
 		if (get_user(ptr, (u64 __user *)arg))
 			return -EFAULT;
-		ret = blite_free_buffer(proc, ptr);
+		ret = blite_free_buffer(proc, thread, ptr);
 		if (ret)
 			blite_user_error(thread, "BC_FREE_BUFFER", ptr, ret);
 		return 0;
@@ -628,6 +714,20 @@ static int blite_thread_command(struct blite_proc *proc, struct blite_thread *th
 		if (ret)
 			blite_user_error(thread, "BC_DEAD_BINDER_DONE", cookie, ret);
 		return 0;
+	case BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION:
+	case BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION:
+	case BINDERLITE_BC_FREEZE_NOTIFICATION_DONE:
+		/* Unlike death notifications, errors stop the stream, as in binder. */
+		ret = blite_freeze_command(proc, cmd, arg);
+		if (ret)
+			blite_user_error(thread, "freeze notification command", cmd, ret);
+		return ret;
+	case BINDERLITE_BC_ATTEMPT_ACQUIRE:
+	case BINDERLITE_BC_ACQUIRE_RESULT:
+		/* Defined by the protocol, supported by no driver. */
+		pr_info_ratelimited("%d:%d unsupported command %#x\n",
+				    proc->pid, thread->pid, cmd);
+		return -EINVAL;
 	default:
 		pr_info_ratelimited("%d:%d unknown command %#x\n",
 				    proc->pid, thread->pid, cmd);
@@ -722,48 +822,147 @@ static int blite_copy_out_locked(void __user *dst, const void *src, size_t len)
 }
 
 /*
- * BR_TRANSACTION or BR_REPLY. Once delivered, a call that wants a reply
+ * The serving thread takes the caller's priority for a sync call, bounded
+ * by the node's minimum, and at least the node's minimum for a oneway, as
+ * in binder; blite_set_nice() of the reply gives its own back.
+ */
+static void blite_inherit_priority(struct blite_transaction *t)
+{
+	bool oneway = t->flags & BINDERLITE_TF_ONE_WAY;
+	long min = t->target_node->min_priority;
+
+	t->saved_priority = task_nice(current);
+	if (t->priority < min && !oneway)
+		blite_set_nice(t->priority);
+	else if (!oneway || t->saved_priority > min)
+		blite_set_nice(min);
+}
+
+/*
+ * The receiver could not get a descriptor for a file the transaction
+ * carries: the transaction is dropped, as in binder. A sync caller reads
+ * BR_FAILED_REPLY; for a reply, the reader reads it in place of BR_REPLY.
+ */
+static int blite_deliver_failed_locked(struct blite_thread *thread,
+				       struct blite_transaction *t,
+				       void __user *ptr, bool *done)
+	__must_hold(&blite_graph_lock)
+{
+	struct blite_buffer *buf = t->buffer;
+	u32 cmd = BINDERLITE_BR_FAILED_REPLY;
+
+	if (t->is_reply) {
+		if (blite_copy_out_locked(ptr, &cmd, sizeof(cmd)))
+			return -EAGAIN;
+		*done = true;
+	}
+	blite_stat_add(BLITE_STAT_FAILED, 1);
+	blite_stat_add(BLITE_STAT_FAILED_FD, 1);
+	buf->transaction = NULL;
+	t->buffer = NULL;
+	if (t->target_node && !(t->flags & BINDERLITE_TF_ONE_WAY))
+		blite_send_failed_reply_locked(t, BINDERLITE_BR_FAILED_REPLY);
+	else
+		blite_free_transaction_locked(t);
+	blite_buffer_release_locked(thread->proc, buf, NULL);
+	return t->is_reply ? sizeof(cmd) : 0;
+}
+
+/*
+ * BR_TRANSACTION (BR_TRANSACTION_SEC_CTX when it carries the sender's
+ * security context) or BR_REPLY. The files it carries get descriptors of
+ * the reader's process first. Once delivered, a call that wants a reply
  * joins the thread's stack; anything else is done with.
  */
 static int blite_deliver_transaction_locked(struct blite_thread *thread,
 					    struct blite_transaction *t,
-					    void __user *ptr)
+					    void __user *ptr, bool *done)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_proc *proc = thread->proc;
 	struct blite_buffer *buf = t->buffer;
+	struct binderlite_transaction_data *tr;
 	struct {
 		u32 cmd;
-		struct binderlite_transaction_data tr;
+		struct binderlite_transaction_data_secctx trs;
 	} __packed rec = { .cmd = BINDERLITE_BR_REPLY };
+	size_t size = sizeof(rec.cmd) + sizeof(*tr);
+	bool is_reply = t->is_reply;
 
+	tr = &rec.trs.transaction_data;
 	if (t->target_node) {
 		rec.cmd = BINDERLITE_BR_TRANSACTION;
-		rec.tr.target.ptr = t->target_node->ptr;
-		rec.tr.cookie = t->target_node->cookie;
+		tr->target.ptr = t->target_node->ptr;
+		tr->cookie = t->target_node->cookie;
 	}
-	rec.tr.code = t->code;
-	rec.tr.flags = t->flags;
-	rec.tr.sender_euid = from_kuid(current_user_ns(), t->sender_euid);
+	tr->code = t->code;
+	tr->flags = t->flags;
+	tr->sender_euid = from_kuid(current_user_ns(), t->sender_euid);
 	if (t->from)
-		rec.tr.sender_pid = pid_nr_ns(t->from->proc->tsk_pid,
-					      task_active_pid_ns(current));
-	rec.tr.data_size = buf->data_size;
-	rec.tr.offsets_size = buf->offsets_size;
-	rec.tr.data.ptr.buffer = blite_pool_user_addr(&proc->pool, buf);
-	rec.tr.data.ptr.offsets = rec.tr.data.ptr.buffer +
-				  ALIGN(buf->data_size, sizeof(u64));
-	if (blite_copy_out_locked(ptr, &rec, sizeof(rec)))
+		tr->sender_pid = pid_nr_ns(t->from->proc->tsk_pid,
+					   task_active_pid_ns(current));
+	tr->data_size = buf->data_size;
+	tr->offsets_size = buf->offsets_size;
+	tr->data.ptr.buffer = blite_pool_user_addr(&proc->pool, buf);
+	tr->data.ptr.offsets = tr->data.ptr.buffer + ALIGN(buf->data_size, sizeof(u64));
+	if (t->has_secctx) {
+		rec.cmd = BINDERLITE_BR_TRANSACTION_SEC_CTX;
+		rec.trs.secctx = tr->data.ptr.buffer + t->secctx_offset;
+		size += sizeof(rec.trs.secctx);
+	}
+	if (blite_fd_fixups_reserve(proc, t))
+		return blite_deliver_failed_locked(thread, t, ptr, done);
+	if (blite_copy_out_locked(ptr, &rec, size)) {
+		blite_fd_fixups_unreserve(t);
 		return -EAGAIN;
+	}
+	blite_fd_fixups_install(t);
 
 	blite_alloc_mark_delivered(&proc->pool.alloc, buf);
-	if (rec.cmd == BINDERLITE_BR_TRANSACTION && !(t->flags & BINDERLITE_TF_ONE_WAY)) {
+	if (!is_reply)
+		blite_inherit_priority(t);
+	if (!is_reply && !(t->flags & BINDERLITE_TF_ONE_WAY)) {
 		t->to_thread = thread;
 		t->to_parent = thread->transaction_stack;
 		thread->transaction_stack = t;
 	} else {
 		blite_free_transaction_locked(t);
 	}
+	*done = true;
+	return size;
+}
+
+/* BR_FROZEN_BINDER or BR_CLEAR_FREEZE_NOTIFICATION_DONE. */
+static int blite_deliver_freeze_locked(struct blite_proc *proc,
+				       struct blite_freeze *freeze,
+				       void __user *ptr, bool *done)
+	__must_hold(&blite_graph_lock)
+{
+	struct {
+		u32 cmd;
+		struct binderlite_frozen_state_info info;
+	} __packed rec = { BINDERLITE_BR_FROZEN_BINDER };
+	struct {
+		u32 cmd;
+		binderlite_uintptr_t cookie;
+	} __packed clear = { BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, freeze->cookie };
+
+	if (freeze->work.type == BLITE_WORK_CLEAR_FREEZE_NOTIFICATION) {
+		if (blite_copy_out_locked(ptr, &clear, sizeof(clear)))
+			return -EAGAIN;
+		blite_freeze_free(freeze);
+		return sizeof(clear);
+	}
+	rec.info.cookie = freeze->cookie;
+	rec.info.is_frozen = freeze->is_frozen;
+	if (blite_copy_out_locked(ptr, &rec, sizeof(rec)))
+		return -EAGAIN;
+	/* Kept until BC_FREEZE_NOTIFICATION_DONE; may cause transactions. */
+	spin_lock(&proc->inner_lock);
+	freeze->sent = true;
+	list_add_tail(&freeze->work.entry, &proc->delivered_freeze);
+	spin_unlock(&proc->inner_lock);
+	*done = true;
 	return sizeof(rec);
 }
 
@@ -840,15 +1039,25 @@ static int blite_deliver_work_locked(struct blite_thread *thread,
 	switch (w->type) {
 	case BLITE_WORK_TRANSACTION:
 		t = container_of(w, struct blite_transaction, work);
-		ret = blite_deliver_transaction_locked(thread, t, ptr);
-		*done = ret > 0;
-		return ret;
+		return blite_deliver_transaction_locked(thread, t, ptr, done);
 	case BLITE_WORK_TRANSACTION_COMPLETE:
+	case BLITE_WORK_TRANSACTION_PENDING:
+	case BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
 		cmd = BINDERLITE_BR_TRANSACTION_COMPLETE;
+		if (w->type == BLITE_WORK_TRANSACTION_PENDING)
+			cmd = BINDERLITE_BR_TRANSACTION_PENDING_FROZEN;
+		else if (w->type == BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT &&
+			 READ_ONCE(proc->oneway_spam_detection))
+			cmd = BINDERLITE_BR_ONEWAY_SPAM_SUSPECT;
 		if (blite_copy_out_locked(ptr, &cmd, sizeof(cmd)))
 			return -EAGAIN;
 		kfree(w);
 		return sizeof(cmd);
+	case BLITE_WORK_FROZEN_BINDER:
+	case BLITE_WORK_CLEAR_FREEZE_NOTIFICATION:
+		/* May free the notification: nothing of @w may be read after. */
+		return blite_deliver_freeze_locked(proc, container_of(w, struct blite_freeze, work),
+						   ptr, done);
 	case BLITE_WORK_RETURN_ERROR:
 		e = container_of(w, struct blite_error, work);
 		if (blite_copy_out_locked(ptr, &e->cmd, sizeof(e->cmd)))
@@ -949,6 +1158,9 @@ retry:
 	thread->looper |= BLITE_LOOPER_WAITING;
 	spin_unlock(&proc->inner_lock);
 	mutex_unlock(&blite_graph_lock);
+	/* A looper free for any call takes its process's priority, as in binder. */
+	if (proc_work)
+		blite_set_nice(proc->default_priority);
 
 	if (non_block)
 		ret = blite_has_work(thread, proc_work) ? 0 : -EAGAIN;
@@ -998,7 +1210,8 @@ retry:
 			spin_unlock(&proc->inner_lock);
 		}
 		mutex_unlock(&blite_graph_lock);
-		if (ret > 0) {
+		if (ret >= 0) {
+			/* 0: a transaction was dropped without a return. */
 			pos += ret;
 			faults = 0;
 		} else if (++faults > BLITE_READ_MAX_FAULTS) {
@@ -1108,6 +1321,24 @@ int blite_ioctl_get_extended_error(struct blite_thread *thread, void __user *ubu
 }
 
 /**
+ * blite_ioctl_enable_oneway_spam_detection() - BINDERLITE_ENABLE_ONEWAY_SPAM_DETECTION
+ * @proc: the open file, as a sender of oneways
+ * @ubuf: the user's __u32: non-zero to be told (BR_ONEWAY_SPAM_SUSPECT)
+ *
+ * Return: 0 or -EFAULT.
+ */
+int blite_ioctl_enable_oneway_spam_detection(struct blite_proc *proc,
+					     void __user *ubuf)
+{
+	u32 enable;
+
+	if (copy_from_user(&enable, ubuf, sizeof(enable)))
+		return -EFAULT;
+	WRITE_ONCE(proc->oneway_spam_detection, enable);
+	return 0;
+}
+
+/**
  * blite_poll() - poll() on the device: readable when the thread has work
  * @filp: the file
  * @wait: the poll table
@@ -1150,6 +1381,7 @@ void blite_proc_get_stats(struct blite_proc *proc, struct blite_proc_stats *st)
 	mutex_lock(&blite_graph_lock);
 	blite_proc_count_objects_locked(proc, st);
 	spin_lock(&proc->inner_lock);
+	st->frozen = proc->is_frozen;
 	list_for_each(pos, &proc->todo)
 		st->todo++;
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {

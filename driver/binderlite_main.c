@@ -3,21 +3,24 @@
  * binderlite: Binder-style IPC as an out-of-tree module.
  *
  * This file is the character device: module init and exit, open, release,
- * flush, poll, mmap and the ioctl dispatcher. Threads and the write-read
- * loop are in binderlite_ipc.c (Documentation/protocol.rst), the receive
- * pool in binderlite_pool.c and its allocator in binderlite_alloc.c
+ * flush, poll, mmap and the ioctl dispatcher. The devices themselves, one
+ * per context, are in binderlite_context.c; threads and the write-read
+ * loop in binderlite_ipc.c (Documentation/protocol.rst), the receive pool
+ * in binderlite_pool.c and its allocator in binderlite_alloc.c
  * (Documentation/pool.rst). The user-space API is
  * include/uapi/linux/binderlite.h.
  *
  * Lock order, outermost first (binderlite_pool.c has the pool's own):
  *
- *   blite_procs_lock (mutex)
+ *   blite_procs_lock (mutex; also the list of contexts)
  *     blite_alloc.lock (debugfs, through blite_pool_get_stats())
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
+#include <linux/cred.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/miscdevice.h>
@@ -81,18 +84,27 @@ static void blite_proc_unlink(struct blite_proc *proc)
 {
 	mutex_lock(&blite_procs_lock);
 	list_del(&proc->procs_node);
+	blite_context_close_locked(proc->context);
 	mutex_unlock(&blite_procs_lock);
 }
 
 static int blite_open(struct inode *inode, struct file *filp)
 {
+	struct blite_context *ctx;
 	struct blite_proc *proc;
 
 	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
 	if (!proc)
 		return -ENOMEM;
+	ctx = blite_context_open(filp);
+	if (IS_ERR(ctx)) {
+		kfree(proc);
+		return PTR_ERR(ctx);
+	}
 
 	kref_init(&proc->kref);
+	proc->context = ctx;
+	proc->cred = get_cred(filp->f_cred);
 	proc->tsk_pid = get_task_pid(current->group_leader, PIDTYPE_PID);
 	proc->pid = task_tgid_nr(current);
 	blite_pool_init(&proc->pool);
@@ -110,6 +122,8 @@ static void blite_proc_free(struct kref *kref)
 
 	blite_pool_release(&proc->pool);
 	put_pid(proc->tsk_pid);
+	put_cred(proc->cred);
+	blite_context_put(proc->context);
 	kfree(proc);
 }
 
@@ -204,6 +218,21 @@ static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case BINDERLITE_GET_EXTENDED_ERROR:
 		ret = blite_ioctl_get_extended_error(thread, ubuf);
 		break;
+	case BINDERLITE_GET_NODE_DEBUG_INFO:
+		ret = blite_ioctl_get_node_debug_info(proc, ubuf);
+		break;
+	case BINDERLITE_GET_NODE_INFO_FOR_REF:
+		ret = blite_ioctl_get_node_info_for_ref(proc, ubuf);
+		break;
+	case BINDERLITE_FREEZE:
+		ret = blite_ioctl_freeze(ubuf);
+		break;
+	case BINDERLITE_GET_FROZEN_INFO:
+		ret = blite_ioctl_get_frozen_info(ubuf);
+		break;
+	case BINDERLITE_ENABLE_ONEWAY_SPAM_DETECTION:
+		ret = blite_ioctl_enable_oneway_spam_detection(proc, ubuf);
+		break;
 	default:
 		/* What binder answers to a command it does not know. */
 		ret = -EINVAL;
@@ -223,7 +252,8 @@ static int blite_flush(struct file *filp, fl_owner_t id)
 	return 0;
 }
 
-static const struct file_operations blite_fops = {
+/* The operations of every context's device (binderlite_context.c). */
+const struct file_operations blite_fops = {
 	.owner = THIS_MODULE,
 	.open = blite_open,
 	.release = blite_release,
@@ -232,12 +262,6 @@ static const struct file_operations blite_fops = {
 	.mmap = blite_mmap,
 	.unlocked_ioctl = blite_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-};
-
-static struct miscdevice blite_miscdev = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "binderlite",
-	.fops = &blite_fops,
 };
 
 static int __init blite_init(void)
@@ -249,14 +273,11 @@ static int __init blite_init(void)
 		return ret;
 	/* debugfs is optional: the driver works without it. */
 	blite_debugfs_init();
-	ret = misc_register(&blite_miscdev);
-	if (ret) {
-		pr_err("cannot register /dev/%s: %d\n", blite_miscdev.name, ret);
+	ret = blite_context_init();
+	if (ret)
 		goto err_debugfs_exit;
-	}
 
-	pr_info("protocol %d ready on /dev/%s\n",
-		BINDERLITE_CURRENT_PROTOCOL_VERSION, blite_miscdev.name);
+	pr_info("protocol %d ready\n", BINDERLITE_CURRENT_PROTOCOL_VERSION);
 	return 0;
 
 err_debugfs_exit:
@@ -267,7 +288,7 @@ err_debugfs_exit:
 
 static void __exit blite_exit(void)
 {
-	misc_deregister(&blite_miscdev);
+	blite_context_exit();
 	/* Every open file holds a module reference, so none can be left. */
 	WARN_ON(!list_empty(&blite_procs));
 	blite_debugfs_exit();

@@ -37,21 +37,20 @@
 #include <linux/cred.h>
 #include <linux/lockdep.h>
 #include <linux/rbtree.h>
+#include <linux/security.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "binderlite.h"
 
 /* Nodes whose owner died while references remained. */
 static LIST_HEAD(blite_dead_nodes);
 
-/* The node behind handle 0, or NULL. */
-struct blite_node *blite_context_mgr_node;
-
-/*
- * The effective uid that first became context manager. Once set, only that
- * uid may become manager again, as in binder.
- */
-static kuid_t blite_context_mgr_uid = INVALID_UID;
+/* Whether @node is the context manager's node of its (live) owner's context. */
+static bool blite_node_is_mgr(const struct blite_node *node)
+{
+	return node->proc && node->proc->context->mgr_node == node;
+}
 
 static int blite_node_cmp(const void *key, const struct rb_node *n)
 {
@@ -88,16 +87,18 @@ struct blite_node *blite_get_node_locked(struct blite_proc *proc,
 /**
  * blite_new_node_locked() - create a node for an object of @proc
  * @proc:   the owner, alive
- * @ptr:    the object's address in @proc; no node of @proc has it yet
- * @cookie: the owner's cookie for it
+ * @fbo:    the object as its owner first sent it: its binder (the address
+ *          in @proc; no node of @proc has it yet), cookie and flags
  *
- * The node starts with no counts: the caller takes the first one.
+ * The node starts with no counts: the caller takes the first one. The
+ * object's flags give the node its minimum priority and say whether calls
+ * to it may carry file descriptors and the sender's security context, for
+ * the node's whole life, as in binder.
  *
  * Return: the node, or NULL if memory ran out.
  */
 struct blite_node *blite_new_node_locked(struct blite_proc *proc,
-					 binderlite_uintptr_t ptr,
-					 binderlite_uintptr_t cookie)
+					 const struct flat_binderlite_object *fbo)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_node *node;
@@ -107,8 +108,11 @@ struct blite_node *blite_new_node_locked(struct blite_proc *proc,
 	if (!node)
 		return NULL;
 	node->proc = proc;
-	node->ptr = ptr;
-	node->cookie = cookie;
+	node->ptr = fbo->binder;
+	node->cookie = fbo->cookie;
+	node->min_priority = fbo->flags & BINDERLITE_FLAG_PRIORITY_MASK;
+	node->accept_fds = fbo->flags & BINDERLITE_FLAG_ACCEPTS_FDS;
+	node->txn_security_ctx = fbo->flags & BINDERLITE_FLAG_TXN_SECURITY_CTX;
 	INIT_LIST_HEAD(&node->dead_entry);
 	INIT_LIST_HEAD(&node->work.entry);
 	node->work.type = BLITE_WORK_NODE;
@@ -224,7 +228,7 @@ int blite_inc_node_locked(struct blite_node *node, bool strong, bool internal,
 	lockdep_assert_held(&blite_graph_lock);
 	if (strong) {
 		if (internal && !thread && !node->internal_strong_refs &&
-		    !(node == blite_context_mgr_node && node->has_strong_ref))
+		    !(blite_node_is_mgr(node) && node->has_strong_ref))
 			return -EINVAL;
 		if (internal)
 			node->internal_strong_refs++;
@@ -474,6 +478,8 @@ static void blite_ref_free_locked(struct blite_ref *ref)
 	rb_erase(&ref->rb_node, &proc->refs_by_node);
 	if (ref->death)
 		list_del_init(&ref->death->work.entry);
+	if (ref->freeze)
+		list_del_init(&ref->freeze->work.entry);
 	spin_unlock(&proc->inner_lock);
 
 	hlist_del(&ref->node_entry);
@@ -483,6 +489,8 @@ static void blite_ref_free_locked(struct blite_ref *ref)
 	if (ref->death)
 		blite_live_dec(BLITE_LIVE_DEATHS);
 	kfree(ref->death);
+	if (ref->freeze)
+		blite_freeze_free(ref->freeze);
 	kfree(ref);
 	blite_live_dec(BLITE_LIVE_REFS);
 }
@@ -544,7 +552,7 @@ int blite_dec_ref_locked(struct blite_ref *ref, bool strong)
 static u32 blite_new_desc_locked(struct blite_proc *proc, struct blite_node *node)
 	__must_hold(&blite_graph_lock)
 {
-	u32 desc = node == blite_context_mgr_node ? 0 : 1;
+	u32 desc = node == proc->context->mgr_node ? 0 : 1;
 	struct rb_node *n;
 
 	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
@@ -621,7 +629,7 @@ int blite_update_ref_locked(struct blite_proc *proc, u32 desc, bool increment,
 			    bool strong)
 	__must_hold(&blite_graph_lock)
 {
-	struct blite_node *mgr = blite_context_mgr_node;
+	struct blite_node *mgr = proc->context->mgr_node;
 	struct blite_ref *ref;
 
 	lockdep_assert_held(&blite_graph_lock);
@@ -758,39 +766,41 @@ int blite_dead_binder_done_locked(struct blite_thread *thread,
 
 /**
  * blite_ioctl_set_context_mgr() - BINDERLITE_SET_CONTEXT_MGR(_EXT)
- * @proc: the open file that becomes the context manager
+ * @proc: the open file that becomes the manager of its context
  * @fbo:  the manager's object; all zero for the legacy ioctl
  *
  * The manager's node is held by the driver (it never gets BR_INCREFS or
- * BR_ACQUIRE) until the manager's file is released. Security contexts are
- * outside binderlite's subset: asking for them is refused rather than
- * ignored.
+ * BR_ACQUIRE) until the manager's file is released. Its flags say, as for
+ * any node, whether calls to it carry file descriptors and the sender's
+ * security context. The LSM is asked first (security_binder_set_context_mgr()).
  *
- * Return: 0; -EBUSY if there is a manager already, -EPERM if another uid
- * was manager before, -EINVAL for a security-context request, -ENOMEM.
+ * Return: 0; -EBUSY if the context has a manager already, the LSM's error,
+ * -EPERM if another uid was manager of the context before, -ENOMEM.
  */
 int blite_ioctl_set_context_mgr(struct blite_proc *proc,
 				const struct flat_binderlite_object *fbo)
 {
+	struct blite_context *ctx = proc->context;
 	kuid_t euid = current_euid();
 	struct blite_node *node;
-	int ret = 0;
-
-	if (fbo->flags & BINDERLITE_FLAG_TXN_SECURITY_CTX)
-		return -EINVAL;
+	int ret;
 
 	mutex_lock(&blite_graph_lock);
-	if (blite_context_mgr_node) {
+	if (ctx->mgr_node) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	if (uid_valid(blite_context_mgr_uid) && !uid_eq(blite_context_mgr_uid, euid)) {
+	ret = security_binder_set_context_mgr(proc->cred);
+	if (ret < 0)
+		goto out_unlock;
+	if (uid_valid(ctx->mgr_uid) && !uid_eq(ctx->mgr_uid, euid)) {
 		ret = -EPERM;
 		goto out_unlock;
 	}
+	ctx->mgr_uid = euid;
 	node = blite_get_node_locked(proc, fbo->binder);
 	if (!node)
-		node = blite_new_node_locked(proc, fbo->binder, fbo->cookie);
+		node = blite_new_node_locked(proc, fbo);
 	if (!node) {
 		ret = -ENOMEM;
 		goto out_unlock;
@@ -799,8 +809,7 @@ int blite_ioctl_set_context_mgr(struct blite_proc *proc,
 	node->local_weak_refs++;
 	node->has_strong_ref = true;
 	node->has_weak_ref = true;
-	blite_context_mgr_uid = euid;
-	blite_context_mgr_node = node;
+	ctx->mgr_node = node;
 out_unlock:
 	mutex_unlock(&blite_graph_lock);
 	return ret;
@@ -817,12 +826,95 @@ void blite_proc_release_objects_locked(struct blite_proc *proc)
 	struct rb_node *n;
 
 	lockdep_assert_held(&blite_graph_lock);
-	if (blite_context_mgr_node && blite_context_mgr_node->proc == proc)
-		blite_context_mgr_node = NULL;
+	if (proc->context->mgr_node && proc->context->mgr_node->proc == proc)
+		proc->context->mgr_node = NULL;
 	while ((n = rb_first(&proc->nodes)))
 		blite_node_release_locked(rb_entry(n, struct blite_node, rb_node));
 	while ((n = rb_first(&proc->refs_by_desc)))
 		blite_ref_free_locked(rb_entry(n, struct blite_ref, rb_desc));
+}
+
+/**
+ * blite_ioctl_get_node_debug_info() - BINDERLITE_GET_NODE_DEBUG_INFO
+ * @proc: the calling file
+ * @ubuf: the user's &struct binderlite_node_debug_info
+ *
+ * Reports the caller's first node whose address is above the one given,
+ * or zeros if there is none, so that a loop walks every node.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int blite_ioctl_get_node_debug_info(struct blite_proc *proc, void __user *ubuf)
+{
+	struct binderlite_node_debug_info info;
+	struct blite_node *node;
+	binderlite_uintptr_t ptr;
+	struct rb_node *n;
+
+	if (copy_from_user(&info, ubuf, sizeof(info)))
+		return -EFAULT;
+	ptr = info.ptr;
+	memset(&info, 0, sizeof(info));
+	mutex_lock(&blite_graph_lock);
+	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
+		node = rb_entry(n, struct blite_node, rb_node);
+		if (node->ptr > ptr) {
+			info.ptr = node->ptr;
+			info.cookie = node->cookie;
+			info.has_strong_ref = node->has_strong_ref;
+			info.has_weak_ref = node->has_weak_ref;
+			break;
+		}
+	}
+	mutex_unlock(&blite_graph_lock);
+	if (copy_to_user(ubuf, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * blite_ioctl_get_node_info_for_ref() - BINDERLITE_GET_NODE_INFO_FOR_REF
+ * @proc: the calling file, which must be its context's manager
+ * @ubuf: the user's &struct binderlite_node_info_for_ref
+ *
+ * Reports the counts of the node behind a strong handle of the manager, as
+ * binder computes them: the strong references and holds, and the weak
+ * holds of the driver.
+ *
+ * Return: 0; -EINVAL if a field other than the handle is set or the handle
+ * is not a strong one; -EPERM if the caller is not the manager; -EFAULT.
+ */
+int blite_ioctl_get_node_info_for_ref(struct blite_proc *proc, void __user *ubuf)
+{
+	struct binderlite_node_info_for_ref info;
+	struct blite_node *mgr, *node;
+	struct blite_ref *ref;
+	int ret = 0;
+
+	if (copy_from_user(&info, ubuf, sizeof(info)))
+		return -EFAULT;
+	if (info.strong_count || info.weak_count || info.reserved1 ||
+	    info.reserved2 || info.reserved3)
+		return -EINVAL;
+	mutex_lock(&blite_graph_lock);
+	mgr = proc->context->mgr_node;
+	if (!mgr || mgr->proc != proc) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
+	ref = blite_get_ref_locked(proc, info.handle, true);
+	if (!ref) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	node = ref->node;
+	info.strong_count = node->local_strong_refs + node->internal_strong_refs;
+	info.weak_count = node->local_weak_refs;
+out_unlock:
+	mutex_unlock(&blite_graph_lock);
+	if (!ret && copy_to_user(ubuf, &info, sizeof(info)))
+		ret = -EFAULT;
+	return ret;
 }
 
 /**

@@ -430,6 +430,7 @@ out_unlock:
  * @pool:         the pool of the receiving process
  * @data_size:    bytes of payload
  * @offsets_size: bytes of the offsets array
+ * @extra_size:   bytes after the offsets array
  * @is_async:     charge the buffer to the async (oneway) quota
  *
  * Return: the buffer, or an ERR_PTR() as from blite_alloc_new_buf(), or
@@ -437,12 +438,13 @@ out_unlock:
  */
 struct blite_buffer *blite_pool_alloc_buf(struct blite_pool *pool,
 					  size_t data_size, size_t offsets_size,
-					  bool is_async)
+					  size_t extra_size, bool is_async)
 {
 	struct blite_buffer *buf;
 	int ret;
 
-	buf = blite_alloc_new_buf(&pool->alloc, data_size, offsets_size, is_async);
+	buf = blite_alloc_new_buf(&pool->alloc, data_size, offsets_size,
+				  extra_size, is_async);
 	if (IS_ERR(buf))
 		return buf;
 	ret = blite_pool_populate(pool, buf);

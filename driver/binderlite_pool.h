@@ -95,7 +95,7 @@ int blite_pool_mmap(struct blite_pool *pool, struct vm_area_struct *vma,
 void blite_pool_release(struct blite_pool *pool);
 struct blite_buffer *blite_pool_alloc_buf(struct blite_pool *pool,
 					  size_t data_size, size_t offsets_size,
-					  bool is_async);
+					  size_t extra_size, bool is_async);
 void blite_pool_free_buf(struct blite_pool *pool, struct blite_buffer *buf);
 int blite_pool_copy_from_user(struct blite_pool *pool, struct blite_buffer *buf,
 			      size_t offset, const void __user *from,

@@ -7,18 +7,32 @@
  * 1. resolve (graph lock held): find the receiver: the node behind the
  *    handle for a call, the waiting caller for a reply; check the
  *    transaction stacks; pin the receiving process and node;
- * 2. copy (no lock): allocate a buffer in the receiver's pool and copy
- *    data and offsets from the sender's memory straight into its pages,
- *    the one and only copy;
- * 3. translate (graph lock held): validate the offsets and the objects
- *    they point at, in the receiver's buffer, which the receiver cannot
- *    write; turn binders into handles and back, taking references;
+ * 2. copy (no lock): ask the LSM for the sender's security context if
+ *    the node wants it; allocate a buffer in the receiver's pool and copy
+ *    data, offsets and scatter-gather buffers from the sender's memory
+ *    straight into its pages, the one and only copy; validate the offsets
+ *    and objects in the receiver's buffer, which the receiver cannot
+ *    write (binderlite_object.c);
+ * 3. translate (graph lock held): turn binders into handles and back,
+ *    taking references, and take the files of fd objects;
  * 4. commit (graph lock held): queue the transaction for the receiver and
- *    BR_TRANSACTION_COMPLETE for the sender.
+ *    BR_TRANSACTION_COMPLETE for the sender (or, for a oneway to a frozen
+ *    process, BR_TRANSACTION_PENDING_FROZEN).
  *
  * Any failure undoes exactly what was done: the references translated so
- * far are dropped, the buffer is freed, the pins are released, and the
- * sender gets BR_FAILED_REPLY or BR_DEAD_REPLY with an extended error.
+ * far are dropped, the files taken are put, the buffer is freed, the pins
+ * are released, and the sender gets BR_FAILED_REPLY, BR_DEAD_REPLY or
+ * BR_FROZEN_REPLY with an extended error.
+ *
+ * The LSM hooks are called where binder calls them: on every call
+ * (security_binder_transaction()), every binder or handle sent
+ * (_transfer_binder()) and every file (_transfer_file()); a refusal is
+ * BR_FAILED_REPLY with -EPERM.
+ *
+ * Priority inheritance, as binder does it: the sender's nice value travels
+ * with a sync call; the serving thread takes it (bounded by the node's
+ * minimum) when it reads the call, and its own back when it replies
+ * (binderlite_ipc.c).
  *
  * A sync call sits on the caller's transaction stack and, once delivered,
  * on the serving thread's. A call made while serving one goes to the
@@ -33,71 +47,37 @@
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/lockdep.h>
+#include <linux/sched.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "binderlite.h"
+#include "binderlite_txn.h"
 
 static atomic_t blite_next_debug_id = ATOMIC_INIT(0);
 
 /**
- * struct blite_txn - one BC_TRANSACTION or BC_REPLY while it is processed
- * @proc:          the sending process
- * @thread:        the sending thread
- * @tr:            the command's argument
- * @reply:         BC_REPLY
- * @oneway:        a call with TF_ONE_WAY
- * @debug_id:      the transaction's number
- * @t:             the transaction, allocated up front
- * @tcomplete:     BR_TRANSACTION_COMPLETE for the sender, allocated up front
- * @in_reply_to:   for a reply: the call answered, taken off the stack
- * @target_proc:   the receiver, pinned
- * @target_node:   for a call: the node called, pinned
- * @target_thread: a thread the transaction must go to, or NULL
- * @buf:           the buffer in the receiver's pool
- * @objects_done:  objects translated so far
- * @err_cmd:       BR_FAILED_REPLY or BR_DEAD_REPLY on failure
- * @err_param:     the errno for the extended error
- * @err_stat:      the failure's counter
- */
-struct blite_txn {
-	struct blite_proc *proc;
-	struct blite_thread *thread;
-	const struct binderlite_transaction_data *tr;
-	bool reply;
-	bool oneway;
-	u32 debug_id;
-	struct blite_transaction *t;
-	struct blite_work *tcomplete;
-	struct blite_transaction *in_reply_to;
-	struct blite_proc *target_proc;
-	struct blite_node *target_node;
-	struct blite_thread *target_thread;
-	struct blite_buffer *buf;
-	size_t objects_done;
-	u32 err_cmd;
-	int err_param;
-	enum blite_stat err_stat;
-};
-
-static int blite_txn_fail(struct blite_txn *txn, u32 cmd, int param,
-			  enum blite_stat stat)
-{
-	txn->err_cmd = cmd;
-	txn->err_param = param;
-	txn->err_stat = stat;
-	return -1;
-}
-
-/**
  * blite_free_transaction_locked() - free a transaction
  * @t: the transaction; its buffer, if any, stays with its owner
+ *
+ * Files it still carries are put; the receiver's count of transactions in
+ * flight drops, which a freezer may be waiting for.
  */
 void blite_free_transaction_locked(struct blite_transaction *t)
 	__must_hold(&blite_graph_lock)
 {
+	struct blite_proc *to_proc = t->to_proc;
+
+	lockdep_assert_held(&blite_graph_lock);
 	if (t->buffer)
 		t->buffer->transaction = NULL;
+	if (to_proc) {
+		spin_lock(&to_proc->inner_lock);
+		if (!--to_proc->outstanding_txns && to_proc->is_frozen)
+			wake_up_interruptible_all(&to_proc->freeze_wait);
+		spin_unlock(&to_proc->inner_lock);
+	}
+	blite_fd_fixups_free(t);
 	kfree(t);
 	blite_live_dec(BLITE_LIVE_TRANSACTIONS);
 }
@@ -107,22 +87,32 @@ void blite_free_transaction_locked(struct blite_transaction *t)
  * @t:   a call that will never be answered; freed
  * @cmd: BR_FAILED_REPLY or BR_DEAD_REPLY, for the caller
  *
- * The caller, if it still lives, is waiting for @t on top of its stack.
+ * The caller, if it still lives, is waiting for @t on top of its stack. A
+ * caller that died took no reply; the call it was serving when it called
+ * (@t's from_parent) then fails in its place, and so on up the chain to
+ * the first caller still alive, as in binder.
  */
 void blite_send_failed_reply_locked(struct blite_transaction *t, u32 cmd)
 	__must_hold(&blite_graph_lock)
 {
-	struct blite_thread *from = t->from;
+	struct blite_transaction *next;
+	struct blite_thread *from;
 
 	lockdep_assert_held(&blite_graph_lock);
-	if (from) {
+	for (; t; t = next) {
+		from = t->from;
+		next = t->from_parent;
+		if (!from) {
+			blite_free_transaction_locked(t);
+			continue;
+		}
 		if (from->transaction_stack != t) {
 			/* Never expected: leak @t rather than free it in use. */
 			pr_err("%d:%d failed reply not on top of the caller's stack\n",
 			       from->proc->pid, from->pid);
 			return;
 		}
-		from->transaction_stack = t->from_parent;
+		from->transaction_stack = next;
 		spin_lock(&from->proc->inner_lock);
 		if (from->reply_error.cmd == BINDERLITE_BR_OK) {
 			from->reply_error.cmd = cmd;
@@ -130,8 +120,9 @@ void blite_send_failed_reply_locked(struct blite_transaction *t, u32 cmd)
 			wake_up_interruptible(&from->wait);
 		}
 		spin_unlock(&from->proc->inner_lock);
+		blite_free_transaction_locked(t);
+		return;
 	}
-	blite_free_transaction_locked(t);
 }
 
 /* Gives the next pending oneway of @node to its owner, if there is one. */
@@ -152,72 +143,38 @@ static void blite_async_done_locked(struct blite_proc *proc,
 	spin_unlock(&proc->inner_lock);
 }
 
-static size_t blite_offsets_start(const struct blite_buffer *buf)
-{
-	return ALIGN(buf->data_size, sizeof(u64));
-}
-
-/*
- * Drops the references held by the first @count objects of @buf, which
- * belongs to @proc and holds them in their translated form.
- */
-static void blite_release_objects_locked(struct blite_proc *proc,
-					 struct blite_buffer *buf, size_t count)
+/* Drops the objects and the target node of @buf, and frees it. */
+static void blite_buffer_free_locked(struct blite_proc *proc, struct blite_buffer *buf,
+				     struct blite_thread *thread)
 	__must_hold(&blite_graph_lock)
 {
-	struct flat_binderlite_object obj;
-	struct blite_node *node;
-	struct blite_ref *ref;
-	size_t i;
-	u64 off;
-
-	for (i = 0; i < count; i++) {
-		if (blite_pool_read(&proc->pool, buf,
-				    blite_offsets_start(buf) + i * sizeof(off),
-				    &off, sizeof(off)) ||
-		    blite_pool_read(&proc->pool, buf, off, &obj, sizeof(obj)))
-			continue;	/* validated when sent: never happens */
-		switch (obj.hdr.type) {
-		case BINDERLITE_TYPE_BINDER:
-		case BINDERLITE_TYPE_WEAK_BINDER:
-			node = blite_get_node_locked(proc, obj.binder);
-			if (node)
-				blite_dec_node_locked(node,
-						      obj.hdr.type == BINDERLITE_TYPE_BINDER);
-			break;
-		case BINDERLITE_TYPE_HANDLE:
-		case BINDERLITE_TYPE_WEAK_HANDLE:
-			ref = blite_get_ref_locked(proc, obj.handle, false);
-			if (ref)
-				blite_dec_ref_locked(ref,
-						     obj.hdr.type == BINDERLITE_TYPE_HANDLE);
-			break;
-		}
-	}
+	blite_objects_release_locked(proc, buf, buf->offsets_size / sizeof(u64), thread);
+	if (buf->target_node)
+		blite_dec_node_locked(buf->target_node, true);
+	if (buf->clear_on_free)
+		blite_pool_clear(&proc->pool, buf);
+	blite_pool_free_buf(&proc->pool, buf);
 }
 
 /**
  * blite_buffer_release_locked() - drop everything a buffer holds
- * @proc: the owner of the buffer
- * @buf:  the buffer, no longer reachable from user space or a transaction
+ * @proc:   the owner of the buffer
+ * @buf:    the buffer, no longer reachable from user space or a transaction
+ * @thread: the owner's thread, if it frees a delivered buffer
+ *          (BC_FREE_BUFFER); NULL if the buffer was never delivered
  *
- * Drops the references of its objects and of its target node, lets the
+ * Drops the references of its objects (and closes the descriptors of its
+ * FDA objects, for a delivered buffer) and of its target node, lets the
  * next oneway to that node through, and gives the buffer back to the pool.
  */
-void blite_buffer_release_locked(struct blite_proc *proc, struct blite_buffer *buf)
+void blite_buffer_release_locked(struct blite_proc *proc, struct blite_buffer *buf,
+				 struct blite_thread *thread)
 	__must_hold(&blite_graph_lock)
 {
-	struct blite_node *node = buf->target_node;
-
 	lockdep_assert_held(&blite_graph_lock);
-	if (node && buf->async)
-		blite_async_done_locked(proc, node);
-	blite_release_objects_locked(proc, buf, buf->offsets_size / sizeof(u64));
-	if (node)
-		blite_dec_node_locked(node, true);
-	if (buf->clear_on_free)
-		blite_pool_clear(&proc->pool, buf);
-	blite_pool_free_buf(&proc->pool, buf);
+	if (buf->target_node && buf->async)
+		blite_async_done_locked(proc, buf->target_node);
+	blite_buffer_free_locked(proc, buf, thread);
 }
 
 /**
@@ -237,7 +194,7 @@ void blite_transaction_drop_locked(struct blite_transaction *t, u32 cmd,
 		buf->transaction = NULL;
 		t->buffer = NULL;
 		if (release_buffer)
-			blite_buffer_release_locked(t->to_proc, buf);
+			blite_buffer_release_locked(t->to_proc, buf, NULL);
 	}
 	blite_send_failed_reply_locked(t, cmd);
 }
@@ -274,10 +231,13 @@ static int blite_txn_resolve_reply_locked(struct blite_txn *txn)
 	thread->transaction_stack = in_reply_to->to_parent;
 	in_reply_to->to_thread = NULL;
 	txn->in_reply_to = in_reply_to;
+	/* The call is answered: the replier's own priority comes back. */
+	blite_set_nice(in_reply_to->saved_priority);
 	if (!in_reply_to->from)
 		return blite_txn_fail(txn, BINDERLITE_BR_DEAD_REPLY, 0,
 				      BLITE_STAT_FAILED_DEAD);
 	txn->target_proc = in_reply_to->from->proc;
+	txn->accept_fds = in_reply_to->flags & BINDERLITE_TF_ACCEPT_FDS;
 	return 0;
 }
 
@@ -289,6 +249,8 @@ static int blite_txn_resolve_call_locked(struct blite_txn *txn)
 	u32 handle = txn->tr->target.handle;
 	struct blite_node *node;
 	struct blite_ref *ref;
+	struct blite_work *w;
+	bool busy;
 
 	if (handle) {
 		ref = blite_get_ref_locked(txn->proc, handle, true);
@@ -297,7 +259,7 @@ static int blite_txn_resolve_call_locked(struct blite_txn *txn)
 					      BLITE_STAT_FAILED_HANDLE);
 		node = ref->node;
 	} else {
-		node = blite_context_mgr_node;
+		node = txn->proc->context->mgr_node;
 		if (!node)
 			return blite_txn_fail(txn, BINDERLITE_BR_DEAD_REPLY, -EINVAL,
 					      BLITE_STAT_FAILED_DEAD);
@@ -308,13 +270,26 @@ static int blite_txn_resolve_call_locked(struct blite_txn *txn)
 	if (node->proc == txn->proc)
 		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
 				      BLITE_STAT_FAILED_HANDLE);
-	/* A thread waiting for its own reply cannot call again. */
-	if (!txn->oneway && thread->transaction_stack &&
-	    thread->transaction_stack->to_thread != thread)
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EPROTO,
-				      BLITE_STAT_FAILED_PROTO);
+	if (security_binder_transaction(txn->proc->cred, node->proc->cred) < 0)
+		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EPERM,
+				      BLITE_STAT_FAILED_SECURITY);
+	if (!txn->oneway) {
+		/*
+		 * A thread waiting for its own reply cannot call again, nor
+		 * one with a call to serve at the head of its list.
+		 */
+		spin_lock(&txn->proc->inner_lock);
+		w = list_first_entry_or_null(&thread->todo, struct blite_work, entry);
+		busy = w && w->type == BLITE_WORK_TRANSACTION;
+		spin_unlock(&txn->proc->inner_lock);
+		if (busy || (thread->transaction_stack &&
+			     thread->transaction_stack->to_thread != thread))
+			return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EPROTO,
+					      BLITE_STAT_FAILED_PROTO);
+	}
 	txn->target_node = node;
 	txn->target_proc = node->proc;
+	txn->accept_fds = node->accept_fds;
 	return 0;
 }
 
@@ -333,18 +308,47 @@ static int blite_txn_resolve_locked(struct blite_txn *txn)
 	return 0;
 }
 
-/* Step 2: the buffer, and the one copy into it. No lock is held. */
+/*
+ * The sender's security context, for a node that asked for it. An LSM that
+ * gives none (Debian's AppArmor) fails the call with its error, as binder.
+ */
+static int blite_txn_get_secctx(struct blite_txn *txn)
+{
+	u32 secid;
+	int ret;
+
+	security_cred_getsecid(txn->proc->cred, &secid);
+	ret = security_secid_to_secctx(secid, &txn->secctx, &txn->secctx_len);
+	if (ret) {
+		txn->secctx = NULL;
+		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, ret,
+				      BLITE_STAT_FAILED_SECURITY);
+	}
+	return 0;
+}
+
+/*
+ * Step 2: the buffer, the one copy into it, and the first pass over the
+ * objects. No lock is held.
+ */
 static int blite_txn_copy(struct blite_txn *txn)
 {
 	const struct binderlite_transaction_data *tr = txn->tr;
 	struct blite_pool *pool = &txn->target_proc->pool;
+	size_t secctx_size = ALIGN(txn->secctx_len, sizeof(u64));
 	struct blite_buffer *buf;
+	u64 extra;
 	int ret;
 
 	if (!IS_ALIGNED(tr->offsets_size, sizeof(u64)))
 		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
 				      BLITE_STAT_FAILED_OFFSETS);
-	buf = blite_pool_alloc_buf(pool, tr->data_size, tr->offsets_size, txn->oneway);
+	if (!IS_ALIGNED(txn->extra_size, sizeof(u64)) ||
+	    check_add_overflow(txn->extra_size, (u64)secctx_size, &extra))
+		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
+				      BLITE_STAT_FAILED_OBJECT);
+	buf = blite_pool_alloc_buf(pool, tr->data_size, tr->offsets_size, extra,
+				   txn->oneway);
 	if (IS_ERR(buf)) {
 		ret = PTR_ERR(buf);
 		if (ret == -ESRCH)
@@ -362,164 +366,48 @@ static int blite_txn_copy(struct blite_txn *txn)
 	if (blite_pool_copy_from_user(pool, buf, 0,
 				      u64_to_user_ptr(tr->data.ptr.buffer),
 				      tr->data_size) ||
-	    blite_pool_copy_from_user(pool, buf, blite_offsets_start(buf),
+	    blite_pool_copy_from_user(pool, buf, blite_buffer_offsets_start(buf),
 				      u64_to_user_ptr(tr->data.ptr.offsets),
 				      tr->offsets_size))
 		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EFAULT,
 				      BLITE_STAT_FAILED_FAULT);
-	blite_stat_add(BLITE_STAT_BYTES_COPIED, tr->data_size + tr->offsets_size);
-	return 0;
-}
-
-/* A binder of the sender: becomes a handle of the receiver. */
-static int blite_txn_translate_binder_locked(struct blite_txn *txn,
-					     struct flat_binderlite_object *obj)
-	__must_hold(&blite_graph_lock)
-{
-	bool strong = obj->hdr.type == BINDERLITE_TYPE_BINDER;
-	struct blite_node *node;
-	u32 desc;
-	int ret;
-
-	node = blite_get_node_locked(txn->proc, obj->binder);
-	if (!node) {
-		node = blite_new_node_locked(txn->proc, obj->binder, obj->cookie);
-		if (!node)
-			return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -ENOMEM,
-					      BLITE_STAT_FAILED_NOMEM);
-	} else if (node->cookie != obj->cookie) {
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
-				      BLITE_STAT_FAILED_OBJECT);
+	blite_objects_prepare(txn);
+	if (txn->secctx) {
+		txn->t->has_secctx = true;
+		/* After the scatter-gather area, as in binder. */
+		txn->t->secctx_offset = blite_buffer_offsets_start(buf) +
+					ALIGN(tr->offsets_size, sizeof(u64)) +
+					txn->extra_size;
+		blite_pool_write(pool, buf, txn->t->secctx_offset, txn->secctx,
+				 txn->secctx_len);
 	}
-	/* The sending thread learns at once that its object is referenced. */
-	ret = blite_inc_ref_for_node_locked(txn->target_proc, node, strong,
-					    txn->thread, &desc);
-	if (ret) {
-		blite_node_released_locked(node);
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, ret,
-				      ret == -ENOMEM ? BLITE_STAT_FAILED_NOMEM :
-						       BLITE_STAT_FAILED_OBJECT);
-	}
-	obj->hdr.type = strong ? BINDERLITE_TYPE_HANDLE : BINDERLITE_TYPE_WEAK_HANDLE;
-	obj->binder = 0;
-	obj->handle = desc;
-	obj->cookie = 0;
+	blite_stat_add(BLITE_STAT_BYTES_COPIED,
+		       tr->data_size + tr->offsets_size + txn->sg_bytes);
 	return 0;
 }
 
 /*
- * A handle of the sender: a handle of the receiver, or the receiver's own
- * binder if it owns the node.
+ * A oneway with TF_UPDATE_TXN for a frozen process replaces the one of the
+ * same sender, code and flags still waiting behind @node's current oneway,
+ * as in binder. Returns the transaction replaced, taken off the list.
  */
-static int blite_txn_translate_handle_locked(struct blite_txn *txn,
-					     struct flat_binderlite_object *obj)
-	__must_hold(&blite_graph_lock)
+static struct blite_transaction *
+blite_find_outdated_ilocked(struct blite_transaction *t, struct blite_node *node)
+	__must_hold(&t->to_proc->inner_lock)
 {
-	bool strong = obj->hdr.type == BINDERLITE_TYPE_HANDLE;
-	struct blite_node *node;
-	struct blite_ref *ref;
-	u32 desc;
-	int ret;
+	const u32 both = BINDERLITE_TF_ONE_WAY | BINDERLITE_TF_UPDATE_TXN;
+	struct blite_transaction *old;
 
-	ref = blite_get_ref_locked(txn->proc, obj->handle, strong);
-	if (!ref)
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
-				      BLITE_STAT_FAILED_HANDLE);
-	node = ref->node;
-	if (node->proc == txn->target_proc) {
-		ret = blite_inc_node_locked(node, strong, false, NULL);
-		if (ret)
-			return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, ret,
-					      BLITE_STAT_FAILED_OBJECT);
-		obj->hdr.type = strong ? BINDERLITE_TYPE_BINDER :
-					 BINDERLITE_TYPE_WEAK_BINDER;
-		obj->binder = node->ptr;
-		obj->cookie = node->cookie;
-		return 0;
+	list_for_each_entry(old, &node->async_todo, work.entry) {
+		if ((old->flags & t->flags & both) != both ||
+		    old->to_proc != t->to_proc || old->code != t->code ||
+		    old->flags != t->flags || !old->buffer ||
+		    old->buffer->pid != t->buffer->pid)
+			continue;
+		list_del_init(&old->work.entry);
+		return old;
 	}
-	ret = blite_inc_ref_for_node_locked(txn->target_proc, node, strong, NULL, &desc);
-	if (ret)
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, ret,
-				      ret == -ENOMEM ? BLITE_STAT_FAILED_NOMEM :
-						       BLITE_STAT_FAILED_OBJECT);
-	obj->binder = 0;
-	obj->handle = desc;
-	obj->cookie = 0;
-	return 0;
-}
-
-/*
- * Validates offset @i of the buffer and the object it points at, which must
- * start at or after @min. Sets *@obj, and *@min past the object.
- */
-static int blite_txn_read_object(struct blite_txn *txn, size_t i, u64 *off,
-				 u64 *min, struct flat_binderlite_object *obj)
-{
-	struct blite_pool *pool = &txn->target_proc->pool;
-	struct blite_buffer *buf = txn->buf;
-	u64 data_size = buf->data_size;
-
-	if (blite_pool_read(pool, buf, blite_offsets_start(buf) + i * sizeof(*off),
-			    off, sizeof(*off)))
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
-				      BLITE_STAT_FAILED_OFFSETS);
-	if (*off < *min || !IS_ALIGNED(*off, sizeof(u32)) || *off > data_size ||
-	    data_size - *off < sizeof(obj->hdr))
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
-				      BLITE_STAT_FAILED_OFFSETS);
-	blite_pool_read(pool, buf, *off, &obj->hdr, sizeof(obj->hdr));
-	switch (obj->hdr.type) {
-	case BINDERLITE_TYPE_BINDER:
-	case BINDERLITE_TYPE_WEAK_BINDER:
-	case BINDERLITE_TYPE_HANDLE:
-	case BINDERLITE_TYPE_WEAK_HANDLE:
-		break;
-	case BINDERLITE_TYPE_FD:
-	case BINDERLITE_TYPE_FDA:
-	case BINDERLITE_TYPE_PTR:
-		/* Binder features outside the subset: refused, not half-done. */
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EOPNOTSUPP,
-				      BLITE_STAT_FAILED_UNSUPPORTED);
-	default:
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
-				      BLITE_STAT_FAILED_OBJECT);
-	}
-	if (data_size - *off < sizeof(*obj))
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
-				      BLITE_STAT_FAILED_OFFSETS);
-	blite_pool_read(pool, buf, *off, obj, sizeof(*obj));
-	*min = *off + sizeof(*obj);
-	return 0;
-}
-
-/*
- * Step 3: every object, in the receiver's buffer. Objects must lie inside
- * the data, in increasing order, without overlapping; the offsets array
- * follows the data, so no object can cover it.
- */
-static int blite_txn_translate_locked(struct blite_txn *txn)
-	__must_hold(&blite_graph_lock)
-{
-	size_t i, count = txn->buf->offsets_size / sizeof(u64);
-	struct flat_binderlite_object obj;
-	u64 off, min = 0;
-	int ret;
-
-	for (i = 0; i < count; i++) {
-		ret = blite_txn_read_object(txn, i, &off, &min, &obj);
-		if (ret)
-			return ret;
-		if (obj.hdr.type == BINDERLITE_TYPE_BINDER ||
-		    obj.hdr.type == BINDERLITE_TYPE_WEAK_BINDER)
-			ret = blite_txn_translate_binder_locked(txn, &obj);
-		else
-			ret = blite_txn_translate_handle_locked(txn, &obj);
-		if (ret)
-			return ret;
-		blite_pool_write(&txn->target_proc->pool, txn->buf, off, &obj, sizeof(obj));
-		txn->objects_done = i + 1;
-	}
-	return 0;
+	return NULL;
 }
 
 /*
@@ -533,10 +421,14 @@ static void blite_queue_call_locked(struct blite_transaction *t,
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_node *node = t->target_node;
+	struct blite_transaction *old = NULL;
 
 	spin_lock(&proc->inner_lock);
+	proc->outstanding_txns++;
 	if (t->flags & BINDERLITE_TF_ONE_WAY) {
 		if (node->has_async_transaction) {
+			if ((t->flags & BINDERLITE_TF_UPDATE_TXN) && proc->is_frozen)
+				old = blite_find_outdated_ilocked(t, node);
 			list_add_tail(&t->work.entry, &node->async_todo);
 			goto out_unlock;
 		}
@@ -550,6 +442,40 @@ static void blite_queue_call_locked(struct blite_transaction *t,
 	}
 out_unlock:
 	spin_unlock(&proc->inner_lock);
+	if (old) {
+		/* Never delivered: its buffer did not have the node's turn. */
+		blite_buffer_free_locked(proc, old->buffer, NULL);
+		old->buffer = NULL;
+		blite_free_transaction_locked(old);
+	}
+}
+
+/*
+ * The frozen check, the last that can fail. A sync call to a frozen
+ * process fails; anything else is let through, and the process learns
+ * what came while it was frozen (BINDERLITE_GET_FROZEN_INFO).
+ */
+static int blite_txn_check_frozen_locked(struct blite_txn *txn)
+	__must_hold(&blite_graph_lock)
+{
+	struct blite_proc *target = txn->target_proc;
+	bool frozen;
+
+	if (txn->reply)
+		return 0;
+	spin_lock(&target->inner_lock);
+	frozen = target->is_frozen;
+	if (frozen) {
+		target->sync_recv |= !txn->oneway;
+		target->async_recv |= txn->oneway;
+	}
+	spin_unlock(&target->inner_lock);
+	if (frozen && !txn->oneway)
+		return blite_txn_fail(txn, BINDERLITE_BR_FROZEN_REPLY, 0,
+				      BLITE_STAT_FAILED_FROZEN);
+	if (frozen)
+		txn->tcomplete->type = BLITE_WORK_TRANSACTION_PENDING;
+	return 0;
 }
 
 /* Step 4: nothing can fail any more. */
@@ -570,6 +496,7 @@ static void blite_txn_commit_locked(struct blite_txn *txn)
 	t->flags = tr->flags;
 	t->is_reply = txn->reply;
 	t->sender_euid = current_euid();
+	t->priority = task_nice(current);
 	txn->buf->transaction = t;
 	txn->buf->clear_on_free = tr->flags & BINDERLITE_TF_CLEAR_BUF;
 	if (txn->target_node) {
@@ -580,10 +507,10 @@ static void blite_txn_commit_locked(struct blite_txn *txn)
 	}
 	txn->t = NULL;
 	blite_live_inc(BLITE_LIVE_TRANSACTIONS);
-	blite_stat_add(BLITE_STAT_BYTES_SENT, tr->data_size + tr->offsets_size);
+	blite_stat_add(BLITE_STAT_BYTES_SENT,
+		       tr->data_size + tr->offsets_size + txn->sg_bytes);
 
 	INIT_LIST_HEAD(&txn->tcomplete->entry);
-	txn->tcomplete->type = BLITE_WORK_TRANSACTION_COMPLETE;
 	spin_lock(&txn->proc->inner_lock);
 	if (txn->reply || txn->oneway)
 		blite_enqueue_thread_work_ilocked(thread, txn->tcomplete);
@@ -599,6 +526,7 @@ static void blite_txn_commit_locked(struct blite_txn *txn)
 		blite_free_transaction_locked(txn->in_reply_to);
 		txn->in_reply_to = NULL;
 		spin_lock(&target_thread->proc->inner_lock);
+		target_thread->proc->outstanding_txns++;
 		blite_enqueue_thread_work_ilocked(target_thread, &t->work);
 		wake_up_interruptible(&target_thread->wait);
 		spin_unlock(&target_thread->proc->inner_lock);
@@ -644,53 +572,104 @@ static void blite_txn_report_locked(struct blite_txn *txn)
 		    thread->pid, txn->debug_id, cmd, txn->err_param);
 
 	if (txn->in_reply_to) {
-		/* The caller learns why; the replier is done, as in binder. */
+		/*
+		 * The caller learns why; the replier is done and reads
+		 * BR_TRANSACTION_COMPLETE first, as in binder.
+		 */
 		from = txn->in_reply_to->from;
 		if (from) {
 			spin_lock(&from->proc->inner_lock);
-			from->ee.id = txn->debug_id;
-			from->ee.command = cmd;
-			from->ee.param = txn->err_param;
+			if (from->ee.command == BINDERLITE_BR_OK) {
+				from->ee.id = txn->debug_id;
+				from->ee.command = cmd;
+				from->ee.param = txn->err_param;
+			}
 			spin_unlock(&from->proc->inner_lock);
 		}
+		spin_lock(&txn->proc->inner_lock);
+		thread->return_error.cmd = BINDERLITE_BR_TRANSACTION_COMPLETE;
+		blite_enqueue_thread_work_ilocked(thread, &thread->return_error.work);
+		spin_unlock(&txn->proc->inner_lock);
 		blite_send_failed_reply_locked(txn->in_reply_to, cmd);
 		txn->in_reply_to = NULL;
-		cmd = BINDERLITE_BR_TRANSACTION_COMPLETE;
-	} else {
-		spin_lock(&txn->proc->inner_lock);
-		thread->ee.id = txn->debug_id;
-		thread->ee.command = cmd;
-		thread->ee.param = txn->err_param;
-		spin_unlock(&txn->proc->inner_lock);
+		return;
 	}
 	spin_lock(&txn->proc->inner_lock);
+	thread->ee.id = txn->debug_id;
+	thread->ee.command = cmd;
+	thread->ee.param = txn->err_param;
 	thread->return_error.cmd = cmd;
 	blite_enqueue_thread_work_ilocked(thread, &thread->return_error.work);
 	spin_unlock(&txn->proc->inner_lock);
 }
 
+/* Steps 3 and 4, and the checks that must come after the copy. */
+static int blite_txn_finish_locked(struct blite_txn *txn)
+	__must_hold(&blite_graph_lock)
+{
+	struct blite_transaction *in_reply_to = txn->in_reply_to;
+
+	if (txn->target_proc->dead)
+		return blite_txn_fail(txn, BINDERLITE_BR_DEAD_REPLY, -ESRCH,
+				      BLITE_STAT_FAILED_DEAD);
+	if (txn->reply && !in_reply_to->from)
+		return blite_txn_fail(txn, BINDERLITE_BR_DEAD_REPLY, 0,
+				      BLITE_STAT_FAILED_DEAD);
+	/*
+	 * The caller took a nested call meanwhile: as in resolve, this reply
+	 * is refused, and the call stays on the stack to be answered later.
+	 */
+	if (txn->reply && in_reply_to->from->transaction_stack != in_reply_to) {
+		txn->thread->transaction_stack = in_reply_to;
+		in_reply_to->to_thread = txn->thread;
+		txn->in_reply_to = NULL;
+		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EPROTO,
+				      BLITE_STAT_FAILED_PROTO);
+	}
+	if (blite_objects_translate_locked(txn))
+		return -1;
+	if (txn->bad_object)
+		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, txn->bad_param,
+				      txn->bad_stat);
+	if (txn->sg_fault)
+		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EFAULT,
+				      BLITE_STAT_FAILED_FAULT);
+	txn->tcomplete->type = txn->buf->oneway_spam_suspect ?
+			       BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT :
+			       BLITE_WORK_TRANSACTION_COMPLETE;
+	if (blite_txn_check_frozen_locked(txn))
+		return -1;
+	blite_txn_commit_locked(txn);
+	return 0;
+}
+
 /**
- * blite_transaction() - BC_TRANSACTION and BC_REPLY
- * @proc:   the sending process
- * @thread: the sending thread
- * @tr:     the command's argument, copied from user space
- * @reply:  BC_REPLY
+ * blite_transaction() - BC_TRANSACTION(_SG) and BC_REPLY(_SG)
+ * @proc:       the sending process
+ * @thread:     the sending thread
+ * @tr:         the command's argument, copied from user space
+ * @reply:      BC_REPLY or BC_REPLY_SG
+ * @extra_size: buffers_size of the _SG commands, else 0
  *
  * Never fails as a command: the outcome reaches the sender as returns
- * (BR_TRANSACTION_COMPLETE, or BR_FAILED_REPLY / BR_DEAD_REPLY).
+ * (BR_TRANSACTION_COMPLETE, or BR_FAILED_REPLY / BR_DEAD_REPLY /
+ * BR_FROZEN_REPLY).
  */
 void blite_transaction(struct blite_proc *proc, struct blite_thread *thread,
-		       const struct binderlite_transaction_data *tr, bool reply)
+		       const struct binderlite_transaction_data *tr, bool reply,
+		       u64 extra_size)
 {
 	struct blite_txn txn = {
 		.proc = proc,
 		.thread = thread,
 		.tr = tr,
+		.extra_size = extra_size,
 		.reply = reply,
 		.oneway = !reply && (tr->flags & BINDERLITE_TF_ONE_WAY),
 		.debug_id = atomic_inc_return(&blite_next_debug_id),
 	};
-	struct blite_proc *target_proc;
+	struct blite_proc *target_proc = NULL;
+	bool want_secctx;
 	int ret;
 
 	spin_lock(&proc->inner_lock);
@@ -700,6 +679,8 @@ void blite_transaction(struct blite_proc *proc, struct blite_thread *thread,
 	spin_unlock(&proc->inner_lock);
 
 	txn.t = kzalloc(sizeof(*txn.t), GFP_KERNEL);
+	if (txn.t)
+		INIT_LIST_HEAD(&txn.t->fd_fixups);
 	txn.tcomplete = kzalloc(sizeof(*txn.tcomplete), GFP_KERNEL);
 
 	mutex_lock(&blite_graph_lock);
@@ -712,92 +693,51 @@ void blite_transaction(struct blite_proc *proc, struct blite_thread *thread,
 	if (ret)
 		goto err_report;
 	target_proc = txn.target_proc;
+	want_secctx = txn.target_node && txn.target_node->txn_security_ctx;
 	mutex_unlock(&blite_graph_lock);
 
-	ret = blite_txn_copy(&txn);
+	ret = want_secctx ? blite_txn_get_secctx(&txn) : 0;
+	if (!ret)
+		ret = blite_txn_copy(&txn);
 
 	mutex_lock(&blite_graph_lock);
-	if (ret)
-		goto err_free_buf;
-	if (target_proc->dead) {
-		blite_txn_fail(&txn, BINDERLITE_BR_DEAD_REPLY, -ESRCH, BLITE_STAT_FAILED_DEAD);
-		goto err_free_buf;
-	}
-	if (txn.reply && !txn.in_reply_to->from) {
-		blite_txn_fail(&txn, BINDERLITE_BR_DEAD_REPLY, 0, BLITE_STAT_FAILED_DEAD);
-		goto err_free_buf;
-	}
-	/*
-	 * The caller took a nested call meanwhile: as in resolve, this reply
-	 * is refused, and the call stays on the stack to be answered later.
-	 */
-	if (txn.reply && txn.in_reply_to->from->transaction_stack != txn.in_reply_to) {
-		thread->transaction_stack = txn.in_reply_to;
-		txn.in_reply_to->to_thread = thread;
-		txn.in_reply_to = NULL;
-		blite_txn_fail(&txn, BINDERLITE_BR_FAILED_REPLY, -EPROTO,
-			       BLITE_STAT_FAILED_PROTO);
-		goto err_free_buf;
-	}
-	ret = blite_txn_translate_locked(&txn);
-	if (ret)
+	if (ret || blite_txn_finish_locked(&txn))
 		goto err_release_objects;
-	blite_txn_commit_locked(&txn);
 	blite_txn_unpin_locked(&txn);
-	mutex_unlock(&blite_graph_lock);
-	blite_proc_put(target_proc);
-	return;
-
-err_release_objects:
-	blite_release_objects_locked(target_proc, txn.buf, txn.objects_done);
-err_free_buf:
-	if (txn.buf)
-		blite_pool_free_buf(&target_proc->pool, txn.buf);
-	blite_txn_unpin_locked(&txn);
-	blite_txn_report_locked(&txn);
 	mutex_unlock(&blite_graph_lock);
 	blite_proc_put(target_proc);
 	goto out_free;
 
+err_release_objects:
+	if (txn.buf) {
+		blite_objects_release_locked(target_proc, txn.buf, txn.objects_done, NULL);
+		blite_pool_free_buf(&target_proc->pool, txn.buf);
+	}
+	blite_fd_fixups_free(txn.t);
+	blite_txn_unpin_locked(&txn);
 err_report:
 	blite_txn_report_locked(&txn);
 	mutex_unlock(&blite_graph_lock);
+	if (target_proc)
+		blite_proc_put(target_proc);
 out_free:
+	if (txn.secctx)
+		security_release_secctx(txn.secctx, txn.secctx_len);
 	kfree(txn.t);
 	kfree(txn.tcomplete);
 }
 
 /**
- * blite_refuse_transaction() - BC_TRANSACTION_SG and BC_REPLY_SG
- * @proc:   the sending process
- * @thread: the sending thread
- *
- * Scatter-gather is outside binderlite's subset: the sender gets
- * BR_FAILED_REPLY with -EOPNOTSUPP as the extended error.
- */
-void blite_refuse_transaction(struct blite_proc *proc, struct blite_thread *thread)
-{
-	struct blite_txn txn = {
-		.proc = proc,
-		.thread = thread,
-		.debug_id = atomic_inc_return(&blite_next_debug_id),
-	};
-
-	blite_txn_fail(&txn, BINDERLITE_BR_FAILED_REPLY, -EOPNOTSUPP,
-		       BLITE_STAT_FAILED_UNSUPPORTED);
-	mutex_lock(&blite_graph_lock);
-	blite_txn_report_locked(&txn);
-	mutex_unlock(&blite_graph_lock);
-}
-
-/**
  * blite_free_buffer() - BC_FREE_BUFFER
- * @proc:  the owner of the buffer
- * @uaddr: the buffer's address, as delivered in BR_TRANSACTION or BR_REPLY
+ * @proc:   the owner of the buffer
+ * @thread: the owner's thread freeing it
+ * @uaddr:  the buffer's address, as delivered in BR_TRANSACTION or BR_REPLY
+ *
+ * The descriptors of the buffer's FDA objects are closed, as in binder.
  *
  * Return: 0, or -EINVAL if @uaddr is not a delivered buffer not yet freed.
  */
-int blite_free_buffer(struct blite_proc *proc, u64 uaddr)
+int blite_free_buffer(struct blite_proc *proc, struct blite_thread *thread, u64 uaddr)
 {
 	struct blite_buffer *buf;
 
@@ -810,7 +750,7 @@ int blite_free_buffer(struct blite_proc *proc, u64 uaddr)
 		buf->transaction->buffer = NULL;
 		buf->transaction = NULL;
 	}
-	blite_buffer_release_locked(proc, buf);
+	blite_buffer_release_locked(proc, buf, thread);
 	mutex_unlock(&blite_graph_lock);
 	return 0;
 }

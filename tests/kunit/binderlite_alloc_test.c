@@ -199,7 +199,7 @@ static void check_empty(struct kunit *test, struct test_pool *tp)
 static struct blite_buffer *alloc_ok(struct kunit *test, struct test_pool *tp,
 				     size_t size, bool async)
 {
-	struct blite_buffer *buf = blite_alloc_new_buf(&tp->alloc, size, 0, async);
+	struct blite_buffer *buf = blite_alloc_new_buf(&tp->alloc, size, 0, 0, async);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	return buf;
@@ -401,9 +401,9 @@ static void alloc_test_random(struct kunit *test)
 			struct blite_buffer *buf;
 			long want;
 
-			KUNIT_ASSERT_EQ(test, 0, blite_alloc_buf_size(data, offs, &size));
+			KUNIT_ASSERT_EQ(test, 0, blite_alloc_buf_size(data, offs, 0, &size));
 			want = model_alloc(m, size);
-			buf = blite_alloc_new_buf(&tp->alloc, data, offs, false);
+			buf = blite_alloc_new_buf(&tp->alloc, data, offs, 0, false);
 			if (want < 0) {
 				KUNIT_ASSERT_EQ_MSG(test, PTR_ERR(buf), -ENOSPC, "op %u", op);
 				continue;
@@ -438,7 +438,7 @@ static void alloc_test_exhaustion(struct kunit *test)
 	for (i = 0; i < 8; i++)
 		bufs[i] = alloc_ok(test, tp, PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, tp->alloc.nr_free, 0);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, 0, 0, false)), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, 0, 0, 0, false)), -ENOSPC);
 	KUNIT_ASSERT_TRUE(test, check_pool(test, tp));
 
 	/* A freed block is reused in place. */
@@ -454,7 +454,8 @@ static void alloc_test_exhaustion(struct kunit *test)
 	check_empty(test, tp);
 
 	/* The whole pool in one buffer, and one byte more. */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, 8 * PAGE_SIZE + 1, 0, false)),
+	KUNIT_EXPECT_EQ(test,
+			PTR_ERR(blite_alloc_new_buf(&tp->alloc, 8 * PAGE_SIZE + 1, 0, 0, false)),
 			-ENOSPC);
 	buf = alloc_ok(test, tp, 8 * PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, tp->alloc.high_watermark, 8 * PAGE_SIZE);
@@ -480,7 +481,8 @@ static void alloc_test_fragmentation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.bytes_free, 2 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, st.largest_free, PAGE_SIZE / 4);
 	KUNIT_EXPECT_EQ(test, st.nr_free, 8);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, PAGE_SIZE / 4 + 8, 0, false)),
+	KUNIT_EXPECT_EQ(test,
+			PTR_ERR(blite_alloc_new_buf(&tp->alloc, PAGE_SIZE / 4 + 8, 0, 0, false)),
 			-ENOSPC);
 
 	/* Best fit: a small request takes the lowest of the equal holes. */
@@ -543,9 +545,9 @@ static void alloc_test_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, z1->size, BLITE_ALLOC_ALIGN);
 
 	/* Data and offsets are each rounded up to 8 bytes. */
-	KUNIT_EXPECT_EQ(test, 0, blite_alloc_buf_size(13, 5, &size));
+	KUNIT_EXPECT_EQ(test, 0, blite_alloc_buf_size(13, 5, 0, &size));
 	KUNIT_EXPECT_EQ(test, size, 24);
-	buf = blite_alloc_new_buf(&tp->alloc, 13, 5, false);
+	buf = blite_alloc_new_buf(&tp->alloc, 13, 5, 0, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	KUNIT_EXPECT_EQ(test, buf->size, 24);
 	KUNIT_EXPECT_EQ(test, buf->data_size, 13);
@@ -553,23 +555,71 @@ static void alloc_test_sizes(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(buf->start, BLITE_ALLOC_ALIGN));
 
 	/* Sizes that overflow are refused, not wrapped. */
-	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(SIZE_MAX, 0, &size));
-	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(SIZE_MAX - 6, 0, &size));
-	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(0, SIZE_MAX, &size));
+	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(SIZE_MAX, 0, 0, &size));
+	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(SIZE_MAX - 6, 0, 0, &size));
+	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(0, SIZE_MAX, 0, &size));
 	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(SIZE_MAX / 2 + 8, SIZE_MAX / 2 + 8,
+							    0, &size));
+	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(0, 0, SIZE_MAX - 6, &size));
+	KUNIT_EXPECT_EQ(test, -EINVAL, blite_alloc_buf_size(SIZE_MAX / 2, 0, SIZE_MAX / 2 + 8,
 							    &size));
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, SIZE_MAX, 8, false)),
+	/* Each section is aligned on its own: 13 -> 16, 5 -> 8, 1 -> 8. */
+	KUNIT_EXPECT_EQ(test, 0, blite_alloc_buf_size(13, 5, 1, &size));
+	KUNIT_EXPECT_EQ(test, size, 32);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, SIZE_MAX, 8, 0, false)),
 			-EINVAL);
 	/* Absurd but representable sizes find no room. */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, SIZE_MAX / 4, 0, false)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, SIZE_MAX / 4, 0, 0, false)),
 			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, 0, 1UL << 40, false)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, 0, 1UL << 40, 0, false)),
 			-ENOSPC);
 	KUNIT_ASSERT_TRUE(test, check_pool(test, tp));
 
 	blite_alloc_free_buf(&tp->alloc, z2);
 	blite_alloc_free_buf(&tp->alloc, buf);
 	blite_alloc_free_buf(&tp->alloc, z1);
+	check_empty(test, tp);
+}
+
+/*
+ * Oneway spam detection: reported once the async space left is below a
+ * tenth of the pool and the sender holds more than 50 async buffers (or a
+ * quarter of the pool), once per episode of low space.
+ */
+static void alloc_test_spam_suspect(struct kunit *test)
+{
+	struct test_pool *tp = test_pool_create(test, 64 * PAGE_SIZE);
+	size_t low = tp->alloc.size / 10;
+	struct blite_buffer *filler, *sync, *b[60];
+	int i, suspects = 0, first = -1;
+
+	/* Another sender's buffer brings the async space down to the mark. */
+	filler = alloc_ok(test, tp, tp->alloc.free_async_space - low, true);
+	KUNIT_EXPECT_FALSE(test, filler->oneway_spam_suspect);
+	filler->pid = -1;
+	/* Ours are small: the count, not the bytes, trips the detector. */
+	for (i = 0; i < ARRAY_SIZE(b); i++) {
+		b[i] = alloc_ok(test, tp, 8, true);
+		if (b[i]->oneway_spam_suspect && first < 0)
+			first = i;
+		suspects += b[i]->oneway_spam_suspect;
+	}
+	KUNIT_EXPECT_EQ(test, first, 50);	/* the 51st */
+	KUNIT_EXPECT_EQ(test, suspects, 1);	/* once per episode */
+
+	/* Space back above the mark: the episode ends. */
+	blite_alloc_free_buf(&tp->alloc, filler);
+	filler = alloc_ok(test, tp, 8, true);
+	KUNIT_EXPECT_FALSE(test, filler->oneway_spam_suspect);
+	KUNIT_EXPECT_FALSE(test, tp->alloc.oneway_spam_detected);
+	/* A sync buffer is never a suspect. */
+	sync = alloc_ok(test, tp, 8, false);
+	KUNIT_EXPECT_FALSE(test, sync->oneway_spam_suspect);
+
+	blite_alloc_free_buf(&tp->alloc, sync);
+	blite_alloc_free_buf(&tp->alloc, filler);
+	for (i = 0; i < ARRAY_SIZE(b); i++)
+		blite_alloc_free_buf(&tp->alloc, b[i]);
 	check_empty(test, tp);
 }
 
@@ -584,7 +634,7 @@ static void alloc_test_async_quota(struct kunit *test)
 		a[i] = alloc_ok(test, tp, PAGE_SIZE, true);
 	KUNIT_EXPECT_EQ(test, tp->alloc.free_async_space, 0);
 	/* The quota is spent: async fails, sync still fits. */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, 0, 0, true)), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, 0, 0, 0, true)), -ENOSPC);
 	sync = alloc_ok(test, tp, PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, tp->alloc.free_async_space, 0);
 
@@ -592,7 +642,7 @@ static void alloc_test_async_quota(struct kunit *test)
 	blite_alloc_free_buf(&tp->alloc, a[2]);
 	KUNIT_EXPECT_EQ(test, tp->alloc.free_async_space, PAGE_SIZE);
 	a[2] = alloc_ok(test, tp, PAGE_SIZE, true);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, PAGE_SIZE, 0, true)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, PAGE_SIZE, 0, 0, true)),
 			-ENOSPC);
 	KUNIT_ASSERT_TRUE(test, check_pool(test, tp));
 
@@ -663,7 +713,7 @@ static void alloc_test_no_pool(struct kunit *test)
 	struct blite_alloc_stats st;
 
 	blite_alloc_early_init(&alloc);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&alloc, 8, 0, false)), -ESRCH);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&alloc, 8, 0, 0, false)), -ESRCH);
 	KUNIT_EXPECT_NULL(test, blite_alloc_claim_delivered(&alloc, 0));
 	blite_alloc_get_stats(&alloc, &st);
 	KUNIT_EXPECT_EQ(test, st.size, 0);
@@ -684,6 +734,7 @@ static struct kunit_case blite_alloc_cases[] = {
 	KUNIT_CASE(alloc_test_claim),
 	KUNIT_CASE(alloc_test_spares),
 	KUNIT_CASE(alloc_test_no_pool),
+	KUNIT_CASE(alloc_test_spam_suspect),
 	KUNIT_CASE_SLOW(alloc_test_random),
 	KUNIT_CASE_PARAM(alloc_test_exhaustive, ex_gen_params),
 	{}

@@ -178,10 +178,10 @@ static void pool_test_populate_and_copy(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pool_readable(fx, 0, &val));
 
 	/* A buffer that starts mid-page and covers parts of four pages. */
-	buf = blite_pool_alloc_buf(fx->pool, PAGE_SIZE - 64, 0, false);
+	buf = blite_pool_alloc_buf(fx->pool, PAGE_SIZE - 64, 0, 0, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	KUNIT_EXPECT_EQ(test, buf->start, 0);
-	buf = blite_pool_alloc_buf(fx->pool, size, 8, false);
+	buf = blite_pool_alloc_buf(fx->pool, size, 8, 0, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	KUNIT_EXPECT_EQ(test, buf->start, PAGE_SIZE - 64);
 	blite_pool_get_stats(fx->pool, &st);
@@ -237,7 +237,7 @@ static void pool_test_reclaim(struct kunit *test)
 	src = user_buffer(test, 2 * PAGE_SIZE, 9);
 	before = pool_lru_count();
 
-	buf = blite_pool_alloc_buf(fx->pool, 2 * PAGE_SIZE, 0, false);
+	buf = blite_pool_alloc_buf(fx->pool, 2 * PAGE_SIZE, 0, 0, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	KUNIT_ASSERT_EQ(test, 0, blite_pool_copy_from_user(fx->pool, buf, 0,
 							   (const void __user *)src,
@@ -270,7 +270,7 @@ static void pool_test_reclaim(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pool_readable(fx, PAGE_SIZE, &val));
 
 	/* Populated again: fresh zeroed pages, not the old ones. */
-	buf = blite_pool_alloc_buf(fx->pool, 16, 0, false);
+	buf = blite_pool_alloc_buf(fx->pool, 16, 0, 0, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	KUNIT_ASSERT_TRUE(test, pool_readable(fx, 0, &val));
 	KUNIT_EXPECT_EQ(test, val, 0);
@@ -284,17 +284,17 @@ static void pool_test_unmapped(struct kunit *test)
 	struct blite_buffer *buf, *late;
 
 	/* No pool before mmap. */
-	late = blite_pool_alloc_buf(fx->pool, 16, 0, false);
+	late = blite_pool_alloc_buf(fx->pool, 16, 0, 0, false);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(late), -ESRCH);
 
 	pool_fixture_map(test, fx, POOL_SIZE);
-	buf = blite_pool_alloc_buf(fx->pool, 100, 0, false);
+	buf = blite_pool_alloc_buf(fx->pool, 100, 0, 0, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	blite_alloc_mark_delivered(&fx->pool->alloc, buf);
 	pool_fixture_unmap(test, fx);
 
 	/* After munmap nothing new arrives, but buffers can still be freed. */
-	late = blite_pool_alloc_buf(fx->pool, 16, 0, false);
+	late = blite_pool_alloc_buf(fx->pool, 16, 0, 0, false);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(late), -ESRCH);
 	KUNIT_EXPECT_PTR_EQ(test, blite_pool_claim_user_buf(fx->pool, fx->pool->user_base), buf);
 	blite_pool_free_buf(fx->pool, buf);
@@ -311,9 +311,9 @@ static void pool_test_size_cap(struct kunit *test)
 	pool_fixture_map(test, fx, POOL_CAP + POOL_SIZE);
 	blite_pool_get_stats(fx->pool, &st);
 	KUNIT_EXPECT_EQ(test, st.alloc.size, POOL_CAP);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_pool_alloc_buf(fx->pool, POOL_CAP + 1, 0, false)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_pool_alloc_buf(fx->pool, POOL_CAP + 1, 0, 0, false)),
 			-ENOSPC);
-	buf = blite_pool_alloc_buf(fx->pool, POOL_CAP - 8, 0, false);
+	buf = blite_pool_alloc_buf(fx->pool, POOL_CAP - 8, 0, 0, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	KUNIT_EXPECT_TRUE(test, pool_readable(fx, POOL_CAP - 1, &val));
 	/* The tail past the cap never gets a page. */
@@ -351,7 +351,7 @@ static void pool_test_resident_after_burst(struct kunit *test)
 	for (i = 0; i < BURST_BUFS; i++) {
 		size_t size = prandom_u32_state(&rnd) % (2 * PAGE_SIZE);
 
-		bufs[i] = blite_pool_alloc_buf(fx->pool, size, 0, false);
+		bufs[i] = blite_pool_alloc_buf(fx->pool, size, 0, 0, false);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bufs[i]);
 		bytes += bufs[i]->size;
 	}
@@ -409,7 +409,7 @@ static int stress_sender(void *data)
 			blite_pool_free_buf(ctx->pool, held[slot]);
 			held[slot] = NULL;
 		}
-		buf = blite_pool_alloc_buf(ctx->pool, size, 0, false);
+		buf = blite_pool_alloc_buf(ctx->pool, size, 0, 0, false);
 		if (IS_ERR(buf)) {
 			if (PTR_ERR(buf) != -ENOSPC)
 				atomic_inc(&ctx->errors);

@@ -1121,6 +1121,7 @@ static inline int ipc_table_value(const char *file, pid_t pid, const char *colum
  */
 static const char * const ipc_clean_keys[] = {
 	"procs", "threads", "nodes", "refs", "buffers", "deaths", "transactions_live",
+	"freezes", "files_in_flight",
 };
 
 /*

@@ -99,6 +99,7 @@ struct flat_binderlite_object {
 struct binderlite_fd_object {
 	struct binderlite_object_header hdr;
 	__u32 pad_flags;
+	/* Anonymous, as in binder. */
 	__extension__ union {
 		binderlite_uintptr_t pad_binder;
 		__u32 fd;

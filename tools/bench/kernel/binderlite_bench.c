@@ -58,7 +58,7 @@ static int blite_bench_alloc(void)
 		for (i = 0; i < n && !ret; i++) {
 			size_t size = prandom_u32_state(&rnd) % 256;
 
-			live[i] = blite_alloc_new_buf(alloc, size, 0, false);
+			live[i] = blite_alloc_new_buf(alloc, size, 0, 0, false);
 			if (IS_ERR(live[i]))
 				ret = PTR_ERR(live[i]);
 		}
@@ -68,7 +68,7 @@ static int blite_bench_alloc(void)
 			size_t size = prandom_u32_state(&rnd) % 256;
 
 			blite_alloc_free_buf(alloc, live[victim]);
-			live[victim] = blite_alloc_new_buf(alloc, size, 0, false);
+			live[victim] = blite_alloc_new_buf(alloc, size, 0, 0, false);
 			if (IS_ERR(live[victim]))
 				ret = PTR_ERR(live[victim]);
 		}
