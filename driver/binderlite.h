@@ -650,7 +650,8 @@ void blite_freeze_free(struct blite_freeze *freeze);
 
 /* binderlite_object.c */
 void blite_objects_release_locked(struct blite_proc *proc, struct blite_buffer *buf,
-				  size_t count, struct blite_thread *thread);
+				  size_t count, struct list_head *closing);
+void blite_fds_close(struct list_head *closing);
 int blite_fd_fixups_reserve(struct blite_proc *proc, struct blite_transaction *t);
 void blite_fd_fixups_unreserve(struct blite_transaction *t);
 void blite_fd_fixups_install(struct blite_transaction *t);
@@ -664,7 +665,7 @@ int blite_free_buffer(struct blite_proc *proc, struct blite_thread *thread, u64 
 void blite_free_transaction_locked(struct blite_transaction *t);
 void blite_send_failed_reply_locked(struct blite_transaction *t, u32 cmd);
 void blite_buffer_release_locked(struct blite_proc *proc, struct blite_buffer *buf,
-				 struct blite_thread *thread);
+				 struct list_head *closing);
 void blite_transaction_drop_locked(struct blite_transaction *t, u32 cmd,
 				   bool release_buffer);
 

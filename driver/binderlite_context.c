@@ -357,6 +357,8 @@ int blite_context_init(void)
 		}
 	}
 	kfree(names);
+	pr_info("contexts: %s; control device /dev/%s\n", blite_devices_param,
+		blite_control_dev.name);
 	return 0;
 
 err_destroy_contexts:

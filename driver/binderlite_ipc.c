@@ -18,21 +18,25 @@
  *
  * Lock order, outermost first:
  *
- *   blite_procs_lock (mutex; debugfs walks every process)
+ *   blite_procs_lock (mutex; the lists of open files and of contexts:
+ *                     debugfs, freezing by pid, opening a context)
  *     blite_graph_lock (mutex)
  *       blite_proc.inner_lock (spinlock; at most one at a time)
  *         blite_alloc.lock (spinlock)
  *
  * blite_graph_lock serializes every change to the object graph: nodes,
- * references, death notifications, transaction stacks, the context
- * manager. It is never held while a payload is copied or a pool buffer is
- * allocated (binderlite_txn.c), the expensive parts of a transaction,
- * never while a thread sleeps, and never across a user-memory fault:
+ * references, death and freeze notifications, transaction stacks, the
+ * context managers. It is never held while a payload is copied or a pool
+ * buffer is allocated (binderlite_txn.c), the expensive parts of a
+ * transaction, never while a thread sleeps, never across a user-memory
+ * fault, and never while a file is closed (which may wait on anything):
  * returns are copied out with page faults disabled, after the read loop
- * faulted the reader's buffer in without the lock. An inner lock protects the work lists and
- * thread state of its process, so that a sleeping thread's wake-up
- * condition needs no mutex. Functions named *_locked need the graph lock,
- * *_ilocked the inner lock of the process concerned.
+ * faulted the reader's buffer in without the lock. Files are taken from a
+ * sender (fget) and descriptors reserved and installed in a receiver under
+ * it; none of that waits on user space. An inner lock protects the work
+ * lists and thread state of its process, so that a sleeping thread's
+ * wake-up condition needs no mutex. Functions named *_locked need the graph
+ * lock, *_ilocked the inner lock of the process concerned.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -850,8 +854,9 @@ static int blite_deliver_failed_locked(struct blite_thread *thread,
 {
 	struct blite_buffer *buf = t->buffer;
 	u32 cmd = BINDERLITE_BR_FAILED_REPLY;
+	bool is_reply = t->is_reply;
 
-	if (t->is_reply) {
+	if (is_reply) {
 		if (blite_copy_out_locked(ptr, &cmd, sizeof(cmd)))
 			return -EAGAIN;
 		*done = true;
@@ -865,7 +870,7 @@ static int blite_deliver_failed_locked(struct blite_thread *thread,
 	else
 		blite_free_transaction_locked(t);
 	blite_buffer_release_locked(thread->proc, buf, NULL);
-	return t->is_reply ? sizeof(cmd) : 0;
+	return is_reply ? sizeof(cmd) : 0;
 }
 
 /*

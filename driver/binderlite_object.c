@@ -527,8 +527,14 @@ int blite_objects_translate_locked(struct blite_txn *txn)
 	return 0;
 }
 
-/* The task work that drops the last reference of a file closed in an ioctl. */
+/**
+ * struct blite_fd_close - a descriptor closed by BC_FREE_BUFFER
+ * @entry: entry in the list of files to close once the graph lock is gone
+ * @twork: drops the last reference when the task returns to user space
+ * @file:  the file, taken out of the descriptor table
+ */
 struct blite_fd_close {
+	struct list_head entry;
 	struct callback_head twork;
 	struct file *file;
 };
@@ -542,36 +548,14 @@ static void blite_fd_close_work(struct callback_head *twork)
 }
 
 /*
- * Closes @fd of the current task. The last reference to the file is
- * dropped only when the task returns to user space: the file closed may
- * be the very device file this ioctl runs on, as binder notes.
+ * Takes the receiver's descriptors of a delivered FDA object out of the
+ * current task's table, onto @closing; blite_fds_close() finishes.
  */
-static void blite_deferred_fd_close(int fd)
+static void blite_fda_detach(struct blite_pool *pool, struct blite_buffer *buf,
+			     size_t index, const struct binderlite_fd_array_object *fda,
+			     struct list_head *closing)
 {
 	struct blite_fd_close *c;
-
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return;
-	c->file = blite_file_close_fd(fd);
-	if (!c->file) {
-		kfree(c);
-		return;
-	}
-	get_file(c->file);
-	filp_close(c->file, current->files);
-	init_task_work(&c->twork, blite_fd_close_work);
-	if (task_work_add(current, &c->twork, TWA_RESUME)) {
-		/* The task is exiting: nothing runs after this ioctl anyway. */
-		fput(c->file);
-		kfree(c);
-	}
-}
-
-/* Closes the receiver's descriptors of a delivered FDA object. */
-static void blite_close_fda(struct blite_pool *pool, struct blite_buffer *buf,
-			    size_t index, const struct binderlite_fd_array_object *fda)
-{
 	union blite_object parent;
 	u64 i, parent_off, off;
 	u32 fd;
@@ -579,24 +563,61 @@ static void blite_close_fda(struct blite_pool *pool, struct blite_buffer *buf,
 	if (!blite_object_ptr(pool, buf, fda->parent, index, &parent, &parent_off))
 		return;
 	off = parent.bbo.buffer - blite_pool_user_addr(pool, buf) + fda->parent_offset;
-	for (i = 0; i < fda->num_fds; i++, off += sizeof(fd))
-		if (!blite_pool_read(pool, buf, off, &fd, sizeof(fd)))
-			blite_deferred_fd_close(fd);
+	for (i = 0; i < fda->num_fds; i++, off += sizeof(fd)) {
+		if (blite_pool_read(pool, buf, off, &fd, sizeof(fd)))
+			return;
+		c = kzalloc(sizeof(*c), GFP_KERNEL);
+		if (!c)
+			return;
+		c->file = blite_file_close_fd(fd);
+		if (!c->file) {
+			kfree(c);
+			continue;
+		}
+		list_add_tail(&c->entry, closing);
+	}
+}
+
+/**
+ * blite_fds_close() - close the descriptors blite_objects_release_locked()
+ *                     took out of the current task's table
+ * @closing: the list; emptied
+ *
+ * Called with no lock held: closing a file flushes it, which may wait on
+ * anything, a FUSE server using binder included. The last reference to
+ * each file is dropped only when the task returns to user space, because
+ * the file closed may be the very device file this ioctl runs on, as
+ * binder notes.
+ */
+void blite_fds_close(struct list_head *closing)
+{
+	struct blite_fd_close *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, closing, entry) {
+		list_del(&c->entry);
+		get_file(c->file);
+		filp_close(c->file, current->files);
+		init_task_work(&c->twork, blite_fd_close_work);
+		if (task_work_add(current, &c->twork, TWA_RESUME)) {
+			/* The task is exiting: nothing runs after this ioctl anyway. */
+			fput(c->file);
+			kfree(c);
+		}
+	}
 }
 
 /**
  * blite_objects_release_locked() - drop what the objects of a buffer hold
- * @proc:   the owner of the buffer
- * @buf:    the buffer, holding its objects in their translated form
- * @count:  how many of its objects to release, from the first
- * @thread: the owner's thread freeing the delivered buffer
- *          (BC_FREE_BUFFER): the descriptors of its FDA objects are closed,
- *          and the thread returns to user space soon, where the close
- *          completes; NULL for a buffer never delivered, whose descriptors
- *          were never installed
+ * @proc:    the owner of the buffer
+ * @buf:     the buffer, holding its objects in their translated form
+ * @count:   how many of its objects to release, from the first
+ * @closing: for a delivered buffer the owner frees (BC_FREE_BUFFER, run
+ *           by the owner): where the descriptors of its FDA objects go, out
+ *           of the owner's table, for blite_fds_close(); NULL for a buffer
+ *           never delivered, whose descriptors were never installed
  */
 void blite_objects_release_locked(struct blite_proc *proc, struct blite_buffer *buf,
-				  size_t count, struct blite_thread *thread)
+				  size_t count, struct list_head *closing)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_pool *pool = &proc->pool;
@@ -626,12 +647,8 @@ void blite_objects_release_locked(struct blite_proc *proc, struct blite_buffer *
 						     obj.hdr.type == BINDERLITE_TYPE_HANDLE);
 			break;
 		case BINDERLITE_TYPE_FDA:
-			if (!thread || !obj.fdao.num_fds)
-				break;
-			blite_close_fda(pool, buf, i, &obj.fdao);
-			spin_lock(&proc->inner_lock);
-			thread->need_return = true;
-			spin_unlock(&proc->inner_lock);
+			if (closing)
+				blite_fda_detach(pool, buf, i, &obj.fdao, closing);
 			break;
 		}
 	}

@@ -145,10 +145,10 @@ static void blite_async_done_locked(struct blite_proc *proc,
 
 /* Drops the objects and the target node of @buf, and frees it. */
 static void blite_buffer_free_locked(struct blite_proc *proc, struct blite_buffer *buf,
-				     struct blite_thread *thread)
+				     struct list_head *closing)
 	__must_hold(&blite_graph_lock)
 {
-	blite_objects_release_locked(proc, buf, buf->offsets_size / sizeof(u64), thread);
+	blite_objects_release_locked(proc, buf, buf->offsets_size / sizeof(u64), closing);
 	if (buf->target_node)
 		blite_dec_node_locked(buf->target_node, true);
 	if (buf->clear_on_free)
@@ -158,23 +158,23 @@ static void blite_buffer_free_locked(struct blite_proc *proc, struct blite_buffe
 
 /**
  * blite_buffer_release_locked() - drop everything a buffer holds
- * @proc:   the owner of the buffer
- * @buf:    the buffer, no longer reachable from user space or a transaction
- * @thread: the owner's thread, if it frees a delivered buffer
- *          (BC_FREE_BUFFER); NULL if the buffer was never delivered
+ * @proc:    the owner of the buffer
+ * @buf:     the buffer, no longer reachable from user space or a transaction
+ * @closing: for a delivered buffer the owner frees: where the descriptors
+ *           of its FDA objects go, to be closed once the lock is dropped
+ *           (blite_fds_close()); NULL if the buffer was never delivered
  *
- * Drops the references of its objects (and closes the descriptors of its
- * FDA objects, for a delivered buffer) and of its target node, lets the
+ * Drops the references of its objects and of its target node, lets the
  * next oneway to that node through, and gives the buffer back to the pool.
  */
 void blite_buffer_release_locked(struct blite_proc *proc, struct blite_buffer *buf,
-				 struct blite_thread *thread)
+				 struct list_head *closing)
 	__must_hold(&blite_graph_lock)
 {
 	lockdep_assert_held(&blite_graph_lock);
 	if (buf->target_node && buf->async)
 		blite_async_done_locked(proc, buf->target_node);
-	blite_buffer_free_locked(proc, buf, thread);
+	blite_buffer_free_locked(proc, buf, closing);
 }
 
 /**
@@ -740,6 +740,7 @@ out_free:
 int blite_free_buffer(struct blite_proc *proc, struct blite_thread *thread, u64 uaddr)
 {
 	struct blite_buffer *buf;
+	LIST_HEAD(closing);
 
 	buf = blite_pool_claim_user_buf(&proc->pool, uaddr);
 	if (!buf)
@@ -750,7 +751,14 @@ int blite_free_buffer(struct blite_proc *proc, struct blite_thread *thread, u64 
 		buf->transaction->buffer = NULL;
 		buf->transaction = NULL;
 	}
-	blite_buffer_release_locked(proc, buf, thread);
+	blite_buffer_release_locked(proc, buf, &closing);
 	mutex_unlock(&blite_graph_lock);
+	if (!list_empty(&closing)) {
+		blite_fds_close(&closing);
+		/* The closes complete on the way back to user space. */
+		spin_lock(&proc->inner_lock);
+		thread->need_return = true;
+		spin_unlock(&proc->inner_lock);
+	}
 	return 0;
 }
