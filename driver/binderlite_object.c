@@ -217,6 +217,12 @@ static int blite_prepare_ptr(struct blite_txn *txn, struct blite_prepare *p,
 		    parent.bbo.length < sizeof(u64) ||
 		    bbo->parent_offset > parent.bbo.length - sizeof(u64))
 			return -EINVAL;
+		/*
+		 * binder writes into a buffer only at 4-byte aligned offsets,
+		 * and finds out when it copies, after every object.
+		 */
+		if (!IS_ALIGNED(bbo->parent_offset, sizeof(u32)))
+			txn->sg_fault = true;
 		addr = bbo->buffer;
 		blite_pool_write(p->pool, p->buf,
 				 parent.bbo.buffer - p->user_base + bbo->parent_offset,
@@ -268,7 +274,8 @@ static int blite_prepare_fda(struct blite_txn *txn, struct blite_prepare *p,
  * Validates each object in turn and copies the scatter-gather buffers.
  * Stops at the first invalid object, recording its error (@txn->bad_*);
  * @txn->nr_valid counts the objects before it. A scatter-gather buffer
- * that cannot be read sets @txn->sg_fault and the pass goes on.
+ * that cannot be read, or a pointer fixup at an offset binder could not
+ * write, sets @txn->sg_fault and the pass goes on.
  */
 void blite_objects_prepare(struct blite_txn *txn)
 {

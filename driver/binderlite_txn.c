@@ -632,7 +632,7 @@ static int blite_txn_finish_locked(struct blite_txn *txn)
 		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, txn->bad_param,
 				      txn->bad_stat);
 	if (txn->sg_fault)
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EFAULT,
+		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
 				      BLITE_STAT_FAILED_FAULT);
 	txn->tcomplete->type = txn->buf->oneway_spam_suspect ?
 			       BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT :

@@ -37,8 +37,10 @@
  *                 binder, which handles objects one by one
  * @bad_param:     that object's errno
  * @bad_stat:      that object's counter
- * @sg_fault:      a scatter-gather buffer could not be read; reported once
- *                 every object is translated, as in binder
+ * @sg_fault:      a scatter-gather buffer could not be read, or a pointer
+ *                 fixup was misaligned; reported (-EINVAL) once every
+ *                 object is translated, as binder reports its deferred
+ *                 scatter-gather copy
  * @sg_bytes:      bytes of scatter-gather buffers copied
  * @err_cmd:       BR_FAILED_REPLY, BR_DEAD_REPLY or BR_FROZEN_REPLY on
  *                 failure
