@@ -871,7 +871,7 @@ TEST_F(fd, fda_closed_on_free)
 {
 	struct binderlite_transaction_data tr;
 	struct binderlite_fd_object obj;
-	int p[2], q[2], orig[3], rx[3], i;
+	int p[2], q[2], sent[3], orig[3], rx[3], i;
 	struct fda_parent par;
 	struct ipc_event ev;
 	struct sg_step *st;
@@ -881,9 +881,12 @@ TEST_F(fd, fda_closed_on_free)
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(q, O_CLOEXEC));
-	for (i = 0; i < 3; i++)
-		orig[i] = p[1];
-	fda_msg(&m, &par, orig);
+	/* The test closes p[1]: the received fds are compared with p[0], the same pipe. */
+	for (i = 0; i < 3; i++) {
+		sent[i] = p[1];
+		orig[i] = p[0];
+	}
+	fda_msg(&m, &par, sent);
 	msg_fd(&m, q[1], COOKIE(3));
 	st = sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_FDS, 0, &m);
 	st->close_fd = p[1];
