@@ -108,8 +108,11 @@ static void next_call(struct __test_metadata *_metadata, struct ipc_reader *r,
 		      struct binderlite_transaction_data *tr)
 {
 	struct ipc_event ev = { 0 };
-	int ret = ipc_expect(r, BINDERLITE_BR_TRANSACTION, &ev);
+	int ret;
 
+	/* A call that was refused never comes: wait for it 10 s at most. */
+	ASSERT_EQ(0, sg_wait_readable(r, 10000)) TH_LOG("no call came");
+	ret = ipc_expect(r, BINDERLITE_BR_TRANSACTION, &ev);
 	ASSERT_EQ(0, ret) TH_LOG("%s, event %#x", strerror(-ret), ev.cmd);
 	*tr = ev.txn;
 }

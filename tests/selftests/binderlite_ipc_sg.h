@@ -445,6 +445,29 @@ static inline int sg_call(struct ipc_reader *r, uint32_t cmd, uint32_t handle, u
 }
 
 /**
+ * sg_wait_readable() - wait until the thread of @r has something to read
+ * @r:          the reader; what it has buffered counts
+ * @timeout_ms: for how long
+ *
+ * For a test that expects a transaction: a refused one never comes, and
+ * this turns the wait into a failure. Returns 0, -ETIMEDOUT, or -errno.
+ */
+static inline int sg_wait_readable(struct ipc_reader *r, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	int ret;
+
+	if (r->pos + sizeof(uint32_t) <= r->len)
+		return 0;
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	return ret ? 0 : -ETIMEDOUT;
+}
+
+/**
  * sg_rx_obj() - copy out object @i of a received transaction
  * @tr:   a BR_TRANSACTION or BR_REPLY
  * @i:    its index in the offsets array
