@@ -445,26 +445,36 @@ static inline int sg_call(struct ipc_reader *r, uint32_t cmd, uint32_t handle, u
 }
 
 /**
- * sg_wait_readable() - wait until the thread of @r has something to read
- * @r:          the reader; what it has buffered counts
- * @timeout_ms: for how long
+ * sg_next_timeout() - ipc_next(), giving up after @timeout_ms
+ * @r:          the reader
+ * @ev:         filled in
+ * @timeout_ms: how long to wait for an event
  *
  * For a test that expects a transaction: a refused one never comes, and
- * this turns the wait into a failure. Returns 0, -ETIMEDOUT, or -errno.
+ * this turns the wait into a failure. It reads without blocking, again and
+ * again: poll() and a blocking read return early after a flush (any close
+ * of a descriptor of the file, by a child too) with nothing to parse.
+ * Returns what ipc_next() does, or -ETIMEDOUT.
  */
-static inline int sg_wait_readable(struct ipc_reader *r, int timeout_ms)
+static inline int sg_next_timeout(struct ipc_reader *r, struct ipc_event *ev, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-	int ret;
+	int flags = fcntl(r->fd, F_GETFL), ret, i;
 
-	if (r->pos + sizeof(uint32_t) <= r->len)
-		return 0;
-	do {
-		ret = poll(&pfd, 1, timeout_ms);
-	} while (ret < 0 && errno == EINTR);
-	if (ret < 0)
+	if (flags < 0 || fcntl(r->fd, F_SETFL, flags | O_NONBLOCK))
 		return -errno;
-	return ret ? 0 : -ETIMEDOUT;
+	for (i = 0; ; i++) {
+		ret = ipc_next(r, ev);
+		if (ret != -EAGAIN)
+			break;
+		if (i * 5 >= timeout_ms) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		ipc_sleep_ms(5);
+	}
+	if (fcntl(r->fd, F_SETFL, flags))
+		return -errno;
+	return ret;
 }
 
 /**
