@@ -320,7 +320,53 @@ static inline int sg_send(int fd, uint32_t cmd, uint32_t handle, uint32_t code, 
 	return ipc_cmds_write(fd, &c);
 }
 
+/**
+ * sg_next_timeout() - ipc_next(), giving up after @timeout_ms
+ * @r:          the reader
+ * @ev:         filled in
+ * @timeout_ms: how long to wait for an event
+ *
+ * A transaction that was refused never comes; a driver that loses one
+ * leaves its caller waiting: this turns such waits into failures. It reads
+ * without blocking and waits in poll() in between (a blocking read can
+ * return with nothing after a flush, any close of a descriptor of the
+ * file, and ipc_next() would then block in the next read). Returns what
+ * ipc_next() does, or -ETIMEDOUT.
+ */
+static inline int sg_next_timeout(struct ipc_reader *r, struct ipc_event *ev, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	int flags = fcntl(r->fd, F_GETFL), ret;
+	struct timespec start, now;
+	long left;
+
+	if (flags < 0 || fcntl(r->fd, F_SETFL, flags | O_NONBLOCK))
+		return -errno;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		ret = ipc_next(r, ev);
+		if (ret != -EAGAIN)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = timeout_ms - (now.tv_sec - start.tv_sec) * 1000 -
+		       (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (left <= 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (poll(&pfd, 1, left) < 0 && errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+	}
+	if (fcntl(r->fd, F_SETFL, flags))
+		return -errno;
+	return ret;
+}
+
 #define SG_OUTCOME_MAX		8
+/* How long sg_finish() waits: less than the harness's 30 s per test. */
+#define SG_FINISH_TIMEOUT_MS	20000
 
 /**
  * struct sg_outcome - how something a thread sent ended
@@ -347,8 +393,9 @@ struct sg_outcome {
  * @o:    filled in; a BR_REPLY's buffer is the caller's to free
  *
  * Reference-count events are acknowledged on the way. Returns 0, an error
- * of ipc_next(), or -EBADMSG for any other event (then @o->cmds ends with
- * it); @o->ret says the same.
+ * of ipc_next(), -ETIMEDOUT if the end does not come within
+ * SG_FINISH_TIMEOUT_MS, or -EBADMSG for any other event (then @o->cmds ends
+ * with it); @o->ret says the same.
  */
 static inline int sg_finish(struct ipc_reader *r, bool call, struct sg_outcome *o)
 {
@@ -357,7 +404,7 @@ static inline int sg_finish(struct ipc_reader *r, bool call, struct sg_outcome *
 
 	memset(o, 0, sizeof(*o));
 	for (;;) {
-		ret = ipc_next(r, &ev);
+		ret = sg_next_timeout(r, &ev, SG_FINISH_TIMEOUT_MS);
 		if (ret)
 			break;
 		ret = ipc_ack_ref(r->fd, &ev);
@@ -442,39 +489,6 @@ static inline int sg_call(struct ipc_reader *r, uint32_t cmd, uint32_t handle, u
 		return ret;
 	}
 	return sg_finish(r, !(flags & BINDERLITE_TF_ONE_WAY), o);
-}
-
-/**
- * sg_next_timeout() - ipc_next(), giving up after @timeout_ms
- * @r:          the reader
- * @ev:         filled in
- * @timeout_ms: how long to wait for an event
- *
- * For a test that expects a transaction: a refused one never comes, and
- * this turns the wait into a failure. It reads without blocking, again and
- * again: poll() and a blocking read return early after a flush (any close
- * of a descriptor of the file, by a child too) with nothing to parse.
- * Returns what ipc_next() does, or -ETIMEDOUT.
- */
-static inline int sg_next_timeout(struct ipc_reader *r, struct ipc_event *ev, int timeout_ms)
-{
-	int flags = fcntl(r->fd, F_GETFL), ret, i;
-
-	if (flags < 0 || fcntl(r->fd, F_SETFL, flags | O_NONBLOCK))
-		return -errno;
-	for (i = 0; ; i++) {
-		ret = ipc_next(r, ev);
-		if (ret != -EAGAIN)
-			break;
-		if (i * 5 >= timeout_ms) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		ipc_sleep_ms(5);
-	}
-	if (fcntl(r->fd, F_SETFL, flags))
-		return -errno;
-	return ret;
 }
 
 /**
