@@ -133,8 +133,9 @@ static void reply_free(struct __test_metadata *_metadata, struct ipc_reader *r,
  * test that is new (not @orig), open with FD_CLOEXEC, for the same file as
  * @orig. Returns that descriptor.
  */
-static int assert_rx_fd(struct __test_metadata *_metadata, const struct binderlite_transaction_data *tr,
-			size_t i, int orig, uint64_t cookie)
+static int assert_rx_fd(struct __test_metadata *_metadata,
+			const struct binderlite_transaction_data *tr, size_t i, int orig,
+			uint64_t cookie)
 {
 	struct binderlite_fd_object obj;
 
@@ -851,7 +852,7 @@ TEST_F(fd, fda_in_place)
 
 	reply_free(_metadata, &self->r, &tr);
 	for (i = 0; i < 3; i++)
-		ASSERT_FALSE(sg_is_open(rx[i])) TH_LOG("the fd array's fd #%d is still open after the free", i);
+		ASSERT_FALSE(sg_is_open(rx[i])) TH_LOG("fd #%d open after the free", i);
 	ASSERT_EQ(before, sg_count_fds());
 	reap_script(_metadata, self, pid, 0);
 	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
@@ -908,7 +909,7 @@ TEST_F(fd, fda_closed_on_free)
 	ASSERT_EQ(1, sg_has_writer(p[0]));
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, tr.data.ptr.buffer));
 	for (i = 0; i < 3; i++)
-		ASSERT_FALSE(sg_is_open(rx[i])) TH_LOG("the fd array's fd #%d is still open after the free", i);
+		ASSERT_FALSE(sg_is_open(rx[i])) TH_LOG("fd #%d open after the free", i);
 	ASSERT_EQ(0, sg_has_writer(p[0]));
 	ASSERT_TRUE(sg_is_open(obj.fd));
 	ASSERT_EQ(1, sg_same_file(obj.fd, q[1]));
@@ -1138,7 +1139,7 @@ TEST_F(fd, fda_with_pointers)
 	}
 	reply_free(_metadata, &self->r, &tr);
 	for (i = 0; i < 4; i++)
-		ASSERT_FALSE(sg_is_open(rx[i])) TH_LOG("the fd array's fd #%d is still open after the free", i);
+		ASSERT_FALSE(sg_is_open(rx[i])) TH_LOG("fd #%d open after the free", i);
 	reap_script(_metadata, self, pid, 0);
 	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
 			  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
@@ -1186,14 +1187,15 @@ TEST_F(fd, fda_of_no_fds)
 TEST_F(fd, fda_needs_accept_fds)
 {
 	struct fda_parent par;
-	int p[2], orig[3];
+	int p[2], orig[3], i;
 	struct sg_msg m;
 	pid_t pid;
 
 	pid = sg_start_mgr(variant->path, 0, sg_quiet_mgr, NULL);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	orig[0] = orig[1] = orig[2] = p[1];
+	for (i = 0; i < 3; i++)
+		orig[i] = p[1];
 	fda_msg(&m, &par, orig);
 	ASSERT_FDA_REFUSED(&m, -EPERM);
 	EXPECT_EQ(0, close(p[1]));
@@ -1216,7 +1218,8 @@ TEST_F(fd, fda_in_reply)
 	pid_t pid;
 
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	orig[0] = orig[1] = orig[2] = p[1];
+	for (i = 0; i < 3; i++)
+		orig[i] = p[1];
 	fda_msg(&m, &par, orig);
 	sg_step_add(self->s, BINDERLITE_BC_REPLY_SG, 0, 0, &m);
 	sg_step_add(self->s, BINDERLITE_BC_REPLY_SG, 0, 0, &m);

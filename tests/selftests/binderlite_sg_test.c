@@ -199,7 +199,8 @@ static void assert_layout(struct __test_metadata *_metadata,
 	ASSERT_GE(lo + pool->pool_size, start + m->buffers_size);
 	/* The data is the sender's but for the buffer pointers. */
 	ASSERT_EQ(HDR, peek64(tr->data.ptr.buffer, 0));
-	ASSERT_EQ(0, memcmp((const uint8_t *)ipc_payload(tr) + m->size - 4, m->data + m->size - 4, 4));
+	ASSERT_EQ(0, memcmp((const uint8_t *)ipc_payload(tr) + m->size - 4,
+			    m->data + m->size - 4, 4));
 	for (i = 0; i < 4; i++) {
 		bo = rx_ptr(_metadata, tr, i);
 		ASSERT_EQ(0U, bo.flags);
