@@ -4,9 +4,15 @@
  * misaligned and huge pointers and sizes, bad offsets and objects, bogus
  * handles, replies without a call, bad and double frees, reference counts
  * below zero, acknowledgements and death commands nobody asked for, unknown
- * commands. Each gets the answer binder gives: an errno of the ioctl, a
- * command ignored (binder logs it), or BR_FAILED_REPLY with an extended
- * error. And after each, a round trip through the same file still works.
+ * and retired commands, freeze-notification commands about nothing; fd
+ * objects with bad or closed descriptors, fd arrays and buffer objects in
+ * every bad layout (parents out of order, overlapping fixups, parents too
+ * small), scatter-gather sizes that overflow and buffers that are not
+ * mapped; the ioctls of freeze, node information and spam detection, and
+ * the idle ioctls binder refuses. Each gets the answer binder gives: an
+ * errno of the ioctl, a command ignored (binder logs it), or
+ * BR_FAILED_REPLY with an extended error. And after each, a round trip
+ * through the same file still works.
  *
  * The test is the context manager; a peer (binderlite_ipc_obj.h) answers
  * the round trips. Binder logs most user errors, so it gets a modest number
@@ -14,9 +20,12 @@
  * /dev/binderlite and the reference /dev/binder.
  */
 #include "binderlite_ipc_obj.h"
+#include "binderlite_ipc_sg.h"
 
 #define PEER_S		0x7000ULL
 #define PEER_S2		0x7100ULL
+/* A node of the peer's made from an object with BINDERLITE_FLAG_ACCEPTS_FDS. */
+#define PEER_FDS	0x7200ULL
 #define DEATH(i)	(0xdead0000ULL + (i))
 #define KERNEL_ADDR	0xffff888000000000ULL
 
@@ -59,15 +68,10 @@ FIXTURE_VARIANT(bad) {
 	 * data piecewise up to each object and fails that copy (-EFAULT)
 	 */
 	int order_param;
-	/* extended errors for binder's fd, fd array and buffer objects */
-	int fd_param, fda_param, ptr_param;
-	/* BC_TRANSACTION_SG and BC_REPLY_SG are refused (-EOPNOTSUPP) */
-	bool refuses_sg;
 	/* rounds of random bad transactions, and of random bad commands */
 	int fuzz_rounds;
 };
 
-/* Binder's fd, fd array and buffer objects are outside binderlite's subset. */
 FIXTURE_VARIANT_ADD(bad, binderlite) {
 	.path = "/dev/binderlite",
 	.debugfs = true,
@@ -75,27 +79,15 @@ FIXTURE_VARIANT_ADD(bad, binderlite) {
 	.refuses_cut_commands = true,
 	.short_read_errno = EINVAL,
 	.order_param = -EINVAL,
-	.fd_param = -EOPNOTSUPP,
-	.fda_param = -EOPNOTSUPP,
-	.ptr_param = -EOPNOTSUPP,
-	.refuses_sg = true,
 	.fuzz_rounds = 2000,
 };
 
-/*
- * Binder: the target node does not accept fds (-EPERM), the fd array has
- * no parent buffer and the buffer does not fit in no extra buffers
- * (-EINVAL).
- */
 FIXTURE_VARIANT_ADD(bad, binder) {
 	.path = "/dev/binder",
 	.bad_arg_errno = EINVAL,
 	.ignores_wrapping_write = true,
 	.short_read_errno = EAGAIN,
 	.order_param = -EFAULT,
-	.fd_param = -EPERM,
-	.fda_param = -EINVAL,
-	.ptr_param = -EINVAL,
 	.fuzz_rounds = 10,
 };
 
@@ -537,32 +529,6 @@ TEST_F(bad, objects_that_do_not_fit)
 	assert_offsets_refused(_metadata, self, &p, size - 8, second, 1, -EINVAL);
 }
 
-/* Binder's fd, fd array and buffer objects; only their layouts matter. */
-struct fd_object {
-	struct binderlite_object_header hdr;
-	uint32_t pad_flags;
-	uint32_t fd;
-	uint32_t pad;
-	binderlite_uintptr_t cookie;
-};
-
-struct fd_array_object {
-	struct binderlite_object_header hdr;
-	uint32_t pad;
-	binderlite_size_t num_fds;
-	binderlite_size_t parent;
-	binderlite_size_t parent_offset;
-};
-
-struct buffer_object {
-	struct binderlite_object_header hdr;
-	uint32_t flags;
-	binderlite_uintptr_t buffer;
-	binderlite_size_t length;
-	binderlite_size_t parent;
-	binderlite_size_t parent_offset;
-};
-
 /* A transaction to the peer with @obj alone at offset 0, refused with @param. */
 static void assert_object_refused(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
 				  const void *obj, size_t size, int param)
@@ -577,9 +543,9 @@ static void assert_object_refused(struct __test_metadata *_metadata, FIXTURE_DAT
 TEST_F(bad, transaction_objects)
 {
 	struct flat_binderlite_object obj = { .hdr.type = 0x12345678 };
-	struct fd_object fd = { .hdr.type = BINDERLITE_TYPE_FD, .fd = 0 };
-	struct fd_array_object fda = { .hdr.type = BINDERLITE_TYPE_FDA, .num_fds = 1 };
-	struct buffer_object ptr = {
+	struct binderlite_fd_object fd = { .hdr.type = BINDERLITE_TYPE_FD, .fd = 0 };
+	struct binderlite_fd_array_object fda = { .hdr.type = BINDERLITE_TYPE_FDA, .num_fds = 1 };
+	struct binderlite_buffer_object ptr = {
 		.hdr.type = BINDERLITE_TYPE_PTR,
 		.buffer = (uintptr_t)self->page,
 		.length = 8,
@@ -593,10 +559,13 @@ TEST_F(bad, transaction_objects)
 	assert_object_refused(_metadata, self, &obj, sizeof(obj), -EINVAL);
 	obj.hdr.type = BINDERLITE_TYPE_WEAK_HANDLE;
 	assert_object_refused(_metadata, self, &obj, sizeof(obj), -EINVAL);
-	/* Objects of binder's that binderlite refuses. */
-	assert_object_refused(_metadata, self, &fd, sizeof(fd), variant->fd_param);
-	assert_object_refused(_metadata, self, &fda, sizeof(fda), variant->fda_param);
-	assert_object_refused(_metadata, self, &ptr, sizeof(ptr), variant->ptr_param);
+	/*
+	 * The peer's node does not accept fds; an fd array has no parent
+	 * buffer; a buffer does not fit in a transaction with no room.
+	 */
+	assert_object_refused(_metadata, self, &fd, sizeof(fd), -EPERM);
+	assert_object_refused(_metadata, self, &fda, sizeof(fda), -EINVAL);
+	assert_object_refused(_metadata, self, &ptr, sizeof(ptr), -EINVAL);
 }
 
 TEST_F(bad, scatter_gather)
@@ -606,14 +575,7 @@ TEST_F(bad, scatter_gather)
 	};
 	struct obj_reply rep;
 
-	if (variant->refuses_sg) {
-		assert_refused(_metadata, self, BINDERLITE_BC_TRANSACTION_SG, &sg, sizeof(sg),
-			       BINDERLITE_BR_FAILED_REPLY, -EOPNOTSUPP);
-		assert_refused(_metadata, self, BINDERLITE_BC_REPLY_SG, &sg, sizeof(sg),
-			       BINDERLITE_BR_FAILED_REPLY, -EOPNOTSUPP);
-		return;
-	}
-	/* Binder: without extra buffers, a transaction like any other. */
+	/* Without buffers, a transaction like any other. */
 	ASSERT_EQ(0, obj_write(self->dev.fd, BINDERLITE_BC_TRANSACTION_SG, &sg, sizeof(sg)));
 	ASSERT_EQ(0, obj_call_finish(&self->r, &rep, NULL, NULL));
 	ASSERT_EQ(BINDERLITE_BR_REPLY, rep.cmd);
@@ -965,6 +927,195 @@ TEST_F(bad, ioctl_arguments)
 	round_trip(_metadata, self);
 }
 
+/*
+ * Binder's retired BC_ATTEMPT_ACQUIRE and BC_ACQUIRE_RESULT, with their
+ * arguments: the write stops at them with EINVAL, write_consumed pointing
+ * at them; resuming after the argument works.
+ */
+TEST_F(bad, retired_commands)
+{
+	struct binderlite_pri_desc pd = { .priority = 0, .desc = 0 };
+	int32_t result = 0;
+	const struct {
+		uint32_t cmd;
+		const void *arg;
+		size_t size;
+	} cmds[] = {
+		{ BINDERLITE_BC_ATTEMPT_ACQUIRE, &pd, sizeof(pd) },
+		{ BINDERLITE_BC_ACQUIRE_RESULT, &result, sizeof(result) },
+	};
+	struct ipc_cmds c;
+	uint64_t consumed;
+	size_t i, at;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		c = (struct ipc_cmds){ 0 };
+		ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
+		at = c.len;
+		ipc_cmd(&c, cmds[i].cmd, cmds[i].arg, cmds[i].size);
+		ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
+		consumed = 0;
+		ASSERT_EQ(-EINVAL, write_at(self->dev.fd, c.buf, c.len, &consumed))
+			TH_LOG("command %#x", cmds[i].cmd);
+		ASSERT_EQ(at, consumed);
+		consumed = at + sizeof(uint32_t) + cmds[i].size;
+		ASSERT_EQ(0, write_at(self->dev.fd, c.buf, c.len, &consumed));
+		ASSERT_EQ(c.len, consumed);
+		OBJ_ASSERT_IDLE(&self->r);
+		round_trip(_metadata, self);
+	}
+}
+
+/*
+ * Freeze-notification commands about nothing: a handle the test does not
+ * have, one it has but never asked about, a cookie never delivered. The
+ * write stops at each with EINVAL, as at a command binder 6.1 does not
+ * know; resuming after the argument works.
+ */
+TEST_F(bad, freeze_notification_commands)
+{
+	struct binderlite_handle_cookie none = { .handle = 999, .cookie = DEATH(5) };
+	struct binderlite_handle_cookie unasked = { .handle = self->s.handle, .cookie = DEATH(6) };
+	uint64_t cookie = DEATH(7), consumed;
+	const struct {
+		uint32_t cmd;
+		const void *arg;
+		size_t size;
+	} cmds[] = {
+		{ BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION, &none, sizeof(none) },
+		{ BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, &none, sizeof(none) },
+		{ BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, &unasked, sizeof(unasked) },
+		{ BINDERLITE_BC_FREEZE_NOTIFICATION_DONE, &cookie, sizeof(cookie) },
+	};
+	struct ipc_cmds c;
+	size_t i, at;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		c = (struct ipc_cmds){ 0 };
+		ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
+		at = c.len;
+		ipc_cmd(&c, cmds[i].cmd, cmds[i].arg, cmds[i].size);
+		ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
+		consumed = 0;
+		ASSERT_EQ(-EINVAL, write_at(self->dev.fd, c.buf, c.len, &consumed))
+			TH_LOG("command %zu", i);
+		ASSERT_EQ(at, consumed);
+		consumed = at + sizeof(uint32_t) + cmds[i].size;
+		ASSERT_EQ(0, write_at(self->dev.fd, c.buf, c.len, &consumed));
+		ASSERT_EQ(c.len, consumed);
+		OBJ_ASSERT_IDLE(&self->r);
+		round_trip(_metadata, self);
+	}
+}
+
+/* ioctl(@fd, @cmd, @arg): 0 or -errno. */
+static int ioctl_at(int fd, unsigned long cmd, const void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+/*
+ * The ioctls of node information, freeze and spam detection with NULL,
+ * unmapped, half-readable and kernel pointers: EFAULT, as binder answers
+ * them (it copies their arguments with copy_from_user()). The idle ioctls
+ * binder refuses: EINVAL, whatever the pointer. Misaligned arguments are
+ * fine and answered; an argument that cannot be written back: EFAULT.
+ */
+TEST_F(bad, new_ioctls)
+{
+	static const unsigned long with_args[] = {
+		BINDERLITE_GET_NODE_DEBUG_INFO, BINDERLITE_GET_NODE_INFO_FOR_REF,
+		BINDERLITE_FREEZE, BINDERLITE_GET_FROZEN_INFO,
+		BINDERLITE_ENABLE_ONEWAY_SPAM_DETECTION,
+	};
+	static const unsigned long refused[] = {
+		BINDERLITE_SET_IDLE_TIMEOUT, BINDERLITE_SET_IDLE_PRIORITY,
+	};
+	/* The third is half readable, for every argument's size. */
+	void *const bad[] = {
+		NULL, self->hole, self->hole - 2, (void *)KERNEL_ADDR,
+	};
+	struct binderlite_node_info_for_ref nir;
+	struct binderlite_node_debug_info ndi;
+	struct binderlite_frozen_status_info fsi;
+	struct binderlite_freeze_info fi;
+	uint8_t *arg = self->page + 1;
+	uint32_t one = 1, zero = 0;
+	void *ro;
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		for (j = 0; j < ARRAY_SIZE(with_args); j++)
+			ASSERT_EQ(-EFAULT, ioctl_at(self->dev.fd, with_args[j], bad[i]))
+				TH_LOG("ioctl %#lx, pointer %zu", with_args[j], i);
+		for (j = 0; j < ARRAY_SIZE(refused); j++)
+			ASSERT_EQ(-EINVAL, ioctl_at(self->dev.fd, refused[j], bad[i]));
+		round_trip(_metadata, self);
+	}
+	memset(self->page, 0, 64);
+	for (j = 0; j < ARRAY_SIZE(refused); j++)
+		ASSERT_EQ(-EINVAL, ioctl_at(self->dev.fd, refused[j], self->page));
+
+	/* Misaligned: the test's one node is the manager's, held by the driver. */
+	ndi = (struct binderlite_node_debug_info){ .ptr = 0 };
+	memcpy(arg, &ndi, sizeof(ndi));
+	ASSERT_EQ(0, ioctl_at(self->dev.fd, BINDERLITE_GET_NODE_DEBUG_INFO, arg));
+	memcpy(&ndi, arg, sizeof(ndi));
+	ASSERT_EQ(OBJ_MGR_PTR, ndi.ptr);
+	ASSERT_EQ(OBJ_MGR_COOKIE, ndi.cookie);
+	ASSERT_EQ(1U, ndi.has_strong_ref);
+	ASSERT_EQ(1U, ndi.has_weak_ref);
+	memcpy(arg, &ndi, sizeof(ndi));
+	ASSERT_EQ(0, ioctl_at(self->dev.fd, BINDERLITE_GET_NODE_DEBUG_INFO, arg));
+	memcpy(&ndi, arg, sizeof(ndi));
+	ASSERT_EQ(0ULL, ndi.ptr);
+	ASSERT_EQ(0ULL, ndi.cookie);
+	ASSERT_EQ(0U, ndi.has_strong_ref);
+	ASSERT_EQ(0U, ndi.has_weak_ref);
+
+	/* The test, the manager, holds one strong reference to the peer's node. */
+	nir = (struct binderlite_node_info_for_ref){ .handle = self->s.handle };
+	memcpy(arg, &nir, sizeof(nir));
+	ASSERT_EQ(0, ioctl_at(self->dev.fd, BINDERLITE_GET_NODE_INFO_FOR_REF, arg));
+	memcpy(&nir, arg, sizeof(nir));
+	ASSERT_EQ(self->s.handle, nir.handle);
+	ASSERT_EQ(1U, nir.strong_count);
+	ASSERT_EQ(0U, nir.weak_count);
+	nir = (struct binderlite_node_info_for_ref){ .handle = self->s.handle, .reserved3 = 1 };
+	ASSERT_EQ(-EINVAL, ioctl_at(self->dev.fd, BINDERLITE_GET_NODE_INFO_FOR_REF, &nir));
+	nir = (struct binderlite_node_info_for_ref){ .handle = 999 };
+	ASSERT_EQ(-EINVAL, ioctl_at(self->dev.fd, BINDERLITE_GET_NODE_INFO_FOR_REF, &nir));
+	round_trip(_metadata, self);
+
+	/* Thawing a process that is not frozen; no such process. */
+	fi = (struct binderlite_freeze_info){ .pid = self->s.pid, .enable = 0 };
+	memcpy(arg, &fi, sizeof(fi));
+	ASSERT_EQ(0, ioctl_at(self->dev.fd, BINDERLITE_FREEZE, arg));
+	fi.pid = 0;
+	ASSERT_EQ(-EINVAL, ioctl_at(self->dev.fd, BINDERLITE_FREEZE, &fi));
+	fsi = (struct binderlite_frozen_status_info){ .pid = self->s.pid };
+	memcpy(arg, &fsi, sizeof(fsi));
+	ASSERT_EQ(0, ioctl_at(self->dev.fd, BINDERLITE_GET_FROZEN_INFO, arg));
+	memcpy(&fsi, arg, sizeof(fsi));
+	ASSERT_EQ((uint32_t)self->s.pid, fsi.pid);
+	ASSERT_EQ(0U, fsi.sync_recv);
+	ASSERT_EQ(0U, fsi.async_recv);
+	fsi = (struct binderlite_frozen_status_info){ .pid = 0 };
+	ASSERT_EQ(-EINVAL, ioctl_at(self->dev.fd, BINDERLITE_GET_FROZEN_INFO, &fsi));
+	memcpy(arg, &one, sizeof(one));
+	ASSERT_EQ(0, ioctl_at(self->dev.fd, BINDERLITE_ENABLE_ONEWAY_SPAM_DETECTION, arg));
+	memcpy(arg, &zero, sizeof(zero));
+	ASSERT_EQ(0, ioctl_at(self->dev.fd, BINDERLITE_ENABLE_ONEWAY_SPAM_DETECTION, arg));
+	round_trip(_metadata, self);
+
+	/* Readable but not writable. */
+	ro = mmap(NULL, self->page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	EXPECT_EQ(-EFAULT, ioctl_at(self->dev.fd, BINDERLITE_GET_NODE_DEBUG_INFO, ro));
+	EXPECT_EQ(0, munmap(ro, self->page_size));
+	round_trip(_metadata, self);
+}
+
 /* What binderlite's debugfs shows of the test and the peer. */
 struct counts {
 	struct obj_counts test, peer;
@@ -994,6 +1145,353 @@ static void assert_counts(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *
 	ASSERT_EQ(0, memcmp(before, &now, sizeof(now))) TH_LOG("the peer's counts changed");
 }
 
+/*
+ * A second node of the peer's, made from an object with
+ * BINDERLITE_FLAG_ACCEPTS_FDS (the peer replies with it), on which the test
+ * keeps a strong reference; the peer serves calls to it as to its first.
+ * Returns the test's handle.
+ */
+static uint32_t fds_node(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self)
+{
+	struct flat_binderlite_object obj = {
+		.hdr.type = BINDERLITE_TYPE_BINDER,
+		.flags = BINDERLITE_FLAG_ACCEPTS_FDS,
+		.binder = PEER_FDS,
+		.cookie = OBJ_PEER_COOKIE(PEER_FDS),
+	};
+	struct obj_reply rep;
+	struct obj_view v;
+	struct obj_msg m;
+	uint32_t h;
+
+	obj_msg_init(&m);
+	obj_msg_object(&m, &obj);
+	ASSERT_EQ(0, obj_peer_send(&self->r, &self->s, &m, &rep));
+	ASSERT_EQ(BINDERLITE_BR_REPLY, rep.cmd);
+	v = obj_reply_view(&rep);
+	ASSERT_EQ(0, obj_view_object(&v, 0, &obj));
+	ASSERT_EQ((uint32_t)BINDERLITE_TYPE_HANDLE, obj.hdr.type);
+	h = obj.handle;
+	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_INCREFS, h));
+	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_ACQUIRE, h));
+	ASSERT_EQ(0, obj_reply_free(self->dev.fd, &rep));
+	/* The peer reads that the node is referenced before the next call. */
+	round_trip(_metadata, self);
+	return h;
+}
+
+/* A BC_TRANSACTION of @m to @handle, refused with BR_FAILED_REPLY, @param; a round trip. */
+static void assert_msg_refused(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
+			       uint32_t handle, const struct sg_msg *m, int param)
+{
+	struct binderlite_transaction_data tr;
+
+	tr = to_peer(self, m->data, m->size, m->offsets, m->nr_objs * sizeof(m->offsets[0]));
+	tr.target.handle = handle;
+	assert_txn_refused(_metadata, self, &tr, param);
+}
+
+/*
+ * A BC_TRANSACTION_SG of @m with @buffers_size to @handle, refused with
+ * BR_FAILED_REPLY, @param; a round trip.
+ */
+static void assert_sg_refused(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
+			      uint32_t handle, const struct sg_msg *m, uint64_t buffers_size,
+			      int param)
+{
+	struct binderlite_transaction_data_sg sg = {
+		.transaction_data = to_peer(self, m->data, m->size, m->offsets,
+					    m->nr_objs * sizeof(m->offsets[0])),
+		.buffers_size = buffers_size,
+	};
+
+	sg.transaction_data.target.handle = handle;
+	assert_refused(_metadata, self, BINDERLITE_BC_TRANSACTION_SG, &sg, sizeof(sg),
+		       BINDERLITE_BR_FAILED_REPLY, param);
+}
+
+/* An fd object of @fd after 8 bytes of data. */
+static void fd_msg(struct sg_msg *m, int fd)
+{
+	sg_msg_init(m);
+	sg_msg_u64(m, 0);
+	sg_msg_fd(m, fd, 0);
+}
+
+/*
+ * Fd objects to a node that accepts them: no such descriptor, a closed one,
+ * a good one before a bad one or before a bad object; to one that does not
+ * (-EPERM, whatever the flags). Nothing is delivered, no reference to the
+ * good file is left, the counts are as they were.
+ */
+TEST_F(bad, fd_objects)
+{
+	static const uint32_t flags[] = { 0, BINDERLITE_TF_ONE_WAY, BINDERLITE_TF_ACCEPT_FDS };
+	uint32_t h = fds_node(_metadata, self), junk[6] = { 0x12345678 };
+	struct counts before;
+	struct sg_msg m;
+	int p[2], q[2];
+	size_t i;
+
+	take_counts(_metadata, self, variant, &before);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(q, O_CLOEXEC));
+	EXPECT_EQ(0, close(q[1]));
+	fd_msg(&m, -1);
+	assert_msg_refused(_metadata, self, h, &m, -EBADF);
+	fd_msg(&m, 999);
+	assert_msg_refused(_metadata, self, h, &m, -EBADF);
+	/* The number of a file just closed. */
+	fd_msg(&m, q[1]);
+	assert_msg_refused(_metadata, self, h, &m, -EBADF);
+	fd_msg(&m, p[1]);
+	sg_msg_fd(&m, 999, 0);
+	assert_msg_refused(_metadata, self, h, &m, -EBADF);
+	fd_msg(&m, p[1]);
+	sg_msg_object(&m, junk, sizeof(junk));
+	assert_msg_refused(_metadata, self, h, &m, -EINVAL);
+	fd_msg(&m, p[1]);
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		struct binderlite_transaction_data tr;
+
+		tr = to_peer(self, m.data, m.size, m.offsets, sizeof(m.offsets[0]));
+		tr.flags = flags[i];
+		assert_txn_refused(_metadata, self, &tr, -EPERM);
+	}
+	EXPECT_EQ(0, close(p[1]));
+	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
+	EXPECT_EQ(0, close(p[0]));
+	EXPECT_EQ(0, close(q[0]));
+	assert_counts(_metadata, self, variant, &before);
+}
+
+/* Starts @m: 8 bytes of data, then the parent buffer @buf of @len bytes (object 0). */
+static void parent_msg(struct sg_msg *m, const void *buf, uint64_t len)
+{
+	sg_msg_init(m);
+	sg_msg_u64(m, 0);
+	sg_msg_ptr(m, buf, len, -1, 0);
+}
+
+/*
+ * Fd arrays in every bad layout, to a node that accepts fds: no parent
+ * before it, a parent that is no buffer, misaligned, past the parent's end,
+ * a number of fds that overflows, a parent too small, fixups out of order;
+ * -EINVAL, before any fd is taken for good. A bad descriptor inside the
+ * array: -EBADF. The peer's own node does not accept them: -EPERM.
+ */
+TEST_F(bad, fd_array_objects)
+{
+	uint32_t h = fds_node(_metadata, self), par[8];
+	struct counts before;
+	struct sg_msg m;
+	int p[2], i;
+
+	take_counts(_metadata, self, variant, &before);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	for (i = 0; i < 8; i++)
+		par[i] = p[1];
+	sg_msg_init(&m);
+	sg_msg_u64(&m, 0);
+	sg_msg_fda(&m, 1, 0, 0);
+	assert_sg_refused(_metadata, self, h, &m, 0, -EINVAL);
+	parent_msg(&m, par, sizeof(par));
+	sg_msg_fda(&m, 1, 1, 0);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	fd_msg(&m, p[1]);
+	sg_msg_fda(&m, 1, 0, 0);
+	assert_sg_refused(_metadata, self, h, &m, 0, -EINVAL);
+	parent_msg(&m, par, sizeof(par));
+	sg_msg_fda(&m, 1, 0, 2);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, (const uint8_t *)par + 2, 16);
+	sg_msg_fda(&m, 1, 0, 4);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, par, 16);
+	sg_msg_fda(&m, 3, 0, 8);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, par, sizeof(par));
+	sg_msg_fda(&m, 1ULL << 62, 0, 0);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, par, sizeof(par));
+	sg_msg_fda(&m, 1, 0, ~0ULL - 3);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	/* The parent too small, in a transaction with no room for it. */
+	parent_msg(&m, par, 4);
+	sg_msg_fda(&m, 2, 0, 0);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, par, 0);
+	sg_msg_fda(&m, 1, 0, 0);
+	assert_msg_refused(_metadata, self, h, &m, -EINVAL);
+	/* Decreasing, overlapping. */
+	parent_msg(&m, par, sizeof(par));
+	sg_msg_fda(&m, 2, 0, 16);
+	sg_msg_fda(&m, 1, 0, 8);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, par, sizeof(par));
+	sg_msg_fda(&m, 2, 0, 16);
+	sg_msg_fda(&m, 1, 0, 20);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	/* A bad descriptor after a good one; the peer's own node. */
+	par[3] = 999;
+	parent_msg(&m, par, sizeof(par));
+	sg_msg_fda(&m, 2, 0, 8);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EBADF);
+	par[3] = p[1];
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EPERM);
+	EXPECT_EQ(0, close(p[1]));
+	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
+	EXPECT_EQ(0, close(p[0]));
+	assert_counts(_metadata, self, variant, &before);
+}
+
+/*
+ * Buffer objects in bad layouts: parents out of order (itself, a later
+ * one, one that is no buffer, none), overlapping and decreasing fixups, a
+ * pointer past its parent or misaligned in it, a parent at data offset 0;
+ * buffers larger than the room, a buffer in a plain transaction. -EINVAL.
+ */
+TEST_F(bad, buffer_objects)
+{
+	uint32_t h = fds_node(_metadata, self);
+	uint64_t a[4] = { 0 }, b = 0;
+	struct counts before;
+	struct sg_msg m;
+
+	take_counts(_metadata, self, variant, &before);
+	parent_msg(&m, a, sizeof(a));
+	sg_msg_ptr(&m, &b, 8, 1, 0);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	sg_msg_init(&m);
+	sg_msg_u64(&m, 0);
+	sg_msg_ptr(&m, &b, 8, 1, 0);
+	sg_msg_ptr(&m, a, sizeof(a), -1, 0);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, a, sizeof(a));
+	sg_msg_ptr(&m, &b, 8, 9, 0);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	fd_msg(&m, 0);
+	sg_msg_ptr(&m, &b, 8, 0, 0);
+	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	/* Decreasing; overlapping; the same offset; a parent at offset 0. */
+	parent_msg(&m, a, sizeof(a));
+	sg_msg_ptr(&m, &b, 8, 0, 16);
+	sg_msg_ptr(&m, &b, 8, 0, 0);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, a, sizeof(a));
+	sg_msg_ptr(&m, &b, 8, 0, 0);
+	sg_msg_ptr(&m, &b, 8, 0, 4);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, a, sizeof(a));
+	sg_msg_ptr(&m, &b, 8, 0, 8);
+	sg_msg_ptr(&m, &b, 8, 0, 8);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	sg_msg_init(&m);
+	sg_msg_ptr(&m, a, sizeof(a), -1, 0);
+	sg_msg_ptr(&m, &b, 8, 0, 0);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	/* Past the parent, a parent too small, misaligned in it. */
+	parent_msg(&m, a, sizeof(a));
+	sg_msg_ptr(&m, &b, 8, 0, sizeof(a) - 4);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, a, 4);
+	sg_msg_ptr(&m, &b, 8, 0, 0);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	parent_msg(&m, a, sizeof(a));
+	sg_msg_ptr(&m, &b, 8, 0, 2);
+	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+	/* Larger than the room; with no room at all. */
+	parent_msg(&m, a, sizeof(a));
+	assert_sg_refused(_metadata, self, self->s.handle, &m, 16, -EINVAL);
+	assert_msg_refused(_metadata, self, self->s.handle, &m, -EINVAL);
+	assert_counts(_metadata, self, variant, &before);
+}
+
+/*
+ * Scatter-gather sizes: buffers_size not a multiple of 8, or so large that
+ * rounding or adding it overflows (-EINVAL), or larger than any pool
+ * (-ENOSPC); buffer lengths that overflow (-EINVAL).
+ */
+TEST_F(bad, scatter_gather_sizes)
+{
+	static const struct {
+		uint64_t buffers_size;
+		int param;
+	} sizes[] = {
+		{ 4, -EINVAL }, { 12, -EINVAL }, { ~0ULL, -EINVAL }, { ~0ULL - 7, -EINVAL },
+		{ 1ULL << 63, -ENOSPC }, { 2 * IPC_POOL_SIZE, -ENOSPC },
+	};
+	uint64_t lengths[] = { 1ULL << 63, ~0ULL, ~0ULL - 6 };
+	uint64_t a = 0;
+	struct counts before;
+	struct sg_msg m;
+	size_t i;
+
+	take_counts(_metadata, self, variant, &before);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		sg_msg_init(&m);
+		sg_msg_u64(&m, 0);
+		assert_sg_refused(_metadata, self, self->s.handle, &m, sizes[i].buffers_size,
+				  sizes[i].param);
+	}
+	for (i = 0; i < ARRAY_SIZE(lengths); i++) {
+		sg_msg_init(&m);
+		sg_msg_u64(&m, 0);
+		sg_msg_ptr(&m, &a, lengths[i], -1, 0);
+		assert_sg_refused(_metadata, self, self->s.handle, &m, 64, -EINVAL);
+	}
+	assert_counts(_metadata, self, variant, &before);
+}
+
+/*
+ * BC_TRANSACTION_SG with memory that is not there: the data or the
+ * offsets (-EFAULT, as for BC_TRANSACTION), a buffer or a parent holding an
+ * fd array (binder finds out when it copies the buffers, after the
+ * objects: -EINVAL), the command itself cut by the hole (EFAULT of the
+ * ioctl, nothing consumed).
+ */
+TEST_F(bad, scatter_gather_unmapped)
+{
+	void *const bad[] = { NULL, self->hole, self->hole - 4, (void *)KERNEL_ADDR };
+	uint32_t h = fds_node(_metadata, self);
+	struct binderlite_transaction_data_sg sg;
+	uint64_t consumed = 0;
+	struct counts before;
+	struct sg_msg m;
+	uint8_t *cmd;
+	size_t i;
+
+	take_counts(_metadata, self, variant, &before);
+	sg_msg_init(&m);
+	sg_msg_u64(&m, 0);
+	sg = (struct binderlite_transaction_data_sg){
+		.transaction_data = to_peer(self, self->hole, 8, NULL, 0),
+		.buffers_size = 8,
+	};
+	assert_refused(_metadata, self, BINDERLITE_BC_TRANSACTION_SG, &sg, sizeof(sg),
+		       BINDERLITE_BR_FAILED_REPLY, -EFAULT);
+	sg.transaction_data = to_peer(self, m.data, m.size, self->hole, 8);
+	assert_refused(_metadata, self, BINDERLITE_BC_TRANSACTION_SG, &sg, sizeof(sg),
+		       BINDERLITE_BR_FAILED_REPLY, -EFAULT);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parent_msg(&m, bad[i], 8);
+		assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
+		parent_msg(&m, bad[i], 8);
+		sg_msg_fda(&m, 1, 0, 0);
+		assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
+	}
+
+	/* The command's last bytes in the hole. */
+	cmd = self->hole - sizeof(uint32_t) - sizeof(sg) + 4;
+	memcpy(cmd, &(uint32_t){ BINDERLITE_BC_TRANSACTION_SG }, sizeof(uint32_t));
+	memcpy(cmd + 4, &sg, sizeof(sg) - 4);
+	ASSERT_EQ(-EFAULT, write_at(self->dev.fd, cmd, 4 + sizeof(sg), &consumed));
+	ASSERT_EQ(0ULL, consumed);
+	OBJ_ASSERT_IDLE(&self->r);
+	round_trip(_metadata, self);
+	assert_counts(_metadata, self, variant, &before);
+}
+
 /* Random bytes that are never a valid object type (whose low byte is 0x85). */
 static void fuzz_fill(uint8_t *p, size_t size, uint32_t seed)
 {
@@ -1007,14 +1505,24 @@ static void fuzz_fill(uint8_t *p, size_t size, uint32_t seed)
 
 /*
  * Puts one of the invalid objects at @off of @data: a handle the test does
- * not have, an fd, fd array or buffer object, or one of unknown type.
+ * not have, an fd (the peer's node accepts none), an fd array of more fds
+ * than its parent holds, a buffer at address 0, or one of unknown type.
  */
 static void fuzz_object(uint8_t *data, size_t off, uint32_t kind, uint32_t value)
 {
 	struct flat_binderlite_object obj = { .handle = 1000 + value % 1000 };
-	struct fd_array_object fda = { .hdr.type = BINDERLITE_TYPE_FDA, .num_fds = 1000 };
-	struct buffer_object ptr = { .hdr.type = BINDERLITE_TYPE_PTR, .length = 1000 };
-	struct fd_object fd = { .hdr.type = BINDERLITE_TYPE_FD, .fd = value };
+	struct binderlite_fd_array_object fda = {
+		.hdr.type = BINDERLITE_TYPE_FDA, .num_fds = 1000, .parent = value % 4,
+	};
+	/* At address 0: a copy from it fails, whatever the layout. */
+	struct binderlite_buffer_object ptr = {
+		.hdr.type = BINDERLITE_TYPE_PTR,
+		.flags = value & BINDERLITE_BUFFER_FLAG_HAS_PARENT,
+		.length = 1000,
+		.parent = value % 4,
+		.parent_offset = value % 64,
+	};
+	struct binderlite_fd_object fd = { .hdr.type = BINDERLITE_TYPE_FD, .fd = value };
 
 	switch (kind % 6) {
 	case 0:
@@ -1044,12 +1552,15 @@ TEST_F_TIMEOUT(bad, fuzz_transactions, 300)
 	static const uint32_t flags[] = {
 		0, BINDERLITE_TF_ONE_WAY, BINDERLITE_TF_ACCEPT_FDS, BINDERLITE_TF_CLEAR_BUF,
 	};
-	static const int params[] = { -EINVAL, -EFAULT, -EPERM, -EOPNOTSUPP };
+	static const int params[] = { -EINVAL, -EFAULT, -EPERM, -ENOSPC };
+	/* Half the rounds are BC_TRANSACTION_SG, with one of these buffers_size. */
+	static const uint64_t buffers_sizes[] = { 0, 16, 1024, 12, ~0ULL, 1ULL << 63 };
+	struct ipc_cmds c;
 	binderlite_size_t offsets[4];
 	struct binderlite_extended_error ee;
 	struct ipc_event ev = { 0 };
 	struct counts before;
-	uint8_t data[256 + 16 + sizeof(struct buffer_object)];
+	uint8_t data[256 + 16 + sizeof(struct binderlite_buffer_object)];
 	uint32_t rnd[8];
 	size_t size, n, i;
 	int round;
@@ -1067,10 +1578,14 @@ TEST_F_TIMEOUT(bad, fuzz_transactions, 300)
 				offsets[i] &= ~3ULL;
 			fuzz_object(data, offsets[i], rnd[6] >> (4 * i), rnd[7] + i);
 		}
-		ASSERT_EQ(0, ipc_send(self->dev.fd, BINDERLITE_BC_TRANSACTION, self->s.handle,
-				      OBJ_PEER_ECHO, flags[rnd[6] % ARRAY_SIZE(flags)],
-				      rnd[7] % 64 ? data : (void *)self->hole, size, offsets,
-				      n * sizeof(offsets[0]) - (rnd[5] % 16 ? 0 : 4)));
+		c = (struct ipc_cmds){ 0 };
+		sg_cmd_txn(&c, rnd[5] & 0x10000 ? BINDERLITE_BC_TRANSACTION_SG :
+						   BINDERLITE_BC_TRANSACTION,
+			   self->s.handle, OBJ_PEER_ECHO, flags[rnd[6] % ARRAY_SIZE(flags)],
+			   rnd[7] % 64 ? data : (void *)self->hole, size, offsets,
+			   n * sizeof(offsets[0]) - (rnd[5] % 16 ? 0 : 4),
+			   buffers_sizes[(rnd[5] >> 20) % ARRAY_SIZE(buffers_sizes)]);
+		ASSERT_EQ(0, ipc_cmds_write(self->dev.fd, &c));
 		ASSERT_EQ(0, ipc_next(&self->r, &ev)) TH_LOG("round %d", round);
 		ASSERT_EQ(BINDERLITE_BR_FAILED_REPLY, ev.cmd) TH_LOG("round %d", round);
 		ASSERT_EQ(0, ipc_extended_error(self->dev.fd, &ee));
