@@ -37,8 +37,10 @@
 #define CH_MAX_EVENTS	32
 /* A party gives up waiting after this long. */
 #define CH_TIMEOUT_MS	20000
-/* The test gives up waiting for the parties after this long. */
+/* The test gives up waiting for the parties to start after this long. */
 #define CH_WAIT_MS	15000
+/* And for the returns due once the victim is gone: a hang fails the round. */
+#define CH_HANG_MS	5000
 /* How many times each sweep runs. */
 #define CH_ROUNDS	2
 
@@ -677,7 +679,7 @@ static void ch_round(struct __test_metadata *_metadata, FIXTURE_DATA(nested) *se
 	}
 	/* Nobody hangs: each party gets all it is due. */
 	for (i = 0; i < sh->nprocs; i++)
-		fz_wait_int(&sh->log[i].n, x.n[i], CH_WAIT_MS);
+		fz_wait_int(&sh->log[i].n, x.n[i], CH_HANG_MS);
 	/* A little time for anything more to show. */
 	ipc_sleep_ms(20);
 	for (i = 0; i < sh->nprocs; i++)
