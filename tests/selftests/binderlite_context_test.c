@@ -212,8 +212,8 @@ static void assert_no_such_handle(struct __test_metadata *_metadata, FIXTURE_DAT
 	struct ipc_result res = { 0 };
 
 	ASSERT_EQ(0, ipc_call(&self->r[i], handle, CODE_WHO, NULL, 0, &res));
-	ASSERT_EQ(BINDERLITE_BR_FAILED_REPLY, res.cmd) TH_LOG("%s handle %u", self->path[i],
-							       handle);
+	ASSERT_EQ(BINDERLITE_BR_FAILED_REPLY, res.cmd)
+		TH_LOG("%s handle %u", self->path[i], handle);
 	OBJ_ASSERT_EE(self->r[i].fd, BINDERLITE_BR_FAILED_REPLY, -EINVAL);
 }
 

@@ -610,8 +610,7 @@ TEST_F(freeze, notification_on_each_freeze_and_thaw)
 
 	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0,
 			    FREEZE_COOKIE(1)));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE,
-			  FREEZE_COOKIE(1));
+	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(1));
 	FZ_ASSERT_IDLE(&self->r, 20);
 	notification_teardown(_metadata, self);
 }
@@ -653,8 +652,7 @@ TEST_F(freeze, notifications_one_at_a_time)
 			    FREEZE_COOKIE(2)));
 	FZ_ASSERT_IDLE(&self->r, 20);
 	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(2)));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE,
-			  FREEZE_COOKIE(2));
+	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(2));
 	FZ_ASSERT_IDLE(&self->r, 20);
 
 	/* Requested and cleared in one write: only the clear is answered. */
@@ -666,8 +664,7 @@ TEST_F(freeze, notifications_one_at_a_time)
 		ipc_cmd(&c, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, &hc, sizeof(hc));
 		ASSERT_EQ(0, ipc_cmds_write(self->dev.fd, &c));
 	}
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE,
-			  FREEZE_COOKIE(3));
+	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(3));
 	FZ_ASSERT_IDLE(&self->r, 20);
 	notification_teardown(_metadata, self);
 }
@@ -695,8 +692,7 @@ static void assert_write_stops(struct __test_metadata *_metadata, FIXTURE_DATA(f
 	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(9)));
 	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0,
 			    FREEZE_COOKIE(9)));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE,
-			  FREEZE_COOKIE(9));
+	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(9));
 }
 
 TEST_F(freeze, notification_errors)
@@ -758,8 +754,7 @@ TEST_F(freeze, notification_on_a_dead_node)
 	FZ_ASSERT_IDLE(&self->r, 50);
 	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0,
 			    FREEZE_COOKIE(4)));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE,
-			  FREEZE_COOKIE(4));
+	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(4));
 	notification_teardown(_metadata, self);
 }
 

@@ -244,13 +244,13 @@ FIXTURE_TEARDOWN(misc)
 }
 
 /* GET_NODE_DEBUG_INFO after @ptr; asserts the ioctl works. */
-static struct binderlite_node_debug_info debug_info(struct __test_metadata *_metadata, int fd,
-						   binderlite_uintptr_t ptr)
+static struct binderlite_node_debug_info
+debug_info(struct __test_metadata *_metadata, int fd, binderlite_uintptr_t ptr)
 {
 	struct binderlite_node_debug_info info = { .ptr = ptr, .cookie = 0xbad };
 
-	EXPECT_EQ(0, ioctl(fd, BINDERLITE_GET_NODE_DEBUG_INFO, &info)) TH_LOG("%s",
-									    strerror(errno));
+	EXPECT_EQ(0, ioctl(fd, BINDERLITE_GET_NODE_DEBUG_INFO, &info))
+		TH_LOG("%s", strerror(errno));
 	return info;
 }
 
@@ -556,8 +556,8 @@ static void spam(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self, in
 static void drain(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self, int total)
 {
 	fz_store(&self->sh->serve, 1);
-	ASSERT_TRUE(fz_wait_int(&self->sh->n, total, 10000)) TH_LOG("%d of %d", self->sh->n,
-								     total);
+	ASSERT_TRUE(fz_wait_int(&self->sh->n, total, 10000))
+		TH_LOG("%d of %d", self->sh->n, total);
 	fz_store(&self->sh->serve, 0);
 	/* The server frees before it logs: the space is back. */
 }

@@ -42,7 +42,7 @@
 /* And for the returns due once the victim is gone: a hang fails the round. */
 #define CH_HANG_MS	5000
 /* How many times each sweep runs. */
-#define CH_ROUNDS	2
+#define CH_ROUNDS	1
 
 /* The code of every call of the chain; the payload is its level. */
 #define CH_CODE		0x63680000U
@@ -596,19 +596,28 @@ FIXTURE_TEARDOWN(nested)
 		ipc_expect_clean(_metadata);
 }
 
-/* Nothing of the round may be left: no transaction. */
+/*
+ * Nothing of the round may be left: no transaction, and no process or
+ * thread but the service manager's one.
+ */
 static void ch_assert_nothing_left(struct __test_metadata *_metadata,
 				   const FIXTURE_VARIANT(nested) *variant, const char *what)
 {
+	static const char * const lite[] = { "transactions_live", "procs", "threads" };
+	static const char * const ref[] = { "transaction", "proc", "thread" };
+	static const long long want[] = { 0, 1, 1 };
 	long long last;
+	size_t i;
 	int ret;
 
-	if (variant->debugfs) {
-		ret = fz_stats_wait("transactions_live", 0, 5000, &last);
-		ASSERT_EQ(0, ret) TH_LOG("%s: transactions_live %lld", what, last);
-	} else if (!access(FZ_BINDER_STATS, R_OK)) {
-		ret = fz_binder_active_wait("transaction", 0, 5000, &last);
-		ASSERT_EQ(0, ret) TH_LOG("%s: binder has %lld transactions", what, last);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		if (variant->debugfs) {
+			ret = fz_stats_wait(lite[i], want[i], 5000, &last);
+			ASSERT_EQ(0, ret) TH_LOG("%s: stats %s %lld", what, lite[i], last);
+		} else if (!access(FZ_BINDER_STATS, R_OK)) {
+			ret = fz_binder_active_wait(ref[i], want[i], 5000, &last);
+			ASSERT_EQ(0, ret) TH_LOG("%s: binder has %lld of %s", what, last, ref[i]);
+		}
 	}
 }
 
