@@ -142,7 +142,7 @@ FIXTURE_VARIANT_ADD(ctx, binder) {
 
 FIXTURE_SETUP(ctx)
 {
-	int i;
+	int i, ret;
 
 	self->ctl = -1;
 	for (i = 0; i < 3; i++) {
@@ -156,7 +156,13 @@ FIXTURE_SETUP(ctx)
 		self->ctl = open(CTL_PATH, O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, self->ctl) TH_LOG("%s: %s", CTL_PATH, strerror(errno));
 		for (i = 1; i < 3; i++) {
-			ASSERT_EQ(0, ctl(self->ctl, BINDERLITE_CTL_ADD, self->path[i] + 5, NULL));
+			ret = ctl(self->ctl, BINDERLITE_CTL_ADD, self->path[i] + 5, NULL);
+			/* Left over by a test that failed: made anew. */
+			if (ret == -EEXIST) {
+				ctl_remove_retry(self->ctl, self->path[i] + 5);
+				ret = ctl(self->ctl, BINDERLITE_CTL_ADD, self->path[i] + 5, NULL);
+			}
+			ASSERT_EQ(0, ret) TH_LOG("%s: %s", self->path[i], strerror(-ret));
 			self->made[i] = true;
 		}
 	}

@@ -90,6 +90,7 @@ struct msrv_record {
  * @thread_nice: its nice once it is the manager, before it reads
  * @ready:       the server is the manager; -1 if it failed
  * @serve:       the server reads only while this is set
+ * @parked:      the server saw @serve cleared and reads no more
  * @n:           transactions received
  * @log:         the first SRV_LOG of them
  */
@@ -99,6 +100,7 @@ struct msrv_shared {
 	int thread_nice;
 	int ready;
 	int serve;
+	int parked;
 	int n;
 	struct msrv_record log[SRV_LOG];
 };
@@ -168,9 +170,11 @@ static int msrv_main(const char *path, struct msrv_shared *sh)
 	fz_store(&sh->ready, 1);
 	for (;;) {
 		if (!fz_load(&sh->serve) && !fz_buffered(&r)) {
+			fz_store(&sh->parked, 1);
 			ipc_sleep_ms(1);
 			continue;
 		}
+		fz_store(&sh->parked, 0);
 		ret = fz_next_within(&r, 10, &ev);
 		if (ret == -ETIMEDOUT)
 			continue;
@@ -552,14 +556,18 @@ static void spam(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self, in
 	}
 }
 
-/* Lets the server take and free every oneway sent so far (@total in all). */
+/*
+ * Lets the server take and free every oneway sent so far (@total in all),
+ * and waits until it reads no more.
+ */
 static void drain(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self, int total)
 {
 	fz_store(&self->sh->serve, 1);
 	ASSERT_TRUE(fz_wait_int(&self->sh->n, total, 10000))
 		TH_LOG("%d of %d", self->sh->n, total);
-	fz_store(&self->sh->serve, 0);
 	/* The server frees before it logs: the space is back. */
+	fz_store(&self->sh->serve, 0);
+	ASSERT_TRUE(fz_wait_int(&self->sh->parked, 1, 10000));
 }
 
 TEST_F(misc, oneway_spam_detection)
