@@ -594,7 +594,8 @@ static void alloc_test_spam_suspect(struct kunit *test)
 	int i, suspects = 0, first = -1;
 
 	/* Another sender's buffer brings the async space down to the mark. */
-	filler = alloc_ok(test, tp, tp->alloc.free_async_space - low, true);
+	filler = alloc_ok(test, tp, round_down(tp->alloc.free_async_space - low,
+					       BLITE_ALLOC_ALIGN), true);
 	KUNIT_EXPECT_FALSE(test, filler->oneway_spam_suspect);
 	filler->pid = -1;
 	/* Ours are small: the count, not the bytes, trips the detector. */
