@@ -170,6 +170,8 @@ void echo(bl::Parcel::Reader &in, bl::Parcel &out)
 			(void)in.readOptionalRemote();
 			out.writeNull();
 			break;
+		case T::WeakObject: out.writeWeakRemote(in.readWeakRemote()); break;
+		case T::FileDescriptor: out.writeFileDescriptor(in.readFileDescriptor()); break;
 		}
 	}
 }
