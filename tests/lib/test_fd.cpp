@@ -440,3 +440,24 @@ TEST(ParcelFd, IncomingCallTakesSomeAndTheRestAreClosed)
 	EXPECT_FALSE(isOpen(b));
 	EXPECT_TRUE(f.errors->empty()) << f.errors->at(0);
 }
+
+// The driver's refusals of descriptors (extended errors) are failed calls
+// with the errno it gave: EPERM (the receiver does not accept them), EBADF.
+TEST(ParcelFd, RefusedDescriptorsAreFailedReplies)
+{
+	for (const int err : {EPERM, EBADF}) {
+		fake::Fixture f;
+		Remote r = fake::remoteTo(f, 5);
+		f.state->ext = {31, BINDERLITE_BR_FAILED_REPLY, -err};
+		f.state->script(Returns().failedReply());
+		UniqueFd fd(newFd());
+		Parcel req;
+		req.writeFileDescriptor(fd.get());
+		Error e = caught([&] { (void)r.transact(1, req); });
+		EXPECT_EQ(ErrorKind::FailedReply, e.kind());
+		EXPECT_EQ(err, e.errnum());
+		ASSERT_TRUE(e.extended());
+		EXPECT_EQ(-err, e.extended()->param);
+		EXPECT_TRUE(isOpen(fd.get())) << "a lent descriptor stays the caller's";
+	}
+}
