@@ -170,6 +170,8 @@ void echo(bl::Parcel::Reader &in, bl::Parcel &out)
 			(void)in.readOptionalRemote();
 			out.writeNull();
 			break;
+		case T::WeakObject: out.writeWeakRemote(in.readWeakRemote()); break;
+		case T::FileDescriptor: out.writeFileDescriptor(in.readFileDescriptor()); break;
 		}
 	}
 }
@@ -740,6 +742,53 @@ TEST_P(Transact, ReferencesAreReleased)
 	EXPECT_EQ(p->handleCount(), 1u);
 	client.reset();
 	EXPECT_EQ(p->handleCount(), 0u);
+}
+
+// Weak references travel too: a weak handle to C and a weak reference to
+// one of our objects, echoed by B (which reads them as weak and sends them
+// back), come back as C's handle and as our object; B holds only weak
+// counts meanwhile, and gives them back.
+TEST_P(Transact, WeakObjectsTravel)
+{
+	startManager();
+	spawnService({"itest.b"}, makeTestService);
+	Child &cChild = spawnService({"itest.c"}, makeTestService);
+	auto p = process();
+	bl::ServiceManagerClient client(p);
+	const bl::Remote b = getService(client, "itest.b");
+	const bl::Remote c = getService(client, "itest.c");
+	auto mine = makePidService();
+
+	for (int i = 0; i < 3; i++) {
+		bl::Parcel req;
+		req.writeWeakRemote(c.weak());
+		req.writeWeakRemote(bl::Remote(mine).weak());
+		req.writeInt32(i);
+		bl::Parcel r = b.transact(kEcho, req);
+		auto in = r.reader();
+		EXPECT_EQ(in.peekTag(), bl::Parcel::Tag::WeakObject);
+		const bl::WeakRemote wc = in.readWeakRemote();
+		EXPECT_EQ(wc.handle(), c.handle());
+		const auto pc = wc.promote(); // we hold C strongly
+		ASSERT_TRUE(pc.has_value());
+		EXPECT_EQ(*pc, c);
+		EXPECT_EQ(pidOf(*pc), cChild.pid());
+		const auto pm = in.readWeakRemote().promote();
+		ASSERT_TRUE(pm.has_value()) << "our object did not come back as ours";
+		EXPECT_TRUE(pm->isLocal());
+		EXPECT_EQ(pm->local(), mine);
+		EXPECT_EQ(in.readInt32(), i);
+		EXPECT_TRUE(in.atEnd());
+	}
+	// A strong object may be read as a weak one.
+	{
+		bl::Parcel req;
+		req.writeRemote(c);
+		bl::Parcel r = b.transact(kEcho, req);
+		EXPECT_EQ(r.reader().readWeakRemote().handle(), c.handle());
+	}
+	// handle 0, B and C: the weak references added none.
+	EXPECT_EQ(p->handleCount(), 3u);
 }
 
 // A child of fork() that calls Process::open() gets a Process of its own,

@@ -71,13 +71,53 @@ RawParcel &RawParcel::handle(std::uint32_t h)
 	return object(obj);
 }
 
-RawParcel &RawParcel::binder(std::uint64_t ptr, std::uint64_t cookie)
+RawParcel &RawParcel::binder(std::uint64_t ptr, std::uint64_t cookie, std::uint32_t flags)
 {
 	flat_binderlite_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_BINDER;
+	obj.flags = flags;
 	obj.binder = ptr;
 	obj.cookie = cookie;
 	return object(obj);
+}
+
+RawParcel &RawParcel::fd(int fd, std::uint64_t cookie)
+{
+	binderlite_fd_object obj{};
+	obj.hdr.type = BINDERLITE_TYPE_FD;
+	obj.pad_binder = 0;
+	obj.fd = static_cast<std::uint32_t>(fd);
+	obj.cookie = cookie;
+	tag(16);
+	offsets.push_back(data.size());
+	const auto *p = reinterpret_cast<const std::byte *>(&obj);
+	data.insert(data.end(), p, p + sizeof(obj));
+	return *this;
+}
+
+RawParcel &RawParcel::weakHandle(std::uint32_t h)
+{
+	flat_binderlite_object obj{};
+	obj.hdr.type = BINDERLITE_TYPE_WEAK_HANDLE;
+	obj.handle = h;
+	tag(17);
+	offsets.push_back(data.size());
+	const auto *p = reinterpret_cast<const std::byte *>(&obj);
+	data.insert(data.end(), p, p + sizeof(obj));
+	return *this;
+}
+
+RawParcel &RawParcel::weakBinder(std::uint64_t ptr, std::uint64_t cookie)
+{
+	flat_binderlite_object obj{};
+	obj.hdr.type = BINDERLITE_TYPE_WEAK_BINDER;
+	obj.binder = ptr;
+	obj.cookie = cookie;
+	tag(17);
+	offsets.push_back(data.size());
+	const auto *p = reinterpret_cast<const std::byte *>(&obj);
+	data.insert(data.end(), p, p + sizeof(obj));
+	return *this;
 }
 
 void State::script(const Returns &r)
@@ -195,6 +235,18 @@ int FakeDriver::ioctl(unsigned long request, void *arg) noexcept
 	case BINDERLITE_THREAD_EXIT:
 		s_->threadExits++;
 		return 0;
+	case BINDERLITE_FREEZE:
+		s_->freezes.push_back(*static_cast<binderlite_freeze_info *>(arg));
+		return -std::exchange(s_->freezeError, 0);
+	case BINDERLITE_GET_FROZEN_INFO: {
+		auto *info = static_cast<binderlite_frozen_status_info *>(arg);
+		if (s_->frozenInfoError)
+			return -s_->frozenInfoError;
+		const std::uint32_t pid = info->pid;
+		*info = s_->frozenInfo;
+		info->pid = pid;
+		return 0;
+	}
 	default:
 		return -EINVAL;
 	}

@@ -68,6 +68,9 @@ public:
 		return put(BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE, &cookie, sizeof(cookie));
 	}
 	Returns &error(std::int32_t e) { return put(BINDERLITE_BR_ERROR, &e, sizeof(e)); }
+	Returns &frozenReply() { return put(BINDERLITE_BR_FROZEN_REPLY); }
+	Returns &pendingFrozen() { return put(BINDERLITE_BR_TRANSACTION_PENDING_FROZEN); }
+	Returns &spamSuspect() { return put(BINDERLITE_BR_ONEWAY_SPAM_SUSPECT); }
 
 	[[nodiscard]] const std::vector<std::byte> &bytes() const { return bytes_; }
 
@@ -85,8 +88,17 @@ public:
 	RawParcel &u64(std::uint64_t v);
 	RawParcel &str(std::string_view s, std::uint32_t tag = 12);
 	RawParcel &handle(std::uint32_t h);
-	RawParcel &binder(std::uint64_t ptr, std::uint64_t cookie);
+	// A BINDER object, with the flags the library writes (it accepts
+	// file descriptors).
+	RawParcel &binder(std::uint64_t ptr, std::uint64_t cookie,
+			  std::uint32_t flags = BINDERLITE_FLAG_ACCEPTS_FDS);
 	RawParcel &null() { return tag(15); }
+	// An FD object (tag 16) naming @fd, as the driver leaves it for the
+	// receiver: the descriptor it installed.
+	RawParcel &fd(int fd, std::uint64_t cookie = 0);
+	// A WEAK_HANDLE object (tag 17).
+	RawParcel &weakHandle(std::uint32_t h);
+	RawParcel &weakBinder(std::uint64_t ptr, std::uint64_t cookie);
 	// A flat object at the end, listed or not in the offsets.
 	RawParcel &object(const flat_binderlite_object &obj, bool listed = true);
 
@@ -117,6 +129,13 @@ struct State {
 	std::optional<flat_binderlite_object> contextManager;
 	int contextManagerError = 0;
 	int threadExits = 0;
+	// BINDERLITE_FREEZE calls, and the error the next one fails with.
+	std::vector<binderlite_freeze_info> freezes;
+	int freezeError = 0;
+	// What BINDERLITE_GET_FROZEN_INFO answers (pid filled from the call),
+	// or the error it fails with.
+	binderlite_frozen_status_info frozenInfo{};
+	int frozenInfoError = 0;
 
 	// Called for every command written, with the lock held; may script().
 	std::function<void(State &, const Command &)> onCommand;

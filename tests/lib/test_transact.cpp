@@ -75,7 +75,8 @@ TEST(Transact, SyncCallWritesTheTransactionAndReturnsTheReply)
 	ASSERT_EQ(1U, tx.size());
 	EXPECT_EQ(5U, tx[0].txn().target.handle);
 	EXPECT_EQ(9U, tx[0].txn().code);
-	EXPECT_EQ(0U, tx[0].txn().flags);
+	// Replies may carry file descriptors.
+	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_TF_ACCEPT_FDS), tx[0].txn().flags);
 	EXPECT_TRUE(std::equal(tx[0].data.begin(), tx[0].data.end(), req.data().begin(), req.data().end()));
 	EXPECT_TRUE(tx[0].offsets.empty());
 	EXPECT_EQ(1U, f.state->freed().size());
@@ -102,10 +103,10 @@ TEST(Transact, OnewayReturnsAtTransactionComplete)
 	f.state->script(Returns().noop().complete());
 	Parcel req;
 	req.writeInt32(3);
-	r.transactOneway(4, req);
+	EXPECT_EQ(OnewayResult::Sent, r.transactOneway(4, req));
 	auto tx = f.state->only(BINDERLITE_BC_TRANSACTION);
 	ASSERT_EQ(1U, tx.size());
-	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_TF_ONE_WAY), tx[0].txn().flags);
+	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_TF_ONE_WAY | BINDERLITE_TF_ACCEPT_FDS), tx[0].txn().flags);
 	EXPECT_EQ(1, f.state->readsDone);
 }
 

@@ -2,7 +2,10 @@
 
 #include "callargs.hpp"
 
+#include <binderlite/error.hpp>
 #include <binderlite/remote.hpp>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -11,6 +14,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <system_error>
@@ -27,7 +31,7 @@ struct TypeName {
 	Tag type;
 };
 
-constexpr std::array<TypeName, 15> kTypes{{
+constexpr std::array<TypeName, 17> kTypes{{
 	{"i8", "int8", Tag::Int8},
 	{"u8", "uint8", Tag::UInt8},
 	{"i16", "int16", Tag::Int16},
@@ -43,7 +47,15 @@ constexpr std::array<TypeName, 15> kTypes{{
 	{"bytes", "bytes", Tag::Bytes},
 	{"null", "null", Tag::Null},
 	{"object", "object", Tag::Object},	// replies only
+	{"weak", "weak-object", Tag::WeakObject},	// replies only
+	{"fd", "fd", Tag::FileDescriptor},	// replies only
 }};
+
+// Types a reply may hold but the command line cannot write.
+bool reply_only(Tag t)
+{
+	return t == Tag::Object || t == Tag::WeakObject || t == Tag::FileDescriptor;
+}
 
 [[noreturn]] void fail(std::string_view text, std::string_view why)
 {
@@ -202,12 +214,22 @@ std::string hex(std::span<const std::byte> bytes)
 
 } // namespace
 
+std::string describe_fd(int fd)
+{
+	std::array<char, 4096> target{};
+	const std::string link = fmt::format("/proc/self/fd/{}", fd);
+	const ssize_t n = ::readlink(link.c_str(), target.data(), target.size() - 1);
+	if (n < 0)
+		return fmt::format("{} (unknown: {})", fd, std::strerror(errno));
+	return escape(std::string_view{target.data(), static_cast<std::size_t>(n)});
+}
+
 std::optional<Parcel::Tag> parse_type(std::string_view name, bool allow_object)
 {
 	for (const TypeName &t : kTypes) {
 		if (name != t.name && name != t.long_name)
 			continue;
-		if (t.type == Tag::Object && !allow_object)
+		if (reply_only(t.type) && !allow_object)
 			return std::nullopt;
 		return t.type;
 	}
@@ -226,7 +248,7 @@ std::string type_names()
 {
 	std::string out;
 	for (const TypeName &t : kTypes) {
-		if (t.type == Tag::Object)
+		if (reply_only(t.type))
 			continue;
 		if (!out.empty())
 			out += ' ';
@@ -243,7 +265,9 @@ CallArgument parse_argument(std::string_view text)
 	if (colon == std::string_view::npos && type != Tag::Null)
 		fail(text, "want TYPE:VALUE, such as i32:5 or str:hello");
 	if (!type) {
-		if (parse_type(name, true))
+		if (const auto t = parse_type(name, true); t == Tag::FileDescriptor)
+			fail(text, "file descriptors cannot be written from the command line");
+		else if (t)
 			fail(text, "objects cannot be written from the command line (null can)");
 		fail(text, fmt::format("unknown type \"{}\" (types: {})", name, type_names()));
 	}
@@ -296,8 +320,8 @@ std::vector<Parcel::Tag> parse_reply_types(std::string_view text)
 		const auto name = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
 		const auto type = parse_type(name, true);
 		if (!type)
-			throw ArgumentError(fmt::format("\"{}\" is not a type (types: {} object; "
-							"none for an empty reply)", name, type_names()));
+			throw ArgumentError(fmt::format("\"{}\" is not a type (types: {} object weak "
+							"fd; none for an empty reply)", name, type_names()));
 		types.push_back(*type);
 		if (comma == std::string_view::npos)
 			return types;
@@ -326,7 +350,10 @@ void write_argument(Parcel &parcel, const CallArgument &argument)
 	case Tag::String: parcel.writeString(std::get<std::string>(argument.value)); return;
 	case Tag::Bytes: parcel.writeBytes(std::get<std::vector<std::byte>>(argument.value)); return;
 	case Tag::Null: parcel.writeNull(); return;
-	case Tag::Object: break;
+	case Tag::Object:
+	case Tag::WeakObject:
+	case Tag::FileDescriptor:
+		break;
 	}
 	throw ArgumentError(fmt::format("cannot write a value of type {}", type_name(argument.type)));
 }
@@ -358,6 +385,21 @@ std::string format_item(Parcel::Reader &reader)
 		if (remote->isLocal())
 			return "object:local";
 		return item(fmt::format("handle {}", remote->handle()));
+	}
+	case Tag::WeakObject: {
+		const auto weak = reader.readOptionalWeakRemote();
+		if (!weak)
+			return "null";
+		try {
+			return item(fmt::format("handle {}", weak->handle()));
+		} catch (const binderlite::Error &) {
+			return "weak:local";	// one of ours: it has no handle
+		}
+	}
+	case Tag::FileDescriptor: {
+		// Ours now: say what it is, then close it.
+		const binderlite::UniqueFd fd = reader.readFileDescriptor();
+		return item(describe_fd(fd.get()));
 	}
 	}
 	// peekTag() returns only known tags; skip() would throw for others.

@@ -15,9 +15,11 @@
 //
 // The long names of the library (int32, uint64, string, float, double...)
 // are accepted too. Objects other than null cannot be written from the
-// command line; a reply's objects are printed as object:handle N.
+// command line; a reply's objects are printed as object:handle N, its
+// weak objects as weak:handle N, its file descriptors as fd:WHAT, what
+// /proc/self/fd says the descriptor is (a path, pipe:[N], /memfd:NAME...).
 //
-// Everything here is pure: no device, no I/O.
+// Everything here is pure (no device, no I/O) but describe_fd().
 
 #pragma once
 
@@ -86,13 +88,19 @@ void write_argument(Parcel &parcel, const CallArgument &argument);
 // reads it: strings with control characters and backslashes escaped
 // (\n, \t, \\, \xNN), bytes in hex (at most the first 64 bytes, then
 // "... (N bytes)"), objects as "object:handle N" (or "object:local" for
-// one of ours), null objects as "null". Throws the library's Error for a
+// one of ours), weak ones as "weak:handle N" ("weak:local"), null objects
+// as "null", file descriptors as "fd:" and describe_fd() (the descriptor
+// is taken out of the parcel and closed). Throws the library's Error for a
 // malformed item.
 std::string format_item(Parcel::Reader &reader);
 
 // The types of every item of a parcel, in order; throws the library's
 // Error for a malformed parcel.
 std::vector<Parcel::Tag> item_types(const Parcel &parcel);
+
+// What a descriptor of ours refers to, from /proc/self/fd/FD: a path,
+// "pipe:[1234]", "/memfd:name (deleted)"..., escaped as strings are.
+std::string describe_fd(int fd);
 
 // "(str, i32)"; "(nothing)" for no items.
 std::string describe_types(const std::vector<Parcel::Tag> &types);

@@ -18,6 +18,8 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
@@ -31,14 +33,15 @@ namespace blctl {
 
 namespace {
 
-constexpr std::array<Subcommand, 5> kSubcommands{{
+constexpr std::array<Subcommand, 8> kSubcommands{{
 	{
 		.name = "status",
 		.summary = "Is binderlite ready? The module, the device, the protocol, debugfs",
 		.description =
 			"Shows whether the binderlite module is loaded, the device node and its\n"
 			"permissions, the protocol version the device answers (BINDERLITE_VERSION),\n"
-			"the module parameters, and whether debugfs is mounted.\n"
+			"the module parameters, whether debugfs is mounted, and (as root, from\n"
+			"debugfs) binderlite's contexts and the processes it has frozen.\n"
 			"Exits 0 if the device is usable and speaks the protocol blctl was built\n"
 			"for, 1 otherwise (with the reason on stderr).",
 		.declare = declare_status,
@@ -47,11 +50,13 @@ constexpr std::array<Subcommand, 5> kSubcommands{{
 		.name = "stats",
 		.summary = "binderlite's counters, and each process's use of it (debugfs; root)",
 		.description =
-			"Reads /sys/kernel/debug/binderlite/{stats,procs,pools} and shows the\n"
-			"live objects, the transaction counters (failures by reason), the bytes\n"
-			"and pages, then one line per open file of the device: its process,\n"
-			"threads, nodes, references, death notifications, buffers, queued work\n"
-			"and receive pool. debugfs is readable by root only.",
+			"Reads /sys/kernel/debug/binderlite/{stats,procs,pools,contexts} and shows\n"
+			"the live objects, the transaction counters (failures by reason), the\n"
+			"bytes and pages, then one line per open file of the device: its process,\n"
+			"threads, nodes, references, death notifications, buffers, queued work,\n"
+			"receive pool, whether it is frozen and its context; then the contexts\n"
+			"(devices) with their open files and context manager.\n"
+			"debugfs is readable by root only.",
 		.declare = declare_stats,
 	},
 	{
@@ -97,6 +102,37 @@ constexpr std::array<Subcommand, 5> kSubcommands{{
 			"not). An error status from the service fails the call (exit 1) and names\n"
 			"its errno. Example: blctl call hello 1 str:world --reply str",
 		.declare = declare_call,
+	},
+	{
+		.name = "freeze",
+		.summary = "Freeze a process's binder IPC: its calls fail, oneways wait",
+		.description =
+			"Freezes every open file of process PID on the driver of the device\n"
+			"(BINDERLITE_FREEZE; every context of binderlite), as Android freezes\n"
+			"cached apps: sync calls to it then fail with BR_FROZEN_REPLY, oneway\n"
+			"calls are queued (their senders read BR_TRANSACTION_PENDING_FROZEN)\n"
+			"until `blctl thaw PID`. Calls already in flight to it may finish within\n"
+			"--timeout milliseconds; if some remain, the driver thaws it again and\n"
+			"blctl fails (exit 1). PID must have the driver's device open.",
+		.declare = declare_freeze,
+	},
+	{
+		.name = "thaw",
+		.summary = "Thaw a frozen process: what was queued for it is delivered",
+		.description =
+			"Thaws process PID (BINDERLITE_FREEZE with enable 0): the oneway calls\n"
+			"queued while it was frozen are delivered, and calls to it are served.",
+		.declare = declare_thaw,
+	},
+	{
+		.name = "frozen",
+		.summary = "What a process received while frozen (frozen info)",
+		.description =
+			"Asks the driver (BINDERLITE_GET_FROZEN_INFO) whether process PID received\n"
+			"sync calls (refused) or oneway calls (queued) since it was last frozen,\n"
+			"and whether it has transactions in flight. `blctl status` and `blctl\n"
+			"stats` show which processes are frozen now (debugfs).",
+		.declare = declare_frozen,
 	},
 }};
 
@@ -220,6 +256,44 @@ Action declare_call(CLI::App &cmd)
 		     "A oneway call (TF_ONE_WAY): no reply; done once the driver took it")
 		->excludes(reply);
 	return [line](const Env &env) { return run_call(env, convert(*line)); };
+}
+
+namespace {
+
+void add_pid(CLI::App &cmd, std::int64_t &pid)
+{
+	cmd.add_option("PID", pid, "The process (its process id)")
+		->type_name("")
+		->required()
+		->check(CLI::Range(std::int64_t{1}, std::int64_t{INT32_MAX}));
+}
+
+} // namespace
+
+Action declare_freeze(CLI::App &cmd)
+{
+	auto options = std::make_shared<FreezeOptions>();
+	add_pid(cmd, options->pid);
+	cmd.add_option("-t,--timeout", options->timeout_ms,
+		       "How long calls in flight to it may take to finish, in ms (0: do not wait)")
+		->type_name("MS")
+		->capture_default_str();
+	return [options](const Env &env) { return run_freeze(env, *options); };
+}
+
+Action declare_thaw(CLI::App &cmd)
+{
+	auto options = std::make_shared<FreezeOptions>();
+	add_pid(cmd, options->pid);
+	return [options](const Env &env) { return run_thaw(env, *options); };
+}
+
+Action declare_frozen(CLI::App &cmd)
+{
+	auto options = std::make_shared<FrozenOptions>();
+	add_pid(cmd, options->pid);
+	add_json_flag(cmd, options->json);
+	return [options](const Env &env) { return run_frozen(env, *options); };
 }
 
 std::string version_string()

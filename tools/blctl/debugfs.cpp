@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <map>
 
 namespace blctl {
@@ -192,6 +193,40 @@ DebugfsFacts debugfs_facts(const Env &env)
 	};
 }
 
+std::optional<std::vector<FrozenProcess>> frozen_processes(const ColumnFile &procs)
+{
+	const auto has = [&](std::string_view column) {
+		return std::find(procs.header.begin(), procs.header.end(), column) != procs.header.end();
+	};
+	if (!has("frozen"))
+		return std::nullopt;
+	std::vector<FrozenProcess> out;
+	for (const Record &row : procs.rows) {
+		const auto pid = row.number("pid");
+		if (!pid || row.number("frozen").value_or(0) == 0)
+			continue;
+		const std::string *context = row.text("context");
+		FrozenProcess p{.pid = *pid, .context = context ? *context : std::string{}};
+		if (std::find(out.begin(), out.end(), p) == out.end())
+			out.push_back(std::move(p));
+	}
+	std::sort(out.begin(), out.end(), [](const FrozenProcess &a, const FrozenProcess &b) {
+		return a.pid != b.pid ? a.pid < b.pid : a.context < b.context;
+	});
+	return out;
+}
+
+std::vector<Context> parse_contexts(const ColumnFile &contexts)
+{
+	if (std::find(contexts.header.begin(), contexts.header.end(), "name") == contexts.header.end())
+		throw ParseError("contexts: no \"name\" column");
+	std::vector<Context> out;
+	for (const Record &row : contexts.rows)
+		out.push_back({.name = *row.text("name"), .procs = row.number("procs"),
+			       .manager = row.number("manager")});
+	return out;
+}
+
 std::string read_debugfs_file(const Env &env, std::string_view name)
 {
 	const std::string path = fmt::format("{}/{}", Paths::kDebugfsDir, name);
@@ -200,6 +235,19 @@ std::string read_debugfs_file(const Env &env, std::string_view name)
 	if (!text)
 		throw Failure(explain_debugfs_error(path, err, debugfs_facts(env)));
 	return std::move(*text);
+}
+
+std::optional<std::string> read_optional_debugfs_file(const Env &env, std::string_view name)
+{
+	const std::string path = fmt::format("{}/{}", Paths::kDebugfsDir, name);
+	int err = 0;
+	auto text = read_file(env.paths.at(path), &err);
+	if (text)
+		return text;
+	std::error_code ec;
+	if (err == ENOENT && std::filesystem::is_directory(env.paths.at(Paths::kDebugfsDir), ec))
+		return std::nullopt;
+	throw Failure(explain_debugfs_error(path, err, debugfs_facts(env)));
 }
 
 } // namespace blctl

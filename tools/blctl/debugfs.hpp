@@ -5,9 +5,14 @@
 // columns (Documentation/protocol.rst, pool.rst), and blctl must keep
 // working, showing what it does not know as it is.
 //
-//   stats   "name value" lines
-//   procs   a header line of column names ("pid threads ..."), then one
-//   pools   line per open file of the device, values separated by blanks
+//   stats     "name value" lines
+//   procs     a header line of column names ("pid threads ..."), then one
+//   pools     line per open file of the device, values separated by blanks
+//   contexts  the same layout, a line per context ("name procs manager")
+//
+// Columns and files of newer modules are optional: procs's "frozen" and
+// "context" columns and the contexts file came with several contexts and
+// freezing; without them blctl shows what there is.
 
 #pragma once
 
@@ -99,5 +104,35 @@ DebugfsFacts debugfs_facts(const Env &env);
 // Reads /sys/kernel/debug/binderlite/NAME; throws Failure, explained as
 // above, when it cannot.
 std::string read_debugfs_file(const Env &env, std::string_view name);
+
+// The same, or nullopt if binderlite's debugfs directory is there but NAME
+// is not: a file an older module does not have.
+std::optional<std::string> read_optional_debugfs_file(const Env &env, std::string_view name);
+
+// A process procs marks frozen ("frozen" is 1), with its context's name
+// ("" without a "context" column).
+struct FrozenProcess {
+	std::int64_t pid = 0;
+	std::string context;
+
+	friend bool operator==(const FrozenProcess &, const FrozenProcess &) = default;
+};
+
+// The frozen processes of procs, by pid, each once per context; nullopt
+// if procs has no "frozen" column (an older module).
+std::optional<std::vector<FrozenProcess>> frozen_processes(const ColumnFile &procs);
+
+// One context of the contexts file.
+struct Context {
+	std::string name;
+	std::optional<std::int64_t> procs;	// open files
+	std::optional<std::int64_t> manager;	// the context manager's pid, 0 if none
+
+	friend bool operator==(const Context &, const Context &) = default;
+};
+
+// The contexts file's rows; a file without a "name" column is a
+// ParseError, other columns may be missing (nullopt).
+std::vector<Context> parse_contexts(const ColumnFile &contexts);
 
 } // namespace blctl

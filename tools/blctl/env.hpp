@@ -35,13 +35,18 @@ struct Paths {
 	std::string device{"/dev/binderlite"};
 
 	static constexpr std::string_view kModule = "/sys/module/binderlite";
-	static constexpr std::string_view kMiscDev = "/sys/class/misc/binderlite/dev";
+	static constexpr std::string_view kMiscClass = "/sys/class/misc";
 	static constexpr std::string_view kDebugfsMount = "/sys/kernel/debug";
 	static constexpr std::string_view kDebugfsDir = "/sys/kernel/debug/binderlite";
 	static constexpr std::string_view kMounts = "/proc/self/mounts";
 
 	// The file an absolute path names, below root.
 	[[nodiscard]] std::filesystem::path at(std::string_view absolute) const;
+	// The device's misc device number file: /sys/class/misc/NAME/dev for
+	// /dev/NAME (every context of binderlite is a misc device of its
+	// own: /dev/binderlite, or another name of devices= or the control
+	// device).
+	[[nodiscard]] std::string misc_dev() const;
 };
 
 struct Env {

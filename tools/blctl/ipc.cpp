@@ -108,6 +108,21 @@ std::string call_failure(std::string_view device, std::string_view service, cons
 	return fmt::format("calling {} on {} failed: {}", who, device, e.what());
 }
 
+std::string freeze_failure(std::string_view device, std::string_view what, std::string_view who,
+			   std::uint32_t timeout_ms, const bl::Error &e)
+{
+	if (e.kind() == bl::ErrorKind::System && e.errnum() == EINVAL)
+		return fmt::format("process {} has no binder file of {}'s driver open (or does not "
+				   "exist): only processes that use the driver can be frozen", who, device);
+	if (e.kind() == bl::ErrorKind::System && e.errnum() == EAGAIN && what == "freeze")
+		return fmt::format("process {} still had transactions in flight after {} ms, so the "
+				   "driver thawed it again: try a longer --timeout, or later", who, timeout_ms);
+	if (e.kind() == bl::ErrorKind::System && (e.errnum() == EPERM || e.errnum() == EACCES))
+		return fmt::format("{} of process {} refused: {}: run blctl as root", what, who,
+				   errno_text(e.errnum()));
+	return fmt::format("{} of process {} on {} failed: {}", what, who, device, e.what());
+}
+
 Session::Session(const Env &env) : device_(env.paths.device)
 {
 	try {

@@ -44,6 +44,8 @@ public:
 	[[nodiscard]] binderlite::Remote find_service(std::string_view name);
 	// The service manager itself, handle 0.
 	[[nodiscard]] binderlite::Remote manager();
+	// The device's Process (freeze, thaw, frozen info need no manager).
+	[[nodiscard]] binderlite::Process &process() noexcept { return *process_; }
 
 private:
 	binderlite::ServiceManagerClient &client();
@@ -67,5 +69,9 @@ std::string manager_failure(std::string_view device, const binderlite::Error &e)
 std::string no_such_service(std::string_view device, std::string_view name);
 std::string call_failure(std::string_view device, std::string_view service,
 			 const binderlite::Error &e);
+// For BINDERLITE_FREEZE (what: "freeze" or "thaw") and GET_FROZEN_INFO
+// ("frozen") of process pid, called who ("169 (demo-service)").
+std::string freeze_failure(std::string_view device, std::string_view what, std::string_view who,
+			   std::uint32_t timeout_ms, const binderlite::Error &e);
 
 } // namespace blctl

@@ -50,6 +50,8 @@ const std::vector<Group> &groups()
 			{"deaths", "death notifications"},
 			{"transactions_live", "transactions in flight"},
 			{"buffers", "buffers in use"},
+			{"files_in_flight", "fds sent, not yet received"},
+			{"freezes", "freeze notifications"},
 		}, {}},
 		{"Transactions since load", {
 			{"transactions", "calls (oneways included)"},
@@ -153,8 +155,9 @@ void print_processes(std::ostream &out, const Env &env, const std::vector<Proces
 		bool pool;		// from pools, else procs
 		std::string_view key;
 		bool size;
+		bool optional = false;	// shown only when some row has it
 	};
-	static constexpr Cell cells[] = {
+	static constexpr Cell all_cells[] = {
 		{"THREADS", false, "threads", false},
 		{"NODES", false, "nodes", false},
 		{"REFS", false, "refs", false},
@@ -166,10 +169,21 @@ void print_processes(std::ostream &out, const Env &env, const std::vector<Proces
 		{"FREE", true, "free", true},
 		{"LARGEST FREE", true, "largest_free", true},
 		{"PAGES", true, "pages_resident", false},
+		{"FROZEN", false, "frozen", false, true},
+		{"CONTEXT", false, "context", false, true},
 	};
+	// The columns of a newer module only when it has them.
+	std::vector<Cell> cells;
+	for (const Cell &c : all_cells) {
+		const bool any = std::any_of(rows.begin(), rows.end(), [&](const ProcessRow &row) {
+			return row.procs && row.procs->has(c.key);
+		});
+		if (!c.optional || any)
+			cells.push_back(c);
+	}
 	std::vector<Column> columns{{"PID", Align::right}, {"COMMAND", Align::left}};
 	for (const Cell &c : cells)
-		columns.push_back({std::string{c.title}, Align::right});
+		columns.push_back({std::string{c.title}, c.key == "context" ? Align::left : Align::right});
 	TextTable t{std::move(columns)};
 
 	for (const ProcessRow &row : rows) {
@@ -178,11 +192,15 @@ void print_processes(std::ostream &out, const Env &env, const std::vector<Proces
 		for (const Cell &c : cells) {
 			const auto &record = c.pool ? row.pool : row.procs;
 			const std::string *text = record ? record->text(c.key) : nullptr;
-			const auto n = record ? record->number(c.key) : std::nullopt;
+			const auto n = text ? parse_integer(*text) : std::nullopt;
 			if (!text)
 				line.emplace_back("-");
-			else if (c.size && n && !bytes)
-				line.push_back(human_bytes(*n));
+			else if (!n)
+				line.push_back(*text);
+			else if (c.key == "frozen")
+				line.emplace_back(n.value() ? "yes" : "no");
+			else if (c.size && !bytes)
+				line.push_back(human_bytes(n.value()));
 			else
 				line.push_back(*text);
 		}
@@ -198,6 +216,49 @@ void print_processes(std::ostream &out, const Env &env, const std::vector<Proces
 	       "PAGES: its pages in memory)\n";
 }
 
+// "154 (blservicemanage)", or "none" for 0.
+std::string manager_text(const Env &env, const std::optional<std::int64_t> &manager)
+{
+	if (!manager)
+		return "-";
+	if (*manager == 0)
+		return "none";
+	return fmt::format("{} ({})", *manager, process_name(env.paths, *manager).value_or("?"));
+}
+
+void print_contexts(std::ostream &out, const Env &env, const std::vector<Context> &contexts)
+{
+	TextTable t{{{"NAME", Align::left}, {"DEVICE", Align::left}, {"FILES", Align::right},
+		     {"CONTEXT MANAGER", Align::left}}};
+	for (const Context &c : contexts)
+		t.add_row({printable(c.name), fmt::format("/dev/{}", printable(c.name)),
+			   c.procs ? std::to_string(*c.procs) : "-", manager_text(env, c.manager)});
+	out << fmt::format("Contexts ({}/contexts)\n", Paths::kDebugfsDir);
+	if (t.empty()) {
+		out << "  none\n";
+		return;
+	}
+	t.print(out, "  ");
+	out << "  (FILES: the open files of the context's device; CONTEXT MANAGER: its handle 0's process)\n";
+}
+
+nlohmann::ordered_json contexts_json(const Env &env, const std::vector<Context> &contexts)
+{
+	using nlohmann::ordered_json;
+	auto out = ordered_json::array();
+	for (const Context &c : contexts) {
+		const auto comm = c.manager && *c.manager ? process_name(env.paths, *c.manager) : std::nullopt;
+		out.push_back({
+			{"name", c.name},
+			{"device", fmt::format("/dev/{}", c.name)},
+			{"procs", c.procs ? ordered_json(*c.procs) : ordered_json(nullptr)},
+			{"manager", c.manager ? ordered_json(*c.manager) : ordered_json(nullptr)},
+			{"manager_comm", comm ? ordered_json(*comm) : ordered_json(nullptr)},
+		});
+	}
+	return out;
+}
+
 nlohmann::ordered_json to_json(const Record &record)
 {
 	auto obj = nlohmann::ordered_json::object();
@@ -211,7 +272,7 @@ nlohmann::ordered_json to_json(const Record &record)
 }
 
 void print_json(std::ostream &out, const Env &env, const Record &stats,
-		const std::vector<ProcessRow> &rows)
+		const std::vector<ProcessRow> &rows, const std::optional<std::vector<Context>> &contexts)
 {
 	using nlohmann::ordered_json;
 	auto processes = ordered_json::array();
@@ -229,6 +290,7 @@ void print_json(std::ostream &out, const Env &env, const Record &stats,
 		{"page_size", page_size()},
 		{"stats", to_json(stats)},
 		{"processes", processes},
+		{"contexts", contexts ? contexts_json(env, *contexts) : ordered_json(nullptr)},
 	};
 	out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
 }
@@ -242,14 +304,22 @@ int run_stats(const Env &env, const StatsOptions &options)
 	const ColumnFile procs = parse_columns(read_debugfs_file(env, "procs"), dir + "/procs");
 	const ColumnFile pools = parse_columns(read_debugfs_file(env, "pools"), dir + "/pools");
 	const std::vector<ProcessRow> rows = join_by_pid(procs, pools);
+	// Several contexts: a newer module's file.
+	std::optional<std::vector<Context>> contexts;
+	if (const auto text = read_optional_debugfs_file(env, "contexts"))
+		contexts = parse_contexts(parse_columns(*text, dir + "/contexts"));
 
 	if (options.json) {
-		print_json(env.out, env, stats, rows);
+		print_json(env.out, env, stats, rows, contexts);
 		return kExitOk;
 	}
 	print_counters(env.out, stats);
 	env.out << '\n';
 	print_processes(env.out, env, rows, options.bytes);
+	if (contexts) {
+		env.out << '\n';
+		print_contexts(env.out, env, *contexts);
+	}
 	return kExitOk;
 }
 

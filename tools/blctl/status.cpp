@@ -51,6 +51,10 @@ struct DeviceState {
 struct DebugfsState {
 	std::optional<std::string> fstype;
 	std::optional<bool> has_binderlite;	// nullopt: cannot tell (not root)
+	// From a newer module's debugfs, when it can be read: its contexts and
+	// the processes it has frozen.
+	std::optional<std::vector<Context>> contexts;
+	std::optional<std::vector<FrozenProcess>> frozen;
 };
 
 struct Report {
@@ -98,7 +102,7 @@ DeviceState device_state(const Paths &paths, bool module, std::vector<std::strin
 	DeviceState d;
 	d.path = paths.device;
 	if (module) {
-		if (const auto dev = read_file(paths.at(Paths::kMiscDev)))
+		if (const auto dev = read_file(paths.at(paths.misc_dev())))
 			d.misc_dev = std::string{trim(*dev)};
 	}
 	struct stat st {};
@@ -152,8 +156,9 @@ DeviceState device_state(const Paths &paths, bool module, std::vector<std::strin
 	return d;
 }
 
-DebugfsState debugfs_state(const Paths &paths, bool module)
+DebugfsState debugfs_state(const Env &env, bool module)
 {
+	const Paths &paths = env.paths;
 	DebugfsState s;
 	s.fstype = debugfs_fstype(paths);
 	if (module && s.fstype == "debugfs") {
@@ -163,6 +168,18 @@ DebugfsState debugfs_state(const Paths &paths, bool module)
 			s.has_binderlite = S_ISDIR(st.st_mode);
 		else if (errno == ENOENT)
 			s.has_binderlite = false;
+	}
+	if (!s.has_binderlite.value_or(false))
+		return s;
+	// What a newer module tells; status says nothing of what it cannot
+	// read (blctl stats does).
+	const std::string dir{Paths::kDebugfsDir};
+	try {
+		if (const auto text = read_optional_debugfs_file(env, "contexts"))
+			s.contexts = parse_contexts(parse_columns(*text, dir + "/contexts"));
+		s.frozen = frozen_processes(parse_columns(read_debugfs_file(env, "procs"), dir + "/procs"));
+	} catch (const std::exception &) {
+		// Left out.
 	}
 	return s;
 }
@@ -174,11 +191,11 @@ Report collect(const Env &env)
 	if (!r.module.loaded)
 		r.problems.emplace_back("binderlite module is not loaded: try `sudo modprobe binderlite`");
 	r.device = device_state(env.paths, r.module.loaded, r.problems);
-	r.debugfs = debugfs_state(env.paths, r.module.loaded);
+	r.debugfs = debugfs_state(env, r.module.loaded);
 	return r;
 }
 
-void print_text(std::ostream &out, const Report &r)
+void print_text(std::ostream &out, const Paths &paths, const Report &r)
 {
 	TextTable t{{Column{}, Column{}}};
 
@@ -242,10 +259,40 @@ void print_text(std::ostream &out, const Report &r)
 		dbg = fmt::format("mounted at {}, but {} is missing", Paths::kDebugfsMount,
 				  Paths::kDebugfsDir);
 	t.add_row({"debugfs", dbg});
+
+	if (r.debugfs.contexts) {
+		if (r.debugfs.contexts->empty())
+			t.add_row({"contexts", "none"});
+		bool first = true;
+		for (const Context &c : *r.debugfs.contexts) {
+			std::string what = fmt::format("{} (/dev/{})", printable(c.name), printable(c.name));
+			if (c.procs)
+				what += fmt::format(": {} open file{}", *c.procs, *c.procs == 1 ? "" : "s");
+			if (c.manager && *c.manager)
+				what += fmt::format(", manager {} ({})", *c.manager,
+						    process_name(paths, *c.manager).value_or("?"));
+			else if (c.manager)
+				what += ", no manager";
+			t.add_row({first ? "contexts" : "", what});
+			first = false;
+		}
+	}
+	if (r.debugfs.frozen) {
+		if (r.debugfs.frozen->empty())
+			t.add_row({"frozen", "none"});
+		bool first = true;
+		for (const FrozenProcess &f : *r.debugfs.frozen) {
+			std::string what = fmt::format("{} ({})", f.pid, process_name(paths, f.pid).value_or("?"));
+			if (!f.context.empty())
+				what += fmt::format(" on {}", printable(f.context));
+			t.add_row({first ? "frozen" : "", what});
+			first = false;
+		}
+	}
 	t.print(out);
 }
 
-void print_json(std::ostream &out, const Report &r)
+void print_json(std::ostream &out, const Paths &paths, const Report &r)
 {
 	using nlohmann::ordered_json;
 	const auto opt = [](const auto &o) { return o ? ordered_json(*o) : ordered_json(nullptr); };
@@ -272,6 +319,20 @@ void print_json(std::ostream &out, const Report &r)
 	device["protocol_version"] = opt(d.protocol);
 	device["protocol_error"] = opt(d.protocol_error);
 
+	// null when this module (or this user) cannot tell.
+	ordered_json contexts(nullptr), frozen(nullptr);
+	if (r.debugfs.contexts) {
+		contexts = ordered_json::array();
+		for (const Context &c : *r.debugfs.contexts)
+			contexts.push_back({{"name", c.name}, {"procs", opt(c.procs)}, {"manager", opt(c.manager)}});
+	}
+	if (r.debugfs.frozen) {
+		frozen = ordered_json::array();
+		for (const FrozenProcess &f : *r.debugfs.frozen)
+			frozen.push_back({{"pid", f.pid}, {"comm", opt(process_name(paths, f.pid))},
+					  {"context", f.context}});
+	}
+
 	const ordered_json doc{
 		{"module", {
 			{"loaded", r.module.loaded},
@@ -285,6 +346,8 @@ void print_json(std::ostream &out, const Report &r)
 			{"mountpoint", Paths::kDebugfsMount},
 			{"fstype", opt(r.debugfs.fstype)},
 			{"binderlite", opt(r.debugfs.has_binderlite)},
+			{"contexts", contexts},
+			{"frozen", frozen},
 		}},
 		{"problems", r.problems},
 	};
@@ -297,9 +360,9 @@ int run_status(const Env &env, const StatusOptions &options)
 {
 	const Report r = collect(env);
 	if (options.json)
-		print_json(env.out, r);
+		print_json(env.out, env.paths, r);
 	else
-		print_text(env.out, r);
+		print_text(env.out, env.paths, r);
 	for (const auto &problem : r.problems)
 		env.err << "blctl: " << problem << '\n';
 	return r.problems.empty() ? kExitOk : kExitFailure;

@@ -2,8 +2,8 @@
 //
 // blctl's subcommands: one table, one run_*() function per subcommand.
 //
-// status and stats read sysfs and debugfs; list, ping and call talk to the
-// device through libbinderlite (ipc.hpp). Adding a subcommand:
+// status and stats read sysfs and debugfs; list, ping, call, freeze, thaw
+// and frozen talk to the device through libbinderlite (ipc.hpp). Adding a subcommand:
 //
 //   1. an options struct and `int run_NAME(const Env &, const NAMEOptions &)`
 //      here, implemented in NAME.cpp: it writes to env.out, returns an
@@ -94,5 +94,23 @@ struct CallOptions {
 };
 int run_call(const Env &env, const CallOptions &options);
 Action declare_call(CLI::App &cmd);
+
+// blctl freeze PID [--timeout MS], blctl thaw PID
+struct FreezeOptions {
+	std::int64_t pid = 0;
+	std::uint32_t timeout_ms = 1000;	// freeze: how long calls in flight may take
+};
+int run_freeze(const Env &env, const FreezeOptions &options);
+Action declare_freeze(CLI::App &cmd);
+int run_thaw(const Env &env, const FreezeOptions &options);
+Action declare_thaw(CLI::App &cmd);
+
+// blctl frozen PID
+struct FrozenOptions {
+	std::int64_t pid = 0;
+	bool json = false;
+};
+int run_frozen(const Env &env, const FrozenOptions &options);
+Action declare_frozen(CLI::App &cmd);
 
 } // namespace blctl

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -27,6 +29,12 @@ fs::path Paths::at(std::string_view absolute) const
 	while (!absolute.empty() && absolute.front() == '/')
 		absolute.remove_prefix(1);
 	return root / absolute;
+}
+
+std::string Paths::misc_dev() const
+{
+	const std::string name = fs::path(device).filename().string();
+	return fmt::format("{}/{}/dev", kMiscClass, name.empty() ? std::string{"binderlite"} : name);
 }
 
 std::optional<std::string> read_file(const fs::path &path, int *err)

@@ -5,6 +5,9 @@
 //   binderlite-demo-client [-d DEVICE] checksum [SIZE]
 //       sends SIZE bytes (default 1 MiB) to "demo" in one CHECKSUM call
 //       and compares the service's FNV-1a 64 with ours;
+//   binderlite-demo-client [-d DEVICE] memfd
+//       asks "demo" for a memfd (MEMFD) and prints what the service wrote
+//       into it, read through a descriptor of our own, mapped;
 //   binderlite-demo-client [-d DEVICE] [-r READY_FILE] watch NAME
 //       asks for a death notification on the service NAME (linkToDeath,
 //       delivered on a thread of the library's pool) and waits for it, at
@@ -17,11 +20,16 @@
 
 #include <binderlite/binderlite.hpp>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <future>
 #include <iostream>
@@ -93,6 +101,53 @@ int checksum(const std::shared_ptr<bl::Process> &process, std::size_t size)
 	return 0;
 }
 
+// The target of one of our descriptors: "/memfd:demo-message (deleted)".
+std::string describe(int fd)
+{
+	char target[256] = {};
+	const std::string link = "/proc/self/fd/" + std::to_string(fd);
+	const ssize_t n = ::readlink(link.c_str(), target, sizeof(target) - 1);
+	return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string("?");
+}
+
+int memfd(const std::shared_ptr<bl::Process> &process)
+{
+	const bl::Remote service = find(process, demo::kName);
+	bl::Parcel request;
+	request.writeString("demo-client");
+	bl::Parcel reply = service.transact(demo::kMemfd, request);
+	auto in = reply.reader();
+	// Ours now: closed when `fd` goes, whatever happens.
+	const bl::UniqueFd fd = in.readFileDescriptor();
+	const std::uint64_t size = in.readUint64();
+	in.expectEnd();
+	reply = bl::Parcel();
+
+	struct stat st {};
+	if (::fstat(fd.get(), &st) < 0 || static_cast<std::uint64_t>(st.st_size) != size) {
+		std::printf("demo-client: MEMFD: descriptor %d is not the %llu-byte file the service "
+			    "sent\n", fd.get(), static_cast<unsigned long long>(size));
+		return 1;
+	}
+	const int seals = ::fcntl(fd.get(), F_GET_SEALS);
+	void *map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+	if (map == MAP_FAILED) {
+		std::printf("demo-client: MEMFD: mmap of descriptor %d: %s\n", fd.get(), std::strerror(errno));
+		return 1;
+	}
+	const std::string text(static_cast<const char *>(map), size);
+	::munmap(map, size);
+	std::printf("demo-client: MEMFD: our descriptor %d is %s, %llu bytes%s; mapped, it says:\n"
+		    "  \"%s\"\n",
+		    fd.get(), describe(fd.get()).c_str(), static_cast<unsigned long long>(size),
+		    seals > 0 && (seals & F_SEAL_WRITE) ? ", sealed against writes" : "", text.c_str());
+	if (text.rfind("hello demo-client, from the demo service", 0) != 0) {
+		std::printf("demo-client: MEMFD: not the service's message\n");
+		return 1;
+	}
+	return 0;
+}
+
 int watch(const std::shared_ptr<bl::Process> &process, const std::string &name,
 	  const std::string &ready_file)
 {
@@ -122,6 +177,7 @@ int watch(const std::shared_ptr<bl::Process> &process, const std::string &name,
 [[noreturn]] void usage()
 {
 	std::cerr << "usage: binderlite-demo-client [-d DEVICE] checksum [SIZE]\n"
+		     "       binderlite-demo-client [-d DEVICE] memfd\n"
 		     "       binderlite-demo-client [-d DEVICE] [-r READY_FILE] watch NAME\n";
 	std::exit(2);
 }
@@ -148,6 +204,8 @@ int main(int argc, char *argv[])
 		auto process = bl::Process::open({.device = device});
 		if (args[0] == "checksum" && args.size() <= 2)
 			return checksum(process, args.size() == 2 ? std::stoul(args[1]) : 1u << 20);
+		if (args[0] == "memfd" && args.size() == 1)
+			return memfd(process);
 		if (args[0] == "watch" && args.size() == 2)
 			return watch(process, args[1], ready_file);
 		usage();

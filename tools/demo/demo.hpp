@@ -7,6 +7,11 @@
 //   CHECKSUM  1: request bytes payload; reply u64 size, u64 fnv1a64 of the
 //             payload, u64 offset of the payload in the service's receive
 //             pool (it reads the payload where the driver put it)
+//   MEMFD     2: request string the caller's name; reply fd (a memfd,
+//             sealed against changes, holding the service's message),
+//             u64 the message's size. The file itself never crosses the
+//             driver, only its descriptor: the client reads the service's
+//             memory.
 #ifndef BINDERLITE_DEMO_HPP
 #define BINDERLITE_DEMO_HPP
 
@@ -19,6 +24,10 @@ namespace demo {
 inline constexpr const char *kName = "demo";
 inline constexpr std::uint32_t kPing = 0x5f504e47;
 inline constexpr std::uint32_t kChecksum = 1;
+inline constexpr std::uint32_t kMemfd = 2;
+
+// The name of the service's memfds (/proc/PID/fd shows "/memfd:NAME").
+inline constexpr const char *kMemfdName = "demo-message";
 
 // The service's receive pool: room for a payload of 1 MiB and more (the
 // library's default pool is 1 MiB, binderlite's largest 4 MiB).

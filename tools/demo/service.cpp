@@ -2,12 +2,14 @@
 //
 // binderlite-demo-service [-d DEVICE]: registers "demo" with the service
 // manager and serves demo.hpp's calls until it is killed. One line on
-// stdout once registered, and one per CHECKSUM.
+// stdout once registered, and one per CHECKSUM and MEMFD.
 
 #include "demo.hpp"
 
 #include <binderlite/binderlite.hpp>
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,6 +41,31 @@ void checksum(bl::Process &process, bl::Parcel::Reader &in, bl::Parcel &reply)
 	reply.writeUint64(offset);
 }
 
+// A memfd holding a message for @who, sealed: the client can read it,
+// nobody can change it any more. The reply owns the descriptor and closes
+// ours once it is sent; the client gets a descriptor of its own.
+void memfd(bl::Parcel::Reader &in, bl::Parcel &reply)
+{
+	const std::string who = in.readString();
+	in.expectEnd();
+	const std::string message = "hello " + who + ", from the demo service (pid " +
+				    std::to_string(::getpid()) +
+				    "): these bytes stay in its memfd; only the descriptor travelled.";
+	bl::UniqueFd fd(::memfd_create(demo::kMemfdName, MFD_CLOEXEC | MFD_ALLOW_SEALING));
+	if (!fd)
+		throw bl::Error(bl::ErrorKind::System, errno, "memfd_create");
+	if (::write(fd.get(), message.data(), message.size()) != static_cast<ssize_t>(message.size()))
+		throw bl::Error(bl::ErrorKind::System, errno, "writing the memfd");
+	if (::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		throw bl::Error(bl::ErrorKind::System, errno, "sealing the memfd");
+	std::printf("demo-service: MEMFD for pid %d (\"%s\"): a %zu-byte sealed memfd, sent as a "
+		    "file descriptor\n",
+		    static_cast<int>(in.parcel().senderPid()), who.c_str(), message.size());
+	std::fflush(stdout);
+	reply.writeFileDescriptor(std::move(fd));
+	reply.writeUint64(message.size());
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -62,6 +89,8 @@ int main(int argc, char *argv[])
 				return;
 			case demo::kChecksum:
 				return checksum(self, in, reply);
+			case demo::kMemfd:
+				return memfd(in, reply);
 			}
 			throw bl::Error::status(EBADRQC);
 		});

@@ -5,7 +5,13 @@
 
 #include "callargs.hpp"
 
+#include <binderlite/binder.hpp>
+
 #include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -128,6 +134,10 @@ TEST(CallArgs, WhatIsNotAnArgumentSaysWhy)
 	EXPECT_EQ(argument_error(":5").find("unknown type \"\""), 6u);
 	EXPECT_EQ(argument_error("object:1"),
 		  "\"object:1\": objects cannot be written from the command line (null can)");
+	EXPECT_EQ(argument_error("weak:1"),
+		  "\"weak:1\": objects cannot be written from the command line (null can)");
+	EXPECT_EQ(argument_error("fd:0"),
+		  "\"fd:0\": file descriptors cannot be written from the command line");
 }
 
 TEST(CallArgs, Codes)
@@ -150,10 +160,12 @@ TEST(CallArgs, ReplyTypes)
 	EXPECT_EQ(parse_reply_types("str"), std::vector<Tag>{Tag::String});
 	EXPECT_EQ(parse_reply_types("i32,string,object,null"),
 		  (std::vector<Tag>{Tag::Int32, Tag::String, Tag::Object, Tag::Null}));
+	EXPECT_EQ(parse_reply_types("fd,weak,str"), (std::vector<Tag>{Tag::FileDescriptor, Tag::WeakObject,
+								   Tag::String}));
 	EXPECT_EQ(parse_reply_types("none"), std::vector<Tag>{});
 	const auto types_error = [](std::string_view t) { return error_of(parse_reply_types, t); };
 	EXPECT_EQ(types_error("i32,"), "\"\" is not a type (types: i8 u8 i16 u16 i32 u32 i64 u64 bool "
-				       "f32 f64 str bytes null object; none for an empty reply)");
+				       "f32 f64 str bytes null object weak fd; none for an empty reply)");
 	EXPECT_NE(types_error("str,int"), "");
 	EXPECT_NE(types_error("str i32"), "");
 	EXPECT_NE(types_error(""), "");
@@ -204,12 +216,55 @@ TEST(CallArgs, ItemTypesOfAParcel)
 	EXPECT_EQ(describe_types(types), "(str, i32, null)");
 }
 
+TEST(CallArgs, FileDescriptorsPrintWhatTheyAre)
+{
+	int p[2];
+	ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
+	const int memfd = ::memfd_create("callargs-test", MFD_CLOEXEC);
+	ASSERT_GE(memfd, 0);
+	Parcel parcel;
+	parcel.writeFileDescriptor(p[0]);
+	parcel.writeFileDescriptor(binderlite::UniqueFd(memfd));
+	EXPECT_EQ(item_types(parcel), (std::vector<Tag>{Tag::FileDescriptor, Tag::FileDescriptor}));
+	EXPECT_EQ(describe_types(item_types(parcel)), "(fd, fd)");
+	Parcel::Reader reader = parcel.reader();
+	const std::string pipe = format_item(reader);
+	EXPECT_TRUE(pipe.starts_with("fd:pipe:[")) << pipe;
+	EXPECT_EQ(format_item(reader), "fd:/memfd:callargs-test (deleted)");
+	EXPECT_TRUE(reader.atEnd());
+	::close(p[0]);
+	::close(p[1]);
+	EXPECT_EQ(describe_fd(-1).find("-1 (unknown: "), 0u) << describe_fd(-1);
+}
+
+TEST(CallArgs, WeakObjectsPrintTheirHandle)
+{
+	auto object = binderlite::makeBinder([](std::uint32_t, Parcel::Reader &, Parcel &) {});
+	Parcel parcel;
+	const auto weak = binderlite::Remote(object).weak();
+	parcel.writeWeakRemote(weak); // the parcel keeps the object
+	object.reset();
+	auto gone = binderlite::makeBinder([](std::uint32_t, Parcel::Reader &, Parcel &) {});
+	const auto dangling = binderlite::Remote(gone).weak();
+	gone.reset();
+	parcel.writeWeakRemote(dangling); // its object is gone: a null object
+	Parcel::Reader reader = parcel.reader();
+	EXPECT_EQ(format_item(reader), "weak:local");
+	EXPECT_EQ(format_item(reader), "null");
+	EXPECT_TRUE(reader.atEnd());
+}
+
 TEST(CallArgs, TypeNames)
 {
 	EXPECT_EQ(type_name(Tag::String), "str");
 	EXPECT_EQ(type_name(Tag::Object), "object");
 	EXPECT_EQ(parse_type("object"), std::nullopt);
 	EXPECT_EQ(parse_type("object", true), Tag::Object);
+	EXPECT_EQ(type_name(Tag::FileDescriptor), "fd");
+	EXPECT_EQ(type_name(Tag::WeakObject), "weak");
+	EXPECT_EQ(parse_type("fd"), std::nullopt);
+	EXPECT_EQ(parse_type("fd", true), Tag::FileDescriptor);
+	EXPECT_EQ(parse_type("weak-object", true), Tag::WeakObject);
 	EXPECT_EQ(parse_type("i33"), std::nullopt);
 	for (const Tag t : {Tag::Int8, Tag::UInt8, Tag::Int16, Tag::UInt16, Tag::Int32, Tag::UInt32,
 			    Tag::Int64, Tag::UInt64, Tag::Bool, Tag::Float, Tag::Double,

@@ -190,6 +190,61 @@ TEST(JoinByPid, NeedsANumericPidColumn)
 	}
 }
 
+TEST(ParseColumns, ReadsTheNewerProcsAndContexts)
+{
+	const ColumnFile procs = parse_columns(test::kProcsContexts, "procs");
+	ASSERT_EQ(procs.rows.size(), 4u);
+	EXPECT_EQ(procs.rows[1].number("frozen"), 1);
+	EXPECT_EQ(*procs.rows[3].text("context"), "vendor");
+	const auto contexts = parse_contexts(parse_columns(test::kContexts, "contexts"));
+	ASSERT_EQ(contexts.size(), 2u);
+	EXPECT_EQ(contexts[0], (Context{.name = "binderlite", .procs = 3, .manager = 156}));
+	EXPECT_EQ(contexts[1], (Context{.name = "vendor", .procs = 1, .manager = 0}));
+}
+
+TEST(ParseContexts, ToleratesMissingColumnsButNeedsNames)
+{
+	const auto c = parse_contexts(parse_columns("name\nbinderlite\n", "contexts"));
+	ASSERT_EQ(c.size(), 1u);
+	EXPECT_EQ(c[0], (Context{.name = "binderlite", .procs = std::nullopt, .manager = std::nullopt}));
+	EXPECT_TRUE(parse_contexts(parse_columns("name procs manager\n", "contexts")).empty());
+	EXPECT_THROW(parse_contexts(parse_columns("procs manager\n1 2\n", "contexts")), ParseError);
+}
+
+TEST(FrozenProcesses, FromTheFrozenColumn)
+{
+	const auto frozen = frozen_processes(parse_columns(test::kProcsContexts, "procs"));
+	ASSERT_TRUE(frozen);
+	EXPECT_EQ(*frozen, (std::vector<FrozenProcess>{{.pid = 158, .context = "binderlite"}}));
+}
+
+TEST(FrozenProcesses, NoneKnownOnAnOlderModule)
+{
+	EXPECT_EQ(frozen_processes(parse_columns(kProcs, "procs")), std::nullopt);
+	// A frozen column without a context column; a process with two files
+	// of one context counts once; sorted by pid, then context.
+	const auto frozen = frozen_processes(parse_columns("pid frozen\n9 1\n3 0\n9 1\n", "procs"));
+	ASSERT_TRUE(frozen);
+	EXPECT_EQ(*frozen, (std::vector<FrozenProcess>{{.pid = 9, .context = ""}}));
+	const auto two = frozen_processes(parse_columns("pid frozen context\n9 1 b\n4 1 z\n9 1 a\n", "procs"));
+	EXPECT_EQ(*two, (std::vector<FrozenProcess>{{.pid = 4, .context = "z"}, {.pid = 9, .context = "a"},
+						    {.pid = 9, .context = "b"}}));
+}
+
+TEST(ReadOptionalDebugfsFile, AbsentOnAnOlderModule)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	EXPECT_EQ(read_optional_debugfs_file(sys.env(), "contexts"), std::nullopt);
+	EXPECT_EQ(read_optional_debugfs_file(sys.env(), "procs"), std::string{kProcs});
+	sys.load_module_with_contexts();
+	EXPECT_EQ(read_optional_debugfs_file(sys.env(), "contexts"), std::string{test::kContexts});
+	// Without debugfs it is a failure, explained, as for the other files.
+	sys.remove("/sys/kernel/debug");
+	sys.write("/proc/self/mounts", test::kMountsWithoutDebugfs);
+	EXPECT_THROW((void)read_optional_debugfs_file(sys.env(), "contexts"), Failure);
+}
+
 constexpr std::string_view kPath = "/sys/kernel/debug/binderlite/stats";
 
 TEST(ExplainDebugfsError, ModuleNotLoadedComesFirst)

@@ -50,6 +50,46 @@ const std::string_view kPools =
 	"158 4194304 0 4194304 4194304 0 1 1040384 2097152 0 254 254\n"
 	"161 4194304 0 4194304 4194304 0 1 40 2097152 0 1 1\n";
 
+const std::string_view kStatsContexts =
+	"procs 4\n"
+	"threads 5\n"
+	"nodes 2\n"
+	"refs 3\n"
+	"deaths 1\n"
+	"transactions_live 0\n"
+	"buffers 0\n"
+	"transactions 14\n"
+	"oneways 2\n"
+	"replies 12\n"
+	"failed 1\n"
+	"bytes_sent 1040533\n"
+	"bytes_copied 1040533\n"
+	"failed_frozen 1\n"
+	"pages_resident 256\n"
+	"pages_lru 1\n"
+	"pages_reclaimed 0\n"
+	"freezes 0\n"
+	"files_in_flight 2\n";
+
+const std::string_view kProcsContexts =
+	"pid threads nodes refs deaths buffers todo frozen context\n"
+	"156 1 1 1 0 0 0 0 binderlite\n"
+	"158 2 1 1 0 0 0 1 binderlite\n"
+	"161 1 0 1 1 0 0 0 binderlite\n"
+	"170 1 0 0 0 0 0 0 vendor\n";
+
+const std::string_view kPoolsContexts =
+	"pid size used free largest_free buffers free_blocks high_watermark async_free pages_used pages_resident pages_high\n"
+	"156 4194304 0 4194304 4194304 0 1 64 2097152 0 1 1\n"
+	"158 4194304 0 4194304 4194304 0 1 1040384 2097152 0 254 254\n"
+	"161 4194304 0 4194304 4194304 0 1 40 2097152 0 1 1\n"
+	"170 1048576 0 1048576 1048576 0 1 0 524288 0 0 0\n";
+
+const std::string_view kContexts =
+	"name procs manager\n"
+	"binderlite 3 156\n"
+	"vendor 1 0\n";
+
 const std::string_view kMountsWithDebugfs =
 	"sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
 	"proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
@@ -105,6 +145,17 @@ void FakeSystem::load_module() const
 	write("/proc/156/comm", "binderlite-raw\n");
 	write("/proc/158/comm", "binderlite-raw\n");
 	write("/proc/161/comm", "client\n");
+}
+
+void FakeSystem::load_module_with_contexts() const
+{
+	load_module();
+	write("/sys/module/binderlite/parameters/devices", "binderlite,vendor\n");
+	write("/sys/kernel/debug/binderlite/stats", kStatsContexts);
+	write("/sys/kernel/debug/binderlite/procs", kProcsContexts);
+	write("/sys/kernel/debug/binderlite/pools", kPoolsContexts);
+	write("/sys/kernel/debug/binderlite/contexts", kContexts);
+	write("/proc/170/comm", "vendor-client\n");
 }
 
 Env FakeSystem::env(bool as_root)

@@ -20,6 +20,14 @@ namespace blctl::test {
 extern const std::string_view kStats;
 extern const std::string_view kProcs;
 extern const std::string_view kPools;
+// The same story on a module with several contexts and freezing (issue
+// 10): procs with its "frozen" and "context" columns (the service, 158,
+// is frozen; a second process, 170, uses the context "vendor"), the
+// contexts file, and stats with freezes and files_in_flight.
+extern const std::string_view kStatsContexts;
+extern const std::string_view kProcsContexts;
+extern const std::string_view kPoolsContexts;
+extern const std::string_view kContexts;
 // /proc/self/mounts with debugfs at /sys/kernel/debug.
 extern const std::string_view kMountsWithDebugfs;
 extern const std::string_view kMountsWithoutDebugfs;
@@ -39,6 +47,9 @@ public:
 	// The module loaded with its parameters, debugfs mounted and filled
 	// with the fixtures above, the three processes' comm files.
 	void load_module() const;
+	// load_module(), then the newer module's files above, and a comm file
+	// for 170.
+	void load_module_with_contexts() const;
 
 	[[nodiscard]] const std::filesystem::path &root() const { return root_; }
 

@@ -42,6 +42,46 @@ TEST(Ipc, HelpListsTheIpcCommands)
 		EXPECT_TRUE(contains(sys.out.str(), cmd)) << cmd;
 }
 
+TEST(Ipc, FreezeCommandLines)
+{
+	test::FakeSystem sys;
+	EXPECT_EQ(run(sys, {"--help"}), kExitOk);
+	for (const char *cmd : {"  freeze ", "  thaw ", "  frozen "})
+		EXPECT_TRUE(contains(sys.out.str(), cmd)) << cmd;
+	sys.out.str("");
+	EXPECT_EQ(run(sys, {"freeze", "--help"}), kExitOk);
+	EXPECT_TRUE(contains(sys.out.str(), "Usage: blctl freeze [OPTIONS] PID")) << sys.out.str();
+	EXPECT_TRUE(contains(sys.out.str(), "-t,--timeout MS=1000")) << sys.out.str();
+	EXPECT_TRUE(contains(sys.out.str(), "BR_TRANSACTION_PENDING_FROZEN")) << sys.out.str();
+	for (auto args : {std::initializer_list<const char *>{"freeze"}, {"freeze", "0"}, {"freeze", "x"},
+			  {"thaw"}, {"thaw", "-3"}, {"frozen"}, {"freeze", "5", "--timeout", "-1"}}) {
+		sys.err.str("");
+		EXPECT_EQ(run(sys, args), kExitUsage) << *args.begin();
+	}
+	// A device that is not there: the usual message, exit 1.
+	Env env = sys.env();
+	sys.err.str("");
+	env.paths.device = "/nonexistent/binderlite";
+	const char *argv[] = {"blctl", "freeze", "42", nullptr};
+	EXPECT_EQ(run_cli(3, argv, env), kExitFailure);
+	EXPECT_TRUE(contains(sys.err.str(), "device /nonexistent/binderlite not present")) << sys.err.str();
+}
+
+TEST(Ipc, FreezeFailuresSayWhatToDo)
+{
+	const auto sys = [](int e) { return bl::Error(bl::ErrorKind::System, e, "BINDERLITE_FREEZE"); };
+	EXPECT_EQ(freeze_failure("/dev/binderlite", "freeze", "169 (demo-service)", 100, sys(EAGAIN)),
+		  "process 169 (demo-service) still had transactions in flight after 100 ms, so the "
+		  "driver thawed it again: try a longer --timeout, or later");
+	EXPECT_EQ(freeze_failure("/dev/binderlite", "thaw", "7", 0, sys(EINVAL)),
+		  "process 7 has no binder file of /dev/binderlite's driver open (or does not exist): "
+		  "only processes that use the driver can be frozen");
+	EXPECT_EQ(freeze_failure("/dev/binder", "freeze", "7", 0, sys(EPERM)),
+		  "freeze of process 7 refused: EPERM (Operation not permitted): run blctl as root");
+	EXPECT_TRUE(contains(freeze_failure("/dev/binder", "frozen info", "7", 0, sys(EIO)),
+			     "frozen info of process 7 on /dev/binder failed: BINDERLITE_FREEZE"));
+}
+
 TEST(Ipc, PingHelpDefinesThePingConvention)
 {
 	test::FakeSystem sys;

@@ -55,6 +55,63 @@ TEST(Stats, PrintsGroupedCountersAndAProcessTable)
 	EXPECT_EQ(sys.err.str(), "");
 }
 
+TEST(Stats, ShowsFrozenProcessesContextsAndTheNewCounters)
+{
+	test::FakeSystem sys;
+	sys.load_module_with_contexts();
+	EXPECT_EQ(run_stats(sys.env(), {}), kExitOk);
+	const std::string out = sys.out.str();
+	EXPECT_NE(out.find("  buffers in use                      0\n"
+			   "  fds sent, not yet received          2\n"
+			   "  freeze notifications                0\n"),
+		  std::string::npos) << out;
+	EXPECT_NE(out.find("  failed                              1\n"
+			   "    frozen                            1\n"), std::string::npos) << out;
+	EXPECT_NE(out.find(
+		"  PID  COMMAND         THREADS  NODES  REFS  DEATHS  BUFFERS  TODO   POOL  USED   FREE  LARGEST FREE  PAGES  FROZEN  CONTEXT\n"
+		"  156  binderlite-raw        1      1     1       0        0     0  4 MiB   0 B  4 MiB         4 MiB      1      no  binderlite\n"
+		"  158  binderlite-raw        2      1     1       0        0     0  4 MiB   0 B  4 MiB         4 MiB    254     yes  binderlite\n"
+		"  161  client                1      0     1       1        0     0  4 MiB   0 B  4 MiB         4 MiB      1      no  binderlite\n"
+		"  170  vendor-client         1      0     0       0        0     0  1 MiB   0 B  1 MiB         1 MiB      0      no  vendor\n"),
+		  std::string::npos) << out;
+	EXPECT_NE(out.find("\nContexts (/sys/kernel/debug/binderlite/contexts)\n"
+			   "  NAME        DEVICE           FILES  CONTEXT MANAGER\n"
+			   "  binderlite  /dev/binderlite      3  156 (binderlite-raw)\n"
+			   "  vendor      /dev/vendor          1  none\n"
+			   "  (FILES: the open files of the context's device; CONTEXT MANAGER: its handle 0's process)\n"),
+		  std::string::npos) << out;
+	EXPECT_EQ(sys.err.str(), "");
+}
+
+TEST(Stats, JsonHasTheContexts)
+{
+	test::FakeSystem sys;
+	sys.load_module_with_contexts();
+	EXPECT_EQ(run_stats(sys.env(), {.json = true, .bytes = false}), kExitOk);
+	const auto doc = nlohmann::json::parse(sys.out.str());
+	EXPECT_EQ(doc["stats"]["files_in_flight"], 2);
+	EXPECT_EQ(doc["processes"][1]["procs"]["frozen"], 1);
+	EXPECT_EQ(doc["processes"][3]["procs"]["context"], "vendor");
+	ASSERT_EQ(doc["contexts"].size(), 2u);
+	EXPECT_EQ(doc["contexts"][0]["name"], "binderlite");
+	EXPECT_EQ(doc["contexts"][0]["device"], "/dev/binderlite");
+	EXPECT_EQ(doc["contexts"][0]["manager"], 156);
+	EXPECT_EQ(doc["contexts"][0]["manager_comm"], "binderlite-raw");
+	EXPECT_TRUE(doc["contexts"][1]["manager_comm"].is_null());
+}
+
+TEST(Stats, AnOlderModuleHasNoContextsAndNoFrozenColumn)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	EXPECT_EQ(run_stats(sys.env(), {}), kExitOk);
+	EXPECT_EQ(sys.out.str().find("FROZEN"), std::string::npos);
+	EXPECT_EQ(sys.out.str().find("Contexts"), std::string::npos);
+	sys.out.str("");
+	EXPECT_EQ(run_stats(sys.env(), {.json = true, .bytes = false}), kExitOk);
+	EXPECT_TRUE(nlohmann::json::parse(sys.out.str())["contexts"].is_null());
+}
+
 TEST(Stats, BytesOptionShowsExactPoolSizes)
 {
 	test::FakeSystem sys;

@@ -97,6 +97,77 @@ TEST(Status, DeviceOptionNamesAnotherNode)
 	EXPECT_NE(sys.out.str().find("device      /dev/other: missing\n"), std::string::npos);
 }
 
+TEST(Status, AContextOfAnotherNameHasItsOwnMiscDevice)
+{
+	test::FakeSystem sys;
+	sys.load_module_with_contexts();
+	sys.write("/sys/class/misc/vendor/dev", "10:126\n");
+	Env env = sys.env();
+	env.paths.device = "/dev/vendor";
+	EXPECT_EQ(run_status(env, {}), kExitFailure);
+	EXPECT_EQ(sys.err.str(), "blctl: /dev/vendor does not exist although binderlite is loaded: is "
+				 "udev running? (by hand: mknod /dev/vendor c 10 126)\n");
+}
+
+TEST(Status, ContextsAndFrozenProcesses)
+{
+	test::FakeSystem sys;
+	sys.load_module_with_contexts();
+	run_status(sys.env(), {});
+	EXPECT_NE(sys.out.str().find(
+			  "debugfs     mounted; /sys/kernel/debug/binderlite present\n"
+			  "contexts    binderlite (/dev/binderlite): 3 open files, manager 156 (binderlite-raw)\n"
+			  "            vendor (/dev/vendor): 1 open file, no manager\n"
+			  "frozen      158 (binderlite-raw) on binderlite\n"),
+		  std::string::npos) << sys.out.str();
+	EXPECT_NE(sys.out.str().find("parameters  debug_mask = 0\n"
+				     "            devices = binderlite,vendor\n"),
+		  std::string::npos) << sys.out.str();
+
+	// Nothing frozen, no context: said so.
+	sys.out.str("");
+	sys.write("/sys/kernel/debug/binderlite/procs", "pid threads frozen context\n");
+	sys.write("/sys/kernel/debug/binderlite/contexts", "name procs manager\n");
+	run_status(sys.env(), {});
+	EXPECT_NE(sys.out.str().find("contexts    none\nfrozen      none\n"), std::string::npos) << sys.out.str();
+
+	// A procs file that does not parse: left out, status goes on.
+	sys.out.str("");
+	sys.write("/sys/kernel/debug/binderlite/procs", "pid frozen\n1\n");
+	sys.remove("/sys/kernel/debug/binderlite/contexts");
+	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure); // the device is missing, as before
+	EXPECT_EQ(sys.out.str().find("frozen"), std::string::npos) << sys.out.str();
+}
+
+TEST(Status, AnOlderModuleShowsNeitherContextsNorFrozen)
+{
+	test::FakeSystem sys;
+	sys.load_module();
+	run_status(sys.env(), {});
+	EXPECT_EQ(sys.out.str().find("contexts"), std::string::npos) << sys.out.str();
+	EXPECT_EQ(sys.out.str().find("frozen"), std::string::npos) << sys.out.str();
+	sys.out.str("");
+	run_status(sys.env(), {.json = true});
+	const auto doc = nlohmann::json::parse(sys.out.str());
+	EXPECT_TRUE(doc["debugfs"]["contexts"].is_null());
+	EXPECT_TRUE(doc["debugfs"]["frozen"].is_null());
+}
+
+TEST(Status, JsonHasContextsAndFrozenProcesses)
+{
+	test::FakeSystem sys;
+	sys.load_module_with_contexts();
+	run_status(sys.env(), {.json = true});
+	const auto doc = nlohmann::json::parse(sys.out.str());
+	ASSERT_EQ(doc["debugfs"]["contexts"].size(), 2u);
+	EXPECT_EQ(doc["debugfs"]["contexts"][1]["name"], "vendor");
+	EXPECT_EQ(doc["debugfs"]["contexts"][1]["manager"], 0);
+	ASSERT_EQ(doc["debugfs"]["frozen"].size(), 1u);
+	EXPECT_EQ(doc["debugfs"]["frozen"][0]["pid"], 158);
+	EXPECT_EQ(doc["debugfs"]["frozen"][0]["comm"], "binderlite-raw");
+	EXPECT_EQ(doc["debugfs"]["frozen"][0]["context"], "binderlite");
+}
+
 TEST(Status, DebugfsStates)
 {
 	test::FakeSystem sys;

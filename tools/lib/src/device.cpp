@@ -7,9 +7,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <sstream>
+#include <string>
 #include <utility>
 
 namespace binderlite {
@@ -104,13 +107,43 @@ void Device::setMaxThreads(std::uint32_t n)
 	check(driver_->ioctl(BINDERLITE_SET_MAX_THREADS, &n), "BINDERLITE_SET_MAX_THREADS");
 }
 
-void Device::setContextManager(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie)
+void Device::setContextManager(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie, std::uint32_t flags)
 {
 	flat_binderlite_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_BINDER;
+	obj.flags = flags;
 	obj.binder = ptr;
 	obj.cookie = cookie;
 	check(driver_->ioctl(BINDERLITE_SET_CONTEXT_MGR_EXT, &obj), "BINDERLITE_SET_CONTEXT_MGR_EXT");
+}
+
+void Device::freeze(pid_t pid, bool enable, std::chrono::milliseconds timeout)
+{
+	if (pid <= 0)
+		throw Error(ErrorKind::Usage, EINVAL, "freeze: no such process " + std::to_string(pid));
+	const auto ms = std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, UINT32_MAX);
+	binderlite_freeze_info info{};
+	info.pid = static_cast<std::uint32_t>(pid);
+	info.enable = enable ? 1 : 0;
+	info.timeout_ms = static_cast<std::uint32_t>(ms);
+	const int ret = driver_->ioctl(BINDERLITE_FREEZE, &info);
+	if (ret < 0)
+		throw Error(ErrorKind::System, -ret,
+			    driver_->name() + ": BINDERLITE_FREEZE " + (enable ? "freezing" : "thawing") +
+				    " pid " + std::to_string(pid));
+}
+
+binderlite_frozen_status_info Device::frozenInfo(pid_t pid)
+{
+	if (pid <= 0)
+		throw Error(ErrorKind::Usage, EINVAL, "frozenInfo: no such process " + std::to_string(pid));
+	binderlite_frozen_status_info info{};
+	info.pid = static_cast<std::uint32_t>(pid);
+	const int ret = driver_->ioctl(BINDERLITE_GET_FROZEN_INFO, &info);
+	if (ret < 0)
+		throw Error(ErrorKind::System, -ret,
+			    driver_->name() + ": BINDERLITE_GET_FROZEN_INFO of pid " + std::to_string(pid));
+	return info;
 }
 
 binderlite_extended_error Device::extendedError()

@@ -17,6 +17,7 @@ const char *toString(ErrorKind kind) noexcept
 	case ErrorKind::Parcel: return "parcel";
 	case ErrorKind::Protocol: return "protocol";
 	case ErrorKind::Usage: return "usage";
+	case ErrorKind::Frozen: return "frozen";
 	}
 	return "?";
 }

@@ -85,6 +85,16 @@ struct Access {
 	static Parcel receive(std::shared_ptr<Process> owner, const binderlite_transaction_data &txn);
 	static const std::vector<std::shared_ptr<Binder>> &binders(const Parcel &p) { return p.binders_; }
 	static const std::vector<Remote> &remotes(const Parcel &p) { return p.remotes_; }
+	static const std::vector<WeakRemote> &weakRemotes(const Parcel &p) { return p.weakRemotes_; }
+	static const std::shared_ptr<HandleRecord> &record(const WeakRemote &w) { return w.record_; }
+	static std::shared_ptr<Binder> local(const WeakRemote &w) { return w.local_.lock(); }
+	static WeakRemote makeWeak(std::shared_ptr<HandleRecord> record) { return WeakRemote(std::move(record)); }
+	static WeakRemote makeLocalWeak(const std::shared_ptr<Binder> &binder)
+	{
+		WeakRemote w(nullptr);
+		w.local_ = binder;
+		return w;
+	}
 };
 
 } // namespace detail
@@ -155,14 +165,19 @@ struct Process::Impl {
 
 	// The loops.
 	enum class Await { Reply, Complete };
-	std::optional<Parcel> waitFor(ThreadState &ts, Await what, std::uint32_t handle, std::uint32_t code);
+	// @how, if given, says how a oneway (Await::Complete) was taken.
+	std::optional<Parcel> waitFor(ThreadState &ts, Await what, std::uint32_t handle, std::uint32_t code,
+				      OnewayResult *how = nullptr);
 	void dispatch(ThreadState &ts, const protocol::Return &r);
 	void execute(ThreadState &ts, const binderlite_transaction_data &txn);
 	void looperLoop(bool spawned, std::uint64_t myEpoch);
 	void spawnLooper(bool spawned);
 
 	// Calls.
-	Parcel transact(std::uint32_t handle, std::uint32_t code, const Parcel &data, std::uint32_t flags);
+	// Our calls accept file descriptors in replies (TF_ACCEPT_FDS); @how
+	// as for waitFor().
+	Parcel transact(std::uint32_t handle, std::uint32_t code, const Parcel &data, std::uint32_t flags,
+			OnewayResult *how = nullptr);
 	void prepare(const Parcel &data);
 	[[noreturn]] void throwFailed(std::uint32_t cmd, std::uint32_t handle, std::uint32_t code);
 
@@ -174,7 +189,11 @@ struct Process::Impl {
 	DeathToken link(const std::shared_ptr<detail::HandleRecord> &rec, std::function<void()> callback);
 	bool unlink(detail::HandleRecord &rec, DeathToken token);
 	Remote remoteFor(std::uint32_t handle);
+	WeakRemote weakRemoteFor(std::uint32_t handle);
+	// Our object (ptr, cookie): EBADMSG if unknown or gone.
 	std::shared_ptr<Binder> localFor(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie);
+	// The same, or nullptr.
+	std::shared_ptr<Binder> findLocal(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie);
 	void nodeCount(const protocol::Return &r, ThreadState &ts);
 	void freeBuffer(binderlite_uintptr_t buffer) noexcept;
 	void deadBinder(ThreadState &ts, binderlite_uintptr_t cookie);

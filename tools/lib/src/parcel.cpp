@@ -16,6 +16,7 @@ namespace {
 
 constexpr std::size_t kTagSize = sizeof(std::uint32_t);
 constexpr std::size_t kObjectSize = sizeof(flat_binderlite_object);
+static_assert(sizeof(binderlite_fd_object) == kObjectSize);
 
 constexpr std::size_t pad4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 
@@ -44,6 +45,8 @@ const char *toString(Parcel::Tag tag) noexcept
 	case Parcel::Tag::Bytes: return "bytes";
 	case Parcel::Tag::Object: return "object";
 	case Parcel::Tag::Null: return "null";
+	case Parcel::Tag::FileDescriptor: return "fd";
+	case Parcel::Tag::WeakObject: return "weak object";
 	}
 	return "unknown";
 }
@@ -86,6 +89,7 @@ void PoolBuffer::reset() noexcept
 Parcel::Parcel(Parcel &&other) noexcept
 	: data_(std::move(other.data_)), offsets_(std::move(other.offsets_)),
 	  binders_(std::move(other.binders_)), remotes_(std::move(other.remotes_)),
+	  weakRemotes_(std::move(other.weakRemotes_)), fds_(std::move(other.fds_)),
 	  buffer_(std::move(other.buffer_)), view_(std::exchange(other.view_, {})),
 	  viewOffsets_(std::exchange(other.viewOffsets_, {})),
 	  received_(std::exchange(other.received_, false)), flags_(std::exchange(other.flags_, 0)),
@@ -95,18 +99,24 @@ Parcel::Parcel(Parcel &&other) noexcept
 	other.offsets_.clear();
 	other.binders_.clear();
 	other.remotes_.clear();
+	other.weakRemotes_.clear();
+	other.fds_.clear();
 }
 
 Parcel &Parcel::operator=(Parcel &&other) noexcept
 {
 	if (this != &other) {
-		// Free our buffer first; then take the other's state.
+		// Close our descriptors and free our buffer first; then take
+		// the other's state.
+		fds_.clear();
 		buffer_.reset();
 		Parcel tmp(std::move(other));
 		data_ = std::move(tmp.data_);
 		offsets_ = std::move(tmp.offsets_);
 		binders_ = std::move(tmp.binders_);
 		remotes_ = std::move(tmp.remotes_);
+		weakRemotes_ = std::move(tmp.weakRemotes_);
+		fds_ = std::move(tmp.fds_);
 		buffer_ = std::move(tmp.buffer_);
 		view_ = std::exchange(tmp.view_, {});
 		viewOffsets_ = std::exchange(tmp.viewOffsets_, {});
@@ -185,13 +195,13 @@ void Parcel::putSized(Tag tag, std::span<const std::byte> bytes)
 void Parcel::writeString(std::string_view s) { putSized(Tag::String, std::as_bytes(std::span(s))); }
 void Parcel::writeBytes(std::span<const std::byte> bytes) { putSized(Tag::Bytes, bytes); }
 
-void Parcel::putObject(const flat_binderlite_object &obj)
+void Parcel::putObject(Tag tag, const void *obj)
 {
 	data_.reserve(data_.size() + kTagSize + kObjectSize);
 	offsets_.reserve(offsets_.size() + 1);
-	putTag(Tag::Object);
+	putTag(tag);
 	offsets_.push_back(data_.size());
-	put(&obj, sizeof(obj));
+	put(obj, kObjectSize);
 }
 
 void Parcel::writeNull()
@@ -207,12 +217,14 @@ void Parcel::writeBinder(const std::shared_ptr<Binder> &binder)
 		putTag(Tag::Null);
 		return;
 	}
+	// Our objects accept file descriptors, as libbinder's do.
 	flat_binderlite_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_BINDER;
+	obj.flags = BINDERLITE_FLAG_ACCEPTS_FDS;
 	obj.binder = binder->id();
 	obj.cookie = binder->id();
 	binders_.reserve(binders_.size() + 1);
-	putObject(obj);
+	putObject(Tag::Object, &obj);
 	binders_.push_back(binder);
 }
 
@@ -227,8 +239,56 @@ void Parcel::writeRemote(const Remote &remote)
 	obj.hdr.type = BINDERLITE_TYPE_HANDLE;
 	obj.handle = remote.handle();
 	remotes_.reserve(remotes_.size() + 1);
-	putObject(obj);
+	putObject(Tag::Object, &obj);
 	remotes_.push_back(remote);
+}
+
+void Parcel::writeWeakRemote(const WeakRemote &remote)
+{
+	checkWritable();
+	flat_binderlite_object obj{};
+	const auto &record = detail::Access::record(remote);
+	if (!record) {
+		// One of ours: a WEAK_BINDER while the object lives.
+		auto binder = detail::Access::local(remote);
+		if (!binder) {
+			putTag(Tag::Null);
+			return;
+		}
+		obj.hdr.type = BINDERLITE_TYPE_WEAK_BINDER;
+		obj.flags = BINDERLITE_FLAG_ACCEPTS_FDS;
+		obj.binder = binder->id();
+		obj.cookie = binder->id();
+		binders_.reserve(binders_.size() + 1);
+		putObject(Tag::WeakObject, &obj);
+		binders_.push_back(std::move(binder));
+		return;
+	}
+	obj.hdr.type = BINDERLITE_TYPE_WEAK_HANDLE;
+	obj.handle = remote.handle();
+	weakRemotes_.reserve(weakRemotes_.size() + 1);
+	putObject(Tag::WeakObject, &obj);
+	weakRemotes_.push_back(remote);
+}
+
+void Parcel::writeFileDescriptor(int fd)
+{
+	checkWritable();
+	if (fd < 0)
+		throw Error(ErrorKind::Usage, EBADF, "writeFileDescriptor: no descriptor (" + std::to_string(fd) + ")");
+	binderlite_fd_object obj{};
+	obj.hdr.type = BINDERLITE_TYPE_FD;
+	obj.pad_binder = 0;
+	obj.fd = static_cast<std::uint32_t>(fd);
+	putObject(Tag::FileDescriptor, &obj);
+}
+
+void Parcel::writeFileDescriptor(UniqueFd fd)
+{
+	checkWritable();
+	fds_.reserve(fds_.size() + 1);
+	writeFileDescriptor(fd.get());
+	fds_.push_back({offsets_.back(), std::move(fd)});
 }
 
 // A received buffer: the parcel owns it from the first line on, so that it
@@ -269,6 +329,17 @@ Parcel detail::Access::receive(std::shared_ptr<Process> owner, const binderlite_
 			fail("bad object offset");
 		min = off + kObjectSize;
 	}
+	// The descriptors the driver installed for us are the parcel's from
+	// here on, closed with it unless taken out.
+	for (const binderlite_size_t off : p.viewOffsets_) {
+		binderlite_fd_object obj;
+		std::memcpy(&obj, p.view_.data() + off, sizeof(obj));
+		if (obj.hdr.type != BINDERLITE_TYPE_FD)
+			continue;
+		if (obj.fd > static_cast<std::uint32_t>(std::numeric_limits<int>::max()))
+			fail("a file descriptor object without a descriptor");
+		p.fds_.push_back({off, UniqueFd(static_cast<int>(obj.fd))});
+	}
 	return p;
 }
 
@@ -289,7 +360,8 @@ Parcel::Reader::Item Parcel::Reader::begin(Tag tag, std::size_t valueSize) const
 		throw Error(ErrorKind::Parcel, ENODATA, "parcel: padding cut by the end of the data");
 	// No value may cover an object, except an object.
 	const auto offsets = parcel_->offsets();
-	if (tag != Tag::Object && nextObject_ < offsets.size() && offsets[nextObject_] < end)
+	const bool object = tag == Tag::Object || tag == Tag::WeakObject || tag == Tag::FileDescriptor;
+	if (!object && nextObject_ < offsets.size() && offsets[nextObject_] < end)
 		badMessage(std::string("parcel: an object where ") + toString(tag) + " was expected");
 	return {value, end};
 }
@@ -302,7 +374,7 @@ Parcel::Tag Parcel::Reader::peekTag() const
 			    pos_ == data.size() ? "parcel: read past the end" : "parcel: tag cut by the end");
 	std::uint32_t t;
 	std::memcpy(&t, data.data() + pos_, sizeof(t));
-	if (t < static_cast<std::uint32_t>(Tag::Int8) || t > static_cast<std::uint32_t>(Tag::Null))
+	if (t < static_cast<std::uint32_t>(Tag::Int8) || t > static_cast<std::uint32_t>(Tag::WeakObject))
 		badMessage("parcel: unknown tag " + std::to_string(t) + " at offset " + std::to_string(pos_));
 	return static_cast<Tag>(t);
 }
@@ -374,22 +446,31 @@ std::vector<std::byte> Parcel::Reader::readBytes()
 	return {bytes.begin(), bytes.end()};
 }
 
-std::optional<flat_binderlite_object> Parcel::Reader::readFlat()
+Parcel::Reader::Item Parcel::Reader::objectItem(Tag tag) const
+{
+	const Item item = begin(tag, kObjectSize);
+	const auto offsets = parcel_->offsets();
+	if (nextObject_ >= offsets.size() || offsets[nextObject_] != item.value)
+		badMessage("parcel: an object not listed in the offsets array");
+	return item;
+}
+
+std::optional<flat_binderlite_object> Parcel::Reader::readFlat(Tag tag)
 {
 	if (peekTag() == Tag::Null) {
 		const Item item = begin(Tag::Null, 0);
 		finish(item);
 		return std::nullopt;
 	}
-	const Item item = begin(Tag::Object, kObjectSize);
-	const auto offsets = parcel_->offsets();
-	if (nextObject_ >= offsets.size() || offsets[nextObject_] != item.value)
-		badMessage("parcel: an object not listed in the offsets array");
+	const Item item = objectItem(tag);
 	flat_binderlite_object obj;
 	std::memcpy(&obj, parcel_->data().data() + item.value, sizeof(obj));
-	if (obj.hdr.type != BINDERLITE_TYPE_BINDER && obj.hdr.type != BINDERLITE_TYPE_HANDLE) {
+	const bool weak = tag == Tag::WeakObject;
+	const bool ok = weak ? obj.hdr.type == BINDERLITE_TYPE_WEAK_BINDER || obj.hdr.type == BINDERLITE_TYPE_WEAK_HANDLE
+			     : obj.hdr.type == BINDERLITE_TYPE_BINDER || obj.hdr.type == BINDERLITE_TYPE_HANDLE;
+	if (!ok) {
 		std::ostringstream s;
-		s << "parcel: object of unsupported type 0x" << std::hex << obj.hdr.type;
+		s << "parcel: " << toString(tag) << " of unsupported type 0x" << std::hex << obj.hdr.type;
 		badMessage(s.str());
 	}
 	// Committed only by the caller, once the object is resolved.
@@ -418,10 +499,86 @@ Remote Parcel::Reader::toRemote(const flat_binderlite_object &obj) const
 	badMessage("parcel: an object this parcel does not hold");
 }
 
+WeakRemote Parcel::Reader::toWeakRemote(const flat_binderlite_object &obj) const
+{
+	const Parcel &p = *parcel_;
+	const bool handle = obj.hdr.type == BINDERLITE_TYPE_HANDLE || obj.hdr.type == BINDERLITE_TYPE_WEAK_HANDLE;
+	if (p.received_) {
+		Process::Impl &impl = detail::Access::impl(*p.buffer_.owner());
+		if (handle)
+			return impl.weakRemoteFor(obj.handle);
+		// One of ours, maybe gone: a weak reference to nothing.
+		return detail::Access::makeLocalWeak(impl.findLocal(obj.binder, obj.cookie));
+	}
+	if (handle) {
+		for (const WeakRemote &w : p.weakRemotes_)
+			if (detail::Access::record(w) && w.handle() == obj.handle)
+				return w;
+		for (const Remote &r : p.remotes_)
+			if (r.handle() == obj.handle)
+				return r.weak();
+	} else {
+		for (const auto &b : p.binders_)
+			if (b->id() == obj.binder)
+				return detail::Access::makeLocalWeak(b);
+	}
+	badMessage("parcel: an object this parcel does not hold");
+}
+
+std::optional<WeakRemote> Parcel::Reader::readOptionalWeakRemote()
+{
+	const std::size_t start = pos_;
+	// A strong object will do: its weak reference is kept.
+	const Tag tag = peekTag() == Tag::Object ? Tag::Object : Tag::WeakObject;
+	const auto obj = readFlat(tag);
+	if (!obj)
+		return std::nullopt;
+	pos_ = start; // until resolved
+	WeakRemote w = toWeakRemote(*obj);
+	pos_ = start + kTagSize + kObjectSize;
+	nextObject_++;
+	return w;
+}
+
+WeakRemote Parcel::Reader::readWeakRemote()
+{
+	if (peekTag() == Tag::Null)
+		badMessage("parcel: a null object where a weak object was expected");
+	return *readOptionalWeakRemote();
+}
+
+UniqueFd Parcel::Reader::readFileDescriptor()
+{
+	const Item item = objectItem(Tag::FileDescriptor);
+	binderlite_fd_object obj;
+	std::memcpy(&obj, parcel_->data().data() + item.value, sizeof(obj));
+	if (obj.hdr.type != BINDERLITE_TYPE_FD) {
+		std::ostringstream s;
+		s << "parcel: fd object of type 0x" << std::hex << obj.hdr.type;
+		badMessage(s.str());
+	}
+	UniqueFd fd;
+	if (parcel_->received_) {
+		auto it = std::find_if(parcel_->fds_.begin(), parcel_->fds_.end(),
+				       [&](const OwnedFd &o) { return o.offset == item.value; });
+		if (it == parcel_->fds_.end() || !it->fd)
+			throw Error(ErrorKind::Usage, EBADF,
+				    "parcel: the file descriptor at offset " + std::to_string(item.value) +
+					    " was taken out already");
+		fd = std::move(it->fd);
+	} else {
+		// Ours: the receiver's own descriptor of the same file.
+		fd = UniqueFd::dup(static_cast<int>(obj.fd));
+	}
+	finish(item);
+	nextObject_++;
+	return fd;
+}
+
 std::optional<Remote> Parcel::Reader::readOptionalRemote()
 {
 	const std::size_t start = pos_;
-	const auto obj = readFlat();
+	const auto obj = readFlat(Tag::Object);
 	if (!obj)
 		return std::nullopt;
 	pos_ = start; // until resolved
@@ -458,11 +615,10 @@ void Parcel::Reader::skip()
 	case Tag::Bytes:
 		(void)readSized(peekTag());
 		break;
-	case Tag::Object: {
-		const Item item = begin(Tag::Object, kObjectSize);
-		const auto offsets = parcel_->offsets();
-		if (nextObject_ >= offsets.size() || offsets[nextObject_] != item.value)
-			badMessage("parcel: an object not listed in the offsets array");
+	case Tag::Object:
+	case Tag::WeakObject:
+	case Tag::FileDescriptor: {
+		const Item item = objectItem(peekTag());
 		nextObject_++;
 		finish(item);
 		break;

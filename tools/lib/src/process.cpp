@@ -186,6 +186,9 @@ Return Process::Impl::next(ThreadState &ts)
 	const std::string what = describeCall(handle, code);
 	if (cmd == BINDERLITE_BR_DEAD_REPLY)
 		throw DeadObject(what + ": BR_DEAD_REPLY", ext);
+	if (cmd == BINDERLITE_BR_FROZEN_REPLY)
+		throw Error(ErrorKind::Frozen, EAGAIN, what + ": BR_FROZEN_REPLY: the callee's process is frozen",
+			    ext);
 	const int err = ext && ext->param < 0 ? -ext->param : EIO;
 	throw Error(ErrorKind::FailedReply, err, what + ": BR_FAILED_REPLY", ext);
 }
@@ -194,15 +197,23 @@ Return Process::Impl::next(ThreadState &ts)
 // the BR_TRANSACTION_COMPLETE of a oneway or a reply. Everything else that
 // comes meanwhile is handled on the way, incoming calls included.
 std::optional<Parcel> Process::Impl::waitFor(ThreadState &ts, Await what, std::uint32_t handle,
-					     std::uint32_t code)
+					     std::uint32_t code, OnewayResult *how)
 {
 	DepthGuard depth(ts);
 	for (;;) {
 		const Return r = next(ts);
 		switch (r.cmd) {
 		case BINDERLITE_BR_TRANSACTION_COMPLETE:
-			if (what == Await::Complete)
+		case BINDERLITE_BR_TRANSACTION_PENDING_FROZEN:
+		case BINDERLITE_BR_ONEWAY_SPAM_SUSPECT:
+			if (what == Await::Complete) {
+				if (how)
+					*how = r.cmd == BINDERLITE_BR_TRANSACTION_COMPLETE ? OnewayResult::Sent
+					       : r.cmd == BINDERLITE_BR_TRANSACTION_PENDING_FROZEN
+						       ? OnewayResult::PendingFrozen
+						       : OnewayResult::SpamSuspect;
 				return std::nullopt;
+			}
 			break; // a call's complete comes with its reply
 		case BINDERLITE_BR_REPLY: {
 			Parcel reply = detail::Access::receive(self.shared_from_this(), r.txn);
@@ -222,6 +233,7 @@ std::optional<Parcel> Process::Impl::waitFor(ThreadState &ts, Await what, std::u
 		}
 		case BINDERLITE_BR_DEAD_REPLY:
 		case BINDERLITE_BR_FAILED_REPLY:
+		case BINDERLITE_BR_FROZEN_REPLY:
 			throwFailed(r.cmd, handle, code);
 		default:
 			dispatch(ts, r);
@@ -366,6 +378,9 @@ void Process::Impl::prepare(const Parcel &data)
 	for (const Remote &r : detail::Access::remotes(data))
 		if (r.process().get() != &self)
 			throw Error(ErrorKind::Usage, EXDEV, "a parcel holds a handle of another Process");
+	for (const WeakRemote &w : detail::Access::weakRemotes(data))
+		if (detail::Access::record(w)->process.get() != &self)
+			throw Error(ErrorKind::Usage, EXDEV, "a parcel holds a weak handle of another Process");
 	const auto &binders = detail::Access::binders(data);
 	if (binders.empty())
 		return;
@@ -387,8 +402,9 @@ void Process::Impl::prune()
 }
 
 Parcel Process::Impl::transact(std::uint32_t handle, std::uint32_t code, const Parcel &data,
-			       std::uint32_t flags)
+			       std::uint32_t flags, OnewayResult *how)
 {
+	flags |= BINDERLITE_TF_ACCEPT_FDS;
 	prepare(data);
 	ThreadState &ts = thread();
 	FlushGuard fg(*this, ts);
@@ -409,7 +425,7 @@ Parcel Process::Impl::transact(std::uint32_t handle, std::uint32_t code, const P
 	ts.out.transaction(tr);
 	try {
 		auto reply = waitFor(ts, (flags & BINDERLITE_TF_ONE_WAY) ? Await::Complete : Await::Reply,
-				     handle, code);
+				     handle, code, how);
 		return reply ? std::move(*reply) : Parcel();
 	} catch (...) {
 		dropUnwritten(ts, mark);
@@ -457,15 +473,37 @@ Remote Process::Impl::remoteFor(std::uint32_t handle)
 	return detail::Access::makeRemote(strong);
 }
 
+// A weak reference to @handle, as received in a parcel: only BC_INCREFS,
+// and only for a handle we do not hold yet.
+WeakRemote Process::Impl::weakRemoteFor(std::uint32_t handle)
+{
+	std::shared_ptr<detail::HandleRecord> rec;
+	std::lock_guard g(mutex);
+	auto &slot = handles[handle];
+	rec = slot.lock();
+	if (!rec) {
+		rec = std::make_shared<detail::HandleRecord>(self.shared_from_this(), handle);
+		protocol::CommandWriter cmds;
+		cmds.increfs(handle);
+		sendLocked(cmds);
+		rec->counted = true;
+		slot = rec;
+	}
+	return detail::Access::makeWeak(std::move(rec));
+}
+
+std::shared_ptr<Binder> Process::Impl::findLocal(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie)
+{
+	std::lock_guard g(mutex);
+	auto it = nodes.find(ptr);
+	if (it != nodes.end() && cookie == ptr)
+		return it->second.binder.lock();
+	return nullptr;
+}
+
 std::shared_ptr<Binder> Process::Impl::localFor(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie)
 {
-	std::shared_ptr<Binder> b;
-	{
-		std::lock_guard g(mutex);
-		auto it = nodes.find(ptr);
-		if (it != nodes.end() && cookie == ptr)
-			b = it->second.binder.lock();
-	}
+	std::shared_ptr<Binder> b = findLocal(ptr, cookie);
 	if (!b) {
 		std::ostringstream s;
 		s << "parcel: our object 0x" << std::hex << ptr << " (cookie 0x" << cookie << ") is unknown";
@@ -805,6 +843,20 @@ Remote Process::contextManager()
 		throw Error(ErrorKind::Usage, EINVAL,
 			    "contextManager(): this process is the context manager; it cannot hold handle 0");
 	return impl_->remoteFor(0);
+}
+
+void Process::freeze(pid_t pid, std::chrono::milliseconds timeout) { impl_->device.freeze(pid, true, timeout); }
+
+void Process::thaw(pid_t pid) { impl_->device.freeze(pid, false, std::chrono::milliseconds{0}); }
+
+FrozenInfo Process::frozenInfo(pid_t pid)
+{
+	const auto info = impl_->device.frozenInfo(pid);
+	return {
+		.syncReceived = (info.sync_recv & 1) != 0,
+		.asyncReceived = info.async_recv != 0,
+		.transactionsPending = (info.sync_recv & 2) != 0,
+	};
 }
 
 void Process::setErrorHandler(std::function<void(std::string_view)> handler)

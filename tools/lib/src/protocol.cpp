@@ -99,6 +99,9 @@ std::optional<std::size_t> returnArgSize(std::uint32_t cmd) noexcept
 	case BINDERLITE_BR_DEAD_REPLY:
 	case BINDERLITE_BR_FAILED_REPLY:
 	case BINDERLITE_BR_SPAWN_LOOPER:
+	case BINDERLITE_BR_FROZEN_REPLY:
+	case BINDERLITE_BR_ONEWAY_SPAM_SUSPECT:
+	case BINDERLITE_BR_TRANSACTION_PENDING_FROZEN:
 		return 0;
 	case BINDERLITE_BR_ERROR:
 		return sizeof(std::int32_t);
@@ -112,7 +115,10 @@ std::optional<std::size_t> returnArgSize(std::uint32_t cmd) noexcept
 		return sizeof(binderlite_ptr_cookie);
 	case BINDERLITE_BR_DEAD_BINDER:
 	case BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE:
+	case BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE:
 		return sizeof(binderlite_uintptr_t);
+	case BINDERLITE_BR_FROZEN_BINDER:
+		return sizeof(binderlite_frozen_state_info);
 	}
 	return std::nullopt;
 }
@@ -152,7 +158,11 @@ Return decodeReturn(std::span<const std::byte> stream, std::size_t &pos)
 		break;
 	case BINDERLITE_BR_DEAD_BINDER:
 	case BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE:
+	case BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE:
 		std::memcpy(&r.cookie, arg, sizeof(r.cookie));
+		break;
+	case BINDERLITE_BR_FROZEN_BINDER:
+		std::memcpy(&r.frozen, arg, sizeof(r.frozen));
 		break;
 	case BINDERLITE_BR_ERROR:
 		std::memcpy(&r.error, arg, sizeof(r.error));
@@ -184,6 +194,11 @@ const char *commandName(std::uint32_t code) noexcept
 	case BINDERLITE_BC_DEAD_BINDER_DONE: return "BC_DEAD_BINDER_DONE";
 	case BINDERLITE_BC_TRANSACTION_SG: return "BC_TRANSACTION_SG";
 	case BINDERLITE_BC_REPLY_SG: return "BC_REPLY_SG";
+	case BINDERLITE_BC_ACQUIRE_RESULT: return "BC_ACQUIRE_RESULT";
+	case BINDERLITE_BC_ATTEMPT_ACQUIRE: return "BC_ATTEMPT_ACQUIRE";
+	case BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION: return "BC_REQUEST_FREEZE_NOTIFICATION";
+	case BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION: return "BC_CLEAR_FREEZE_NOTIFICATION";
+	case BINDERLITE_BC_FREEZE_NOTIFICATION_DONE: return "BC_FREEZE_NOTIFICATION_DONE";
 	}
 	return "BC_?";
 }
@@ -206,6 +221,15 @@ const char *returnName(std::uint32_t code) noexcept
 	case BINDERLITE_BR_DEAD_BINDER: return "BR_DEAD_BINDER";
 	case BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE: return "BR_CLEAR_DEATH_NOTIFICATION_DONE";
 	case BINDERLITE_BR_FAILED_REPLY: return "BR_FAILED_REPLY";
+	case BINDERLITE_BR_TRANSACTION_SEC_CTX: return "BR_TRANSACTION_SEC_CTX";
+	case BINDERLITE_BR_ACQUIRE_RESULT: return "BR_ACQUIRE_RESULT";
+	case BINDERLITE_BR_ATTEMPT_ACQUIRE: return "BR_ATTEMPT_ACQUIRE";
+	case BINDERLITE_BR_FINISHED: return "BR_FINISHED";
+	case BINDERLITE_BR_FROZEN_REPLY: return "BR_FROZEN_REPLY";
+	case BINDERLITE_BR_ONEWAY_SPAM_SUSPECT: return "BR_ONEWAY_SPAM_SUSPECT";
+	case BINDERLITE_BR_TRANSACTION_PENDING_FROZEN: return "BR_TRANSACTION_PENDING_FROZEN";
+	case BINDERLITE_BR_FROZEN_BINDER: return "BR_FROZEN_BINDER";
+	case BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE: return "BR_CLEAR_FREEZE_NOTIFICATION_DONE";
 	}
 	return "BR_?";
 }

@@ -7,6 +7,16 @@
 
 namespace binderlite {
 
+const char *toString(OnewayResult result) noexcept
+{
+	switch (result) {
+	case OnewayResult::Sent: return "sent";
+	case OnewayResult::PendingFrozen: return "pending (frozen)";
+	case OnewayResult::SpamSuspect: return "spam suspect";
+	}
+	return "?";
+}
+
 namespace detail {
 
 // The last reference of any kind to the handle: clear a pending death
@@ -95,14 +105,16 @@ Parcel Remote::transact(std::uint32_t code, const Parcel &data) const
 	return detail::Access::impl(*ref_->record->process).transact(ref_->record->handle, code, data, 0);
 }
 
-void Remote::transactOneway(std::uint32_t code, const Parcel &data) const
+OnewayResult Remote::transactOneway(std::uint32_t code, const Parcel &data) const
 {
 	if (local_) {
 		(void)localTransact(*local_, code, data, true);
-		return;
+		return OnewayResult::Sent;
 	}
+	OnewayResult how = OnewayResult::Sent;
 	(void)detail::Access::impl(*ref_->record->process)
-		.transact(ref_->record->handle, code, data, BINDERLITE_TF_ONE_WAY);
+		.transact(ref_->record->handle, code, data, BINDERLITE_TF_ONE_WAY, &how);
+	return how;
 }
 
 DeathToken Remote::linkToDeath(std::function<void()> callback) const

@@ -8,6 +8,7 @@
 #include <binderlite/binder.hpp>
 #include <binderlite/device.hpp>
 #include <binderlite/error.hpp>
+#include <binderlite/fd.hpp>
 #include <binderlite/parcel.hpp>
 #include <binderlite/process.hpp>
 #include <binderlite/protocol.hpp>

@@ -19,6 +19,9 @@
 
 #include <linux/binderlite.h>
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -97,8 +100,19 @@ public:
 	void writeRead(binderlite_write_read &bwr);
 	// BINDERLITE_SET_MAX_THREADS.
 	void setMaxThreads(std::uint32_t n);
-	// BINDERLITE_SET_CONTEXT_MGR_EXT with a BINDER object (@ptr, @cookie).
-	void setContextManager(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie);
+	// BINDERLITE_SET_CONTEXT_MGR_EXT with a BINDER object (@ptr, @cookie,
+	// @flags: by default it accepts file descriptors, as every object of
+	// the library does).
+	void setContextManager(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie,
+			       std::uint32_t flags = BINDERLITE_FLAG_ACCEPTS_FDS);
+	// BINDERLITE_FREEZE: freezes (@enable) or thaws every open file of
+	// process @pid on every context of the driver, waiting up to @timeout
+	// for its transactions to drain. Error(System): EAGAIN if some stay
+	// (it is thawed again), EINVAL if @pid has no such file.
+	void freeze(pid_t pid, bool enable, std::chrono::milliseconds timeout);
+	// BINDERLITE_GET_FROZEN_INFO of process @pid (Error(System, EINVAL) if
+	// it has no open file of the driver).
+	[[nodiscard]] binderlite_frozen_status_info frozenInfo(pid_t pid);
 	// BINDERLITE_GET_EXTENDED_ERROR of the calling thread (then cleared).
 	[[nodiscard]] binderlite_extended_error extendedError();
 	// BINDERLITE_THREAD_EXIT: the driver forgets the calling thread.

@@ -40,7 +40,11 @@ enum class ErrorKind {
 		     // malformed data; EMSGSIZE: a value too large to write
 	Protocol,    // the driver said something unexpected (EPROTO), or
 		     // speaks another protocol version (EPROTONOSUPPORT)
-	Usage,       // the API was misused (EINVAL, EXDEV, EROFS, EDEADLK...)
+	Usage,       // the API was misused (EINVAL, EXDEV, EROFS, EDEADLK,
+		     // EBADF for a file descriptor taken twice...)
+	Frozen,      // BR_FROZEN_REPLY: the callee's process is frozen
+		     // (Process::freeze()) and refused the call; code() is
+		     // EAGAIN: the same call may work once it is thawed
 };
 
 // The name of a kind, e.g. "failed reply".
@@ -62,8 +66,10 @@ public:
 	[[nodiscard]] int errnum() const noexcept { return code().value(); }
 	// True for DeadObject: the object or process called is gone.
 	[[nodiscard]] bool dead() const noexcept { return kind_ == ErrorKind::DeadObject; }
+	// True for Frozen: the callee's process is frozen.
+	[[nodiscard]] bool frozen() const noexcept { return kind_ == ErrorKind::Frozen; }
 	// What the driver said about a refused transaction, if it said
-	// anything (BR_FAILED_REPLY and BR_DEAD_REPLY only).
+	// anything (BR_FAILED_REPLY, BR_DEAD_REPLY and BR_FROZEN_REPLY only).
 	[[nodiscard]] const std::optional<binderlite_extended_error> &extended() const noexcept
 	{
 		return extended_;

@@ -7,6 +7,15 @@
 // receive pool, which it owns: it sends BC_FREE_BUFFER exactly once, when
 // it is destroyed (or moved-over). Parcels are move-only.
 //
+// File descriptors: a received Parcel owns the descriptors the driver
+// installed for its FD objects (new descriptors, O_CLOEXEC, of the
+// sender's open files). Reader::readFileDescriptor() takes one out into a
+// UniqueFd, once: taking it again throws Error(Usage, EBADF). Those not
+// taken are closed when the Parcel is destroyed, exactly once. A written
+// Parcel refers to the caller's descriptors (writeFileDescriptor(int),
+// which must stay open until the parcel is sent) or owns them
+// (writeFileDescriptor(UniqueFd)).
+//
 // Wire format (Documentation/userspace.rst, "Parcel wire format"): a
 // sequence of items, each a 32-bit tag (Parcel::Tag) and its value, every
 // item a multiple of 4 bytes, host byte order:
@@ -17,6 +26,9 @@
 //   object                     tag, struct flat_binderlite_object (24 bytes),
 //                              its offset listed in the offsets array
 //   null                       tag alone: a null object
+//   fd                         tag, struct binderlite_fd_object (24 bytes),
+//                              listed in the offsets array
+//   weak object                as object, of a WEAK_BINDER or WEAK_HANDLE
 //
 // Reading checks the tag, the bounds and the value: a read past the end
 // throws Error(ErrorKind::Parcel, ENODATA), a read of the wrong type (or of
@@ -28,6 +40,7 @@
 #ifndef BINDERLITE_PARCEL_HPP
 #define BINDERLITE_PARCEL_HPP
 
+#include <binderlite/fd.hpp>
 #include <binderlite/remote.hpp>
 
 #include <linux/binderlite.h>
@@ -76,6 +89,7 @@ public:
 	enum class Tag : std::uint32_t {
 		Int8 = 1, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64,
 		Bool, Float, Double, String, Bytes, Object, Null,
+		FileDescriptor, WeakObject,
 	};
 
 	class Reader;
@@ -110,6 +124,21 @@ public:
 	void writeRemote(const Remote &remote);
 	// A null object.
 	void writeNull();
+	// A weak reference (a WEAK_HANDLE object), or a WEAK_BINDER for a
+	// local WeakRemote whose object lives (a null object if it is gone).
+	// The parcel keeps the weak reference, or the local object, until it
+	// is destroyed.
+	void writeWeakRemote(const WeakRemote &remote);
+	// A file descriptor (an FD object): the receiver gets a descriptor of
+	// its own for the same open file. @fd is the caller's and must stay
+	// open until the parcel is sent (Error(Usage, EBADF) if negative).
+	// The receiver must accept descriptors: the library's objects do, and
+	// its calls accept them in replies; the driver refuses them otherwise
+	// (Error(FailedReply, EPERM)), and a descriptor that is not open
+	// (Error(FailedReply, EBADF)).
+	void writeFileDescriptor(int fd);
+	// The same, and the parcel owns @fd: closed when it is destroyed.
+	void writeFileDescriptor(UniqueFd fd);
 
 	// A reader at the start of the parcel.
 	[[nodiscard]] Reader reader() const noexcept;
@@ -139,12 +168,23 @@ private:
 	void putTag(Tag tag);
 	template <class T> void putScalar(Tag tag, T v);
 	void putSized(Tag tag, std::span<const std::byte> bytes);
-	void putObject(const flat_binderlite_object &obj);
+	void putObject(Tag tag, const void *obj);
+
+	// A descriptor the parcel owns: one the driver installed for the FD
+	// object at @offset of a received parcel (invalid once taken), or
+	// one given to writeFileDescriptor(UniqueFd).
+	struct OwnedFd {
+		binderlite_size_t offset;
+		UniqueFd fd;
+	};
 
 	std::vector<std::byte> data_;
 	std::vector<binderlite_size_t> offsets_;
 	std::vector<std::shared_ptr<Binder>> binders_;
 	std::vector<Remote> remotes_;
+	std::vector<WeakRemote> weakRemotes_;
+	// Taken from by Reader::readFileDescriptor() of a received parcel.
+	mutable std::vector<OwnedFd> fds_;
 
 	detail::PoolBuffer buffer_;
 	std::span<const std::byte> view_;
@@ -187,6 +227,18 @@ public:
 	// One of our objects, or nullptr for a null object; EBADMSG for a
 	// handle to another process's object.
 	[[nodiscard]] std::shared_ptr<Binder> readBinder();
+	// A weak object (or a strong one, of which the weak reference is
+	// kept): a WeakRemote to a handle, or a local WeakRemote for one of
+	// our objects (which promote() yields while the object lives).
+	// EBADMSG for a null object.
+	[[nodiscard]] WeakRemote readWeakRemote();
+	// The same, or nullopt for a null object.
+	[[nodiscard]] std::optional<WeakRemote> readOptionalWeakRemote();
+	// A file descriptor. From a received parcel: the descriptor the
+	// parcel owns, taken out of it; reading it again throws
+	// Error(Usage, EBADF). From a parcel of ours (a local call): a new
+	// descriptor of the same file (F_DUPFD_CLOEXEC), as a receiver gets.
+	[[nodiscard]] UniqueFd readFileDescriptor();
 
 	// The tag of the next item; ENODATA at the end.
 	[[nodiscard]] Tag peekTag() const;
@@ -208,9 +260,14 @@ private:
 	void finish(const Item &item) noexcept { pos_ = item.end; }
 	template <class T, class Wire> T readScalar(Tag tag);
 	std::span<const std::byte> readSized(Tag tag);
-	// Reads an object item: the flat object, or nullopt for a null one.
-	std::optional<flat_binderlite_object> readFlat();
+	// An object item with @tag at the cursor, listed in the offsets
+	// array: its value's offset.
+	Item objectItem(Tag tag) const;
+	// Reads an object item of @tag: the flat object, or nullopt for a
+	// null one.
+	std::optional<flat_binderlite_object> readFlat(Tag tag);
 	Remote toRemote(const flat_binderlite_object &obj) const;
+	WeakRemote toWeakRemote(const flat_binderlite_object &obj) const;
 
 	const Parcel *parcel_;
 	std::size_t pos_ = 0;

@@ -37,6 +37,9 @@
 #include <binderlite/device.hpp>
 #include <binderlite/remote.hpp>
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -49,6 +52,14 @@ namespace binderlite {
 struct ProcessOptions {
 	std::string device{Device::kDefaultPath};
 	std::size_t poolSize = Device::kDefaultPoolSize;
+};
+
+// What the driver says of a process it may have frozen
+// (Process::frozenInfo(), BINDERLITE_GET_FROZEN_INFO).
+struct FrozenInfo {
+	bool syncReceived = false;        // a sync call came while frozen (refused)
+	bool asyncReceived = false;       // a oneway came while frozen (queued)
+	bool transactionsPending = false; // it has transactions in flight now
 };
 
 class Process : public std::enable_shared_from_this<Process> {
@@ -94,6 +105,21 @@ public:
 	[[nodiscard]] bool isContextManager() const noexcept;
 	// A Remote to handle 0. Error(Usage, EINVAL) in the context manager.
 	[[nodiscard]] Remote contextManager();
+
+	// Freezing (BINDERLITE_FREEZE), as Android's activity manager freezes
+	// cached apps: every open file of the process @pid on this device's
+	// driver (every context) stops taking calls. Sync calls to it fail
+	// with Error(Frozen); oneways are queued (OnewayResult::PendingFrozen)
+	// until thaw(). freeze() waits up to @timeout for the transactions in
+	// flight to it to drain; if some stay (or it has a call of its own
+	// waiting for a reply), it is thawed again and Error(System, EAGAIN)
+	// is thrown. Error(System, EINVAL): @pid has no open file of the
+	// driver. The driver checks no permission beyond access to the device.
+	void freeze(pid_t pid, std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
+	// Thaws @pid: what was queued is delivered.
+	void thaw(pid_t pid);
+	// BINDERLITE_GET_FROZEN_INFO of @pid (Error(System, EINVAL) as above).
+	[[nodiscard]] FrozenInfo frozenInfo(pid_t pid);
 
 	// Failures nobody else can hear of go here: an exception out of a
 	// oneway call or a death callback, a failed free or release in a

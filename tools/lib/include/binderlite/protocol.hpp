@@ -63,13 +63,16 @@ struct Return {
 	std::uint32_t cmd = 0;
 	binderlite_transaction_data txn{}; // BR_TRANSACTION, BR_REPLY
 	binderlite_ptr_cookie ref{};       // BR_INCREFS, _ACQUIRE, _RELEASE, _DECREFS
-	binderlite_uintptr_t cookie = 0;   // BR_DEAD_BINDER, BR_CLEAR_DEATH_NOTIFICATION_DONE
+	binderlite_uintptr_t cookie = 0;   // BR_DEAD_BINDER, BR_CLEAR_DEATH_NOTIFICATION_DONE,
+					   // BR_CLEAR_FREEZE_NOTIFICATION_DONE
+	binderlite_frozen_state_info frozen{}; // BR_FROZEN_BINDER
 	std::int32_t error = 0;            // BR_ERROR
 };
 
 // The size of the argument after return code @cmd, or nullopt if binder
-// protocol 8 has no such return (BR_TRANSACTION_SEC_CTX is not part of
-// the subset and counts as unknown).
+// protocol 8 has no such return (BR_TRANSACTION_SEC_CTX, which comes only
+// to a node that asked for security contexts, and the returns binder never
+// sends count as unknown).
 [[nodiscard]] std::optional<std::size_t> returnArgSize(std::uint32_t cmd) noexcept;
 
 // Decodes the return at @pos of @stream and advances @pos past it. Throws

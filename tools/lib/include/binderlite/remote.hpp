@@ -43,6 +43,21 @@ struct StrongRef;
 // Names one death callback of one Remote (linkToDeath()).
 enum class DeathToken : std::uint64_t {};
 
+// How the driver took a oneway call (Remote::transactOneway()). Each is a
+// success: the call is queued for the callee.
+enum class OnewayResult {
+	Sent,          // BR_TRANSACTION_COMPLETE
+	PendingFrozen, // BR_TRANSACTION_PENDING_FROZEN: the callee's process
+		       // is frozen; the call waits until it is thawed (binder
+		       // before Linux 6.7 says Sent)
+	SpamSuspect,   // BR_ONEWAY_SPAM_SUSPECT: queued, but this process has
+		       // filled the callee's async space (only when oneway spam
+		       // detection was enabled on the device)
+};
+
+// "sent", "pending (frozen)", "spam suspect".
+[[nodiscard]] const char *toString(OnewayResult result) noexcept;
+
 class Remote {
 public:
 	// A Remote to a local object: transact() calls it directly.
@@ -57,12 +72,15 @@ public:
 	// Calls the object and waits for its reply. Incoming calls that the
 	// driver routes to this thread meanwhile (callbacks nested in this
 	// call) are served on this thread. Throws DeadObject if the object is
-	// gone, Error(FailedReply) if the driver refused the call, and
-	// Error(Remote) if the callee answered with an error status.
+	// gone, Error(Frozen) if its process is frozen, Error(FailedReply) if
+	// the driver refused the call, and Error(Remote) if the callee
+	// answered with an error status. Calls accept file descriptors in the
+	// reply (TF_ACCEPT_FDS).
 	[[nodiscard]] Parcel transact(std::uint32_t code, const Parcel &data) const;
 	// Sends a oneway call (TF_ONE_WAY): returns once the driver accepted
-	// it. Throws as transact() does, never Error(Remote).
-	void transactOneway(std::uint32_t code, const Parcel &data) const;
+	// it, saying how (OnewayResult; Sent for a local object). Throws as
+	// transact() does, never Error(Remote) or Error(Frozen).
+	OnewayResult transactOneway(std::uint32_t code, const Parcel &data) const;
 
 	// Calls @callback once when the object's process dies (BR_DEAD_BINDER).
 	// It runs on a looper thread of this process (see Process): without
@@ -115,6 +133,7 @@ public:
 
 private:
 	friend class Remote;
+	friend struct detail::Access;
 	explicit WeakRemote(std::shared_ptr<detail::HandleRecord> record);
 
 	std::shared_ptr<detail::HandleRecord> record_;
