@@ -93,16 +93,14 @@ FIXTURE_VARIANT_ADD(bad, binder) {
 
 FIXTURE_SETUP(bad)
 {
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
+	if (!ipc_fixture_open(_metadata, variant->path, &self->dev, &self->r))
+		return;
 	self->page_size = sysconf(_SC_PAGESIZE);
 	self->page = mmap(NULL, 2 * self->page_size, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->page);
 	self->hole = self->page + self->page_size;
 	ASSERT_EQ(0, mprotect(self->hole, self->page_size, PROT_NONE));
-	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
-	ipc_reader_init(&self->r, self->dev.fd);
 	ASSERT_EQ(0, obj_hub(self->dev.fd));
 	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_S, OBJ_PEER_COOKIE(PEER_S),
 				    &self->s));
@@ -110,11 +108,8 @@ FIXTURE_SETUP(bad)
 
 FIXTURE_TEARDOWN(bad)
 {
-	ipc_kill_children();
-	EXPECT_EQ(0, ipc_close(&self->dev));
+	ipc_fixture_close(_metadata, &self->dev, variant->debugfs);
 	EXPECT_EQ(0, munmap(self->page, 2 * self->page_size));
-	if (variant->debugfs)
-		ipc_expect_clean(_metadata);
 }
 
 /* A call to the peer and its reply, with a payload that checks itself. */
@@ -135,7 +130,7 @@ static void round_trip(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *sel
 	ASSERT_EQ(0, obj_report_view(rep.data, rep.size, &tr, &v));
 	ASSERT_EQ(sizeof(payload), tr.data_size);
 	ASSERT_EQ(-1, ipc_check_fill(v.data, sizeof(payload), self->seed));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 /* WRITE_READ with the pointer @arg; returns 0 or -errno. */
@@ -384,7 +379,7 @@ static void assert_refused(struct __test_metadata *_metadata, FIXTURE_DATA(bad) 
 	ASSERT_EQ(0, ipc_next(&self->r, &ev));
 	ASSERT_EQ(ret, ev.cmd);
 	OBJ_ASSERT_EE(self->dev.fd, ret, param);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	round_trip(_metadata, self);
 }
 
@@ -606,7 +601,7 @@ static void free_ignored(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *s
 			 binderlite_uintptr_t addr)
 {
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, addr));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	round_trip(_metadata, self);
 }
 
@@ -672,7 +667,7 @@ static void refcount_ignored(struct __test_metadata *_metadata, FIXTURE_DATA(bad
 			     uint32_t cmd, uint32_t handle)
 {
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, cmd, handle));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	round_trip(_metadata, self);
 }
 
@@ -760,7 +755,7 @@ TEST_F(bad, node_done)
 
 		ASSERT_EQ(0, obj_node_done(self->dev.fd, cmd, OBJ_NODE(0), OBJ_COOKIE(0)));
 		ASSERT_EQ(0, obj_node_done(self->dev.fd, cmd, OBJ_MGR_PTR, OBJ_MGR_COOKIE));
-		OBJ_ASSERT_IDLE(&self->r);
+		IPC_ASSERT_IDLE(&self->r, 0);
 		round_trip(_metadata, self);
 	}
 
@@ -786,7 +781,7 @@ TEST_F(bad, node_done)
 	ipc_cmd(&c, BINDERLITE_BC_DECREFS, &handle, sizeof(handle));
 	ASSERT_EQ(0, obj_peer_do(&self->r, &self->s, &c, &w));
 	ASSERT_EQ(0, w.ret);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	ASSERT_EQ(0, obj_node_done(self->dev.fd, BINDERLITE_BC_INCREFS_DONE, OBJ_NODE(0),
 				   OBJ_COOKIE(0)));
 	ASSERT_EQ(0, obj_node_done(self->dev.fd, BINDERLITE_BC_ACQUIRE_DONE, OBJ_NODE(0),
@@ -815,7 +810,7 @@ static void death_ignored(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *
 			  uint32_t cmd, uint32_t handle, binderlite_uintptr_t cookie)
 {
 	ASSERT_EQ(0, obj_death(self->dev.fd, cmd, handle, cookie));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	round_trip(_metadata, self);
 }
 
@@ -838,7 +833,7 @@ TEST_F(bad, death_commands)
 	uint32_t h = self->s.handle;
 
 	ASSERT_EQ(0, obj_dead_done(self->dev.fd, DEATH(0)));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	death_ignored(_metadata, self, clear, h, DEATH(0));
 	death_ignored(_metadata, self, request, 999, DEATH(0));
 	death_ignored(_metadata, self, clear, 999, DEATH(0));
@@ -850,7 +845,7 @@ TEST_F(bad, death_commands)
 	death_ignored(_metadata, self, clear, h, DEATH(2));
 	/* Nothing delivered: nothing to be done with. */
 	ASSERT_EQ(0, obj_dead_done(self->dev.fd, DEATH(1)));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	ASSERT_EQ(0, obj_death(self->dev.fd, clear, h, DEATH(1)));
 	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE, DEATH(1));
 	assert_deaths(_metadata, variant, 0);
@@ -928,6 +923,33 @@ TEST_F(bad, ioctl_arguments)
 }
 
 /*
+ * Writes @cmd with its argument @arg (@size bytes) between two
+ * BC_ENTER_LOOPERs: the write stops at it with EINVAL, write_consumed
+ * pointing at it; resuming after the argument works. Then nothing is to
+ * be read, and a round trip.
+ */
+static void assert_write_stops_at(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
+				  uint32_t cmd, const void *arg, size_t size)
+{
+	struct ipc_cmds c = { 0 };
+	uint64_t consumed = 0;
+	size_t at;
+
+	ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
+	at = c.len;
+	ipc_cmd(&c, cmd, arg, size);
+	ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
+	ASSERT_EQ(-EINVAL, write_at(self->dev.fd, c.buf, c.len, &consumed))
+		TH_LOG("command %#x", cmd);
+	ASSERT_EQ(at, consumed);
+	consumed = at + sizeof(uint32_t) + size;
+	ASSERT_EQ(0, write_at(self->dev.fd, c.buf, c.len, &consumed));
+	ASSERT_EQ(c.len, consumed);
+	IPC_ASSERT_IDLE(&self->r, 0);
+	round_trip(_metadata, self);
+}
+
+/*
  * Binder's retired BC_ATTEMPT_ACQUIRE and BC_ACQUIRE_RESULT, with their
  * arguments: the write stops at them with EINVAL, write_consumed pointing
  * at them; resuming after the argument works.
@@ -936,34 +958,10 @@ TEST_F(bad, retired_commands)
 {
 	struct binderlite_pri_desc pd = { .priority = 0, .desc = 0 };
 	int32_t result = 0;
-	const struct {
-		uint32_t cmd;
-		const void *arg;
-		size_t size;
-	} cmds[] = {
-		{ BINDERLITE_BC_ATTEMPT_ACQUIRE, &pd, sizeof(pd) },
-		{ BINDERLITE_BC_ACQUIRE_RESULT, &result, sizeof(result) },
-	};
-	struct ipc_cmds c;
-	uint64_t consumed;
-	size_t i, at;
 
-	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		c = (struct ipc_cmds){ 0 };
-		ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
-		at = c.len;
-		ipc_cmd(&c, cmds[i].cmd, cmds[i].arg, cmds[i].size);
-		ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
-		consumed = 0;
-		ASSERT_EQ(-EINVAL, write_at(self->dev.fd, c.buf, c.len, &consumed))
-			TH_LOG("command %#x", cmds[i].cmd);
-		ASSERT_EQ(at, consumed);
-		consumed = at + sizeof(uint32_t) + cmds[i].size;
-		ASSERT_EQ(0, write_at(self->dev.fd, c.buf, c.len, &consumed));
-		ASSERT_EQ(c.len, consumed);
-		OBJ_ASSERT_IDLE(&self->r);
-		round_trip(_metadata, self);
-	}
+	assert_write_stops_at(_metadata, self, BINDERLITE_BC_ATTEMPT_ACQUIRE, &pd, sizeof(pd));
+	assert_write_stops_at(_metadata, self, BINDERLITE_BC_ACQUIRE_RESULT, &result,
+			      sizeof(result));
 }
 
 /*
@@ -976,36 +974,16 @@ TEST_F(bad, freeze_notification_commands)
 {
 	struct binderlite_handle_cookie none = { .handle = 999, .cookie = DEATH(5) };
 	struct binderlite_handle_cookie unasked = { .handle = self->s.handle, .cookie = DEATH(6) };
-	uint64_t cookie = DEATH(7), consumed;
-	const struct {
-		uint32_t cmd;
-		const void *arg;
-		size_t size;
-	} cmds[] = {
-		{ BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION, &none, sizeof(none) },
-		{ BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, &none, sizeof(none) },
-		{ BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, &unasked, sizeof(unasked) },
-		{ BINDERLITE_BC_FREEZE_NOTIFICATION_DONE, &cookie, sizeof(cookie) },
-	};
-	struct ipc_cmds c;
-	size_t i, at;
+	uint64_t cookie = DEATH(7);
 
-	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		c = (struct ipc_cmds){ 0 };
-		ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
-		at = c.len;
-		ipc_cmd(&c, cmds[i].cmd, cmds[i].arg, cmds[i].size);
-		ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
-		consumed = 0;
-		ASSERT_EQ(-EINVAL, write_at(self->dev.fd, c.buf, c.len, &consumed))
-			TH_LOG("command %zu", i);
-		ASSERT_EQ(at, consumed);
-		consumed = at + sizeof(uint32_t) + cmds[i].size;
-		ASSERT_EQ(0, write_at(self->dev.fd, c.buf, c.len, &consumed));
-		ASSERT_EQ(c.len, consumed);
-		OBJ_ASSERT_IDLE(&self->r);
-		round_trip(_metadata, self);
-	}
+	assert_write_stops_at(_metadata, self, BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION, &none,
+			      sizeof(none));
+	assert_write_stops_at(_metadata, self, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, &none,
+			      sizeof(none));
+	assert_write_stops_at(_metadata, self, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, &unasked,
+			      sizeof(unasked));
+	assert_write_stops_at(_metadata, self, BINDERLITE_BC_FREEZE_NOTIFICATION_DONE, &cookie,
+			      sizeof(cookie));
 }
 
 /* ioctl(@fd, @cmd, @arg): 0 or -errno. */
@@ -1153,19 +1131,15 @@ static void assert_counts(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *
  */
 static uint32_t fds_node(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self)
 {
-	struct flat_binderlite_object obj = {
-		.hdr.type = BINDERLITE_TYPE_BINDER,
-		.flags = BINDERLITE_FLAG_ACCEPTS_FDS,
-		.binder = PEER_FDS,
-		.cookie = OBJ_PEER_COOKIE(PEER_FDS),
-	};
+	struct flat_binderlite_object obj;
 	struct obj_reply rep;
 	struct obj_view v;
 	struct obj_msg m;
 	uint32_t h;
 
 	obj_msg_init(&m);
-	obj_msg_object(&m, &obj);
+	obj_msg_binder_flags(&m, BINDERLITE_TYPE_BINDER, PEER_FDS, OBJ_PEER_COOKIE(PEER_FDS),
+			     BINDERLITE_FLAG_ACCEPTS_FDS);
 	ASSERT_EQ(0, obj_peer_send(&self->r, &self->s, &m, &rep));
 	ASSERT_EQ(BINDERLITE_BR_REPLY, rep.cmd);
 	v = obj_reply_view(&rep);
@@ -1182,7 +1156,7 @@ static uint32_t fds_node(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *s
 
 /* A BC_TRANSACTION of @m to @handle, refused with BR_FAILED_REPLY, @param; a round trip. */
 static void assert_msg_refused(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
-			       uint32_t handle, const struct sg_msg *m, int param)
+			       uint32_t handle, const struct obj_msg *m, int param)
 {
 	struct binderlite_transaction_data tr;
 
@@ -1196,7 +1170,7 @@ static void assert_msg_refused(struct __test_metadata *_metadata, FIXTURE_DATA(b
  * BR_FAILED_REPLY, @param; a round trip.
  */
 static void assert_sg_refused(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
-			      uint32_t handle, const struct sg_msg *m, uint64_t buffers_size,
+			      uint32_t handle, const struct obj_msg *m, uint64_t buffers_size,
 			      int param)
 {
 	struct binderlite_transaction_data_sg sg = {
@@ -1211,11 +1185,11 @@ static void assert_sg_refused(struct __test_metadata *_metadata, FIXTURE_DATA(ba
 }
 
 /* An fd object of @fd after 8 bytes of data. */
-static void fd_msg(struct sg_msg *m, int fd)
+static void fd_msg(struct obj_msg *m, int fd)
 {
-	sg_msg_init(m);
-	sg_msg_u64(m, 0);
-	sg_msg_fd(m, fd, 0);
+	obj_msg_init(m);
+	obj_msg_u64(m, 0);
+	obj_msg_fd(m, fd, 0);
 }
 
 /*
@@ -1229,7 +1203,7 @@ TEST_F(bad, fd_objects)
 	static const uint32_t flags[] = { 0, BINDERLITE_TF_ONE_WAY, BINDERLITE_TF_ACCEPT_FDS };
 	uint32_t h = fds_node(_metadata, self), junk[6] = { 0x12345678 };
 	struct counts before;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], q[2];
 	size_t i;
 
@@ -1245,10 +1219,10 @@ TEST_F(bad, fd_objects)
 	fd_msg(&m, q[1]);
 	assert_msg_refused(_metadata, self, h, &m, -EBADF);
 	fd_msg(&m, p[1]);
-	sg_msg_fd(&m, 999, 0);
+	obj_msg_fd(&m, 999, 0);
 	assert_msg_refused(_metadata, self, h, &m, -EBADF);
 	fd_msg(&m, p[1]);
-	sg_msg_object(&m, junk, sizeof(junk));
+	obj_msg_object(&m, junk, sizeof(junk));
 	assert_msg_refused(_metadata, self, h, &m, -EINVAL);
 	fd_msg(&m, p[1]);
 	for (i = 0; i < ARRAY_SIZE(flags); i++) {
@@ -1266,11 +1240,11 @@ TEST_F(bad, fd_objects)
 }
 
 /* Starts @m: 8 bytes of data, then the parent buffer @buf of @len bytes (object 0). */
-static void parent_msg(struct sg_msg *m, const void *buf, uint64_t len)
+static void parent_msg(struct obj_msg *m, const void *buf, uint64_t len)
 {
-	sg_msg_init(m);
-	sg_msg_u64(m, 0);
-	sg_msg_ptr(m, buf, len, -1, 0);
+	obj_msg_init(m);
+	obj_msg_u64(m, 0);
+	obj_msg_ptr(m, buf, len, -1, 0);
 }
 
 /*
@@ -1284,58 +1258,58 @@ TEST_F(bad, fd_array_objects)
 {
 	uint32_t h = fds_node(_metadata, self), par[8];
 	struct counts before;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], i;
 
 	take_counts(_metadata, self, variant, &before);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	for (i = 0; i < 8; i++)
 		par[i] = p[1];
-	sg_msg_init(&m);
-	sg_msg_u64(&m, 0);
-	sg_msg_fda(&m, 1, 0, 0);
+	obj_msg_init(&m);
+	obj_msg_u64(&m, 0);
+	obj_msg_fda(&m, 1, 0, 0);
 	assert_sg_refused(_metadata, self, h, &m, 0, -EINVAL);
 	parent_msg(&m, par, sizeof(par));
-	sg_msg_fda(&m, 1, 1, 0);
+	obj_msg_fda(&m, 1, 1, 0);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	fd_msg(&m, p[1]);
-	sg_msg_fda(&m, 1, 0, 0);
+	obj_msg_fda(&m, 1, 0, 0);
 	assert_sg_refused(_metadata, self, h, &m, 0, -EINVAL);
 	parent_msg(&m, par, sizeof(par));
-	sg_msg_fda(&m, 1, 0, 2);
+	obj_msg_fda(&m, 1, 0, 2);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, (const uint8_t *)par + 2, 16);
-	sg_msg_fda(&m, 1, 0, 4);
+	obj_msg_fda(&m, 1, 0, 4);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, par, 16);
-	sg_msg_fda(&m, 3, 0, 8);
+	obj_msg_fda(&m, 3, 0, 8);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, par, sizeof(par));
-	sg_msg_fda(&m, 1ULL << 62, 0, 0);
+	obj_msg_fda(&m, 1ULL << 62, 0, 0);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, par, sizeof(par));
-	sg_msg_fda(&m, 1, 0, ~0ULL - 3);
+	obj_msg_fda(&m, 1, 0, ~0ULL - 3);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	/* The parent too small, in a transaction with no room for it. */
 	parent_msg(&m, par, 4);
-	sg_msg_fda(&m, 2, 0, 0);
+	obj_msg_fda(&m, 2, 0, 0);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, par, 0);
-	sg_msg_fda(&m, 1, 0, 0);
+	obj_msg_fda(&m, 1, 0, 0);
 	assert_msg_refused(_metadata, self, h, &m, -EINVAL);
 	/* Decreasing, overlapping. */
 	parent_msg(&m, par, sizeof(par));
-	sg_msg_fda(&m, 2, 0, 16);
-	sg_msg_fda(&m, 1, 0, 8);
+	obj_msg_fda(&m, 2, 0, 16);
+	obj_msg_fda(&m, 1, 0, 8);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, par, sizeof(par));
-	sg_msg_fda(&m, 2, 0, 16);
-	sg_msg_fda(&m, 1, 0, 20);
+	obj_msg_fda(&m, 2, 0, 16);
+	obj_msg_fda(&m, 1, 0, 20);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	/* A bad descriptor after a good one; the peer's own node. */
 	par[3] = 999;
 	parent_msg(&m, par, sizeof(par));
-	sg_msg_fda(&m, 2, 0, 8);
+	obj_msg_fda(&m, 2, 0, 8);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EBADF);
 	par[3] = p[1];
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EPERM);
@@ -1356,49 +1330,49 @@ TEST_F(bad, buffer_objects)
 	uint32_t h = fds_node(_metadata, self);
 	uint64_t a[4] = { 0 }, b = 0;
 	struct counts before;
-	struct sg_msg m;
+	struct obj_msg m;
 
 	take_counts(_metadata, self, variant, &before);
 	parent_msg(&m, a, sizeof(a));
-	sg_msg_ptr(&m, &b, 8, 1, 0);
+	obj_msg_ptr(&m, &b, 8, 1, 0);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, 0);
-	sg_msg_ptr(&m, &b, 8, 1, 0);
-	sg_msg_ptr(&m, a, sizeof(a), -1, 0);
+	obj_msg_init(&m);
+	obj_msg_u64(&m, 0);
+	obj_msg_ptr(&m, &b, 8, 1, 0);
+	obj_msg_ptr(&m, a, sizeof(a), -1, 0);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, a, sizeof(a));
-	sg_msg_ptr(&m, &b, 8, 9, 0);
+	obj_msg_ptr(&m, &b, 8, 9, 0);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 	fd_msg(&m, 0);
-	sg_msg_ptr(&m, &b, 8, 0, 0);
+	obj_msg_ptr(&m, &b, 8, 0, 0);
 	assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	/* Decreasing; overlapping; the same offset; a parent at offset 0. */
 	parent_msg(&m, a, sizeof(a));
-	sg_msg_ptr(&m, &b, 8, 0, 16);
-	sg_msg_ptr(&m, &b, 8, 0, 0);
+	obj_msg_ptr(&m, &b, 8, 0, 16);
+	obj_msg_ptr(&m, &b, 8, 0, 0);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, a, sizeof(a));
-	sg_msg_ptr(&m, &b, 8, 0, 0);
-	sg_msg_ptr(&m, &b, 8, 0, 4);
+	obj_msg_ptr(&m, &b, 8, 0, 0);
+	obj_msg_ptr(&m, &b, 8, 0, 4);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, a, sizeof(a));
-	sg_msg_ptr(&m, &b, 8, 0, 8);
-	sg_msg_ptr(&m, &b, 8, 0, 8);
+	obj_msg_ptr(&m, &b, 8, 0, 8);
+	obj_msg_ptr(&m, &b, 8, 0, 8);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
-	sg_msg_init(&m);
-	sg_msg_ptr(&m, a, sizeof(a), -1, 0);
-	sg_msg_ptr(&m, &b, 8, 0, 0);
+	obj_msg_init(&m);
+	obj_msg_ptr(&m, a, sizeof(a), -1, 0);
+	obj_msg_ptr(&m, &b, 8, 0, 0);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 	/* Past the parent, a parent too small, misaligned in it. */
 	parent_msg(&m, a, sizeof(a));
-	sg_msg_ptr(&m, &b, 8, 0, sizeof(a) - 4);
+	obj_msg_ptr(&m, &b, 8, 0, sizeof(a) - 4);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, a, 4);
-	sg_msg_ptr(&m, &b, 8, 0, 0);
+	obj_msg_ptr(&m, &b, 8, 0, 0);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 	parent_msg(&m, a, sizeof(a));
-	sg_msg_ptr(&m, &b, 8, 0, 2);
+	obj_msg_ptr(&m, &b, 8, 0, 2);
 	assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 	/* Larger than the room; with no room at all. */
 	parent_msg(&m, a, sizeof(a));
@@ -1424,20 +1398,20 @@ TEST_F(bad, scatter_gather_sizes)
 	uint64_t lengths[] = { 1ULL << 63, ~0ULL, ~0ULL - 6 };
 	uint64_t a = 0;
 	struct counts before;
-	struct sg_msg m;
+	struct obj_msg m;
 	size_t i;
 
 	take_counts(_metadata, self, variant, &before);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		sg_msg_init(&m);
-		sg_msg_u64(&m, 0);
+		obj_msg_init(&m);
+		obj_msg_u64(&m, 0);
 		assert_sg_refused(_metadata, self, self->s.handle, &m, sizes[i].buffers_size,
 				  sizes[i].param);
 	}
 	for (i = 0; i < ARRAY_SIZE(lengths); i++) {
-		sg_msg_init(&m);
-		sg_msg_u64(&m, 0);
-		sg_msg_ptr(&m, &a, lengths[i], -1, 0);
+		obj_msg_init(&m);
+		obj_msg_u64(&m, 0);
+		obj_msg_ptr(&m, &a, lengths[i], -1, 0);
 		assert_sg_refused(_metadata, self, self->s.handle, &m, 64, -EINVAL);
 	}
 	assert_counts(_metadata, self, variant, &before);
@@ -1457,13 +1431,13 @@ TEST_F(bad, scatter_gather_unmapped)
 	struct binderlite_transaction_data_sg sg;
 	uint64_t consumed = 0;
 	struct counts before;
-	struct sg_msg m;
+	struct obj_msg m;
 	uint8_t *cmd;
 	size_t i;
 
 	take_counts(_metadata, self, variant, &before);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, 0);
+	obj_msg_init(&m);
+	obj_msg_u64(&m, 0);
 	sg = (struct binderlite_transaction_data_sg){
 		.transaction_data = to_peer(self, self->hole, 8, NULL, 0),
 		.buffers_size = 8,
@@ -1477,7 +1451,7 @@ TEST_F(bad, scatter_gather_unmapped)
 		parent_msg(&m, bad[i], 8);
 		assert_sg_refused(_metadata, self, self->s.handle, &m, m.buffers_size, -EINVAL);
 		parent_msg(&m, bad[i], 8);
-		sg_msg_fda(&m, 1, 0, 0);
+		obj_msg_fda(&m, 1, 0, 0);
 		assert_sg_refused(_metadata, self, h, &m, m.buffers_size, -EINVAL);
 	}
 
@@ -1487,7 +1461,7 @@ TEST_F(bad, scatter_gather_unmapped)
 	memcpy(cmd + 4, &sg, sizeof(sg) - 4);
 	ASSERT_EQ(-EFAULT, write_at(self->dev.fd, cmd, 4 + sizeof(sg), &consumed));
 	ASSERT_EQ(0ULL, consumed);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	round_trip(_metadata, self);
 	assert_counts(_metadata, self, variant, &before);
 }
@@ -1579,7 +1553,7 @@ TEST_F_TIMEOUT(bad, fuzz_transactions, 300)
 			fuzz_object(data, offsets[i], rnd[6] >> (4 * i), rnd[7] + i);
 		}
 		c = (struct ipc_cmds){ 0 };
-		sg_cmd_txn(&c, rnd[5] & 0x10000 ? BINDERLITE_BC_TRANSACTION_SG :
+		ipc_cmd_txn_sg(&c, rnd[5] & 0x10000 ? BINDERLITE_BC_TRANSACTION_SG :
 						   BINDERLITE_BC_TRANSACTION,
 			   self->s.handle, OBJ_PEER_ECHO, flags[rnd[6] % ARRAY_SIZE(flags)],
 			   rnd[7] % 64 ? data : (void *)self->hole, size, offsets,
@@ -1670,7 +1644,7 @@ TEST_F_TIMEOUT(bad, fuzz_commands, 300)
 		ASSERT_TRUE(ret == 0 || ret == -EINVAL) TH_LOG("round %d: %d", round, ret);
 		ASSERT_TRUE(ret ? consumed < c.len : consumed == c.len)
 			TH_LOG("round %d: %llu of %zu", round, (unsigned long long)consumed, c.len);
-		OBJ_ASSERT_IDLE(&self->r);
+		IPC_ASSERT_IDLE(&self->r, 0);
 		if (round % 16 == 15)
 			round_trip(_metadata, self);
 	}

@@ -245,7 +245,7 @@ static uint32_t take_node(struct __test_metadata *_metadata, FIXTURE_DATA(ctx) *
 	EXPECT_EQ(BINDERLITE_BR_REPLY, res.cmd);
 	if (res.cmd != BINDERLITE_BR_REPLY)
 		return 0;
-	EXPECT_EQ(0, ipc_obj_at(&res.txn, 0, &obj));
+	EXPECT_EQ(0, ipc_obj_at(&res.txn, 0, &obj, sizeof(obj)));
 	EXPECT_EQ((uint32_t)BINDERLITE_TYPE_HANDLE, obj.hdr.type);
 	ipc_cmd(&c, BINDERLITE_BC_INCREFS, &obj.handle, sizeof(obj.handle));
 	ipc_cmd(&c, BINDERLITE_BC_ACQUIRE, &obj.handle, sizeof(obj.handle));
@@ -337,7 +337,7 @@ TEST_F(ctx, freeze_applies_to_every_context)
 {
 	struct binderlite_frozen_status_info info;
 	struct ipc_result res = { 0 };
-	struct fz_event ev;
+	struct ipc_event ev;
 	pid_t srv;
 	int i;
 
@@ -356,7 +356,7 @@ TEST_F(ctx, freeze_applies_to_every_context)
 	/* Frozen through the first context: frozen in the second. */
 	ASSERT_EQ(0, fz_freeze(self->dev[0].fd, srv, true, 1000));
 	ASSERT_EQ(0, ipc_transact(self->dev[1].fd, 0, CODE_WHO, 0, NULL, 0));
-	FZ_ASSERT_NEXT(&self->r[1], BINDERLITE_BR_FROZEN_REPLY, &ev);
+	IPC_ASSERT_NEXT(&self->r[1], BINDERLITE_BR_FROZEN_REPLY, &ev);
 	/* Its info gathers every context, asked through any. */
 	ASSERT_EQ(0, fz_frozen_info(self->dev[2].fd, srv, &info));
 	EXPECT_EQ(1U, info.sync_recv);
@@ -384,26 +384,26 @@ TEST_F(ctx, debugfs_shows_contexts)
 	for (i = 0; i < 3; i++) {
 		const char *name = self->path[i] + 5;
 
-		ASSERT_EQ(0, fz_table_string("contexts", name, "manager", cell, sizeof(cell)))
+		ASSERT_EQ(0, ipc_table_string("contexts", name, "manager", cell, sizeof(cell)))
 			TH_LOG("%s", name);
 		EXPECT_EQ(self->mgr[i], atoi(cell)) TH_LOG("%s", name);
 		/* The manager and the test. */
-		ASSERT_EQ(0, fz_table_string("contexts", name, "procs", cell, sizeof(cell)));
+		ASSERT_EQ(0, ipc_table_string("contexts", name, "procs", cell, sizeof(cell)));
 		EXPECT_EQ(2, atoi(cell)) TH_LOG("%s", name);
 		snprintf(pid, sizeof(pid), "%d", self->mgr[i]);
-		ASSERT_EQ(0, fz_table_string("procs", pid, "context", cell, sizeof(cell)));
+		ASSERT_EQ(0, ipc_table_string("procs", pid, "context", cell, sizeof(cell)));
 		EXPECT_STREQ(name, cell);
 	}
 	/* Without a manager: 0. */
 	ipc_kill_children();
 	for (i = 0; i < 500; i++) {
-		ASSERT_EQ(0, fz_table_string("contexts", CTX_HW, "manager", cell, sizeof(cell)));
+		ASSERT_EQ(0, ipc_table_string("contexts", CTX_HW, "manager", cell, sizeof(cell)));
 		if (!strcmp(cell, "0"))
 			break;
 		ipc_sleep_ms(10);
 	}
 	EXPECT_STREQ("0", cell);
-	ASSERT_EQ(0, fz_table_string("contexts", CTX_HW, "procs", cell, sizeof(cell)));
+	ASSERT_EQ(0, ipc_table_string("contexts", CTX_HW, "procs", cell, sizeof(cell)));
 	EXPECT_STREQ("1", cell);
 }
 
@@ -511,9 +511,9 @@ TEST_F(ctl, add_makes_a_working_context)
 	ASSERT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(d.major, major(st.st_rdev));
 	EXPECT_EQ(d.minor, minor(st.st_rdev));
-	ASSERT_EQ(0, fz_table_string("contexts", "blt-test-a", "manager", cell, sizeof(cell)));
+	ASSERT_EQ(0, ipc_table_string("contexts", "blt-test-a", "manager", cell, sizeof(cell)));
 	EXPECT_STREQ("0", cell);
-	ASSERT_EQ(0, fz_table_string("contexts", "blt-test-a", "procs", cell, sizeof(cell)));
+	ASSERT_EQ(0, ipc_table_string("contexts", "blt-test-a", "procs", cell, sizeof(cell)));
 	EXPECT_STREQ("0", cell);
 
 	/* Its own manager; /dev/binderlite has none. */
@@ -523,12 +523,12 @@ TEST_F(ctl, add_makes_a_working_context)
 	EXPECT_EQ(mgr, w.pid);
 	EXPECT_EQ(7, w.index);
 	ASSERT_EQ(BINDERLITE_BR_DEAD_REPLY, call_manager(_metadata, "/dev/binderlite", &w));
-	ASSERT_EQ(0, fz_table_string("contexts", "blt-test-a", "manager", cell, sizeof(cell)));
+	ASSERT_EQ(0, ipc_table_string("contexts", "blt-test-a", "manager", cell, sizeof(cell)));
 	EXPECT_EQ(mgr, atoi(cell));
-	ASSERT_EQ(0, fz_table_string("contexts", "binderlite", "manager", cell, sizeof(cell)));
+	ASSERT_EQ(0, ipc_table_string("contexts", "binderlite", "manager", cell, sizeof(cell)));
 	EXPECT_STREQ("0", cell);
 	snprintf(pid, sizeof(pid), "%d", mgr);
-	ASSERT_EQ(0, fz_table_string("procs", pid, "context", cell, sizeof(cell)));
+	ASSERT_EQ(0, ipc_table_string("procs", pid, "context", cell, sizeof(cell)));
 	EXPECT_STREQ("blt-test-a", cell);
 
 	/* Busy while its manager lives; gone once removed. */
@@ -539,8 +539,8 @@ TEST_F(ctl, add_makes_a_working_context)
 	self->names[0][0] = 0;
 	ASSERT_EQ(-1, access("/dev/blt-test-a", F_OK));
 	ASSERT_EQ(ENOENT, errno);
-	ASSERT_EQ(-ENOENT, fz_table_string("contexts", "blt-test-a", "manager", cell,
-					   sizeof(cell)));
+	ASSERT_EQ(-ENOENT, ipc_table_string("contexts", "blt-test-a", "manager", cell,
+					    sizeof(cell)));
 	/* And may be made again. */
 	ASSERT_EQ(0, add(self, "blt-test-a", NULL));
 	ASSERT_EQ(BINDERLITE_BR_DEAD_REPLY, call_manager(_metadata, "/dev/blt-test-a", &w));
@@ -747,7 +747,7 @@ TEST_F(param, devices_makes_each_context)
 		snprintf(path, sizeof(path), "/dev/%s", names[i]);
 		ASSERT_EQ(0, access(path, F_OK)) TH_LOG("%s", path);
 		EXPECT_EQ(BINDERLITE_BR_DEAD_REPLY, call_manager(_metadata, path, &w));
-		EXPECT_EQ(0, fz_table_string("contexts", names[i], "manager", cell, sizeof(cell)));
+		EXPECT_EQ(0, ipc_table_string("contexts", names[i], "manager", cell, sizeof(cell)));
 	}
 	/* A manager in one is in that one only. */
 	mgr = ipc_start("/dev/blt-b", true, who_main, (void *)(intptr_t)2);

@@ -42,18 +42,13 @@ FIXTURE_VARIANT_ADD(death, binder) {
 
 FIXTURE_SETUP(death)
 {
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
-	ipc_reader_init(&self->r, self->dev.fd);
+	if (!ipc_fixture_open(_metadata, variant->path, &self->dev, &self->r))
+		return;
 }
 
 FIXTURE_TEARDOWN(death)
 {
-	ipc_kill_children();
-	EXPECT_EQ(0, ipc_close(&self->dev));
-	if (variant->debugfs)
-		ipc_expect_clean(_metadata);
+	ipc_fixture_close(_metadata, &self->dev, variant->debugfs);
 }
 
 /* SIGKILLs a child and reaps it. */
@@ -80,11 +75,11 @@ static void watch_and_kill(struct __test_metadata *_metadata, FIXTURE_DATA(death
 {
 	ASSERT_EQ(0, obj_death(self->dev.fd, BINDERLITE_BC_REQUEST_DEATH_NOTIFICATION, handle,
 			       DEATH(i)));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	kill_child(_metadata, pid);
 	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_DEAD_BINDER, DEATH(i));
 	ASSERT_EQ(0, obj_dead_done(self->dev.fd, DEATH(i)));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 /* Clears the notification (@handle, DEATH(@i)): done at once. */
@@ -112,7 +107,7 @@ TEST_F(death, owner_dies)
 	hub_and_peer(_metadata, self, variant->path, &a);
 	watch_and_kill(_metadata, self, a.handle, 1, a.pid);
 	clear_death(_metadata, self, a.handle, 1);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 
 	/* The reference to the dead node lasts until the test drops it. */
 	if (variant->debugfs) {
@@ -149,10 +144,10 @@ TEST_F(death, request_on_a_dead_node)
 	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_DEAD_BINDER, DEATH(3));
 	ASSERT_EQ(0, obj_death(self->dev.fd, BINDERLITE_BC_CLEAR_DEATH_NOTIFICATION, a.handle,
 			       DEATH(3)));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	ASSERT_EQ(0, obj_dead_done(self->dev.fd, DEATH(3)));
 	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE, DEATH(3));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	release_handle(_metadata, self, a.handle);
 }
 
@@ -181,10 +176,10 @@ TEST_F(death, cleared_before_death)
 	ASSERT_EQ(0, obj_death(self->dev.fd, BINDERLITE_BC_REQUEST_DEATH_NOTIFICATION, a.handle,
 			       DEATH(1)));
 	clear_death(_metadata, self, a.handle, 1);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	watch_and_kill(_metadata, self, a2, 2, a.pid);
 	clear_death(_metadata, self, a2, 2);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_RELEASE, a2));
 }
 
@@ -209,7 +204,7 @@ TEST_F(death, call_to_a_dead_node)
 	ASSERT_EQ(0, obj_call_finish(&self->r, &rep, NULL, NULL)) TH_LOG("event %#x", rep.cmd);
 	ASSERT_EQ(BINDERLITE_BR_DEAD_REPLY, rep.cmd);
 	OBJ_ASSERT_EE(self->dev.fd, BINDERLITE_BR_DEAD_REPLY, -EINVAL);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	clear_death(_metadata, self, a.handle, 1);
 	release_handle(_metadata, self, a.handle);
 }
@@ -231,7 +226,7 @@ TEST_F(death, server_killed_holding_a_call)
 	ASSERT_EQ(1, rep.completes);
 	OBJ_ASSERT_EE(self->dev.fd, BINDERLITE_BR_OK, 0);
 	ASSERT_EQ(128 + SIGKILL, ipc_wait(a.pid, 30));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 
 	/* Nothing is stuck: another server serves. */
 	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_B, OBJ_PEER_COOKIE(PEER_B), &b));
@@ -252,7 +247,7 @@ static void reply_to_the_dead(struct __test_metadata *_metadata, FIXTURE_DATA(de
 	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev))
 		TH_LOG("event %#x", ev.cmd);
 	OBJ_ASSERT_EE(self->dev.fd, BINDERLITE_BR_OK, 0);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 /* The test still serves: a peer registers, and answers a call. */
@@ -341,7 +336,7 @@ TEST_F(death, context_manager_dies)
 	/* The test's handle 0 still names the dead manager's node. */
 	clear_death(_metadata, self, 0, 1);
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_RELEASE, 0));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 /* X's nodes the test watches, and the test's nodes X holds. */
@@ -446,7 +441,7 @@ static void hear_x_die(struct __test_metadata *_metadata, FIXTURE_DATA(death) *s
 			decreffed[i] = true;
 		}
 	}
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 TEST_F_TIMEOUT(death, process_killed_with_everything_in_flight, 120)
@@ -516,7 +511,7 @@ TEST_F_TIMEOUT(death, process_killed_with_everything_in_flight, 120)
 	for (i = 0; i < X_NODES; i++)
 		ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_RELEASE, handles[i]));
 	release_handle(_metadata, self, x.handle);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	if (variant->debugfs) {
 		/* The test holds its references to Y0 and Y1 alone. */
 		ASSERT_EQ(0, obj_proc_counts(getpid(), &c));

@@ -65,66 +65,23 @@ FIXTURE_VARIANT_ADD(fd, binder) {
 
 FIXTURE_SETUP(fd)
 {
-	self->dev.fd = -1;
-	self->dev.pool = MAP_FAILED;
-	self->s = NULL;
-	self->fds_before = -1;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->fds_before = sg_count_fds();
-	ASSERT_LE(0, self->fds_before);
-	self->s = sg_script_new();
-	ASSERT_NE(NULL, self->s);
-	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
-	ipc_reader_init(&self->r, self->dev.fd);
-	/* A failed child ends the test's waits at once. */
-	ASSERT_EQ(0, ipc_watch_children());
+	sg_fixture_setup(_metadata, variant->path, &self->dev, &self->r, &self->s,
+			 &self->fds_before);
 }
 
 FIXTURE_TEARDOWN(fd)
 {
-	ipc_kill_children();
-	EXPECT_EQ(0, ipc_close(&self->dev));
-	sg_script_free(self->s);
-	/* Whatever the test made or received is closed again. */
-	if (self->fds_before >= 0)
-		EXPECT_EQ(self->fds_before, sg_count_fds());
-	if (variant->debugfs)
-		sg_expect_clean(_metadata);
+	sg_fixture_teardown(_metadata, &self->dev, self->s, self->fds_before, variant->debugfs);
 }
 
 /* Appends an fd object with garbage in its padding. */
-static size_t msg_fd(struct sg_msg *m, int fd, uint64_t cookie)
+static size_t msg_fd(struct obj_msg *m, int fd, uint64_t cookie)
 {
-	struct binderlite_fd_object obj = sg_fd_obj(fd, cookie);
+	struct binderlite_fd_object obj = obj_fd(fd, cookie);
 
 	obj.pad_flags = PAD_FLAGS;
 	obj.pad_binder = PAD_HIGH | (uint32_t)fd;
-	return sg_msg_object(m, &obj, sizeof(obj));
-}
-
-/* Reads the next event of the test, which must be a call; into @tr. */
-static void next_call(struct __test_metadata *_metadata, struct ipc_reader *r,
-		      struct binderlite_transaction_data *tr)
-{
-	struct ipc_event ev = { 0 };
-	int ret;
-
-	/* A call that was refused never comes: wait for it 5 s at most. */
-	ret = sg_next_timeout(r, &ev, 5000);
-	ASSERT_EQ(0, ret) TH_LOG("no call came: %s", strerror(-ret));
-	ASSERT_EQ(BINDERLITE_BR_TRANSACTION, ev.cmd);
-	*tr = ev.txn;
-}
-
-/* Frees the call's buffer and replies with nothing, in one write; reads the complete. */
-static void reply_free(struct __test_metadata *_metadata, struct ipc_reader *r,
-		       const struct binderlite_transaction_data *tr)
-{
-	struct ipc_event ev = { 0 };
-
-	ASSERT_EQ(0, ipc_reply_free(r->fd, tr->data.ptr.buffer, NULL, 0));
-	ASSERT_EQ(0, ipc_expect(r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev)) TH_LOG("%#x", ev.cmd);
+	return obj_msg_object(m, &obj, sizeof(obj));
 }
 
 /*
@@ -139,7 +96,7 @@ static int assert_rx_fd(struct __test_metadata *_metadata,
 {
 	struct binderlite_fd_object obj;
 
-	ASSERT_EQ(0, sg_rx_obj(tr, i, &obj, sizeof(obj)));
+	ASSERT_EQ(0, ipc_obj_at(tr, i, &obj, sizeof(obj)));
 	ASSERT_EQ((uint32_t)BINDERLITE_TYPE_FD, obj.hdr.type);
 	ASSERT_EQ(PAD_FLAGS, obj.pad_flags);
 	ASSERT_EQ(0ULL, obj.pad_binder >> 32) TH_LOG("pad_binder %#llx",
@@ -174,55 +131,85 @@ static void assert_pipe_carries(struct __test_metadata *_metadata, int wfd, int 
 	ASSERT_EQ(c, got);
 }
 
-/* Closes both ends of a pipe that are still open. */
-static void close_pipe(int p[2])
+/*
+ * Starts a replier whose one reply carries an fd object of the write end of
+ * the new pipe @p, which it closes once its reply is written; the test
+ * closes its own copy. Returns the replier.
+ */
+static pid_t start_fd_replier(struct __test_metadata *_metadata, FIXTURE_DATA(fd) *self,
+			      const char *path, int p[2])
 {
-	if (p[0] >= 0)
-		close(p[0]);
-	if (p[1] >= 0)
-		close(p[1]);
-	p[0] = -1;
-	p[1] = -1;
+	struct sg_step *st;
+	struct obj_msg m;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	obj_msg_init(&m);
+	msg_fd(&m, p[1], COOKIE(1));
+	st = sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &m);
+	st->close_fd = p[1];
+	pid = sg_spawn_replier(path, SG_PLAIN_MGR, self->s);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(0, close(p[1]));
+	return pid;
 }
 
-/* Reaps a script child, which must succeed with its descriptors as they were. */
-static void reap_script(struct __test_metadata *_metadata, FIXTURE_DATA(fd) *self, pid_t pid,
-			int fds_gained)
+/*
+ * Reaps the replier of start_fd_replier(): its reply went through, and
+ * nobody holds the pipe's write end any more, the driver neither.
+ */
+static void reap_fd_replier(struct __test_metadata *_metadata, FIXTURE_DATA(fd) *self, pid_t pid,
+			    int p[2])
 {
-	ASSERT_EQ(0, ipc_wait(pid, 30));
-	ASSERT_EQ(self->s->fds_in + fds_gained, self->s->fds_out);
+	sg_reap_script(_metadata, self->s, pid, -1);
+	SG_ASSERT_COMPLETED(&self->s->steps[0].out);
+	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
+	EXPECT_EQ(0, close(p[0]));
+}
+
+/*
+ * Lets the sender of the script, held before its first step, send it: its
+ * @n descriptors are installed in the test only once the test reads the
+ * call (@tr). Returns the test's descriptors before.
+ */
+static int assert_installed_on_read(struct __test_metadata *_metadata, FIXTURE_DATA(fd) *self,
+				    int n, struct binderlite_transaction_data *tr)
+{
+	int before = sg_count_fds();
+
+	ipc_store(&self->s->go, 1);
+	ASSERT_TRUE(ipc_wait_int(&self->s->sent, 1, 30000));
+	/* Sent, not yet read: nothing is installed before the receiver reads. */
+	ASSERT_EQ(before, sg_count_fds());
+	sg_assert_call(_metadata, &self->r, tr);
+	ASSERT_EQ(before + n, sg_count_fds());
+	return before;
 }
 
 /* The descriptors of a memfd and a pipe, sent in one call and received. */
 TEST_F(fd, call_fd_round_trip)
 {
 	struct binderlite_transaction_data tr;
-	int memfd, p[2], rx_mem, rx_pipe, before;
+	int memfd, p[2], rx_mem, rx_pipe;
 	uint64_t head, tail;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
 	memfd = memfd_create("binderlite-fd-test", MFD_CLOEXEC);
 	ASSERT_LE(0, memfd);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	sg_msg_init(&m);
-	sg_msg_u64(&m, 0x1111);
+	obj_msg_init(&m);
+	obj_msg_u64(&m, 0x1111);
 	msg_fd(&m, memfd, COOKIE(1));
 	msg_fd(&m, p[1], COOKIE(2));
-	sg_msg_u64(&m, 0x2222);
+	obj_msg_u64(&m, 0x2222);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_FDS, 0, &m);
 	self->s->go = 0;
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 
-	before = sg_count_fds();
-	__atomic_store_n(&self->s->go, 1, __ATOMIC_RELEASE);
-	ASSERT_TRUE(sg_wait_count(&self->s->sent, 1));
-	/* Sent, not yet read: nothing is installed before the receiver reads. */
-	ASSERT_EQ(before, sg_count_fds());
-	next_call(_metadata, &self->r, &tr);
-	ASSERT_EQ(before + 2, sg_count_fds());
+	assert_installed_on_read(_metadata, self, 2, &tr);
 	ASSERT_EQ(CODE_FDS, tr.code);
 	ASSERT_EQ(m.size, tr.data_size);
 	ASSERT_EQ(2 * sizeof(binderlite_size_t), tr.offsets_size);
@@ -235,14 +222,13 @@ TEST_F(fd, call_fd_round_trip)
 	ASSERT_NE(rx_mem, rx_pipe);
 	assert_one_open_file(_metadata, rx_mem, memfd);
 	assert_pipe_carries(_metadata, rx_pipe, p[0], 'x');
-	reply_free(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
 	/* The receiver owns them: the free closed neither. */
 	ASSERT_TRUE(sg_is_open(rx_mem));
 	ASSERT_TRUE(sg_is_open(rx_pipe));
 
-	reap_script(_metadata, self, pid, 0);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
-			  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
 	EXPECT_EQ(0, close(rx_mem));
 	EXPECT_EQ(0, close(rx_pipe));
 	EXPECT_EQ(0, close(memfd));
@@ -257,13 +243,13 @@ TEST_F(fd, reply_fd_round_trip)
 {
 	int memfd, p[2], rx_mem, rx_pipe, before;
 	struct sg_outcome o;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	memfd = memfd_create("binderlite-fd-test", MFD_CLOEXEC);
 	ASSERT_LE(0, memfd);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, memfd, COOKIE(1));
 	msg_fd(&m, p[1], COOKIE(2));
 	sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &m);
@@ -271,11 +257,10 @@ TEST_F(fd, reply_fd_round_trip)
 	ASSERT_LT(0, pid);
 
 	before = sg_count_fds();
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_PLAIN,
 			     BINDERLITE_TF_ACCEPT_FDS, &m, &o));
-	SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_REPLY,
-			  BINDERLITE_BR_OK, 0);
+	SG_ASSERT_ANSWERED(&o);
 	ASSERT_EQ(before + 2, sg_count_fds());
 	rx_mem = assert_rx_fd(_metadata, &o.reply, 0, memfd, COOKIE(1));
 	rx_pipe = assert_rx_fd(_metadata, &o.reply, 1, p[1], COOKIE(2));
@@ -285,16 +270,13 @@ TEST_F(fd, reply_fd_round_trip)
 	ASSERT_TRUE(sg_is_open(rx_mem));
 	ASSERT_TRUE(sg_is_open(rx_pipe));
 
-	reap_script(_metadata, self, pid, 0);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	ASSERT_EQ((uint32_t)BINDERLITE_TF_ACCEPT_FDS, self->s->steps[0].rx.flags);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE, 0,
-			  BINDERLITE_BR_OK, 0);
+	SG_ASSERT_COMPLETED(&self->s->steps[0].out);
 	EXPECT_EQ(0, close(rx_mem));
 	EXPECT_EQ(0, close(rx_pipe));
 	EXPECT_EQ(0, close(memfd));
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	sg_expect_pipe_gone(_metadata, p);
 }
 
 /*
@@ -307,31 +289,19 @@ TEST_F(fd, reply_fd_round_trip)
 TEST_F(fd, reply_fd_needs_accept_fds)
 {
 	struct sg_outcome o;
-	struct sg_step *st;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], before;
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	sg_msg_init(&m);
-	msg_fd(&m, p[1], COOKIE(1));
-	st = sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &m);
-	st->close_fd = p[1];
-	pid = sg_spawn_replier(variant->path, SG_PLAIN_MGR, self->s);
-	ASSERT_LT(0, pid);
-	EXPECT_EQ(0, close(p[1]));
+	pid = start_fd_replier(_metadata, self, variant->path, p);
 
 	before = sg_count_fds();
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_PLAIN, 0, &m, &o));
 	SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_FAILED_REPLY,
 			  BINDERLITE_BR_FAILED_REPLY, -EPERM);
 	ASSERT_EQ(before, sg_count_fds());
-	reap_script(_metadata, self, pid, -1);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE, 0,
-			  BINDERLITE_BR_OK, 0);
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	reap_fd_replier(_metadata, self, pid, p);
 }
 
 /*
@@ -346,7 +316,7 @@ TEST_F(fd, node_refuses_fds)
 		0, BINDERLITE_TF_ACCEPT_FDS, BINDERLITE_TF_ONE_WAY,
 	};
 	struct sg_outcome o;
-	struct sg_msg m;
+	struct obj_msg m;
 	size_t i, j;
 	int p[2];
 	pid_t pid;
@@ -355,17 +325,14 @@ TEST_F(fd, node_refuses_fds)
 		pid = sg_start_mgr(variant->path, mgr_flags[i], sg_quiet_mgr, NULL);
 		ASSERT_LT(0, pid);
 		ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-		sg_msg_init(&m);
+		obj_msg_init(&m);
 		msg_fd(&m, p[1], COOKIE(i));
 		for (j = 0; j < ARRAY_SIZE(flags); j++) {
 			ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_FDS,
 					     flags[j], &m, &o));
 			SG_ASSERT_REFUSED(&o, -EPERM);
 		}
-		EXPECT_EQ(0, close(p[1]));
-		p[1] = -1;
-		EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-		close_pipe(p);
+		sg_expect_pipe_gone(_metadata, p);
 		ASSERT_EQ(0, sg_quit(&self->r, pid)) TH_LOG("manager flags %ld", mgr_flags[i]);
 	}
 }
@@ -381,29 +348,30 @@ TEST_F(fd, node_flags_decide)
 	uint32_t h_fds, h_no_fds;
 	struct ipc_cmds c = { 0 };
 	struct sg_outcome o;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2];
 	pid_t pid;
 
-	sg_msg_init(&m);
-	sg_msg_binder(&m, NODE_FDS, NODE_FDS + 1, BINDERLITE_FLAG_ACCEPTS_FDS);
-	sg_msg_binder(&m, NODE_NO_FDS, NODE_NO_FDS + 1, 0);
+	obj_msg_init(&m);
+	obj_msg_binder_flags(&m, BINDERLITE_TYPE_BINDER, NODE_FDS, NODE_FDS + 1,
+			     BINDERLITE_FLAG_ACCEPTS_FDS);
+	obj_msg_binder_flags(&m, BINDERLITE_TYPE_BINDER, NODE_NO_FDS, NODE_NO_FDS + 1, 0);
 	sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &m);
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &m);
 	pid = sg_spawn_replier(variant->path, SG_PLAIN_MGR, self->s);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 
 	/* The two nodes, as handles the test keeps. */
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_PLAIN, 0, &m, &o));
 	ASSERT_TRUE(sg_outcome_is(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_REPLY))
 		SG_LOG_OUTCOME(&o);
-	ASSERT_EQ(0, sg_rx_obj(&o.reply, 0, &obj, sizeof(obj)));
+	ASSERT_EQ(0, ipc_obj_at(&o.reply, 0, &obj, sizeof(obj)));
 	ASSERT_EQ((uint32_t)BINDERLITE_TYPE_HANDLE, obj.hdr.type);
 	h_fds = obj.handle;
-	ASSERT_EQ(0, sg_rx_obj(&o.reply, 1, &obj, sizeof(obj)));
+	ASSERT_EQ(0, ipc_obj_at(&o.reply, 1, &obj, sizeof(obj)));
 	ASSERT_EQ((uint32_t)BINDERLITE_TYPE_HANDLE, obj.hdr.type);
 	h_no_fds = obj.handle;
 	ipc_cmd(&c, BINDERLITE_BC_INCREFS, &h_fds, sizeof(h_fds));
@@ -413,22 +381,19 @@ TEST_F(fd, node_flags_decide)
 	ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, o.reply.data.ptr.buffer);
 	ASSERT_EQ(0, ipc_cmds_write(self->dev.fd, &c));
 
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, p[1], COOKIE(1));
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, h_no_fds, CODE_FDS, 0, &m, &o));
 	SG_ASSERT_REFUSED(&o, -EPERM);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, h_fds, CODE_FDS, 0, &m, &o));
-	SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_REPLY,
-			  BINDERLITE_BR_OK, 0);
+	SG_ASSERT_ANSWERED(&o);
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, o.reply.data.ptr.buffer));
 
 	/* The replier received exactly one fd, which it keeps. */
-	reap_script(_metadata, self, pid, 1);
+	sg_reap_script(_metadata, self->s, pid, 1);
 	ASSERT_EQ(NODE_FDS, self->s->steps[1].rx.target.ptr);
 	ASSERT_EQ(CODE_FDS, self->s->steps[1].rx.code);
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	sg_expect_pipe_gone(_metadata, p);
 }
 
 /*
@@ -438,7 +403,7 @@ TEST_F(fd, node_flags_decide)
 TEST_F(fd, bad_fds)
 {
 	struct sg_outcome o;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], q[2];
 	uint32_t obj[6] = { 0x12345678 };
 	pid_t pid;
@@ -452,34 +417,32 @@ TEST_F(fd, bad_fds)
 	ASSERT_FALSE(sg_is_open(q[1]));
 	ASSERT_FALSE(sg_is_open(UNUSED_FD));
 
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, -1, 0);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_FDS, 0, &m, &o));
 	SG_ASSERT_REFUSED(&o, -EBADF);
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, UNUSED_FD, 0);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_FDS, 0, &m, &o));
 	SG_ASSERT_REFUSED(&o, -EBADF);
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, q[1], 0);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_FDS,
 			     BINDERLITE_TF_ONE_WAY, &m, &o));
 	SG_ASSERT_REFUSED(&o, -EBADF);
 
 	/* A good one, then a bad one; a good one, then an object of no type. */
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, p[1], COOKIE(1));
 	msg_fd(&m, UNUSED_FD, COOKIE(2));
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_FDS, 0, &m, &o));
 	SG_ASSERT_REFUSED(&o, -EBADF);
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, p[1], COOKIE(1));
-	sg_msg_object(&m, obj, sizeof(obj));
+	obj_msg_object(&m, obj, sizeof(obj));
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_FDS, 0, &m, &o));
 	SG_ASSERT_REFUSED(&o, -EINVAL);
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	sg_expect_pipe_gone(_metadata, p);
 	EXPECT_EQ(0, close(q[0]));
 	ASSERT_EQ(0, sg_quit(&self->r, pid));
 }
@@ -491,13 +454,13 @@ TEST_F(fd, many_fds)
 {
 	struct binderlite_transaction_data tr;
 	int p[2], rx[MANY_FDS], before, i, j;
-	struct sg_msg m;
+	struct obj_msg m;
 	char c;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	for (i = 0; i < MANY_FDS; i++)
 		msg_fd(&m, p[1], COOKIE(i));
 	ASSERT_FALSE(m.overflow);
@@ -506,7 +469,7 @@ TEST_F(fd, many_fds)
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	ASSERT_EQ(before + MANY_FDS, sg_count_fds());
 	for (i = 0; i < MANY_FDS; i++) {
 		rx[i] = assert_rx_fd(_metadata, &tr, i, p[1], COOKIE(i));
@@ -519,16 +482,13 @@ TEST_F(fd, many_fds)
 		ASSERT_EQ(1, read(p[0], &c, 1));
 		ASSERT_EQ(i, c);
 	}
-	reply_free(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
 	for (i = 0; i < MANY_FDS; i++)
 		EXPECT_EQ(0, close(rx[i]));
 	ASSERT_EQ(before, sg_count_fds());
-	reap_script(_metadata, self, pid, 0);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
-			  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
+	sg_expect_pipe_gone(_metadata, p);
 }
 
 /* BC_FREE_BUFFER before the reply: the received fd stays open and usable. */
@@ -536,19 +496,19 @@ TEST_F(fd, free_buffer_keeps_fd)
 {
 	struct binderlite_transaction_data tr;
 	struct ipc_event ev;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], rx;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, p[1], COOKIE(7));
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_FDS, 0, &m);
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	rx = assert_rx_fd(_metadata, &tr, 0, p[1], COOKIE(7));
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, tr.data.ptr.buffer));
 	ASSERT_EQ(1, sg_cloexec(rx));
@@ -556,7 +516,7 @@ TEST_F(fd, free_buffer_keeps_fd)
 	ASSERT_EQ(0, ipc_reply(self->dev.fd, 0, NULL, 0));
 	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev));
 	ASSERT_TRUE(sg_is_open(rx));
-	reap_script(_metadata, self, pid, 0);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	/* Ours until we close it; then nobody holds the write end. */
 	EXPECT_EQ(0, close(p[1]));
 	ASSERT_EQ(1, sg_has_writer(p[0]));
@@ -590,17 +550,17 @@ TEST_F(fd, sender_closes_after_send)
 	struct binderlite_transaction_data tr;
 	struct sg_step *st;
 	int a[2], b[2], rx;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
 	ASSERT_EQ(0, pipe2(a, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(b, O_CLOEXEC));
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, a[1], COOKIE(1));
 	st = sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_FDS, BINDERLITE_TF_ONE_WAY, &m);
 	st->close_fd = a[1];
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, b[1], COOKIE(2));
 	st = sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_FDS, 0, &m);
 	st->close_fd = b[1];
@@ -611,11 +571,11 @@ TEST_F(fd, sender_closes_after_send)
 	EXPECT_EQ(0, close(b[1]));
 
 	/* The oneway. */
-	__atomic_store_n(&self->s->go, 1, __ATOMIC_RELEASE);
-	ASSERT_TRUE(sg_wait_count(&self->s->done, 1));
+	ipc_store(&self->s->go, 1);
+	ASSERT_TRUE(ipc_wait_int(&self->s->done, 1, 30000));
 	ASSERT_EQ(1, sg_has_writer(a[0]));
 	assert_files_in_flight(_metadata, variant, 1);
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	ASSERT_EQ((uint32_t)BINDERLITE_TF_ONE_WAY, tr.flags & BINDERLITE_TF_ONE_WAY);
 	rx = assert_rx_fd(_metadata, &tr, 0, a[0], COOKIE(1));
 	assert_files_in_flight(_metadata, variant, 0);
@@ -625,23 +585,30 @@ TEST_F(fd, sender_closes_after_send)
 	EXPECT_EQ(0, sg_writers_gone(a[0], 5000));
 
 	/* The call. */
-	__atomic_store_n(&self->s->go, 2, __ATOMIC_RELEASE);
-	ASSERT_TRUE(sg_wait_count(&self->s->sent, 2));
+	ipc_store(&self->s->go, 2);
+	ASSERT_TRUE(ipc_wait_int(&self->s->sent, 2, 30000));
 	ASSERT_EQ(1, sg_has_writer(b[0]));
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	rx = assert_rx_fd(_metadata, &tr, 0, b[0], COOKIE(2));
 	assert_pipe_carries(_metadata, rx, b[0], 's');
-	reply_free(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
 	EXPECT_EQ(0, close(rx));
 	EXPECT_EQ(0, sg_writers_gone(b[0], 5000));
 
-	reap_script(_metadata, self, pid, -2);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE, 0,
-			  BINDERLITE_BR_OK, 0);
-	SG_ASSERT_OUTCOME(&self->s->steps[1].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
-			  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
+	sg_reap_script(_metadata, self->s, pid, -2);
+	SG_ASSERT_COMPLETED(&self->s->steps[0].out);
+	SG_ASSERT_ANSWERED(&self->s->steps[1].out);
 	EXPECT_EQ(0, close(a[0]));
 	EXPECT_EQ(0, close(b[0]));
+}
+
+/* Asserts that the test still can get no descriptor, then undoes sg_fill_fds(). */
+static void unfill_fds(struct __test_metadata *_metadata, struct sg_fill *fill)
+{
+	errno = 0;
+	EXPECT_EQ(-1, open("/dev/null", O_RDONLY | O_CLOEXEC));
+	EXPECT_EQ(EMFILE, errno);
+	ASSERT_EQ(0, sg_unfill_fds(fill));
 }
 
 /*
@@ -655,17 +622,17 @@ TEST_F(fd, receiver_out_of_fds_call)
 {
 	struct binderlite_transaction_data tr;
 	struct sg_fill fill;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], before;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	msg_fd(&m, p[1], COOKIE(1));
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_FDS, 0, &m);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_FDS, BINDERLITE_TF_ONE_WAY, &m);
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_PLAIN, 0, &m);
 	self->s->go = 0;
 	pid = sg_spawn_sender(variant->path, self->s);
@@ -676,24 +643,18 @@ TEST_F(fd, receiver_out_of_fds_call)
 	ASSERT_EQ(0, sg_fill_fds(&fill)) {
 		sg_unfill_fds(&fill);
 	}
-	__atomic_store_n(&self->s->go, 3, __ATOMIC_RELEASE);
-	next_call(_metadata, &self->r, &tr);
-	/* Still no descriptor to be had. */
-	errno = 0;
-	EXPECT_EQ(-1, open("/dev/null", O_RDONLY | O_CLOEXEC));
-	EXPECT_EQ(EMFILE, errno);
-	ASSERT_EQ(0, sg_unfill_fds(&fill));
+	ipc_store(&self->s->go, 3);
+	sg_assert_call(_metadata, &self->r, &tr);
+	unfill_fds(_metadata, &fill);
 	EXPECT_EQ(CODE_PLAIN, tr.code);
 	EXPECT_EQ(before, sg_count_fds());
-	reply_free(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
 
-	reap_script(_metadata, self, pid, 0);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
 			  BINDERLITE_BR_FAILED_REPLY, BINDERLITE_BR_OK, 0);
-	SG_ASSERT_OUTCOME(&self->s->steps[1].out, BINDERLITE_BR_TRANSACTION_COMPLETE, 0,
-			  BINDERLITE_BR_OK, 0);
-	SG_ASSERT_OUTCOME(&self->s->steps[2].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
-			  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
+	SG_ASSERT_COMPLETED(&self->s->steps[1].out);
+	SG_ASSERT_ANSWERED(&self->s->steps[2].out);
 	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
 	EXPECT_EQ(0, close(p[0]));
 }
@@ -708,40 +669,25 @@ TEST_F(fd, receiver_out_of_fds_reply)
 {
 	struct sg_outcome o;
 	struct sg_fill fill;
-	struct sg_step *st;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], before;
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	sg_msg_init(&m);
-	msg_fd(&m, p[1], COOKIE(1));
-	st = sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &m);
-	st->close_fd = p[1];
-	pid = sg_spawn_replier(variant->path, SG_PLAIN_MGR, self->s);
-	ASSERT_LT(0, pid);
-	EXPECT_EQ(0, close(p[1]));
+	pid = start_fd_replier(_metadata, self, variant->path, p);
 
 	before = sg_count_fds();
 	ASSERT_EQ(0, sg_fill_fds(&fill)) {
 		sg_unfill_fds(&fill);
 	}
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_PLAIN, BINDERLITE_TF_ACCEPT_FDS, &m,
 		&o);
-	errno = 0;
-	EXPECT_EQ(-1, open("/dev/null", O_RDONLY | O_CLOEXEC));
-	EXPECT_EQ(EMFILE, errno);
-	ASSERT_EQ(0, sg_unfill_fds(&fill));
+	unfill_fds(_metadata, &fill);
 	EXPECT_EQ(before, sg_count_fds());
 	SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_FAILED_REPLY,
 			  BINDERLITE_BR_OK, 0);
 
-	reap_script(_metadata, self, pid, -1);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE, 0,
-			  BINDERLITE_BR_OK, 0);
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	reap_fd_replier(_metadata, self, pid, p);
 }
 
 /* The parent buffer of fd arrays: a header, three fds, a trailer. */
@@ -760,7 +706,7 @@ struct fda_parent {
  * object for them, after an 8-byte header (see parent_at_data_offset_0 in
  * the scatter-gather test: binder refuses fixups in a parent at offset 0).
  */
-static void fda_msg(struct sg_msg *m, struct fda_parent *par, const int *fds)
+static void fda_msg(struct obj_msg *m, struct fda_parent *par, const int *fds)
 {
 	int i;
 
@@ -769,10 +715,10 @@ static void fda_msg(struct sg_msg *m, struct fda_parent *par, const int *fds)
 	par->tail = FDA_TAIL;
 	for (i = 0; i < 3; i++)
 		par->fds[i] = fds[i];
-	sg_msg_init(m);
-	sg_msg_u64(m, 0x6864720a);
-	sg_msg_ptr(m, par, sizeof(*par), -1, 0);
-	sg_msg_fda(m, 3, 0, offsetof(struct fda_parent, fds));
+	obj_msg_init(m);
+	obj_msg_u64(m, 0x6864720a);
+	obj_msg_ptr(m, par, sizeof(*par), -1, 0);
+	obj_msg_fda(m, 3, 0, offsetof(struct fda_parent, fds));
 }
 
 /*
@@ -788,11 +734,11 @@ static void assert_rx_fda(struct __test_metadata *_metadata,
 	struct fda_parent par;
 	int i, j;
 
-	ASSERT_EQ(0, sg_rx_obj(tr, 0, &bo, sizeof(bo)));
+	ASSERT_EQ(0, ipc_obj_at(tr, 0, &bo, sizeof(bo)));
 	ASSERT_EQ((uint32_t)BINDERLITE_TYPE_PTR, bo.hdr.type);
 	ASSERT_EQ(sg_rx_sg_start(tr), bo.buffer);
 	ASSERT_EQ(sizeof(par), bo.length);
-	ASSERT_EQ(0, sg_rx_obj(tr, 1, &fda, sizeof(fda)));
+	ASSERT_EQ(0, ipc_obj_at(tr, 1, &fda, sizeof(fda)));
 	ASSERT_EQ((uint32_t)BINDERLITE_TYPE_FDA, fda.hdr.type);
 	ASSERT_EQ(3ULL, fda.num_fds);
 	ASSERT_EQ(0ULL, fda.parent);
@@ -821,7 +767,7 @@ TEST_F(fd, fda_in_place)
 	struct binderlite_transaction_data tr;
 	int a[2], b[2], memfd, orig[3], rx[3], before, i;
 	struct fda_parent par;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
@@ -838,25 +784,19 @@ TEST_F(fd, fda_in_place)
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 
-	before = sg_count_fds();
-	__atomic_store_n(&self->s->go, 1, __ATOMIC_RELEASE);
-	ASSERT_TRUE(sg_wait_count(&self->s->sent, 1));
-	ASSERT_EQ(before, sg_count_fds());
-	next_call(_metadata, &self->r, &tr);
-	ASSERT_EQ(before + 3, sg_count_fds());
+	before = assert_installed_on_read(_metadata, self, 3, &tr);
 	ASSERT_EQ(2 * sizeof(binderlite_size_t), tr.offsets_size);
 	assert_rx_fda(_metadata, &tr, orig, rx);
 	assert_pipe_carries(_metadata, rx[0], a[0], 'a');
 	assert_one_open_file(_metadata, rx[1], memfd);
 	assert_pipe_carries(_metadata, rx[2], b[0], 'b');
 
-	reply_free(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
 	for (i = 0; i < 3; i++)
 		ASSERT_FALSE(sg_is_open(rx[i])) TH_LOG("fd #%d open after the free", i);
 	ASSERT_EQ(before, sg_count_fds());
-	reap_script(_metadata, self, pid, 0);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
-			  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
 	EXPECT_EQ(0, close(a[1]));
 	EXPECT_EQ(0, close(b[1]));
 	EXPECT_EQ(0, sg_writers_gone(a[0], 5000));
@@ -879,7 +819,7 @@ TEST_F(fd, fda_closed_on_free)
 	struct fda_parent par;
 	struct ipc_event ev;
 	struct sg_step *st;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
@@ -898,12 +838,12 @@ TEST_F(fd, fda_closed_on_free)
 	ASSERT_LT(0, pid);
 	EXPECT_EQ(0, close(p[1]));
 
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	/* The sender has closed its copy. */
-	ASSERT_TRUE(sg_wait_count(&self->s->sent, 1));
+	ASSERT_TRUE(ipc_wait_int(&self->s->sent, 1, 30000));
 	ASSERT_EQ(3 * sizeof(binderlite_size_t), tr.offsets_size);
 	assert_rx_fda(_metadata, &tr, orig, rx);
-	ASSERT_EQ(0, sg_rx_obj(&tr, 2, &obj, sizeof(obj)));
+	ASSERT_EQ(0, ipc_obj_at(&tr, 2, &obj, sizeof(obj)));
 	ASSERT_EQ(1, sg_same_file(obj.fd, q[1]));
 	/* Only the fd array's descriptors hold the write end now. */
 	ASSERT_EQ(1, sg_has_writer(p[0]));
@@ -916,9 +856,8 @@ TEST_F(fd, fda_closed_on_free)
 	ASSERT_EQ(0, ipc_reply(self->dev.fd, 0, NULL, 0));
 	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev));
 
-	reap_script(_metadata, self, pid, -1);
-	SG_ASSERT_OUTCOME(&st->out, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_REPLY,
-			  BINDERLITE_BR_OK, 0);
+	sg_reap_script(_metadata, self->s, pid, -1);
+	SG_ASSERT_ANSWERED(&st->out);
 	EXPECT_EQ(0, close(obj.fd));
 	EXPECT_EQ(0, close(q[1]));
 	EXPECT_EQ(0, sg_writers_gone(q[0], 5000));
@@ -932,11 +871,11 @@ struct fda_any {
 };
 
 /* Starts @m with the 8-byte header and the parent @buf of @len bytes: object 0. */
-static void bad_start(struct sg_msg *m, const void *buf, uint64_t len)
+static void bad_start(struct obj_msg *m, const void *buf, uint64_t len)
 {
-	sg_msg_init(m);
-	sg_msg_u64(m, 0x6864720a);
-	sg_msg_ptr(m, buf, len, -1, 0);
+	obj_msg_init(m);
+	obj_msg_u64(m, 0x6864720a);
+	obj_msg_ptr(m, buf, len, -1, 0);
 }
 
 /* Sends @m to the quiet manager and asserts it is refused with @param. */
@@ -959,7 +898,7 @@ TEST_F(fd, fda_bad_layouts)
 {
 	uint8_t raw[40] __attribute__((aligned(8)));
 	struct fda_any par;
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], i;
 	pid_t pid;
 
@@ -970,96 +909,94 @@ TEST_F(fd, fda_bad_layouts)
 		par.w[i] = p[1];
 
 	/* No parent before it: itself, a later one, none at all. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, 0);
-	sg_msg_fda(&m, 1, 0, 0);
+	obj_msg_init(&m);
+	obj_msg_u64(&m, 0);
+	obj_msg_fda(&m, 1, 0, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, 0);
-	sg_msg_fda(&m, 1, 1, 0);
-	sg_msg_ptr(&m, &par, sizeof(par), -1, 0);
-	ASSERT_FDA_REFUSED(&m, -EINVAL);
-	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, 1, 1, 0);
+	obj_msg_init(&m);
+	obj_msg_u64(&m, 0);
+	obj_msg_fda(&m, 1, 1, 0);
+	obj_msg_ptr(&m, &par, sizeof(par), -1, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, 1, 7, 0);
+	obj_msg_fda(&m, 1, 1, 0);
+	ASSERT_FDA_REFUSED(&m, -EINVAL);
+	bad_start(&m, &par, sizeof(par));
+	obj_msg_fda(&m, 1, 7, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	/* A parent that is no buffer: an fd object. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, 0);
+	obj_msg_init(&m);
+	obj_msg_u64(&m, 0);
 	msg_fd(&m, p[1], 0);
-	sg_msg_fda(&m, 1, 0, 0);
+	obj_msg_fda(&m, 1, 0, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 
 	/* Misaligned in the parent, or in the sender's memory. */
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, 1, 0, 2);
+	obj_msg_fda(&m, 1, 0, 2);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, (const uint8_t *)&par + 2, 16);
-	sg_msg_fda(&m, 1, 0, 4);
+	obj_msg_fda(&m, 1, 0, 4);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 
 	/* Past the parent's end; sizes that overflow; parents too small. */
 	bad_start(&m, &par, 16);
-	sg_msg_fda(&m, 3, 0, 8);
+	obj_msg_fda(&m, 3, 0, 8);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, 16);
-	sg_msg_fda(&m, 1, 0, 16);
+	obj_msg_fda(&m, 1, 0, 16);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, 16);
-	sg_msg_fda(&m, 1, 0, ~0ULL - 3);
+	obj_msg_fda(&m, 1, 0, ~0ULL - 3);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, 1ULL << 62, 0, 0);
+	obj_msg_fda(&m, 1ULL << 62, 0, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, (1ULL << 62) + 2, 0, 8);
+	obj_msg_fda(&m, (1ULL << 62) + 2, 0, 8);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, 1ULL << 32, 0, 0);
+	obj_msg_fda(&m, 1ULL << 32, 0, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, 4);
-	sg_msg_fda(&m, 2, 0, 0);
+	obj_msg_fda(&m, 2, 0, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, 0);
-	sg_msg_fda(&m, 1, 0, 0);
+	obj_msg_fda(&m, 1, 0, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 
 	/* Fixups out of order: decreasing, overlapping, inside a pointer fixup. */
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, 2, 0, 16);
-	sg_msg_fda(&m, 1, 0, 8);
+	obj_msg_fda(&m, 2, 0, 16);
+	obj_msg_fda(&m, 1, 0, 8);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, 2, 0, 16);
-	sg_msg_fda(&m, 1, 0, 20);
+	obj_msg_fda(&m, 2, 0, 16);
+	obj_msg_fda(&m, 1, 0, 20);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_ptr(&m, raw, 8, 0, 8);
-	sg_msg_fda(&m, 1, 0, 12);
+	obj_msg_ptr(&m, raw, 8, 0, 8);
+	obj_msg_fda(&m, 1, 0, 12);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	/* Its parent is neither the last buffer nor an ancestor of it. */
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_ptr(&m, raw, 8, -1, 0);
-	sg_msg_fda(&m, 1, 0, 0);
+	obj_msg_ptr(&m, raw, 8, -1, 0);
+	obj_msg_fda(&m, 1, 0, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 	/* A parent at offset 0 of the data. */
-	sg_msg_init(&m);
-	sg_msg_ptr(&m, &par, sizeof(par), -1, 0);
-	sg_msg_fda(&m, 1, 0, 0);
+	obj_msg_init(&m);
+	obj_msg_ptr(&m, &par, sizeof(par), -1, 0);
+	obj_msg_fda(&m, 1, 0, 0);
 	ASSERT_FDA_REFUSED(&m, -EINVAL);
 
 	/* A bad descriptor after a good one. */
 	par.w[3] = UNUSED_FD;
 	bad_start(&m, &par, sizeof(par));
-	sg_msg_fda(&m, 2, 0, 8);
+	obj_msg_fda(&m, 2, 0, 8);
 	ASSERT_FDA_REFUSED(&m, -EBADF);
 	par.w[3] = p[1];
 
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	sg_expect_pipe_gone(_metadata, p);
 	ASSERT_EQ(0, sg_quit(&self->r, pid));
 }
 
@@ -1094,7 +1031,7 @@ TEST_F(fd, fda_with_pointers)
 	struct tree_a a, ra;
 	struct tree_c c, rc;
 	int p[2], rx[4], i;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
@@ -1103,24 +1040,24 @@ TEST_F(fd, fda_with_pointers)
 		.b = (uintptr_t)&b_data, .fds = { p[1], p[1] }, .c = (uintptr_t)&c, .fd3 = p[1],
 	};
 	c = (struct tree_c){ .fd = p[1], .magic = 0x4343434343434343ULL };
-	sg_msg_init(&m);
-	sg_msg_u64(&m, 0x6864720a);
-	sg_msg_ptr(&m, &a, sizeof(a), -1, 0);
-	sg_msg_ptr(&m, &b_data, sizeof(b_data), 0, offsetof(struct tree_a, b));
-	sg_msg_fda(&m, 2, 0, offsetof(struct tree_a, fds));
-	sg_msg_ptr(&m, &c, sizeof(c), 0, offsetof(struct tree_a, c));
-	sg_msg_fda(&m, 1, 3, offsetof(struct tree_c, fd));
-	sg_msg_fda(&m, 1, 0, offsetof(struct tree_a, fd3));
+	obj_msg_init(&m);
+	obj_msg_u64(&m, 0x6864720a);
+	obj_msg_ptr(&m, &a, sizeof(a), -1, 0);
+	obj_msg_ptr(&m, &b_data, sizeof(b_data), 0, offsetof(struct tree_a, b));
+	obj_msg_fda(&m, 2, 0, offsetof(struct tree_a, fds));
+	obj_msg_ptr(&m, &c, sizeof(c), 0, offsetof(struct tree_a, c));
+	obj_msg_fda(&m, 1, 3, offsetof(struct tree_c, fd));
+	obj_msg_fda(&m, 1, 0, offsetof(struct tree_a, fd3));
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_FDS, 0, &m);
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 
-	next_call(_metadata, &self->r, &tr);
-	ASSERT_EQ(0, sg_rx_obj(&tr, 0, &bo[0], sizeof(bo[0])));
-	ASSERT_EQ(0, sg_rx_obj(&tr, 1, &bo[1], sizeof(bo[1])));
-	ASSERT_EQ(0, sg_rx_obj(&tr, 3, &bo[2], sizeof(bo[2])));
+	sg_assert_call(_metadata, &self->r, &tr);
+	ASSERT_EQ(0, ipc_obj_at(&tr, 0, &bo[0], sizeof(bo[0])));
+	ASSERT_EQ(0, ipc_obj_at(&tr, 1, &bo[1], sizeof(bo[1])));
+	ASSERT_EQ(0, ipc_obj_at(&tr, 3, &bo[2], sizeof(bo[2])));
 	ASSERT_EQ(sg_rx_sg_start(&tr), bo[0].buffer);
-	ASSERT_EQ(bo[0].buffer + SG_ALIGN(sizeof(a)), bo[1].buffer);
+	ASSERT_EQ(bo[0].buffer + OBJ_ALIGN(sizeof(a)), bo[1].buffer);
 	ASSERT_EQ(bo[1].buffer + 8, bo[2].buffer);
 	memcpy(&ra, (const void *)(uintptr_t)bo[0].buffer, sizeof(ra));
 	memcpy(&rc, (const void *)(uintptr_t)bo[2].buffer, sizeof(rc));
@@ -1137,15 +1074,12 @@ TEST_F(fd, fda_with_pointers)
 		ASSERT_EQ(1, sg_cloexec(rx[i]));
 		ASSERT_EQ(1, sg_same_file(rx[i], p[1]));
 	}
-	reply_free(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
 	for (i = 0; i < 4; i++)
 		ASSERT_FALSE(sg_is_open(rx[i])) TH_LOG("fd #%d open after the free", i);
-	reap_script(_metadata, self, pid, 0);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
-			  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
+	sg_expect_pipe_gone(_metadata, p);
 }
 
 /*
@@ -1159,28 +1093,27 @@ TEST_F(fd, fda_of_no_fds)
 	struct binderlite_transaction_data tr;
 	struct binderlite_buffer_object bo;
 	uint64_t par[2] = { 0x1234, 0x5678 };
-	struct sg_msg m;
+	struct obj_msg m;
 	size_t i;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
 		bad_start(&m, par, sizeof(par));
-		sg_msg_fda(&m, 0, 0, offs[i]);
+		obj_msg_fda(&m, 0, 0, offs[i]);
 		sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_FDS, 0, &m);
 	}
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
-		next_call(_metadata, &self->r, &tr);
-		ASSERT_EQ(0, sg_rx_obj(&tr, 0, &bo, sizeof(bo)));
+		sg_assert_call(_metadata, &self->r, &tr);
+		ASSERT_EQ(0, ipc_obj_at(&tr, 0, &bo, sizeof(bo)));
 		ASSERT_EQ(0, memcmp((const void *)(uintptr_t)bo.buffer, par, sizeof(par)));
-		reply_free(_metadata, &self->r, &tr);
+		sg_assert_reply_free(_metadata, &self->r, &tr);
 	}
-	reap_script(_metadata, self, pid, 0);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	for (i = 0; i < ARRAY_SIZE(offs); i++)
-		SG_ASSERT_OUTCOME(&self->s->steps[i].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
-				  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
+		SG_ASSERT_ANSWERED(&self->s->steps[i].out);
 }
 
 /* Fd arrays need a target that accepts fds, as fd objects do. */
@@ -1188,7 +1121,7 @@ TEST_F(fd, fda_needs_accept_fds)
 {
 	struct fda_parent par;
 	int p[2], orig[3], i;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	pid = sg_start_mgr(variant->path, 0, sg_quiet_mgr, NULL);
@@ -1198,9 +1131,7 @@ TEST_F(fd, fda_needs_accept_fds)
 		orig[i] = p[1];
 	fda_msg(&m, &par, orig);
 	ASSERT_FDA_REFUSED(&m, -EPERM);
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	sg_expect_pipe_gone(_metadata, p);
 	ASSERT_EQ(0, sg_quit(&self->r, pid));
 }
 
@@ -1214,7 +1145,7 @@ TEST_F(fd, fda_in_reply)
 	int p[2], orig[3], rx[3], i;
 	struct fda_parent par;
 	struct sg_outcome o;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
@@ -1226,11 +1157,10 @@ TEST_F(fd, fda_in_reply)
 	pid = sg_spawn_replier(variant->path, SG_PLAIN_MGR, self->s);
 	ASSERT_LT(0, pid);
 
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_PLAIN,
 			     BINDERLITE_TF_ACCEPT_FDS, &m, &o));
-	SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_REPLY,
-			  BINDERLITE_BR_OK, 0);
+	SG_ASSERT_ANSWERED(&o);
 	ASSERT_EQ(2 * sizeof(binderlite_size_t), o.reply.offsets_size);
 	assert_rx_fda(_metadata, &o.reply, orig, rx);
 	assert_pipe_carries(_metadata, rx[1], p[0], 'r');
@@ -1241,13 +1171,10 @@ TEST_F(fd, fda_in_reply)
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_PLAIN, 0, &m, &o));
 	SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_FAILED_REPLY,
 			  BINDERLITE_BR_FAILED_REPLY, -EPERM);
-	reap_script(_metadata, self, pid, 0);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	for (i = 0; i < 2; i++)
-		SG_ASSERT_OUTCOME(&self->s->steps[i].out, BINDERLITE_BR_TRANSACTION_COMPLETE, 0,
-				  BINDERLITE_BR_OK, 0);
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+		SG_ASSERT_COMPLETED(&self->s->steps[i].out);
+	sg_expect_pipe_gone(_metadata, p);
 }
 
 TEST_HARNESS_MAIN

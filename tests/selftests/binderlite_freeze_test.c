@@ -25,7 +25,7 @@
  *   stopping the write with EINVAL.
  *
  * The server is a child, the context manager, that reads only while the
- * test lets it (struct fz_shared). Every test runs against /dev/binderlite
+ * test lets it (struct srv_shared). Every test runs against /dev/binderlite
  * and the reference /dev/binder; binderlite must end clean.
  */
 #include <pthread.h>
@@ -59,14 +59,14 @@ struct srv_record {
 };
 
 /**
- * struct fz_shared - the server and the test
+ * struct srv_shared - the server and the test
  * @serve:   the server reads only while this is set
  * @holding: the server holds a CODE_HOLD call
  * @unhold:  the server may answer it
  * @n:       transactions the server received
  * @log:     the first SRV_LOG of them
  */
-struct fz_shared {
+struct srv_shared {
 	int serve;
 	int holding;
 	int unhold;
@@ -74,7 +74,7 @@ struct fz_shared {
 	struct srv_record log[SRV_LOG];
 };
 
-static int srv_serve(int fd, struct fz_shared *sh, const struct binderlite_transaction_data *tr)
+static int srv_serve(int fd, struct srv_shared *sh, const struct binderlite_transaction_data *tr)
 {
 	struct srv_record rec = {
 		.code = tr->code, .flags = tr->flags, .pid = tr->sender_pid,
@@ -90,10 +90,10 @@ static int srv_serve(int fd, struct fz_shared *sh, const struct binderlite_trans
 	if (tr->flags & BINDERLITE_TF_ONE_WAY)
 		return ipc_free_buffer(fd, tr->data.ptr.buffer);
 	if (tr->code == CODE_HOLD) {
-		fz_store(&sh->holding, 1);
-		if (!fz_wait_int(&sh->unhold, 1, 30000))
+		ipc_store(&sh->holding, 1);
+		if (!ipc_wait_int(&sh->unhold, 1, 30000))
 			return -ETIMEDOUT;
-		fz_store(&sh->holding, 0);
+		ipc_store(&sh->holding, 0);
 	}
 	return ipc_reply_free(fd, tr->data.ptr.buffer, &rec.value, sizeof(rec.value));
 }
@@ -101,24 +101,14 @@ static int srv_serve(int fd, struct fz_shared *sh, const struct binderlite_trans
 /* The server: the context manager, reading only while sh->serve is set. */
 static int srv_main(struct ipc_dev *dev, void *arg)
 {
-	struct fz_shared *sh = arg;
+	struct srv_shared *sh = arg;
 	struct ipc_reader r;
-	struct fz_event ev;
-	int ret;
+	struct ipc_event ev;
 
 	ipc_reader_init(&r, dev->fd);
 	IPC_CHECK(ipc_looper(dev->fd, BINDERLITE_BC_ENTER_LOOPER) == 0);
 	for (;;) {
-		if (!fz_load(&sh->serve) && !fz_buffered(&r)) {
-			ipc_sleep_ms(1);
-			continue;
-		}
-		ret = fz_next_within(&r, 10, &ev);
-		if (ret == -ETIMEDOUT)
-			continue;
-		IPC_CHECK(ret == 0);
-		if (ev.cmd == BINDERLITE_BR_TRANSACTION_COMPLETE)
-			continue;
+		IPC_CHECK(fz_serve_next(&r, &sh->serve, NULL, &ev) == 0);
 		IPC_CHECK(ev.cmd == BINDERLITE_BR_TRANSACTION);
 		IPC_CHECK(srv_serve(dev->fd, sh, &ev.txn) == 0);
 	}
@@ -148,7 +138,7 @@ static void sleeper(void)
 FIXTURE(freeze) {
 	struct ipc_dev dev;
 	struct ipc_reader r;
-	struct fz_shared *sh;
+	struct srv_shared *sh;
 	pid_t srv;
 };
 
@@ -169,27 +159,20 @@ FIXTURE_VARIANT_ADD(freeze, binder) {
 
 FIXTURE_SETUP(freeze)
 {
-	self->dev.fd = -1;
-	self->dev.pool = MAP_FAILED;
 	self->sh = MAP_FAILED;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->sh = fz_shared(sizeof(*self->sh));
+	if (!ipc_fixture_open(_metadata, variant->path, &self->dev, &self->r))
+		return;
+	self->sh = ipc_shared(sizeof(*self->sh));
 	ASSERT_NE(MAP_FAILED, self->sh);
-	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
-	ipc_reader_init(&self->r, self->dev.fd);
 	self->srv = ipc_start(variant->path, true, srv_main, self->sh);
 	ASSERT_LT(0, self->srv) TH_LOG("server: %s", strerror(-self->srv));
 }
 
 FIXTURE_TEARDOWN(freeze)
 {
-	ipc_kill_children();
-	EXPECT_EQ(0, ipc_close(&self->dev));
+	ipc_fixture_close(_metadata, &self->dev, variant->binderlite);
 	if (self->sh != MAP_FAILED)
 		munmap(self->sh, sizeof(*self->sh));
-	if (variant->binderlite)
-		ipc_expect_clean(_metadata);
 }
 
 /* What the sender of a oneway to a frozen process reads. */
@@ -204,22 +187,22 @@ static uint32_t pending_frozen(const FIXTURE_VARIANT(freeze) *variant)
 static void send_oneway(struct __test_metadata *_metadata, FIXTURE_DATA(freeze) *self,
 			uint32_t code, uint32_t flags, uint32_t value, uint32_t expect)
 {
-	struct fz_event ev;
+	struct ipc_event ev;
 
 	ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, code, BINDERLITE_TF_ONE_WAY | flags, &value,
 				  sizeof(value)));
-	FZ_ASSERT_NEXT(&self->r, expect, &ev);
+	IPC_ASSERT_NEXT(&self->r, expect, &ev);
 }
 
 /* A call to the server, which must be answered with @value. */
 static void call_echo(struct __test_metadata *_metadata, FIXTURE_DATA(freeze) *self,
 		      uint32_t value)
 {
-	struct fz_event ev;
+	struct ipc_event ev;
 
 	ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ECHO, 0, &value, sizeof(value)));
-	FZ_ASSERT_NEXT(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev);
-	FZ_ASSERT_NEXT(&self->r, BINDERLITE_BR_REPLY, &ev);
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev);
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_REPLY, &ev);
 	ASSERT_EQ(sizeof(value), ev.txn.data_size);
 	ASSERT_EQ(0, memcmp(&value, ipc_payload(&ev.txn), sizeof(value)));
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, ev.txn.data.ptr.buffer));
@@ -253,10 +236,10 @@ static void assert_served(struct __test_metadata *_metadata, FIXTURE_DATA(freeze
 	pid_t pid;
 	int i;
 
-	ASSERT_TRUE(fz_wait_int(&self->sh->n, n, 10000)) TH_LOG("served %d of %d", self->sh->n, n);
+	ASSERT_TRUE(ipc_wait_int(&self->sh->n, n, 10000)) TH_LOG("served %d of %d", self->sh->n, n);
 	/* Nothing more comes. */
 	ipc_sleep_ms(30);
-	ASSERT_EQ(n, fz_load(&self->sh->n));
+	ASSERT_EQ(n, ipc_load(&self->sh->n));
 	for (i = 0; i < n; i++) {
 		rec = &self->sh->log[i];
 		pid = want[i][2] == BY_TEST ? getpid() : want[i][2] == BY_CLIENT ? client : 0;
@@ -271,10 +254,10 @@ TEST_F(freeze, sync_call_to_frozen_process)
 {
 	struct binderlite_extended_error ee;
 	static const uint32_t want[][3] = { { CODE_ECHO, 2, BY_TEST } };
-	struct fz_event ev;
+	struct ipc_event ev;
 	uint32_t v = 1;
 
-	fz_store(&self->sh->serve, 1);
+	ipc_store(&self->sh->serve, 1);
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
 	/* Freezing twice is no error. */
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
@@ -288,12 +271,12 @@ TEST_F(freeze, sync_call_to_frozen_process)
 
 	/* Refused at once, without BR_TRANSACTION_COMPLETE, and never delivered. */
 	ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ECHO, 0, &v, sizeof(v)));
-	FZ_ASSERT_NEXT(&self->r, BINDERLITE_BR_FROZEN_REPLY, &ev);
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_FROZEN_REPLY, &ev);
 	ASSERT_EQ(0, ipc_extended_error(self->dev.fd, &ee));
 	EXPECT_NE(0U, ee.id);
 	EXPECT_EQ(BINDERLITE_BR_FROZEN_REPLY, ee.command);
 	EXPECT_EQ(0, ee.param);
-	FZ_ASSERT_IDLE(&self->r, 20);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	assert_info(_metadata, self, 1, 0);
 
 	/* Thawed: the bits are cleared, and calls go through. */
@@ -330,7 +313,7 @@ TEST_F(freeze, oneways_wait_for_the_thaw)
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
 	/* The thaw clears what came while frozen; still in flight. */
 	assert_info(_metadata, self, 2, 0);
-	fz_store(&self->sh->serve, 1);
+	ipc_store(&self->sh->serve, 1);
 	assert_served(_metadata, self, want, 3, 0);
 	assert_info(_metadata, self, 0, 0);
 	/* Thawed: a oneway is completed again. */
@@ -346,7 +329,7 @@ TEST_F(freeze, frozen_reader_gets_oneways)
 {
 	static const uint32_t want[][3] = { { CODE_X, 1, BY_ONEWAY }, { CODE_X, 2, BY_ONEWAY } };
 
-	fz_store(&self->sh->serve, 1);
+	ipc_store(&self->sh->serve, 1);
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
 	send_oneway(_metadata, self, CODE_X, 0, 1, pending_frozen(variant));
 	send_oneway(_metadata, self, CODE_X, 0, 2, pending_frozen(variant));
@@ -384,7 +367,7 @@ TEST_F(freeze, update_txn_replaces_a_queued_oneway)
 		EXPECT_EQ(3, buffers);
 	}
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
-	fz_store(&self->sh->serve, 1);
+	ipc_store(&self->sh->serve, 1);
 	assert_served(_metadata, self, want, 3, 0);
 }
 
@@ -399,7 +382,7 @@ TEST_F(freeze, update_txn_needs_a_freeze)
 
 	for (i = 1; i <= 3; i++)
 		send_oneway(_metadata, self, CODE_X, upd, i, BINDERLITE_BR_TRANSACTION_COMPLETE);
-	fz_store(&self->sh->serve, 1);
+	ipc_store(&self->sh->serve, 1);
 	assert_served(_metadata, self, want, 3, 0);
 }
 
@@ -427,15 +410,15 @@ TEST_F(freeze, timeout_while_serving)
 {
 	struct freezer f = { .fd = self->dev.fd, .pid = self->srv, .timeout_ms = 10000 };
 	static const uint32_t want[][3] = { { CODE_HOLD, 7, BY_CLIENT }, { CODE_X, 1, BY_ONEWAY } };
-	struct fz_event ev;
+	struct ipc_event ev;
 	pthread_t thread;
 	pid_t client;
 	uint32_t v = 5;
 
-	fz_store(&self->sh->serve, 1);
+	ipc_store(&self->sh->serve, 1);
 	client = ipc_start(variant->path, false, client_hold, NULL);
 	ASSERT_LT(0, client);
-	ASSERT_TRUE(fz_wait_int(&self->sh->holding, 1, 10000));
+	ASSERT_TRUE(ipc_wait_int(&self->sh->holding, 1, 10000));
 	/* In flight to it: bit 1. */
 	assert_info(_metadata, self, 2, 0);
 
@@ -449,14 +432,14 @@ TEST_F(freeze, timeout_while_serving)
 	/* A freeze that waits long enough: the call is answered meanwhile. */
 	ASSERT_EQ(0, pthread_create(&thread, NULL, freeze_thread, &f));
 	ipc_sleep_ms(100);
-	fz_store(&self->sh->unhold, 1);
+	ipc_store(&self->sh->unhold, 1);
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	ASSERT_EQ(0, f.ret);
 	EXPECT_EQ(0, ipc_wait(client, 30));
 	assert_served(_metadata, self, want, 2, client);
 	/* It is frozen now. */
 	ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ECHO, 0, &v, sizeof(v)));
-	FZ_ASSERT_NEXT(&self->r, BINDERLITE_BR_FROZEN_REPLY, &ev);
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_FROZEN_REPLY, &ev);
 	assert_info(_metadata, self, 1, 0);
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
 }
@@ -465,12 +448,12 @@ TEST_F(freeze, timeout_while_serving)
 TEST_F(freeze, frozen_info_bits)
 {
 	static const uint32_t want[][3] = { { CODE_X, 2, BY_ONEWAY } };
-	struct fz_event ev;
+	struct ipc_event ev;
 	uint32_t v = 1;
 
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
 	ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ECHO, 0, &v, sizeof(v)));
-	FZ_ASSERT_NEXT(&self->r, BINDERLITE_BR_FROZEN_REPLY, &ev);
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_FROZEN_REPLY, &ev);
 	assert_info(_metadata, self, 1, 0);
 	send_oneway(_metadata, self, CODE_X, 0, 2, pending_frozen(variant));
 	assert_info(_metadata, self, 3, 1);
@@ -483,7 +466,7 @@ TEST_F(freeze, frozen_info_bits)
 		EXPECT_EQ(0U, info.async_recv);
 	}
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
-	fz_store(&self->sh->serve, 1);
+	ipc_store(&self->sh->serve, 1);
 	assert_served(_metadata, self, want, 1, 0);
 }
 
@@ -531,23 +514,44 @@ static int freeze_done(int fd, binderlite_uintptr_t cookie)
 static void assert_frozen_binder(struct __test_metadata *_metadata, FIXTURE_DATA(freeze) *self,
 				 binderlite_uintptr_t cookie, uint32_t frozen)
 {
-	struct fz_event ev;
+	struct ipc_event ev;
 
-	FZ_ASSERT_NEXT(&self->r, BINDERLITE_BR_FROZEN_BINDER, &ev);
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_FROZEN_BINDER, &ev);
 	EXPECT_EQ(cookie, ev.frozen.cookie);
 	EXPECT_EQ(frozen, ev.frozen.is_frozen);
 	EXPECT_EQ(0U, ev.frozen.reserved);
 }
 
-/* The test as a looper with a strong reference to handle 0. */
-static void notification_setup(struct __test_metadata *_metadata, FIXTURE_DATA(freeze) *self,
+/* The same, acknowledged with BC_FREEZE_NOTIFICATION_DONE. */
+static void assert_frozen_binder_done(struct __test_metadata *_metadata,
+				      FIXTURE_DATA(freeze) *self, binderlite_uintptr_t cookie,
+				      uint32_t frozen)
+{
+	assert_frozen_binder(_metadata, self, cookie, frozen);
+	ASSERT_EQ(0, freeze_done(self->dev.fd, cookie));
+}
+
+/* Clears the freeze notification @cookie of handle 0: answered at once. */
+static void clear_notification(struct __test_metadata *_metadata, FIXTURE_DATA(freeze) *self,
+			       binderlite_uintptr_t cookie)
+{
+	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0, cookie));
+	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, cookie);
+}
+
+/*
+ * The test as a looper with a strong reference to handle 0; false if the
+ * test is skipped (it must return).
+ */
+static bool notification_setup(struct __test_metadata *_metadata, FIXTURE_DATA(freeze) *self,
 			       const FIXTURE_VARIANT(freeze) *variant)
 {
 	if (!has_freeze_notifications(variant))
-		SKIP(return, "binder before 6.12 has no freeze notifications");
+		SKIP(return false, "binder before 6.12 has no freeze notifications");
 	ASSERT_EQ(0, ipc_looper(self->dev.fd, BINDERLITE_BC_ENTER_LOOPER));
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_INCREFS, 0));
 	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_ACQUIRE, 0));
+	return true;
 }
 
 static void notification_teardown(struct __test_metadata *_metadata, FIXTURE_DATA(freeze) *self)
@@ -558,15 +562,13 @@ static void notification_teardown(struct __test_metadata *_metadata, FIXTURE_DAT
 
 TEST_F(freeze, notification_on_each_freeze_and_thaw)
 {
-	notification_setup(_metadata, self, variant);
-	if (_metadata->exit_code == KSFT_SKIP)
+	if (!notification_setup(_metadata, self, variant))
 		return;
 	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION, 0,
 			    FREEZE_COOKIE(1)));
 	/* At once, with the current state. */
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(1), 0);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(1)));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(1), 0);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	if (variant->binderlite) {
 		struct ipc_stats s;
 		long long live = -1;
@@ -577,41 +579,33 @@ TEST_F(freeze, notification_on_each_freeze_and_thaw)
 	}
 
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(1), 1);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(1)));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(1), 1);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(1), 0);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(1)));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(1), 0);
+	IPC_ASSERT_IDLE(&self->r, 20);
 
 	/* A failed freeze (EAGAIN) sends nothing. */
-	fz_store(&self->sh->serve, 1);
+	ipc_store(&self->sh->serve, 1);
 	ASSERT_LT(0, ipc_start(variant->path, false, client_hold, NULL));
-	ASSERT_TRUE(fz_wait_int(&self->sh->holding, 1, 10000));
+	ASSERT_TRUE(ipc_wait_int(&self->sh->holding, 1, 10000));
 	ASSERT_EQ(-EAGAIN, fz_freeze(self->dev.fd, self->srv, true, 0));
-	FZ_ASSERT_IDLE(&self->r, 20);
-	fz_store(&self->sh->unhold, 1);
+	IPC_ASSERT_IDLE(&self->r, 20);
+	ipc_store(&self->sh->unhold, 1);
 
 	/* A thaw of a thawed process, and a freeze of a frozen one, notify too. */
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(1), 0);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(1)));
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(1), 0);
 	/* Waits for the held call to be answered. */
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 10000));
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(1), 1);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(1)));
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(1), 1);
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(1), 1);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(1)));
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(1), 1);
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(1), 0);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(1)));
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(1), 0);
 
-	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0,
-			    FREEZE_COOKIE(1)));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(1));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	clear_notification(_metadata, self, FREEZE_COOKIE(1));
+	IPC_ASSERT_IDLE(&self->r, 20);
 	notification_teardown(_metadata, self);
 }
 
@@ -622,8 +616,7 @@ TEST_F(freeze, notification_on_each_freeze_and_thaw)
  */
 TEST_F(freeze, notifications_one_at_a_time)
 {
-	notification_setup(_metadata, self, variant);
-	if (_metadata->exit_code == KSFT_SKIP)
+	if (!notification_setup(_metadata, self, variant))
 		return;
 	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION, 0,
 			    FREEZE_COOKIE(2)));
@@ -631,29 +624,28 @@ TEST_F(freeze, notifications_one_at_a_time)
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(2)));
 	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(2), 1);
-	FZ_ASSERT_IDLE(&self->r, 20);
+	IPC_ASSERT_IDLE(&self->r, 20);
 
 	/* Frozen, then thawed back to what was sent: sent again anyway. */
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, true, 0));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(2)));
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(2), 1);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(2)));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(2), 1);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	ASSERT_EQ(0, fz_freeze(self->dev.fd, self->srv, false, 0));
 	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(2), 0);
 
 	/* Cleared before the DONE: BR_CLEAR_FREEZE_NOTIFICATION_DONE follows it. */
 	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0,
 			    FREEZE_COOKIE(2)));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(2)));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(2));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(2));
+	IPC_ASSERT_IDLE(&self->r, 20);
 
 	/* Requested and cleared in one write: only the clear is answered. */
 	{
@@ -664,8 +656,8 @@ TEST_F(freeze, notifications_one_at_a_time)
 		ipc_cmd(&c, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, &hc, sizeof(hc));
 		ASSERT_EQ(0, ipc_cmds_write(self->dev.fd, &c));
 	}
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(3));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(3));
+	IPC_ASSERT_IDLE(&self->r, 20);
 	notification_teardown(_metadata, self);
 }
 
@@ -688,11 +680,8 @@ static void assert_write_stops(struct __test_metadata *_metadata, FIXTURE_DATA(f
 	bwr.write_buffer = (uintptr_t)c.buf;
 	ASSERT_EQ(-EINVAL, ipc_write_read(self->dev.fd, &bwr)) TH_LOG("%s", what);
 	ASSERT_EQ(good, bwr.write_consumed) TH_LOG("%s", what);
-	assert_frozen_binder(_metadata, self, FREEZE_COOKIE(9), 0);
-	ASSERT_EQ(0, freeze_done(self->dev.fd, FREEZE_COOKIE(9)));
-	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0,
-			    FREEZE_COOKIE(9)));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(9));
+	assert_frozen_binder_done(_metadata, self, FREEZE_COOKIE(9), 0);
+	clear_notification(_metadata, self, FREEZE_COOKIE(9));
 }
 
 TEST_F(freeze, notification_errors)
@@ -729,32 +718,29 @@ TEST_F(freeze, notification_errors)
 	ASSERT_EQ(-EINVAL, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0,
 				  FREEZE_COOKIE(9)));
 	ASSERT_EQ(-EINVAL, freeze_done(self->dev.fd, FREEZE_COOKIE(9)));
-	FZ_ASSERT_IDLE(&self->r, 20);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	notification_teardown(_metadata, self);
 }
 
 /* A dead node sends no BR_FROZEN_BINDER; the request can still be cleared. */
 TEST_F(freeze, notification_on_a_dead_node)
 {
-	notification_setup(_metadata, self, variant);
-	if (_metadata->exit_code == KSFT_SKIP)
+	if (!notification_setup(_metadata, self, variant))
 		return;
 	ASSERT_EQ(0, obj_death(self->dev.fd, BINDERLITE_BC_REQUEST_DEATH_NOTIFICATION, 0,
 			       DEATH_COOKIE));
 	ASSERT_EQ(0, kill(self->srv, SIGKILL));
 	ASSERT_EQ(128 + SIGKILL, ipc_wait(self->srv, 10));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_DEAD_BINDER, DEATH_COOKIE);
+	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_DEAD_BINDER, DEATH_COOKIE);
 	ASSERT_EQ(0, obj_dead_done(self->dev.fd, DEATH_COOKIE));
 	ASSERT_EQ(0, obj_death(self->dev.fd, BINDERLITE_BC_CLEAR_DEATH_NOTIFICATION, 0,
 			       DEATH_COOKIE));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE, DEATH_COOKIE);
+	OBJ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE, DEATH_COOKIE);
 
 	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_REQUEST_FREEZE_NOTIFICATION, 0,
 			    FREEZE_COOKIE(4)));
-	FZ_ASSERT_IDLE(&self->r, 50);
-	ASSERT_EQ(0, hc_cmd(self->dev.fd, BINDERLITE_BC_CLEAR_FREEZE_NOTIFICATION, 0,
-			    FREEZE_COOKIE(4)));
-	FZ_ASSERT_COOKIE(&self->r, BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, FREEZE_COOKIE(4));
+	IPC_ASSERT_IDLE(&self->r, 50);
+	clear_notification(_metadata, self, FREEZE_COOKIE(4));
 	notification_teardown(_metadata, self);
 }
 

@@ -4,17 +4,24 @@
  *
  * - ipc_open() and ipc_close(): a device with a mapped receive pool;
  * - ipc_write_read(), struct ipc_cmds: one WRITE_READ, a command stream;
- * - ipc_send(), ipc_transact(), ipc_reply(), ipc_free_buffer(): commands;
+ * - ipc_send(), ipc_transact(), ipc_reply(), ipc_free_buffer(),
+ *   ipc_cmd_txn_sg(): commands, scatter-gather ones included;
  * - struct ipc_reader, ipc_next(), ipc_expect(), ipc_call(): the return
- *   stream parsed into events;
+ *   stream parsed into events, every return of binder 6.12 included
+ *   (BR_FROZEN_REPLY, BR_TRANSACTION_SEC_CTX, BR_FROZEN_BINDER, ...);
+ *   ipc_next_timeout(), ipc_idle(), IPC_ASSERT_NEXT(), IPC_ASSERT_IDLE():
+ *   bounded waits for it;
  * - ipc_become_mgr(): the context manager, waiting out a dead predecessor;
  * - ipc_obj_*(), ipc_ack_ref(), ipc_call_objs(): objects in payloads;
  * - ipc_extended_error(), ipc_flush(): the other per-thread ioctls;
- * - ipc_fork(), ipc_start(), ipc_wait(), ipc_kill_children(): children
- *   that cannot outlive the test, IPC_CHECK() for their checks;
+ * - ipc_fork(), ipc_start(), ipc_start_with(), ipc_wait(),
+ *   ipc_kill_children(): children that cannot outlive the test,
+ *   IPC_CHECK() for their checks;
+ * - ipc_shared(), ipc_load(), ipc_store(), ipc_wait_int(): memory shared
+ *   with children, and bounded waits on it;
  * - ipc_fill(), ipc_check_fill(), ipc_hash(): payloads that check themselves;
- * - ipc_stats_*(), ipc_table_value(), ipc_expect_clean(): binderlite's
- *   debugfs.
+ * - ipc_stats_*(), ipc_table_value(), ipc_table_string(),
+ *   ipc_expect_clean(): binderlite's debugfs.
  *
  * Functions return 0 or a negative errno unless said otherwise. Children
  * must never use the harness's ASSERT_*() (it would unwind into the
@@ -28,8 +35,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +196,52 @@ static inline void ipc_cmd_u64(struct ipc_cmds *c, uint32_t cmd, uint64_t arg)
 }
 
 /**
+ * ipc_cmd_is_sg() - whether @cmd is BC_TRANSACTION_SG or BC_REPLY_SG
+ * @cmd: a BINDERLITE_BC_* code
+ */
+static inline bool ipc_cmd_is_sg(uint32_t cmd)
+{
+	return cmd == BINDERLITE_BC_TRANSACTION_SG || cmd == BINDERLITE_BC_REPLY_SG;
+}
+
+/**
+ * ipc_cmd_txn_sg() - append a transaction or reply, scatter-gather or not
+ * @c:            the stream
+ * @cmd:          BC_TRANSACTION, BC_REPLY, BC_TRANSACTION_SG or BC_REPLY_SG
+ * @handle:       the target (ignored by the driver for a reply)
+ * @code:         the method
+ * @flags:        BINDERLITE_TF_* values
+ * @data:         the payload, read by the driver when the stream is written
+ * @data_size:    its size
+ * @offsets:      the offsets of objects in @data, or NULL
+ * @offsets_size: bytes of @offsets
+ * @buffers_size: for the _SG commands, the room of the buffers; else unused
+ *
+ * The _SG commands are followed by struct binderlite_transaction_data_sg,
+ * the others by its struct binderlite_transaction_data alone.
+ */
+static inline void ipc_cmd_txn_sg(struct ipc_cmds *c, uint32_t cmd, uint32_t handle,
+				  uint32_t code, uint32_t flags, const void *data,
+				  uint64_t data_size, const void *offsets, uint64_t offsets_size,
+				  uint64_t buffers_size)
+{
+	struct binderlite_transaction_data_sg sg = {
+		.transaction_data = {
+			.target.handle = handle,
+			.code = code,
+			.flags = flags,
+			.data_size = data_size,
+			.offsets_size = offsets_size,
+			.data.ptr.buffer = (uintptr_t)data,
+			.data.ptr.offsets = (uintptr_t)offsets,
+		},
+		.buffers_size = buffers_size,
+	};
+
+	ipc_cmd(c, cmd, &sg, ipc_cmd_is_sg(cmd) ? sizeof(sg) : sizeof(sg.transaction_data));
+}
+
+/**
  * ipc_cmd_txn() - append a BC_TRANSACTION or BC_REPLY
  * @c:            the stream
  * @cmd:          BINDERLITE_BC_TRANSACTION or BINDERLITE_BC_REPLY
@@ -202,17 +257,7 @@ static inline void ipc_cmd_txn(struct ipc_cmds *c, uint32_t cmd, uint32_t handle
 			       uint32_t flags, const void *data, size_t data_size,
 			       const binderlite_size_t *offsets, size_t offsets_size)
 {
-	struct binderlite_transaction_data tr = {
-		.target.handle = handle,
-		.code = code,
-		.flags = flags,
-		.data_size = data_size,
-		.offsets_size = offsets_size,
-		.data.ptr.buffer = (uintptr_t)data,
-		.data.ptr.offsets = (uintptr_t)offsets,
-	};
-
-	ipc_cmd(c, cmd, &tr, sizeof(tr));
+	ipc_cmd_txn_sg(c, cmd, handle, code, flags, data, data_size, offsets, offsets_size, 0);
 }
 
 /**
@@ -240,7 +285,15 @@ static inline int ipc_cmds_write(int fd, struct ipc_cmds *c)
 
 /**
  * ipc_send() - write one BC_TRANSACTION or BC_REPLY, without reading
- * @fd: the device; the other arguments are those of ipc_cmd_txn()
+ * @fd:           the device
+ * @cmd:          BINDERLITE_BC_TRANSACTION or BINDERLITE_BC_REPLY
+ * @handle:       the target (ignored by the driver for a reply)
+ * @code:         the method
+ * @flags:        BINDERLITE_TF_* values
+ * @data:         the payload
+ * @data_size:    its size
+ * @offsets:      the offsets of objects in @data, or NULL
+ * @offsets_size: bytes of @offsets
  *
  * Returns the ioctl's result: a transaction the driver refuses is still
  * written successfully, and answered by a BR_FAILED_REPLY to read.
@@ -330,19 +383,27 @@ static inline int ipc_looper(int fd, uint32_t cmd)
  * struct ipc_event - one return from the driver, BR_NOOP excepted
  * @cmd:    the BINDERLITE_BR_* code
  * @txn:    BR_TRANSACTION, BR_REPLY
+ * @sec:    BR_TRANSACTION_SEC_CTX (its @sec.transaction_data is @txn)
  * @ref:    BR_INCREFS, BR_ACQUIRE, BR_RELEASE, BR_DECREFS
- * @cookie: BR_DEAD_BINDER, BR_CLEAR_DEATH_NOTIFICATION_DONE
- * @error:  BR_ERROR
+ * @pri:    BR_ATTEMPT_ACQUIRE (never sent)
+ * @cookie: BR_DEAD_BINDER, BR_CLEAR_DEATH_NOTIFICATION_DONE,
+ *          BR_CLEAR_FREEZE_NOTIFICATION_DONE
+ * @frozen: BR_FROZEN_BINDER
+ * @error:  BR_ERROR, BR_ACQUIRE_RESULT (never sent)
  *
- * BR_TRANSACTION_COMPLETE, BR_DEAD_REPLY, BR_FAILED_REPLY, BR_SPAWN_LOOPER
- * and BR_OK carry nothing.
+ * BR_OK, BR_TRANSACTION_COMPLETE, BR_DEAD_REPLY, BR_FAILED_REPLY,
+ * BR_FROZEN_REPLY, BR_SPAWN_LOOPER, BR_FINISHED, BR_ONEWAY_SPAM_SUSPECT and
+ * BR_TRANSACTION_PENDING_FROZEN carry nothing.
  */
 struct ipc_event {
 	uint32_t cmd;
 	union {
 		struct binderlite_transaction_data txn;
+		struct binderlite_transaction_data_secctx sec;
 		struct binderlite_ptr_cookie ref;
+		struct binderlite_pri_ptr_cookie pri;
 		binderlite_uintptr_t cookie;
+		struct binderlite_frozen_state_info frozen;
 		int32_t error;
 	};
 };
@@ -398,7 +459,13 @@ static inline int ipc_flush(int fd)
 	return close(dup_fd) ? -errno : 0;
 }
 
-/* The size of what follows each return code, or -1 for an unknown code. */
+/**
+ * ipc_return_size() - the size of what follows a return code
+ * @cmd: a BINDERLITE_BR_* code
+ *
+ * Knows every return of include/uapi/linux/binderlite.h, those binder
+ * never sends included. Returns the size, or -1 for an unknown code.
+ */
 static inline int ipc_return_size(uint32_t cmd)
 {
 	switch (cmd) {
@@ -407,21 +474,33 @@ static inline int ipc_return_size(uint32_t cmd)
 	case BINDERLITE_BR_TRANSACTION_COMPLETE:
 	case BINDERLITE_BR_DEAD_REPLY:
 	case BINDERLITE_BR_FAILED_REPLY:
+	case BINDERLITE_BR_FROZEN_REPLY:
 	case BINDERLITE_BR_SPAWN_LOOPER:
+	case BINDERLITE_BR_FINISHED:
+	case BINDERLITE_BR_ONEWAY_SPAM_SUSPECT:
+	case BINDERLITE_BR_TRANSACTION_PENDING_FROZEN:
 		return 0;
 	case BINDERLITE_BR_ERROR:
+	case BINDERLITE_BR_ACQUIRE_RESULT:
 		return sizeof(int32_t);
 	case BINDERLITE_BR_TRANSACTION:
 	case BINDERLITE_BR_REPLY:
 		return sizeof(struct binderlite_transaction_data);
+	case BINDERLITE_BR_TRANSACTION_SEC_CTX:
+		return sizeof(struct binderlite_transaction_data_secctx);
 	case BINDERLITE_BR_INCREFS:
 	case BINDERLITE_BR_ACQUIRE:
 	case BINDERLITE_BR_RELEASE:
 	case BINDERLITE_BR_DECREFS:
 		return sizeof(struct binderlite_ptr_cookie);
+	case BINDERLITE_BR_ATTEMPT_ACQUIRE:
+		return sizeof(struct binderlite_pri_ptr_cookie);
 	case BINDERLITE_BR_DEAD_BINDER:
 	case BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE:
+	case BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE:
 		return sizeof(binderlite_uintptr_t);
+	case BINDERLITE_BR_FROZEN_BINDER:
+		return sizeof(struct binderlite_frozen_state_info);
 	}
 	return -1;
 }
@@ -493,7 +572,8 @@ static inline int ipc_next(struct ipc_reader *r, struct ipc_event *ev)
 				r->pos = r->len;
 				return -EPROTO;
 			}
-			memcpy(&ev->txn, r->buf + r->pos + sizeof(uint32_t), size);
+			/* Into the union, through its largest member. */
+			memcpy(&ev->sec, r->buf + r->pos + sizeof(uint32_t), size);
 			r->pos += sizeof(uint32_t) + size;
 			if (ev->cmd != BINDERLITE_BR_NOOP)
 				return 0;
@@ -532,6 +612,104 @@ static inline int ipc_expect(struct ipc_reader *r, uint32_t cmd, struct ipc_even
 }
 
 /**
+ * ipc_buffered() - whether @r holds returns not parsed yet
+ * @r: the reader
+ */
+static inline bool ipc_buffered(const struct ipc_reader *r)
+{
+	return r->pos + sizeof(uint32_t) <= r->len;
+}
+
+/**
+ * ipc_next_nonblock() - ipc_next() without blocking
+ * @r:  the reader
+ * @ev: filled in
+ *
+ * The file is O_NONBLOCK for this read only. Returns what ipc_next() does:
+ * -EAGAIN if there was nothing to read.
+ */
+static inline int ipc_next_nonblock(struct ipc_reader *r, struct ipc_event *ev)
+{
+	int flags = fcntl(r->fd, F_GETFL), ret;
+
+	if (flags < 0 || fcntl(r->fd, F_SETFL, flags | O_NONBLOCK))
+		return -errno;
+	ret = ipc_next(r, ev);
+	if (fcntl(r->fd, F_SETFL, flags) && (!ret || ret == -EAGAIN))
+		return -errno;
+	return ret;
+}
+
+/**
+ * ipc_next_timeout() - ipc_next(), giving up after @timeout_ms
+ * @r:          the reader
+ * @ev:         filled in
+ * @timeout_ms: how long to wait for an event; 0 looks once
+ *
+ * A transaction that was refused never comes; a driver that loses one
+ * leaves its reader waiting: this turns such waits into failures. It reads
+ * without blocking (the file is O_NONBLOCK for that read only, so other
+ * threads of the file are not disturbed) and waits in poll() in between:
+ * a blocking read can return with nothing after a flush, any close of a
+ * descriptor of the file, and ipc_next() would then block in the next
+ * read. Returns what ipc_next() does, or -ETIMEDOUT.
+ */
+static inline int ipc_next_timeout(struct ipc_reader *r, struct ipc_event *ev, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	struct timespec start, now;
+	long left;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		ret = ipc_next_nonblock(r, ev);
+		if (ret != -EAGAIN)
+			return ret;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = timeout_ms - (now.tv_sec - start.tv_sec) * 1000 -
+		       (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (poll(&pfd, 1, left) < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/**
+ * ipc_idle() - whether the thread of @r has nothing to read within @ms
+ * @r:  the reader
+ * @ms: how long to wait; 0 looks once, without waiting
+ * @ev: the event found, if any (it is consumed)
+ *
+ * Returns 0 if nothing came, -EBADMSG if an event did (@ev), or another
+ * error of ipc_next_timeout().
+ */
+static inline int ipc_idle(struct ipc_reader *r, int ms, struct ipc_event *ev)
+{
+	int ret = ipc_next_timeout(r, ev, ms);
+
+	if (ret == -ETIMEDOUT)
+		return 0;
+	return ret ? ret : -EBADMSG;
+}
+
+/* Asserts that the next event of @_r is @_cmd, into @_ev. */
+#define IPC_ASSERT_NEXT(_r, _cmd, _ev) do {						\
+	int __ret = ipc_next(_r, _ev);							\
+											\
+	ASSERT_EQ(0, __ret) TH_LOG("reading: %s", strerror(-__ret));		\
+	ASSERT_EQ((uint32_t)(_cmd), (_ev)->cmd);					\
+} while (0)
+
+/* Asserts that the thread of @_r has nothing to read within @_ms ms (0: now). */
+#define IPC_ASSERT_IDLE(_r, _ms) do {							\
+	struct ipc_event __ev = { 0 };							\
+											\
+	ASSERT_EQ(0, ipc_idle(_r, _ms, &__ev)) TH_LOG("pending: %#x", __ev.cmd);	\
+} while (0)
+
+/**
  * ipc_payload() - where a received transaction's payload is
  * @txn: a BR_TRANSACTION or BR_REPLY
  */
@@ -568,15 +746,17 @@ static inline struct flat_binderlite_object ipc_obj_handle(uint32_t handle)
 }
 
 /**
- * ipc_obj_at() - the @i-th object of a received payload
- * @txn: a BR_TRANSACTION or BR_REPLY
- * @i:   its index in the offsets array
- * @obj: filled in
+ * ipc_obj_at() - copy out the @i-th object of a received payload
+ * @txn:  a BR_TRANSACTION or BR_REPLY
+ * @i:    its index in the offsets array
+ * @obj:  filled in: a struct flat_binderlite_object, a struct
+ *        binderlite_fd_object, ... as @size says
+ * @size: bytes of it
  *
- * Returns 0, or -ERANGE if there is no such offset or no object fits there.
+ * Returns 0, or -ERANGE if there is no such offset or no @size bytes there.
  */
-static inline int ipc_obj_at(const struct binderlite_transaction_data *txn, size_t i,
-			     struct flat_binderlite_object *obj)
+static inline int ipc_obj_at(const struct binderlite_transaction_data *txn, size_t i, void *obj,
+			     size_t size)
 {
 	binderlite_size_t offset;
 
@@ -584,9 +764,9 @@ static inline int ipc_obj_at(const struct binderlite_transaction_data *txn, size
 		return -ERANGE;
 	memcpy(&offset, (const uint8_t *)(uintptr_t)txn->data.ptr.offsets + i * sizeof(offset),
 	       sizeof(offset));
-	if (offset > txn->data_size || txn->data_size - offset < sizeof(*obj))
+	if (offset > txn->data_size || txn->data_size - offset < size)
 		return -ERANGE;
-	memcpy(obj, (const uint8_t *)ipc_payload(txn) + offset, sizeof(*obj));
+	memcpy(obj, (const uint8_t *)ipc_payload(txn) + offset, size);
 	return 0;
 }
 
@@ -766,11 +946,15 @@ static inline int ipc_become_mgr(int fd)
  * @fd:     the device
  * @ptr:    the node's local object, received as target.ptr
  * @cookie: its cookie
+ * @flags:  the object's BINDERLITE_FLAG_* values: the priority bits,
+ *          ACCEPTS_FDS, TXN_SECURITY_CTX; 0 for none
  */
-static inline int ipc_become_mgr_ext(int fd, binderlite_uintptr_t ptr, binderlite_uintptr_t cookie)
+static inline int ipc_become_mgr_ext(int fd, binderlite_uintptr_t ptr, binderlite_uintptr_t cookie,
+				     uint32_t flags)
 {
 	struct flat_binderlite_object obj = {
 		.hdr.type = BINDERLITE_TYPE_BINDER,
+		.flags = flags,
 		.binder = ptr,
 		.cookie = cookie,
 	};
@@ -888,18 +1072,28 @@ static inline void ipc_kill_children(void)
  */
 typedef int (*ipc_child_fn)(struct ipc_dev *dev, void *arg);
 
-/**
- * ipc_start() - fork a child of ipc_fork() that opens @path and runs @fn
- * @path: the device
- * @mgr:  the child becomes the context manager before it is ready
- * @fn:   what the child runs once ready
- * @arg:  its argument
- *
- * Returns once the child is ready (its device open, its pool mapped, the
- * context manager if asked) with its pid, or -errno; if the child could
- * not set itself up it is reaped and -ECHILD returned.
+/*
+ * What a child of ipc_start_with() does with its device before it is
+ * ready, e.g. become the context manager; returns 0 or -errno.
  */
-static inline pid_t ipc_start(const char *path, bool mgr, ipc_child_fn fn, void *arg)
+typedef int (*ipc_setup_fn)(int fd, long arg);
+
+/**
+ * ipc_start_with() - fork a child of ipc_fork() that opens @path, sets
+ * itself up and runs @fn
+ * @path:      the device
+ * @setup:     what the child does with its device before it is ready, or
+ *             NULL for nothing
+ * @setup_arg: its argument
+ * @fn:        what the child runs once ready
+ * @arg:       its argument
+ *
+ * Returns once the child is ready (its device open, its pool mapped, @setup
+ * done) with its pid, or -errno; if the child could not set itself up it
+ * is reaped and -ECHILD returned.
+ */
+static inline pid_t ipc_start_with(const char *path, ipc_setup_fn setup, long setup_arg,
+				   ipc_child_fn fn, void *arg)
 {
 	int ready[2], ret;
 	struct ipc_dev dev;
@@ -912,8 +1106,8 @@ static inline pid_t ipc_start(const char *path, bool mgr, ipc_child_fn fn, void 
 	if (pid == 0) {
 		close(ready[0]);
 		ret = ipc_open(&dev, path, IPC_POOL_SIZE);
-		if (!ret && mgr)
-			ret = ipc_become_mgr(dev.fd);
+		if (!ret && setup)
+			ret = setup(dev.fd, setup_arg);
 		if (ret) {
 			fprintf(stderr, "# child %d: %s: %s\n", getpid(), path, strerror(-ret));
 			_exit(IPC_EXIT_SETUP);
@@ -935,6 +1129,84 @@ static inline pid_t ipc_start(const char *path, bool mgr, ipc_child_fn fn, void 
 	}
 	close(ready[0]);
 	return ret ? ret : pid;
+}
+
+/**
+ * ipc_setup_mgr() - an ipc_setup_fn: become the context manager
+ * (ipc_become_mgr())
+ * @fd:  the device
+ * @arg: unused
+ */
+static inline int ipc_setup_mgr(int fd, long arg)
+{
+	return ipc_become_mgr(fd);
+}
+
+/**
+ * ipc_start() - fork a child of ipc_fork() that opens @path and runs @fn
+ * @path: the device
+ * @mgr:  the child becomes the context manager before it is ready
+ * @fn:   what the child runs once ready
+ * @arg:  its argument
+ *
+ * Returns what ipc_start_with() does.
+ */
+static inline pid_t ipc_start(const char *path, bool mgr, ipc_child_fn fn, void *arg)
+{
+	return ipc_start_with(path, mgr ? ipc_setup_mgr : NULL, 0, fn, arg);
+}
+
+/**
+ * ipc_shared() - zeroed memory shared with the children forked afterwards
+ * @size: bytes
+ *
+ * Returns the memory, or MAP_FAILED; munmap() it.
+ */
+static inline void *ipc_shared(size_t size)
+{
+	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+}
+
+/**
+ * ipc_load() - read an int that another process writes
+ * @p: where, in ipc_shared() memory
+ */
+static inline int ipc_load(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+
+/**
+ * ipc_store() - write an int that another process reads
+ * @p:   where, in ipc_shared() memory
+ * @val: the value
+ */
+static inline void ipc_store(int *p, int val)
+{
+	__atomic_store_n(p, val, __ATOMIC_SEQ_CST);
+}
+
+/**
+ * ipc_wait_int() - wait until *@p is at least @val
+ * @p:          an int another process writes
+ * @val:        the value awaited
+ * @timeout_ms: how long at most, in steps of a millisecond
+ *
+ * Returns true if it came in time; false on a timeout, or at once when a
+ * child of ipc_fork() failed (see ipc_watch_children()).
+ */
+static inline bool ipc_wait_int(const int *p, int val, int timeout_ms)
+{
+	int i;
+
+	for (i = 0; i < timeout_ms; i++) {
+		if (ipc_load(p) >= val)
+			return true;
+		if (ipc_watching && ipc_child_failed)
+			return false;
+		ipc_sleep_ms(1);
+	}
+	return ipc_load(p) >= val;
 }
 
 /**
@@ -1073,17 +1345,48 @@ static inline long long ipc_stats_delta(struct __test_metadata *_metadata,
 }
 
 /**
- * ipc_table_value() - one cell of a debugfs table
- * @file:   a file under IPC_DEBUGFS with a header line of column names and
- *          one line per process starting with its pid, e.g. "procs", "pools"
- * @pid:    the row
+ * ipc_stats_wait() - wait until IPC_DEBUGFS "/stats" shows @key at @val
+ * @key:        the stats key, e.g. "transactions_live"
+ * @val:        the value awaited
+ * @timeout_ms: how long at most
+ * @last:       the last value read, -1 if the key could not be read
+ *
+ * Returns 0, -ETIMEDOUT, -ENOENT if stats has no such key, or -errno of
+ * the open().
+ */
+static inline int ipc_stats_wait(const char *key, long long val, int timeout_ms, long long *last)
+{
+	struct ipc_stats s;
+	int i, ret = 0;
+
+	*last = -1;
+	for (i = 0; i <= timeout_ms / 10; i++) {
+		if (i)
+			ipc_sleep_ms(10);
+		ret = ipc_stats_read(&s) ?: ipc_stats_get(&s, key, last);
+		if (ret)
+			return ret;
+		if (*last == val)
+			return 0;
+	}
+	return -ETIMEDOUT;
+}
+
+/**
+ * ipc_table_string() - one cell of a debugfs table, as text
+ * @file:   a file under IPC_DEBUGFS with a header line of column names,
+ *          e.g. "procs", "pools" or "contexts"
+ * @row:    the first cell of the row (a pid, a name)
  * @column: the column's name in the header
- * @val:    filled in
+ * @buf:    filled with the cell
+ * @size:   room in @buf
  *
  * Returns 0, -ENOENT if there is no such row or column, or -errno of the
- * open(). With several rows for @pid (several open files), the first wins.
+ * open(). With several rows of the same first cell (a process with several
+ * open files), the first wins.
  */
-static inline int ipc_table_value(const char *file, pid_t pid, const char *column, long long *val)
+static inline int ipc_table_string(const char *file, const char *row, const char *column,
+				   char *buf, size_t size)
 {
 	char path[128], line[512], *tok, *save;
 	int col = -1, i, ret = -ENOENT;
@@ -1102,16 +1405,38 @@ static inline int ipc_table_value(const char *file, pid_t pid, const char *colum
 	}
 	while (col >= 0 && ret && fgets(line, sizeof(line), f)) {
 		tok = strtok_r(line, " \t\n", &save);
-		if (!tok || atoll(tok) != pid)
+		if (!tok || strcmp(tok, row))
 			continue;
 		for (i = 0; tok && i < col; i++)
 			tok = strtok_r(NULL, " \t\n", &save);
 		if (tok) {
-			*val = atoll(tok);
+			snprintf(buf, size, "%s", tok);
 			ret = 0;
 		}
 	}
 	fclose(f);
+	return ret;
+}
+
+/**
+ * ipc_table_value() - one cell of a debugfs table, as a number
+ * @file:   a file under IPC_DEBUGFS with a header line of column names and
+ *          one line per process starting with its pid, e.g. "procs", "pools"
+ * @pid:    the row
+ * @column: the column's name in the header
+ * @val:    filled in
+ *
+ * Returns what ipc_table_string() does.
+ */
+static inline int ipc_table_value(const char *file, pid_t pid, const char *column, long long *val)
+{
+	char row[16], cell[32];
+	int ret;
+
+	snprintf(row, sizeof(row), "%d", pid);
+	ret = ipc_table_string(file, row, column, cell, sizeof(cell));
+	if (!ret)
+		*val = atoll(cell);
 	return ret;
 }
 
@@ -1170,6 +1495,48 @@ static inline void ipc_expect_clean(struct __test_metadata *_metadata)
 	} else if (!ret) {
 		EXPECT_TRUE(clean) TH_LOG("left behind: stats shows %s %lld", bad, val);
 	}
+}
+
+/**
+ * ipc_fixture_open() - for a fixture's setup: skip the test if @path is
+ * absent, else open it with a receive pool of IPC_POOL_SIZE and a reader
+ * for the test's thread, or fail the test
+ * @_metadata: the running test
+ * @path:      the device
+ * @dev:       filled in; closed if the test is skipped
+ * @r:         the test's reader
+ *
+ * Returns true once the device is open, false if the test is skipped: the
+ * setup must then return at once.
+ */
+static inline bool ipc_fixture_open(struct __test_metadata *_metadata, const char *path,
+				    struct ipc_dev *dev, struct ipc_reader *r)
+{
+	dev->fd = -1;
+	dev->pool = MAP_FAILED;
+	if (access(path, F_OK))
+		SKIP(return false, "%s is not present", path);
+	ASSERT_EQ(0, ipc_open(dev, path, IPC_POOL_SIZE));
+	ipc_reader_init(r, dev->fd);
+	return true;
+}
+
+/**
+ * ipc_fixture_close() - for a fixture's teardown: kill and reap every
+ * child, close the test's device, and expect binderlite's stats to show
+ * nothing left (ipc_expect_clean())
+ * @_metadata: the running test
+ * @dev:       the test's device, or NULL for none
+ * @clean:     IPC_DEBUGFS has binderlite's stats: look at them
+ */
+static inline void ipc_fixture_close(struct __test_metadata *_metadata, struct ipc_dev *dev,
+				     bool clean)
+{
+	ipc_kill_children();
+	if (dev)
+		EXPECT_EQ(0, ipc_close(dev));
+	if (clean)
+		ipc_expect_clean(_metadata);
 }
 
 #endif /* _BINDERLITE_IPC_H */

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * More helpers for the kselftests of objects, references, deaths and bad
- * input, on top of binderlite_ipc.h (include that first):
+ * More helpers for the kselftests of objects, references, deaths, bad
+ * input, fds and scatter-gather, on top of binderlite_ipc.h (include that
+ * first):
  *
- * - struct obj_msg: a payload with objects (binders and handles) in it;
+ * - struct obj_msg: a payload with objects in it (binders, handles, fds,
+ *   fd arrays and buffers), and the room its buffers take in the receiver
+ *   (buffers_size); obj_cmd_msg(), obj_msg_send(): its transaction or
+ *   reply, scatter-gather or not;
  * - obj_write(), obj_refcount(), obj_node_done(), obj_death(),
  *   obj_dead_done(): one command each;
- * - obj_idle(): whether the thread has anything to read right now;
  * - obj_call(), obj_call_finish(), struct obj_reply, struct obj_view: a
  *   call with objects, and the objects of a reply;
  * - OBJ_ASSERT_*(), obj_assert_call_new_binders(): assertions of events;
@@ -35,20 +38,26 @@
 #define OBJ_PEER_COOKIE(ptr)	((ptr) + 0xcULL)
 
 /* Up to how many bytes and objects a message holds. */
-#define OBJ_MSG_DATA		1024
-#define OBJ_MSG_OBJS		32
+#define OBJ_MSG_DATA		4096
+#define OBJ_MSG_OBJS		80
+
+/* What the driver rounds the data, the offsets and every buffer to. */
+#define OBJ_ALIGN(x)		(((uint64_t)(x) + 7) & ~(uint64_t)7)
 
 /**
  * struct obj_msg - a payload under construction, with objects
- * @size:     bytes of @data used
- * @nr_objs:  objects, at the @offsets in @data
- * @overflow: something did not fit; obj_msg_send() refuses the message
- * @offsets:  where the objects are
- * @data:     the payload
+ * @size:         bytes of @data used
+ * @nr_objs:      objects, at the @offsets in @data
+ * @buffers_size: room the buffer (PTR) objects' buffers take, each rounded
+ *                up to 8: what BC_TRANSACTION_SG and BC_REPLY_SG send
+ * @overflow:     something did not fit; sending the message fails
+ * @offsets:      where the objects are
+ * @data:         the payload
  */
 struct obj_msg {
 	size_t size;
 	size_t nr_objs;
+	uint64_t buffers_size;
 	bool overflow;
 	binderlite_size_t offsets[OBJ_MSG_OBJS];
 	uint8_t data[OBJ_MSG_DATA] __attribute__((aligned(8)));
@@ -62,13 +71,14 @@ static inline void obj_msg_init(struct obj_msg *m)
 {
 	m->size = 0;
 	m->nr_objs = 0;
+	m->buffers_size = 0;
 	m->overflow = false;
 }
 
 /**
  * obj_msg_put() - append plain bytes
  * @m:    the message
- * @p:    the bytes
+ * @p:    the bytes, or NULL for zeroes
  * @size: how many
  *
  * Returns the offset they start at.
@@ -81,26 +91,65 @@ static inline size_t obj_msg_put(struct obj_msg *m, const void *p, size_t size)
 		m->overflow = true;
 		return off;
 	}
-	if (size)
+	if (p)
 		memcpy(m->data + off, p, size);
+	else
+		memset(m->data + off, 0, size);
 	m->size += size;
 	return off;
 }
 
 /**
- * obj_msg_object() - append an object and record its offset
- * @m:   the message
- * @obj: the object
+ * obj_msg_u64() - append a 64-bit value
+ * @m: the message
+ * @v: the value
+ *
+ * Returns its offset.
  */
-static inline void obj_msg_object(struct obj_msg *m, const struct flat_binderlite_object *obj)
+static inline size_t obj_msg_u64(struct obj_msg *m, uint64_t v)
 {
-	size_t off = obj_msg_put(m, obj, sizeof(*obj));
+	return obj_msg_put(m, &v, sizeof(v));
+}
+
+/**
+ * obj_msg_object() - append an object of any type, and its offset
+ * @m:    the message
+ * @obj:  the object, as it is to be sent
+ * @size: its size
+ *
+ * Returns its index in the offsets array.
+ */
+static inline size_t obj_msg_object(struct obj_msg *m, const void *obj, size_t size)
+{
+	size_t off = obj_msg_put(m, obj, size);
 
 	if (m->nr_objs == OBJ_MSG_OBJS) {
 		m->overflow = true;
-		return;
+		return m->nr_objs - 1;
 	}
-	m->offsets[m->nr_objs++] = off;
+	m->offsets[m->nr_objs] = off;
+	return m->nr_objs++;
+}
+
+/**
+ * obj_msg_binder_flags() - append a binder object with flags
+ * @m:      the message
+ * @type:   BINDERLITE_TYPE_BINDER or BINDERLITE_TYPE_WEAK_BINDER
+ * @ptr:    the sender's object
+ * @cookie: its cookie
+ * @flags:  BINDERLITE_FLAG_* values, e.g. BINDERLITE_FLAG_ACCEPTS_FDS
+ *
+ * Returns its index.
+ */
+static inline size_t obj_msg_binder_flags(struct obj_msg *m, uint32_t type,
+					  binderlite_uintptr_t ptr, binderlite_uintptr_t cookie,
+					  uint32_t flags)
+{
+	struct flat_binderlite_object obj = {
+		.hdr.type = type, .flags = flags, .binder = ptr, .cookie = cookie,
+	};
+
+	return obj_msg_object(m, &obj, sizeof(obj));
 }
 
 /**
@@ -109,13 +158,13 @@ static inline void obj_msg_object(struct obj_msg *m, const struct flat_binderlit
  * @type:   BINDERLITE_TYPE_BINDER or BINDERLITE_TYPE_WEAK_BINDER
  * @ptr:    the sender's object
  * @cookie: its cookie
+ *
+ * Returns its index.
  */
-static inline void obj_msg_binder(struct obj_msg *m, uint32_t type, binderlite_uintptr_t ptr,
-				  binderlite_uintptr_t cookie)
+static inline size_t obj_msg_binder(struct obj_msg *m, uint32_t type, binderlite_uintptr_t ptr,
+				    binderlite_uintptr_t cookie)
 {
-	struct flat_binderlite_object obj = { .hdr.type = type, .binder = ptr, .cookie = cookie };
-
-	obj_msg_object(m, &obj);
+	return obj_msg_binder_flags(m, type, ptr, cookie, 0);
 }
 
 /**
@@ -123,32 +172,129 @@ static inline void obj_msg_binder(struct obj_msg *m, uint32_t type, binderlite_u
  * @m:      the message
  * @type:   BINDERLITE_TYPE_HANDLE or BINDERLITE_TYPE_WEAK_HANDLE
  * @handle: the sender's handle
+ *
+ * Returns its index.
  */
-static inline void obj_msg_handle(struct obj_msg *m, uint32_t type, uint32_t handle)
+static inline size_t obj_msg_handle(struct obj_msg *m, uint32_t type, uint32_t handle)
 {
 	struct flat_binderlite_object obj = { .hdr.type = type, .handle = handle };
 
-	obj_msg_object(m, &obj);
+	return obj_msg_object(m, &obj, sizeof(obj));
 }
 
 /**
- * obj_msg_send() - write a BC_TRANSACTION or BC_REPLY of @m, without reading
+ * obj_fd() - an fd object
+ * @fd:     the sender's descriptor
+ * @cookie: passed through to the receiver
+ */
+static inline struct binderlite_fd_object obj_fd(int fd, uint64_t cookie)
+{
+	return (struct binderlite_fd_object){
+		.hdr.type = BINDERLITE_TYPE_FD,
+		.fd = fd,
+		.cookie = cookie,
+	};
+}
+
+/**
+ * obj_msg_fd() - append an fd object
+ * @m:      the message
+ * @fd:     the sender's descriptor
+ * @cookie: passed through to the receiver
+ *
+ * Returns its index.
+ */
+static inline size_t obj_msg_fd(struct obj_msg *m, int fd, uint64_t cookie)
+{
+	struct binderlite_fd_object obj = obj_fd(fd, cookie);
+
+	return obj_msg_object(m, &obj, sizeof(obj));
+}
+
+/**
+ * obj_msg_ptr() - append a buffer object; its room counts in buffers_size
+ * @m:             the message
+ * @buf:           the sender's buffer
+ * @length:        its length
+ * @parent:        the index of the parent buffer object, or -1 for none
+ * @parent_offset: where in the parent the pointer to @buf is
+ *
+ * Returns its index.
+ */
+static inline size_t obj_msg_ptr(struct obj_msg *m, const void *buf, uint64_t length,
+				 long parent, uint64_t parent_offset)
+{
+	struct binderlite_buffer_object obj = {
+		.hdr.type = BINDERLITE_TYPE_PTR,
+		.flags = parent >= 0 ? BINDERLITE_BUFFER_FLAG_HAS_PARENT : 0,
+		.buffer = (uintptr_t)buf,
+		.length = length,
+		.parent = parent >= 0 ? (uint64_t)parent : 0,
+		.parent_offset = parent >= 0 ? parent_offset : 0,
+	};
+
+	m->buffers_size += OBJ_ALIGN(length);
+	return obj_msg_object(m, &obj, sizeof(obj));
+}
+
+/**
+ * obj_msg_fda() - append an fd-array object
+ * @m:             the message
+ * @num_fds:       how many descriptors
+ * @parent:        the index of the buffer object that holds them
+ * @parent_offset: where in that buffer they are
+ *
+ * Returns its index.
+ */
+static inline size_t obj_msg_fda(struct obj_msg *m, uint64_t num_fds, uint64_t parent,
+				 uint64_t parent_offset)
+{
+	struct binderlite_fd_array_object obj = {
+		.hdr.type = BINDERLITE_TYPE_FDA,
+		.num_fds = num_fds,
+		.parent = parent,
+		.parent_offset = parent_offset,
+	};
+
+	return obj_msg_object(m, &obj, sizeof(obj));
+}
+
+/**
+ * obj_cmd_msg() - append a transaction or reply of @m, with its buffers_size
+ * @c:      the stream; it overflows if @m did
+ * @cmd:    BC_TRANSACTION, BC_REPLY, BC_TRANSACTION_SG or BC_REPLY_SG
+ * @handle: the target of a transaction
+ * @code:   the method
+ * @flags:  BINDERLITE_TF_* values
+ * @m:      the payload and its objects
+ */
+static inline void obj_cmd_msg(struct ipc_cmds *c, uint32_t cmd, uint32_t handle, uint32_t code,
+			       uint32_t flags, const struct obj_msg *m)
+{
+	if (m->overflow)
+		c->overflow = true;
+	ipc_cmd_txn_sg(c, cmd, handle, code, flags, m->data, m->size, m->offsets,
+		       m->nr_objs * sizeof(m->offsets[0]), m->buffers_size);
+}
+
+/**
+ * obj_msg_send() - write one transaction or reply of @m, without reading
  * @fd:     the device
- * @cmd:    BINDERLITE_BC_TRANSACTION or BINDERLITE_BC_REPLY
+ * @cmd:    as for obj_cmd_msg()
  * @handle: the target of a transaction
  * @code:   the method
  * @flags:  BINDERLITE_TF_* values
  * @m:      the payload and its objects
  *
- * Returns what ipc_send() does, or -ENOSPC if @m overflowed.
+ * Returns what ipc_cmds_write() does: -ENOSPC if @m overflowed.
  */
 static inline int obj_msg_send(int fd, uint32_t cmd, uint32_t handle, uint32_t code, uint32_t flags,
 			       const struct obj_msg *m)
 {
-	if (m->overflow)
-		return -ENOSPC;
-	return ipc_send(fd, cmd, handle, code, flags, m->data, m->size, m->offsets,
-			m->nr_objs * sizeof(m->offsets[0]));
+	struct ipc_cmds c = { 0 };
+
+	obj_cmd_msg(&c, cmd, handle, code, flags, m);
+	return ipc_cmds_write(fd, &c);
 }
 
 /**
@@ -216,58 +362,24 @@ static inline int obj_dead_done(int fd, binderlite_uintptr_t cookie)
 	return obj_write(fd, BINDERLITE_BC_DEAD_BINDER_DONE, &cookie, sizeof(cookie));
 }
 
-/**
- * obj_idle() - whether the thread of @r has nothing to read now
- * @r:  the reader
- * @ev: the event found, if any
- *
- * Reads without blocking. Returns 0 if there was nothing, -EBADMSG if
- * there was an event (@ev; it is consumed), or another error of
- * ipc_next() or fcntl().
- */
-static inline int obj_idle(struct ipc_reader *r, struct ipc_event *ev)
-{
-	int flags = fcntl(r->fd, F_GETFL), ret;
-
-	if (flags < 0 || fcntl(r->fd, F_SETFL, flags | O_NONBLOCK))
-		return -errno;
-	ret = ipc_next(r, ev);
-	if (fcntl(r->fd, F_SETFL, flags) && (!ret || ret == -EAGAIN))
-		return -errno;
-	if (!ret)
-		return -EBADMSG;
-	return ret == -EAGAIN ? 0 : ret;
-}
-
 /* Asserts that the next event of @_r is @_cmd for the node (@_ptr, @_cookie). */
 #define OBJ_ASSERT_NODE(_r, _cmd, _ptr, _cookie) do {				\
 	struct ipc_event __ev = { 0 };							\
-	int __ret = ipc_next(_r, &__ev);						\
 											\
-	ASSERT_EQ(0, __ret) TH_LOG("reading: %s", strerror(-__ret));		\
-	ASSERT_EQ((uint32_t)(_cmd), __ev.cmd);					\
+	IPC_ASSERT_NEXT(_r, _cmd, &__ev);						\
 	ASSERT_EQ((binderlite_uintptr_t)(_ptr), __ev.ref.ptr);			\
 	ASSERT_EQ((binderlite_uintptr_t)(_cookie), __ev.ref.cookie);		\
 } while (0)
 
 /*
- * Asserts that the next event of @_r is @_cmd (BR_DEAD_BINDER or
- * BR_CLEAR_DEATH_NOTIFICATION_DONE) with @_cookie.
+ * Asserts that the next event of @_r is @_cmd (BR_DEAD_BINDER, a
+ * BR_CLEAR_*_NOTIFICATION_DONE) with @_cookie.
  */
 #define OBJ_ASSERT_COOKIE(_r, _cmd, _cookie) do {					\
 	struct ipc_event __ev = { 0 };							\
-	int __ret = ipc_next(_r, &__ev);						\
 											\
-	ASSERT_EQ(0, __ret) TH_LOG("reading: %s", strerror(-__ret));		\
-	ASSERT_EQ((uint32_t)(_cmd), __ev.cmd);					\
+	IPC_ASSERT_NEXT(_r, _cmd, &__ev);						\
 	ASSERT_EQ((binderlite_uintptr_t)(_cookie), __ev.cookie);			\
-} while (0)
-
-/* Asserts that the thread of @_r has nothing to read. */
-#define OBJ_ASSERT_IDLE(_r) do {							\
-	struct ipc_event __ev = { 0 };							\
-											\
-	ASSERT_EQ(0, obj_idle(_r, &__ev)) TH_LOG("pending: %#x", __ev.cmd);	\
 } while (0)
 
 /* Asserts the extended error of the thread of @_fd: @_cmd and @_param. */
@@ -873,7 +985,7 @@ static inline int obj_peer_main(const char *path, int inherited, bool mgr,
 	if (ipc_looper(dev.fd, BINDERLITE_BC_ENTER_LOOPER))
 		return 11;
 	if (mgr)
-		ret = ipc_become_mgr_ext(dev.fd, ptr, cookie) ?: obj_peer_notify(&p);
+		ret = ipc_become_mgr_ext(dev.fd, ptr, cookie, 0) ?: obj_peer_notify(&p);
 	else
 		ret = obj_peer_register(&p, ptr, cookie);
 	if (ret)
@@ -986,7 +1098,7 @@ static inline int obj_peer_accept(struct ipc_reader *r, struct obj_peer *peer)
  */
 static inline int obj_hub(int fd)
 {
-	return ipc_become_mgr_ext(fd, OBJ_MGR_PTR, OBJ_MGR_COOKIE) ?:
+	return ipc_become_mgr_ext(fd, OBJ_MGR_PTR, OBJ_MGR_COOKIE, 0) ?:
 	       ipc_looper(fd, BINDERLITE_BC_ENTER_LOOPER);
 }
 

@@ -117,7 +117,7 @@ static int set_my_nice(int nice)
 	return setpriority(PRIO_PROCESS, syscall(SYS_gettid), nice) ? -errno : 0;
 }
 
-static int msrv_serve(int fd, struct msrv_shared *sh, const struct fz_event *ev)
+static int msrv_serve(int fd, struct msrv_shared *sh, const struct ipc_event *ev)
 {
 	const struct binderlite_transaction_data *tr = &ev->txn;
 	struct msrv_record rec = {
@@ -146,10 +146,10 @@ static int msrv_serve(int fd, struct msrv_shared *sh, const struct fz_event *ev)
 	else
 		ret = ipc_reply_free(fd, tr->data.ptr.buffer, &rec.value, sizeof(rec.value));
 	rec.nice_after = my_nice();
-	i = fz_load(&sh->n);
+	i = ipc_load(&sh->n);
 	if (i < SRV_LOG)
 		sh->log[i] = rec;
-	fz_store(&sh->n, i + 1);
+	ipc_store(&sh->n, i + 1);
 	return ret;
 }
 
@@ -157,31 +157,19 @@ static int msrv_serve(int fd, struct msrv_shared *sh, const struct fz_event *ev)
 static int msrv_main(const char *path, struct msrv_shared *sh)
 {
 	struct ipc_reader r;
-	struct fz_event ev;
+	struct ipc_event ev;
 	struct ipc_dev dev;
-	int ret;
 
 	if (set_my_nice(sh->open_nice) || ipc_open(&dev, path, IPC_POOL_SIZE) ||
-	    fz_mgr_ext(dev.fd, 0, 0, sh->flags) || set_my_nice(sh->thread_nice) ||
+	    ipc_become_mgr_ext(dev.fd, 0, 0, sh->flags) || set_my_nice(sh->thread_nice) ||
 	    ipc_looper(dev.fd, BINDERLITE_BC_ENTER_LOOPER)) {
-		fz_store(&sh->ready, -1);
+		ipc_store(&sh->ready, -1);
 		return IPC_EXIT_SETUP;
 	}
 	ipc_reader_init(&r, dev.fd);
-	fz_store(&sh->ready, 1);
+	ipc_store(&sh->ready, 1);
 	for (;;) {
-		if (!fz_load(&sh->serve) && !fz_buffered(&r)) {
-			fz_store(&sh->parked, 1);
-			ipc_sleep_ms(1);
-			continue;
-		}
-		fz_store(&sh->parked, 0);
-		ret = fz_next_within(&r, 10, &ev);
-		if (ret == -ETIMEDOUT)
-			continue;
-		IPC_CHECK(ret == 0);
-		if (ev.cmd == BINDERLITE_BR_TRANSACTION_COMPLETE)
-			continue;
+		IPC_CHECK(fz_serve_next(&r, &sh->serve, &sh->parked, &ev) == 0);
 		IPC_CHECK(ev.cmd == BINDERLITE_BR_TRANSACTION ||
 			  ev.cmd == BINDERLITE_BR_TRANSACTION_SEC_CTX);
 		IPC_CHECK(msrv_serve(dev.fd, sh, &ev) == 0);
@@ -197,7 +185,7 @@ static pid_t msrv_start(const char *path, struct msrv_shared *sh)
 		_exit(msrv_main(path, sh));
 	if (pid < 0)
 		return -errno;
-	if (!fz_wait_int(&sh->ready, 1, 10000)) {
+	if (!ipc_wait_int(&sh->ready, 1, 10000)) {
 		ipc_wait(pid, 1);
 		return -ECHILD;
 	}
@@ -227,25 +215,18 @@ FIXTURE_VARIANT_ADD(misc, binder) {
 
 FIXTURE_SETUP(misc)
 {
-	self->dev.fd = -1;
-	self->dev.pool = MAP_FAILED;
 	self->sh = MAP_FAILED;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->sh = fz_shared(sizeof(*self->sh));
+	if (!ipc_fixture_open(_metadata, variant->path, &self->dev, &self->r))
+		return;
+	self->sh = ipc_shared(sizeof(*self->sh));
 	ASSERT_NE(MAP_FAILED, self->sh);
-	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
-	ipc_reader_init(&self->r, self->dev.fd);
 }
 
 FIXTURE_TEARDOWN(misc)
 {
-	ipc_kill_children();
-	EXPECT_EQ(0, ipc_close(&self->dev));
+	ipc_fixture_close(_metadata, &self->dev, variant->binderlite);
 	if (self->sh != MAP_FAILED)
 		munmap(self->sh, sizeof(*self->sh));
-	if (variant->binderlite)
-		ipc_expect_clean(_metadata);
 }
 
 /* GET_NODE_DEBUG_INFO after @ptr; asserts the ioctl works. */
@@ -361,7 +342,7 @@ TEST_F(misc, node_debug_info_walks_the_callers_nodes)
 	peer_refcount(_metadata, self, &a, BINDERLITE_BC_RELEASE, 1);
 	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(3), OBJ_COOKIE(3));
 	assert_next_node(_metadata, self->dev.fd, OBJ_NODE(2), OBJ_NODE(3), OBJ_COOKIE(3), 0, 1);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 /* GET_NODE_INFO_FOR_REF of @handle; returns 0 or -errno. */
@@ -545,13 +526,13 @@ static void spam(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self, in
 		 int suspect)
 {
 	static uint8_t payload[SPAM_SIZE];
-	struct fz_event ev;
+	struct ipc_event ev;
 	int i;
 
 	for (i = 1; i <= n; i++) {
 		ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ONEWAY, BINDERLITE_TF_ONE_WAY,
 					  payload, sizeof(payload)));
-		ASSERT_EQ(0, fz_next(&self->r, &ev));
+		ASSERT_EQ(0, ipc_next(&self->r, &ev));
 		EXPECT_EQ(i == suspect ? BINDERLITE_BR_ONEWAY_SPAM_SUSPECT :
 			  BINDERLITE_BR_TRANSACTION_COMPLETE, ev.cmd) TH_LOG("oneway %d", i);
 	}
@@ -563,18 +544,18 @@ static void spam(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self, in
  */
 static void drain(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self, int total)
 {
-	fz_store(&self->sh->serve, 1);
-	ASSERT_TRUE(fz_wait_int(&self->sh->n, total, 10000))
+	ipc_store(&self->sh->serve, 1);
+	ASSERT_TRUE(ipc_wait_int(&self->sh->n, total, 10000))
 		TH_LOG("%d of %d", self->sh->n, total);
 	/* The server frees before it logs: the space is back. */
-	fz_store(&self->sh->serve, 0);
-	ASSERT_TRUE(fz_wait_int(&self->sh->parked, 1, 10000));
+	ipc_store(&self->sh->serve, 0);
+	ASSERT_TRUE(ipc_wait_int(&self->sh->parked, 1, 10000));
 }
 
 TEST_F(misc, oneway_spam_detection)
 {
 	uint32_t on = 1, off = 0;
-	struct fz_event ev;
+	struct ipc_event ev;
 
 	ASSERT_LT(0, msrv_start(variant->path, self->sh));
 	/* Not asked for: never a suspect. */
@@ -586,7 +567,7 @@ TEST_F(misc, oneway_spam_detection)
 		ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ONEWAY, BINDERLITE_TF_ONE_WAY,
 					  more, sizeof(more)));
 	}
-	FZ_ASSERT_NEXT(&self->r, BINDERLITE_BR_FAILED_REPLY, &ev);
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_FAILED_REPLY, &ev);
 	OBJ_ASSERT_EE(self->dev.fd, BINDERLITE_BR_FAILED_REPLY, -ENOSPC);
 	drain(_metadata, self, SPAM_FIT);
 
@@ -670,7 +651,7 @@ static void secctx_call(struct __test_metadata *_metadata, struct msrv_shared *s
 	struct ipc_result res;
 	struct ipc_reader r;
 	struct ipc_dev dev;
-	struct fz_event ev;
+	struct ipc_event ev;
 	pid_t srv;
 
 	memset(sh, 0, sizeof(*sh));
@@ -683,7 +664,7 @@ static void secctx_call(struct __test_metadata *_metadata, struct msrv_shared *s
 	ipc_reader_init(&r, dev.fd);
 	ASSERT_EQ(0, ipc_transact(dev.fd, 0, CODE_CALL, 0, payload, sizeof(payload)));
 	do {
-		ASSERT_EQ(0, fz_next(&r, &ev));
+		ASSERT_EQ(0, ipc_next(&r, &ev));
 	} while (ev.cmd == BINDERLITE_BR_TRANSACTION_COMPLETE);
 	out->cmd = ev.cmd;
 	ASSERT_EQ(0, ipc_extended_error(dev.fd, &out->ee));
@@ -692,7 +673,7 @@ static void secctx_call(struct __test_metadata *_metadata, struct msrv_shared *s
 	/* A second call ends the same way. */
 	ASSERT_EQ(0, ipc_call(&r, 0, CODE_CALL, payload, sizeof(payload), &res));
 	ipc_sleep_ms(20);
-	out->served = fz_load(&sh->n);
+	out->served = ipc_load(&sh->n);
 	out->rec = sh->log[0];
 	if (res.cmd == BINDERLITE_BR_REPLY)
 		ASSERT_EQ(0, ipc_free_buffer(dev.fd, res.txn.data.ptr.buffer));
@@ -748,22 +729,22 @@ static void call_at(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self,
 		    bool oneway, uint32_t value)
 {
 	struct ipc_result res;
-	struct fz_event ev;
-	int n = fz_load(&self->sh->n);
+	struct ipc_event ev;
+	int n = ipc_load(&self->sh->n);
 
 	ASSERT_EQ(0, set_my_nice(nice));
 	ASSERT_EQ(nice, my_nice());
 	if (oneway) {
 		ASSERT_EQ(0, ipc_transact(self->dev.fd, 0, CODE_ONEWAY, BINDERLITE_TF_ONE_WAY,
 					  &value, sizeof(value)));
-		FZ_ASSERT_NEXT(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev);
+		IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev);
 	} else {
 		ASSERT_EQ(0, ipc_call(&self->r, 0, CODE_CALL, &value, sizeof(value), &res));
 		ASSERT_EQ(BINDERLITE_BR_REPLY, res.cmd);
 		ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, res.txn.data.ptr.buffer));
 	}
 	ASSERT_EQ(0, set_my_nice(0));
-	ASSERT_TRUE(fz_wait_int(&self->sh->n, n + 1, 10000));
+	ASSERT_TRUE(ipc_wait_int(&self->sh->n, n + 1, 10000));
 	ASSERT_EQ(value, self->sh->log[n].value);
 }
 
@@ -789,34 +770,56 @@ static void assert_nice(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *s
 	EXPECT_EQ(after, self->sh->log[i].nice_after) TH_LOG("transaction %d", i);
 }
 
+/**
+ * struct prio_step - a call of a priority test, and the server's nice
+ * @nice:   the caller's nice
+ * @oneway: a oneway rather than a sync call
+ * @serve:  the server's nice while it serves it
+ * @after:  its nice after its reply
+ */
+struct prio_step {
+	int nice;
+	bool oneway;
+	int serve;
+	int after;
+};
+
+/* Makes the calls @steps, the i-th with the value i + 1; asserts each one's nice. */
+static void prio_steps(struct __test_metadata *_metadata, FIXTURE_DATA(misc) *self,
+		       const struct prio_step *steps, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		call_at(_metadata, self, steps[i].nice, steps[i].oneway, i + 1);
+		assert_nice(_metadata, self, i, steps[i].serve, steps[i].after);
+	}
+}
+
 /* Node minimum 0 (no flags), server at nice 0. */
 TEST_F(misc, priority_inheritance)
 {
+	static const struct prio_step steps[] = {
+		{ 5, false, 0, 0 },	/* bounded by the minimum */
+		{ -5, false, -5, 0 },	/* the caller's, then its own */
+		{ 0, false, 0, 0 },
+		{ -5, true, 0, 0 },	/* a oneway lends nothing */
+		{ -3, false, -3, 0 },
+	};
+
 	prio_server(_metadata, self, variant->path, 0, 0, 0);
-	call_at(_metadata, self, 5, false, 1);
-	assert_nice(_metadata, self, 0, 0, 0);		/* bounded by the minimum */
-	call_at(_metadata, self, -5, false, 2);
-	assert_nice(_metadata, self, 1, -5, 0);		/* the caller's, then its own */
-	call_at(_metadata, self, 0, false, 3);
-	assert_nice(_metadata, self, 2, 0, 0);
-	call_at(_metadata, self, -5, true, 4);
-	assert_nice(_metadata, self, 3, 0, 0);		/* a oneway lends nothing */
-	call_at(_metadata, self, -3, false, 5);
-	assert_nice(_metadata, self, 4, -3, 0);
+	prio_steps(_metadata, self, steps, ARRAY_SIZE(steps));
 }
 
 /* Node minimum 10: the serving thread goes down to it, even below its own. */
 TEST_F(misc, priority_node_minimum)
 {
+	static const struct prio_step steps[] = {
+		{ 5, false, 5, 0 }, { -5, false, -5, 0 }, { 15, false, 10, 0 }, { 15, true, 0, 0 },
+	};
+
 	prio_server(_metadata, self, variant->path, 10, 0, 0);
-	call_at(_metadata, self, 5, false, 1);
-	assert_nice(_metadata, self, 0, 5, 0);
-	call_at(_metadata, self, -5, false, 2);
-	assert_nice(_metadata, self, 1, -5, 0);
-	call_at(_metadata, self, 15, false, 3);
-	assert_nice(_metadata, self, 2, 10, 0);
-	call_at(_metadata, self, 15, true, 4);
-	assert_nice(_metadata, self, 3, 0, 0);
+	prio_steps(_metadata, self, steps, ARRAY_SIZE(steps));
 }
 
 /*
@@ -827,23 +830,21 @@ TEST_F(misc, priority_node_minimum)
  */
 TEST_F(misc, priority_default_of_the_looper)
 {
+	static const struct prio_step steps[] = {
+		{ -5, true, 0, 0 }, { 10, false, 0, 5 }, { 3, false, 0, 5 },
+	};
+
 	prio_server(_metadata, self, variant->path, 0, 5, 7);
-	call_at(_metadata, self, -5, true, 1);
-	assert_nice(_metadata, self, 0, 0, 0);
-	call_at(_metadata, self, 10, false, 2);
-	assert_nice(_metadata, self, 1, 0, 5);
-	call_at(_metadata, self, 3, false, 3);
-	assert_nice(_metadata, self, 2, 0, 5);
+	prio_steps(_metadata, self, steps, ARRAY_SIZE(steps));
 }
 
 /* Node minimum 19, server opened at 5 and then at 7: the oneway leaves it at 5. */
 TEST_F(misc, priority_oneway_above_the_minimum)
 {
+	static const struct prio_step steps[] = { { -5, true, 5, 5 }, { -5, false, -5, 5 } };
+
 	prio_server(_metadata, self, variant->path, 19, 5, 7);
-	call_at(_metadata, self, -5, true, 1);
-	assert_nice(_metadata, self, 0, 5, 5);
-	call_at(_metadata, self, -5, false, 2);
-	assert_nice(_metadata, self, 1, -5, 5);
+	prio_steps(_metadata, self, steps, ARRAY_SIZE(steps));
 }
 
 /* Writes @cmd (@size bytes of argument) between two harmless commands. */
@@ -878,7 +879,7 @@ TEST_F(misc, refused_codes)
 	ASSERT_EQ(-1, ioctl(self->dev.fd, BINDERLITE_SET_IDLE_PRIORITY, &prio));
 	ASSERT_EQ(EINVAL, errno);
 	/* Nothing to read, and the file works on. */
-	FZ_ASSERT_IDLE(&self->r, 20);
+	IPC_ASSERT_IDLE(&self->r, 20);
 	ASSERT_EQ(0, ipc_looper(self->dev.fd, BINDERLITE_BC_ENTER_LOOPER));
 	ASSERT_EQ(-1, ioctl(self->dev.fd, BINDERLITE_SET_IDLE_TIMEOUT, NULL));
 	ASSERT_EQ(EINVAL, errno);
@@ -921,7 +922,7 @@ TEST_F(misc, weak_objects_end_to_end)
 	peer_refcount(_metadata, self, &a, BINDERLITE_BC_INCREFS, h);
 	peer_refcount(_metadata, self, &a, BINDERLITE_BC_DECREFS, h);
 	peer_refcount(_metadata, self, &a, BINDERLITE_BC_DECREFS, h);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 
 	/* Back to its owner: the owner's weak binder, its cookie with it. */
 	obj_msg_init(&m);
@@ -949,7 +950,7 @@ TEST_F(misc, weak_objects_end_to_end)
 	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, h);
 	ASSERT_EQ(0, obj_peer_send(&self->r, &a, &m, &rep));
 	EXPECT_EQ(BINDERLITE_BR_FAILED_REPLY, rep.cmd);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 
 	/* The last weak reference goes: BR_DECREFS, and the node is gone. */
 	peer_refcount(_metadata, self, &a, BINDERLITE_BC_DECREFS, h);
@@ -960,7 +961,7 @@ TEST_F(misc, weak_objects_end_to_end)
 	obj_msg_handle(&m, BINDERLITE_TYPE_WEAK_HANDLE, h);
 	ASSERT_EQ(0, obj_peer_send(&self->r, &a, &m, &rep));
 	EXPECT_EQ(BINDERLITE_BR_FAILED_REPLY, rep.cmd);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 TEST_HARNESS_MAIN

@@ -217,7 +217,7 @@ static int32_t ch_level(const struct binderlite_transaction_data *tr)
 	return level;
 }
 
-static void ch_log(struct ch_party *p, const struct fz_event *ev)
+static void ch_log(struct ch_party *p, const struct ipc_event *ev)
 {
 	struct ch_log *log = &ch_sh->log[p->index];
 	struct ch_event e = { .cmd = ev->cmd };
@@ -246,7 +246,7 @@ static int ch_act(struct ch_party *p)
 
 	p->acted = true;
 	if (ch_sh->action == CH_EXIT) {
-		fz_store(&ch_sh->acted, 1);
+		ipc_store(&ch_sh->acted, 1);
 		close(p->r.fd);
 		_exit(0);
 	}
@@ -260,13 +260,13 @@ static int ch_act(struct ch_party *p)
 	p->waiting = 0;
 	if (ipc_looper(p->r.fd, BINDERLITE_BC_ENTER_LOOPER))
 		return -EIO;
-	fz_store(&ch_sh->acted, 1);
+	ipc_store(&ch_sh->acted, 1);
 	return CH_ACTED;
 }
 
 static bool ch_told_to_act(const struct ch_party *p)
 {
-	return !p->acted && p->index == ch_sh->victim && fz_load(&ch_sh->act);
+	return !p->acted && p->index == ch_sh->victim && ipc_load(&ch_sh->act);
 }
 
 /*
@@ -274,21 +274,21 @@ static bool ch_told_to_act(const struct ch_party *p)
  * the round is over and nothing is left to read), -ETIMEDOUT (also when
  * the round ends while the party still waits), or -errno.
  */
-static int ch_event(struct ch_party *p, struct fz_event *ev, bool idle)
+static int ch_event(struct ch_party *p, struct ipc_event *ev, bool idle)
 {
 	struct pollfd pfd = { .fd = p->r.fd, .events = POLLIN };
 	long long deadline = ch_now_ms() + CH_TIMEOUT_MS;
 	int ret;
 
 	for (;;) {
-		ret = fz_next(&p->r, ev);
+		ret = ipc_next(&p->r, ev);
 		if (!ret)
 			ch_log(p, ev);
 		if (ret != -EAGAIN)
 			return ret;
 		if (ch_told_to_act(p))
 			return ch_act(p);
-		if (fz_load(&ch_sh->done))
+		if (ipc_load(&ch_sh->done))
 			return idle ? CH_DONE : -ETIMEDOUT;
 		if (ch_now_ms() > deadline)
 			return -ETIMEDOUT;
@@ -312,11 +312,11 @@ static int ch_serve(struct ch_party *p, const struct binderlite_transaction_data
 		return -EBADMSG;
 	}
 	if (level == ch_sh->depth) {
-		fz_store(&ch_sh->top, 1);
-		while (!fz_load(&ch_sh->release)) {
+		ipc_store(&ch_sh->top, 1);
+		while (!ipc_load(&ch_sh->release)) {
 			if (ch_told_to_act(p))
 				return ch_act(p);
-			if (fz_load(&ch_sh->done) || ch_now_ms() > deadline)
+			if (ipc_load(&ch_sh->done) || ch_now_ms() > deadline)
 				return -ETIMEDOUT;
 			ipc_sleep_ms(1);
 		}
@@ -332,7 +332,7 @@ static int ch_serve(struct ch_party *p, const struct binderlite_transaction_data
 static int ch_call(struct ch_party *p, int32_t level)
 {
 	int prev = p->waiting, ret;
-	struct fz_event ev;
+	struct ipc_event ev;
 
 	ret = ipc_transact(p->r.fd, p->handle[ch_sh->path[level]], CH_CODE, 0, &level,
 			   sizeof(level));
@@ -367,7 +367,7 @@ static int ch_call(struct ch_party *p, int32_t level)
 /* Reads and serves until the round is over. */
 static int ch_idle(struct ch_party *p)
 {
-	struct fz_event ev;
+	struct ipc_event ev;
 	int ret;
 
 	for (;;) {
@@ -408,13 +408,13 @@ static int ch_setup(struct ch_party *p)
 	IPC_CHECK(res.cmd == BINDERLITE_BR_REPLY);
 	IPC_CHECK(ipc_free_buffer(p->r.fd, res.txn.data.ptr.buffer) == 0);
 	__atomic_fetch_add(&ch_sh->registered, 1, __ATOMIC_SEQ_CST);
-	IPC_CHECK(fz_wait_int(&ch_sh->lookup, 1, CH_TIMEOUT_MS));
+	IPC_CHECK(ipc_wait_int(&ch_sh->lookup, 1, CH_TIMEOUT_MS));
 	for (i = 0; i < (uint32_t)ch_sh->nprocs; i++) {
 		if (i == (uint32_t)p->index)
 			continue;
 		IPC_CHECK(ipc_call_objs(&p->r, 0, SM_LOOKUP, 0, &i, sizeof(i), NULL, 0, &res) == 0);
 		IPC_CHECK(res.cmd == BINDERLITE_BR_REPLY);
-		IPC_CHECK(ipc_obj_at(&res.txn, 0, &obj) == 0);
+		IPC_CHECK(ipc_obj_at(&res.txn, 0, &obj, sizeof(obj)) == 0);
 		IPC_CHECK(obj.hdr.type == BINDERLITE_TYPE_HANDLE);
 		p->handle[i] = obj.handle;
 		ipc_cmd(&c, BINDERLITE_BC_INCREFS, &obj.handle, sizeof(obj.handle));
@@ -436,7 +436,7 @@ static int ch_main(struct ipc_dev *dev, void *arg)
 	IPC_CHECK(ipc_looper(dev->fd, BINDERLITE_BC_ENTER_LOOPER) == 0);
 	if (ch_setup(&p))
 		return 1;
-	IPC_CHECK(fz_wait_int(&ch_sh->start, 1, CH_TIMEOUT_MS));
+	IPC_CHECK(ipc_wait_int(&ch_sh->start, 1, CH_TIMEOUT_MS));
 	/* From here on the party polls, so that it can act and give up. */
 	flags = fcntl(dev->fd, F_GETFL);
 	IPC_CHECK(flags >= 0 && !fcntl(dev->fd, F_SETFL, flags | O_NONBLOCK));
@@ -542,7 +542,7 @@ static bool ch_log_is(struct __test_metadata *_metadata, const char *what, int p
 		      const struct ch_expect *x, int n)
 {
 	const struct ch_log *log = &ch_sh->log[p];
-	int got = fz_load(&log->n);
+	int got = ipc_load(&log->n);
 	char a[512], b[512];
 
 	if (got == n && !memcmp(log->ev, x->ev[p], n * sizeof(log->ev[0])))
@@ -580,7 +580,7 @@ FIXTURE_SETUP(nested)
 	self->sh = MAP_FAILED;
 	if (access(variant->path, F_OK))
 		SKIP(return, "%s is not present", variant->path);
-	self->sh = fz_shared(sizeof(*self->sh));
+	self->sh = ipc_shared(sizeof(*self->sh));
 	ASSERT_NE(MAP_FAILED, self->sh);
 	ch_sh = self->sh;
 	self->sm = ipc_start(variant->path, true, sm_main, NULL);
@@ -589,11 +589,9 @@ FIXTURE_SETUP(nested)
 
 FIXTURE_TEARDOWN(nested)
 {
-	ipc_kill_children();
+	ipc_fixture_close(_metadata, NULL, variant->debugfs);
 	if (self->sh != MAP_FAILED)
 		munmap(self->sh, sizeof(*self->sh));
-	if (variant->debugfs)
-		ipc_expect_clean(_metadata);
 }
 
 /*
@@ -612,7 +610,7 @@ static void ch_assert_nothing_left(struct __test_metadata *_metadata,
 
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		if (variant->debugfs) {
-			ret = fz_stats_wait(lite[i], want[i], 5000, &last);
+			ret = ipc_stats_wait(lite[i], want[i], 5000, &last);
 			ASSERT_EQ(0, ret) TH_LOG("%s: stats %s %lld", what, lite[i], last);
 		} else if (!access(FZ_BINDER_STATS, R_OK)) {
 			ret = fz_binder_active_wait(ref[i], want[i], 5000, &last);
@@ -656,11 +654,11 @@ static void ch_round(struct __test_metadata *_metadata, FIXTURE_DATA(nested) *se
 		ASSERT_LT(0, self->pid[i]) TH_LOG("%s: party %d: %s", what, i,
 						  strerror(-self->pid[i]));
 	}
-	ASSERT_TRUE(fz_wait_int(&sh->registered, sh->nprocs, CH_WAIT_MS)) TH_LOG("%s", what);
-	fz_store(&sh->lookup, 1);
-	ASSERT_TRUE(fz_wait_int(&sh->looked_up, sh->nprocs, CH_WAIT_MS)) TH_LOG("%s", what);
-	fz_store(&sh->start, 1);
-	ASSERT_TRUE(fz_wait_int(&sh->top, 1, CH_WAIT_MS))
+	ASSERT_TRUE(ipc_wait_int(&sh->registered, sh->nprocs, CH_WAIT_MS)) TH_LOG("%s", what);
+	ipc_store(&sh->lookup, 1);
+	ASSERT_TRUE(ipc_wait_int(&sh->looked_up, sh->nprocs, CH_WAIT_MS)) TH_LOG("%s", what);
+	ipc_store(&sh->start, 1);
+	ASSERT_TRUE(ipc_wait_int(&sh->top, 1, CH_WAIT_MS))
 		TH_LOG("%s: the calls never reached the top", what);
 	for (i = 0; i < sh->nprocs; i++)
 		ASSERT_TRUE(ch_log_is(_metadata, what, i, &x, x.forward[i]));
@@ -671,12 +669,12 @@ static void ch_round(struct __test_metadata *_metadata, FIXTURE_DATA(nested) *se
 		ASSERT_EQ(128 + SIGKILL, ipc_wait(self->pid[victim], 30)) TH_LOG("%s", what);
 		break;
 	case CH_EXIT:
-		fz_store(&sh->act, 1);
+		ipc_store(&sh->act, 1);
 		ASSERT_EQ(0, ipc_wait(self->pid[victim], 30)) TH_LOG("%s", what);
 		break;
 	case CH_THREAD_EXIT:
-		fz_store(&sh->act, 1);
-		ASSERT_TRUE(fz_wait_int(&sh->acted, 1, CH_WAIT_MS)) TH_LOG("%s", what);
+		ipc_store(&sh->act, 1);
+		ASSERT_TRUE(ipc_wait_int(&sh->acted, 1, CH_WAIT_MS)) TH_LOG("%s", what);
 		break;
 	}
 	if (victim != top) {
@@ -684,16 +682,16 @@ static void ch_round(struct __test_metadata *_metadata, FIXTURE_DATA(nested) *se
 		ipc_sleep_ms(30);
 		for (i = 0; i < sh->nprocs; i++)
 			ASSERT_TRUE(ch_log_is(_metadata, what, i, &x, x.forward[i]));
-		fz_store(&sh->release, 1);
+		ipc_store(&sh->release, 1);
 	}
 	/* Nobody hangs: each party gets all it is due. */
 	for (i = 0; i < sh->nprocs; i++)
-		fz_wait_int(&sh->log[i].n, x.n[i], CH_HANG_MS);
+		ipc_wait_int(&sh->log[i].n, x.n[i], CH_HANG_MS);
 	/* A little time for anything more to show. */
 	ipc_sleep_ms(20);
 	for (i = 0; i < sh->nprocs; i++)
 		EXPECT_TRUE(ch_log_is(_metadata, what, i, &x, x.n[i]));
-	fz_store(&sh->done, 1);
+	ipc_store(&sh->done, 1);
 	for (i = 0; i < sh->nprocs; i++) {
 		if (i == victim && action != CH_THREAD_EXIT)
 			continue;
@@ -775,28 +773,29 @@ TEST_F(nested, callback_then_server_thread_exits)
 		ch_round(_metadata, self, variant, 2, path, 1, CH_THREAD_EXIT);
 }
 
-/* Every party of every chain killed in turn, at depths 2 to 5. */
-TEST_F(nested, killed_at_each_depth)
+/* ch_sweep() of every shape, CH_ROUNDS times: each party in turn ends by @action. */
+static void ch_sweep_shapes(struct __test_metadata *_metadata, FIXTURE_DATA(nested) *self,
+			    const FIXTURE_VARIANT(nested) *variant, enum ch_action action)
 {
 	int round;
 
 	for (round = 0; round < CH_ROUNDS; round++) {
-		ch_sweep(_metadata, self, variant, CH_DISTINCT, CH_KILL, false);
-		ch_sweep(_metadata, self, variant, CH_BACK_AND_FORTH, CH_KILL, false);
-		ch_sweep(_metadata, self, variant, CH_ROUND_THREE, CH_KILL, false);
+		ch_sweep(_metadata, self, variant, CH_DISTINCT, action, false);
+		ch_sweep(_metadata, self, variant, CH_BACK_AND_FORTH, action, false);
+		ch_sweep(_metadata, self, variant, CH_ROUND_THREE, action, false);
 	}
+}
+
+/* Every party of every chain killed in turn, at depths 2 to 5. */
+TEST_F(nested, killed_at_each_depth)
+{
+	ch_sweep_shapes(_metadata, self, variant, CH_KILL);
 }
 
 /* The same with the victim's thread leaving, its process living on. */
 TEST_F(nested, thread_exit_at_each_depth)
 {
-	int round;
-
-	for (round = 0; round < CH_ROUNDS; round++) {
-		ch_sweep(_metadata, self, variant, CH_DISTINCT, CH_THREAD_EXIT, false);
-		ch_sweep(_metadata, self, variant, CH_BACK_AND_FORTH, CH_THREAD_EXIT, false);
-		ch_sweep(_metadata, self, variant, CH_ROUND_THREE, CH_THREAD_EXIT, false);
-	}
+	ch_sweep_shapes(_metadata, self, variant, CH_THREAD_EXIT);
 }
 
 /* A caller in the middle closes its file and exits. */

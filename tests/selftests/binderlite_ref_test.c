@@ -43,10 +43,8 @@ FIXTURE_VARIANT_ADD(ref, binder) {
 
 FIXTURE_SETUP(ref)
 {
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
-	ipc_reader_init(&self->r, self->dev.fd);
+	if (!ipc_fixture_open(_metadata, variant->path, &self->dev, &self->r))
+		return;
 	ASSERT_EQ(0, obj_hub(self->dev.fd));
 	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_P, OBJ_PEER_COOKIE(PEER_P),
 				    &self->p));
@@ -54,10 +52,7 @@ FIXTURE_SETUP(ref)
 
 FIXTURE_TEARDOWN(ref)
 {
-	ipc_kill_children();
-	EXPECT_EQ(0, ipc_close(&self->dev));
-	if (variant->debugfs)
-		ipc_expect_clean(_metadata);
+	ipc_fixture_close(_metadata, &self->dev, variant->debugfs);
 }
 
 /*
@@ -140,7 +135,7 @@ static void assert_refused(struct __test_metadata *_metadata, FIXTURE_DATA(ref) 
 	/* Refused before it was sent: no BR_TRANSACTION_COMPLETE. */
 	ASSERT_EQ(0, rep.completes);
 	OBJ_ASSERT_EE(self->dev.fd, BINDERLITE_BR_FAILED_REPLY, -EINVAL);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 TEST_F(ref, binder_becomes_handle)
@@ -159,7 +154,7 @@ TEST_F(ref, binder_becomes_handle)
 
 	obj_msg_init(&m);
 	obj_msg_put(&m, head, sizeof(head));
-	obj_msg_object(&m, &obj);
+	obj_msg_object(&m, &obj, sizeof(obj));
 	obj_msg_put(&m, tail, sizeof(tail));
 	obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
 
@@ -175,12 +170,12 @@ TEST_F(ref, binder_becomes_handle)
 	ASSERT_EQ(0, memcmp(v.data + sizeof(head) + sizeof(obj), tail, sizeof(tail)));
 
 	/* The peer holds references of its own: nothing to release. */
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	peer_drops(_metadata, self, &self->p, 1, true);
 	/* The last references went: a looper of the owner hears it. */
 	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(0), OBJ_COOKIE(0));
 	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 TEST_F(ref, weak_binder_becomes_weak_handle)
@@ -197,7 +192,7 @@ TEST_F(ref, weak_binder_becomes_weak_handle)
 	obj_assert_call_new_binders(_metadata, &self->r, self->p.handle, OBJ_PEER_KEEP, &m, &rep);
 	get_report(_metadata, &rep, &tr, &v);
 	assert_handle(_metadata, &v, 0, BINDERLITE_TYPE_WEAK_HANDLE, 1);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 
 	/* A weak handle is no target: the peer's call through it fails. */
 	obj_msg_init(&m);
@@ -211,7 +206,7 @@ TEST_F(ref, weak_binder_becomes_weak_handle)
 
 	peer_drops(_metadata, self, &self->p, 1, false);
 	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 /* Sends the peer a new binder OBJ_NODE(@i); it must arrive as @handle. */
@@ -261,7 +256,7 @@ TEST_F(ref, handle_numbers)
 	ASSERT_EQ(0, obj_call(&self->r, self->p.handle, OBJ_PEER_ECHO, &m, &rep));
 	get_report(_metadata, &rep, &tr, &v);
 	assert_handle(_metadata, &v, 0, BINDERLITE_TYPE_HANDLE, 1);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 TEST_F(ref, handle_back_to_its_owner)
@@ -281,15 +276,15 @@ TEST_F(ref, handle_back_to_its_owner)
 	ASSERT_EQ(2U, v.nr_objs);
 	assert_binder(_metadata, &v, 0, BINDERLITE_TYPE_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
 	assert_binder(_metadata, &v, 1, BINDERLITE_TYPE_WEAK_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 
 	/* The reply's buffer holds the node as long as it is not freed. */
 	peer_drops(_metadata, self, &self->p, 1, true);
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	ASSERT_EQ(0, obj_reply_free(self->dev.fd, &rep));
 	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(0), OBJ_COOKIE(0));
 	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 TEST_F(ref, three_processes)
@@ -382,7 +377,7 @@ TEST_F(ref, context_manager_reference)
 	/* Other nodes still get handles from 1. */
 	send_one(_metadata, self, 0, 1);
 	/* The manager's node was held all along: no news for its owner. */
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 	peer_drops(_metadata, self, &self->p, 0, true);
 	if (variant->debugfs) {
 		ASSERT_EQ(0, obj_proc_counts(self->p.pid, &after));
@@ -584,7 +579,7 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	peer_drops(_metadata, self, &self->p, 1, true);
 	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_RELEASE, OBJ_NODE(0), OBJ_COOKIE(0));
 	OBJ_ASSERT_NODE(&self->r, BINDERLITE_BR_DECREFS, OBJ_NODE(0), OBJ_COOKIE(0));
-	OBJ_ASSERT_IDLE(&self->r);
+	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
 TEST_HARNESS_MAIN

@@ -59,68 +59,20 @@ FIXTURE_VARIANT_ADD(sg, binder) {
 
 FIXTURE_SETUP(sg)
 {
-	self->dev.fd = -1;
-	self->dev.pool = MAP_FAILED;
-	self->s = NULL;
-	self->fds_before = -1;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->fds_before = sg_count_fds();
-	ASSERT_LE(0, self->fds_before);
-	self->s = sg_script_new();
-	ASSERT_NE(NULL, self->s);
-	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
-	ipc_reader_init(&self->r, self->dev.fd);
-	ASSERT_EQ(0, ipc_watch_children());
+	sg_fixture_setup(_metadata, variant->path, &self->dev, &self->r, &self->s,
+			 &self->fds_before);
 }
 
 FIXTURE_TEARDOWN(sg)
 {
-	ipc_kill_children();
-	EXPECT_EQ(0, ipc_close(&self->dev));
-	sg_script_free(self->s);
-	if (self->fds_before >= 0)
-		EXPECT_EQ(self->fds_before, sg_count_fds());
-	if (variant->debugfs)
-		sg_expect_clean(_metadata);
+	sg_fixture_teardown(_metadata, &self->dev, self->s, self->fds_before, variant->debugfs);
 }
 
-/* Reads the next event of the test, which must be a call; into @tr. */
-static void next_call(struct __test_metadata *_metadata, struct ipc_reader *r,
-		      struct binderlite_transaction_data *tr)
+/* Starts @m with the 8-byte header HDR: no object at data offset 0. */
+static void hdr_msg(struct obj_msg *m)
 {
-	struct ipc_event ev = { 0 };
-	int ret;
-
-	/* A call that was refused never comes: wait for it 5 s at most. */
-	ret = sg_next_timeout(r, &ev, 5000);
-	ASSERT_EQ(0, ret) TH_LOG("no call came: %s", strerror(-ret));
-	ASSERT_EQ(BINDERLITE_BR_TRANSACTION, ev.cmd);
-	*tr = ev.txn;
-}
-
-/* Frees the call's buffer and replies with nothing, in one write; reads the complete. */
-static void reply_free(struct __test_metadata *_metadata, struct ipc_reader *r,
-		       const struct binderlite_transaction_data *tr)
-{
-	struct ipc_event ev = { 0 };
-
-	ASSERT_EQ(0, ipc_reply_free(r->fd, tr->data.ptr.buffer, NULL, 0));
-	ASSERT_EQ(0, ipc_expect(r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev)) TH_LOG("%#x", ev.cmd);
-}
-
-/* Reaps a sender or replier, which must succeed with its descriptors as they were. */
-static void reap_script(struct __test_metadata *_metadata, FIXTURE_DATA(sg) *self, pid_t pid)
-{
-	ASSERT_EQ(0, ipc_wait(pid, 30));
-	ASSERT_EQ(self->s->fds_in, self->s->fds_out);
-}
-
-/* Asserts that step @i of the script was answered (a call: complete, then reply). */
-static void assert_answered(struct __test_metadata *_metadata, FIXTURE_DATA(sg) *self, int i)
-{
-	SG_ASSERT_OUTCOME(&self->s->steps[i].out, BINDERLITE_BR_TRANSACTION_COMPLETE,
-			  BINDERLITE_BR_REPLY, BINDERLITE_BR_OK, 0);
+	obj_msg_init(m);
+	obj_msg_u64(m, HDR);
 }
 
 /* Asserts that step @i of the script was refused with @param. */
@@ -138,7 +90,7 @@ static struct binderlite_buffer_object rx_ptr(struct __test_metadata *_metadata,
 {
 	struct binderlite_buffer_object bo = { 0 };
 
-	EXPECT_EQ(0, sg_rx_obj(tr, i, &bo, sizeof(bo)));
+	EXPECT_EQ(0, ipc_obj_at(tr, i, &bo, sizeof(bo)));
 	EXPECT_EQ((uint32_t)BINDERLITE_TYPE_PTR, bo.hdr.type);
 	return bo;
 }
@@ -163,7 +115,7 @@ static const uint64_t layout_len[4] = { 5, 16, 0, 13 };
 static const uint64_t layout_at[4] = { 0, 8, 24, 24 };
 
 /* A message: the header, four buffer objects, a 4-byte trailer. */
-static void layout_msg(struct sg_msg *m, struct layout *l)
+static void layout_msg(struct obj_msg *m, struct layout *l)
 {
 	uint32_t trailer = 0x7261696c;
 
@@ -171,18 +123,17 @@ static void layout_msg(struct sg_msg *m, struct layout *l)
 	ipc_fill(l->b1, sizeof(l->b1), 2);
 	ipc_fill(l->b3, sizeof(l->b3), 3);
 	l->b2 = GARBAGE;
-	sg_msg_init(m);
-	sg_msg_u64(m, HDR);
-	sg_msg_ptr(m, l->b0, sizeof(l->b0), -1, 0);
-	sg_msg_ptr(m, l->b1, sizeof(l->b1), -1, 0);
-	sg_msg_ptr(m, &l->b2, 0, -1, 0);
-	sg_msg_ptr(m, l->b3, sizeof(l->b3), -1, 0);
-	sg_msg_put(m, &trailer, sizeof(trailer));
+	hdr_msg(m);
+	obj_msg_ptr(m, l->b0, sizeof(l->b0), -1, 0);
+	obj_msg_ptr(m, l->b1, sizeof(l->b1), -1, 0);
+	obj_msg_ptr(m, &l->b2, 0, -1, 0);
+	obj_msg_ptr(m, l->b3, sizeof(l->b3), -1, 0);
+	obj_msg_put(m, &trailer, sizeof(trailer));
 }
 
 /* Asserts that @tr carries layout_msg()'s message, laid out in @pool as binder lays it out. */
 static void assert_layout(struct __test_metadata *_metadata,
-			  const struct binderlite_transaction_data *tr, const struct sg_msg *m,
+			  const struct binderlite_transaction_data *tr, const struct obj_msg *m,
 			  const struct layout *l, const struct ipc_dev *pool)
 {
 	const uint8_t *sent[4] = { l->b0, l->b1, (const uint8_t *)&l->b2, l->b3 };
@@ -193,7 +144,7 @@ static void assert_layout(struct __test_metadata *_metadata,
 	ASSERT_EQ(m->size, tr->data_size);
 	ASSERT_EQ(4 * sizeof(binderlite_size_t), tr->offsets_size);
 	ASSERT_EQ(0ULL, tr->data.ptr.buffer % 8);
-	ASSERT_EQ(tr->data.ptr.buffer + SG_ALIGN(m->size), tr->data.ptr.offsets);
+	ASSERT_EQ(tr->data.ptr.buffer + OBJ_ALIGN(m->size), tr->data.ptr.offsets);
 	ASSERT_EQ(tr->data.ptr.offsets + 32, start);
 	ASSERT_LE(lo, tr->data.ptr.buffer);
 	ASSERT_GE(lo + pool->pool_size, start + m->buffers_size);
@@ -220,7 +171,7 @@ TEST_F(sg, layout)
 	struct binderlite_transaction_data tr;
 	struct sg_step *st;
 	struct layout l;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, 0));
@@ -232,15 +183,15 @@ TEST_F(sg, layout)
 	st->buffers_size += 64;
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	assert_layout(_metadata, &tr, &m, &l, &self->dev);
-	reply_free(_metadata, &self->r, &tr);
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	assert_layout(_metadata, &tr, &m, &l, &self->dev);
-	reply_free(_metadata, &self->r, &tr);
-	reap_script(_metadata, self, pid);
-	assert_answered(_metadata, self, 0);
-	assert_answered(_metadata, self, 1);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
+	SG_ASSERT_ANSWERED(&self->s->steps[1].out);
 }
 
 /* The same in a reply: BC_REPLY_SG. */
@@ -248,23 +199,21 @@ TEST_F(sg, reply)
 {
 	struct sg_outcome o;
 	struct layout l;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	layout_msg(&m, &l);
 	sg_step_add(self->s, BINDERLITE_BC_REPLY_SG, 0, 0, &m);
 	pid = sg_spawn_replier(variant->path, 0, self->s);
 	ASSERT_LT(0, pid);
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_PLAIN, 0, &m, &o));
-	SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_REPLY,
-			  BINDERLITE_BR_OK, 0);
+	SG_ASSERT_ANSWERED(&o);
 	layout_msg(&m, &l);
 	assert_layout(_metadata, &o.reply, &m, &l, &self->dev);
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, o.reply.data.ptr.buffer));
-	reap_script(_metadata, self, pid);
-	SG_ASSERT_OUTCOME(&self->s->steps[0].out, BINDERLITE_BR_TRANSACTION_COMPLETE, 0,
-			  BINDERLITE_BR_OK, 0);
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_COMPLETED(&self->s->steps[0].out);
 }
 
 /* A HIDL-like tree: a string is a pointer and a length, a vector a pointer and a count. */
@@ -299,7 +248,7 @@ struct tree {
  * its parent, with the parent's pointers to its children as the sender
  * has them (@garbage: something else, which the driver overwrites anyway).
  */
-static void tree_msg(struct sg_msg *m, struct tree *t, bool garbage)
+static void tree_msg(struct obj_msg *m, struct tree *t, bool garbage)
 {
 	memcpy(t->name, "binderlite", sizeof(t->name));
 	memcpy(t->label0, "first", sizeof(t->label0));
@@ -316,14 +265,13 @@ static void tree_msg(struct sg_msg *m, struct tree *t, bool garbage)
 	t->elems[1] = (struct helem){
 		.id = 101, .label = { garbage ? 1 : (uintptr_t)t->label1, sizeof(t->label1) },
 	};
-	sg_msg_init(m);
-	sg_msg_u64(m, HDR);
-	sg_msg_ptr(m, &t->root, sizeof(t->root), -1, 0);
-	sg_msg_ptr(m, t->name, sizeof(t->name), 0, offsetof(struct hroot, name.ptr));
-	sg_msg_ptr(m, t->elems, sizeof(t->elems), 0, offsetof(struct hroot, vec));
-	sg_msg_ptr(m, t->label0, sizeof(t->label0), 2, offsetof(struct helem, label.ptr));
-	sg_msg_ptr(m, t->label1, sizeof(t->label1), 2,
-		   sizeof(struct helem) + offsetof(struct helem, label.ptr));
+	hdr_msg(m);
+	obj_msg_ptr(m, &t->root, sizeof(t->root), -1, 0);
+	obj_msg_ptr(m, t->name, sizeof(t->name), 0, offsetof(struct hroot, name.ptr));
+	obj_msg_ptr(m, t->elems, sizeof(t->elems), 0, offsetof(struct hroot, vec));
+	obj_msg_ptr(m, t->label0, sizeof(t->label0), 2, offsetof(struct helem, label.ptr));
+	obj_msg_ptr(m, t->label1, sizeof(t->label1), 2,
+		    sizeof(struct helem) + offsetof(struct helem, label.ptr));
 }
 
 /* Whether [@p, @p + @len) lies inside the buffer area of @tr. */
@@ -379,7 +327,7 @@ static void assert_tree(struct __test_metadata *_metadata,
 TEST_F(sg, tree)
 {
 	struct binderlite_transaction_data tr;
-	struct sg_msg m;
+	struct obj_msg m;
 	struct tree t;
 	uint64_t area;
 	pid_t pid;
@@ -387,15 +335,15 @@ TEST_F(sg, tree)
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, 0));
 	tree_msg(&m, &t, false);
 	area = m.buffers_size;
-	ASSERT_EQ(SG_ALIGN(sizeof(t.root)) + 16 + SG_ALIGN(sizeof(t.elems)) + 8 + 8, area);
+	ASSERT_EQ(OBJ_ALIGN(sizeof(t.root)) + 16 + OBJ_ALIGN(sizeof(t.elems)) + 8 + 8, area);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	assert_tree(_metadata, &tr, area);
-	reply_free(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
 	ASSERT_EQ(0, ipc_wait(pid, 30));
-	assert_answered(_metadata, self, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
 
 	/* The pointers the driver writes do not depend on what the sender had. */
 	self->s->n = 0;
@@ -403,11 +351,11 @@ TEST_F(sg, tree)
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	assert_tree(_metadata, &tr, area);
-	reply_free(_metadata, &self->r, &tr);
-	reap_script(_metadata, self, pid);
-	assert_answered(_metadata, self, 0);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
 }
 
 /*
@@ -419,48 +367,47 @@ TEST_F(sg, parent_at_data_offset_0)
 {
 	struct binderlite_transaction_data tr;
 	uint64_t a[2] = { 1, 2 }, b = 3;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, 0));
-	sg_msg_init(&m);
-	sg_msg_ptr(&m, a, sizeof(a), -1, 0);
-	sg_msg_ptr(&m, &b, sizeof(b), 0, 8);
+	obj_msg_init(&m);
+	obj_msg_ptr(&m, a, sizeof(a), -1, 0);
+	obj_msg_ptr(&m, &b, sizeof(b), 0, 8);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_ptr(&m, a, sizeof(a), -1, 0);
+	obj_msg_init(&m);
+	obj_msg_ptr(&m, a, sizeof(a), -1, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, a, sizeof(a), -1, 0);
-	sg_msg_ptr(&m, &b, sizeof(b), 0, 8);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, a, sizeof(a), -1, 0);
+	obj_msg_ptr(&m, &b, sizeof(b), 0, 8);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	ASSERT_EQ(1U * sizeof(binderlite_size_t), tr.offsets_size);
 	ASSERT_EQ(1ULL, peek64(rx_ptr(_metadata, &tr, 0).buffer, 0));
-	reply_free(_metadata, &self->r, &tr);
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	ASSERT_EQ(rx_ptr(_metadata, &tr, 1).buffer, peek64(rx_ptr(_metadata, &tr, 0).buffer, 8));
 	ASSERT_EQ(3ULL, peek64(rx_ptr(_metadata, &tr, 1).buffer, 0));
-	reply_free(_metadata, &self->r, &tr);
-	reap_script(_metadata, self, pid);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	assert_step_refused(_metadata, self, 0, -EINVAL);
-	assert_answered(_metadata, self, 1);
-	assert_answered(_metadata, self, 2);
+	SG_ASSERT_ANSWERED(&self->s->steps[1].out);
+	SG_ASSERT_ANSWERED(&self->s->steps[2].out);
 }
 
 /* Sends @m with @buffers_size to the quiet manager; asserts it is refused with @param. */
 static void assert_sg_refused(struct __test_metadata *_metadata, FIXTURE_DATA(sg) *self,
-			      const struct sg_msg *m, uint64_t buffers_size, int param)
+			      const struct obj_msg *m, uint64_t buffers_size, int param)
 {
 	struct ipc_cmds c = { 0 };
 	struct sg_outcome o;
 
-	sg_cmd_txn(&c, BINDERLITE_BC_TRANSACTION_SG, 0, CODE_SG, 0, m->data, m->size, m->offsets,
-		   m->nr_objs * sizeof(m->offsets[0]), buffers_size);
+	ipc_cmd_txn_sg(&c, BINDERLITE_BC_TRANSACTION_SG, 0, CODE_SG, 0, m->data, m->size,
+		       m->offsets, m->nr_objs * sizeof(m->offsets[0]), buffers_size);
 	ASSERT_EQ(0, ipc_cmds_write(self->dev.fd, &c));
 	ASSERT_EQ(0, sg_finish(&self->r, true, &o));
 	TH_LOG("buffers_size %#llx", (unsigned long long)buffers_size);
@@ -476,55 +423,48 @@ static void assert_sg_refused(struct __test_metadata *_metadata, FIXTURE_DATA(sg
 TEST_F(sg, sizes_refused)
 {
 	uint8_t buf[64] = { 0 };
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	pid = sg_start_mgr(variant->path, 0, sg_quiet_mgr, NULL);
 	ASSERT_LT(0, pid);
 
 	/* Unaligned, with and without a buffer. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	assert_sg_refused(_metadata, self, &m, 4, -EINVAL);
-	sg_msg_ptr(&m, buf, 8, -1, 0);
+	obj_msg_ptr(&m, buf, 8, -1, 0);
 	assert_sg_refused(_metadata, self, &m, 12, -EINVAL);
 	assert_sg_refused(_metadata, self, &m, 9, -EINVAL);
 
 	/* No room: too little, none left for the second, none at all. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, buf, 24, -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, buf, 24, -1, 0);
 	assert_sg_refused(_metadata, self, &m, 16, -EINVAL);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, buf, 8, -1, 0);
-	sg_msg_ptr(&m, buf, 16, -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, buf, 8, -1, 0);
+	obj_msg_ptr(&m, buf, 16, -1, 0);
 	assert_sg_refused(_metadata, self, &m, 16, -EINVAL);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, buf, 13, -1, 0);
-	sg_msg_ptr(&m, buf, 3, -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, buf, 13, -1, 0);
+	obj_msg_ptr(&m, buf, 3, -1, 0);
 	assert_sg_refused(_metadata, self, &m, 16, -EINVAL);
 	assert_sg_refused(_metadata, self, &m, 0, -EINVAL);
 
 	/* Huge lengths. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, buf, 1ULL << 63, -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, buf, 1ULL << 63, -1, 0);
 	assert_sg_refused(_metadata, self, &m, 16, -EINVAL);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, buf, ~0ULL, -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, buf, ~0ULL, -1, 0);
 	assert_sg_refused(_metadata, self, &m, 16, -EINVAL);
 
 	/* Huge buffers_size: overflowing when rounded or added, or just too large. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	assert_sg_refused(_metadata, self, &m, ~0ULL, -EINVAL);
 	assert_sg_refused(_metadata, self, &m, ~0ULL - 7, -EINVAL);
 	assert_sg_refused(_metadata, self, &m, 1ULL << 63, -ENOSPC);
 	assert_sg_refused(_metadata, self, &m, IPC_POOL_SIZE, -ENOSPC);
-	sg_msg_init(&m);
+	obj_msg_init(&m);
 	assert_sg_refused(_metadata, self, &m, ~0ULL - 7, -ENOSPC);
 	/* Data so large that adding the buffers overflows. */
 	m.size = ~0ULL - 7;
@@ -544,38 +484,35 @@ TEST_F(sg, ptr_in_plain_transaction)
 	struct binderlite_transaction_data tr;
 	struct binderlite_buffer_object bo;
 	uint64_t x = 0x78;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 	int i;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, 0));
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, &x, sizeof(x), -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, &x, sizeof(x), -1, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_PLAIN, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, &x, 0, -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, &x, 0, -1, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_PLAIN, 0, &m);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, NULL, 0, -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, NULL, 0, -1, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION, CODE_PLAIN, 0, &m);
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 	for (i = 1; i < 4; i++) {
-		next_call(_metadata, &self->r, &tr);
+		sg_assert_call(_metadata, &self->r, &tr);
 		bo = rx_ptr(_metadata, &tr, 0);
 		ASSERT_EQ(0ULL, bo.length);
 		ASSERT_EQ(sg_rx_sg_start(&tr), bo.buffer);
 		ASSERT_EQ(tr.data.ptr.offsets + tr.offsets_size, bo.buffer);
-		reply_free(_metadata, &self->r, &tr);
+		sg_assert_reply_free(_metadata, &self->r, &tr);
 	}
-	reap_script(_metadata, self, pid);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	assert_step_refused(_metadata, self, 0, -EINVAL);
 	for (i = 1; i < 4; i++)
-		assert_answered(_metadata, self, i);
+		SG_ASSERT_ANSWERED(&self->s->steps[i].out);
 }
 
 /*
@@ -587,20 +524,19 @@ TEST_F(sg, zero_length_child)
 	struct binderlite_transaction_data tr;
 	uint64_t a[2] = { GARBAGE, 0xa1 }, b = 0xb1;
 	struct binderlite_buffer_object ra, rz, rb;
-	struct sg_msg m;
+	struct obj_msg m;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, 0));
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, a, sizeof(a), -1, 0);
-	sg_msg_ptr(&m, &b, 0, 0, 0);
-	sg_msg_ptr(&m, &b, sizeof(b), -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, a, sizeof(a), -1, 0);
+	obj_msg_ptr(&m, &b, 0, 0, 0);
+	obj_msg_ptr(&m, &b, sizeof(b), -1, 0);
 	ASSERT_EQ(24ULL, m.buffers_size);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	ra = rx_ptr(_metadata, &tr, 0);
 	rz = rx_ptr(_metadata, &tr, 1);
 	rb = rx_ptr(_metadata, &tr, 2);
@@ -609,13 +545,13 @@ TEST_F(sg, zero_length_child)
 	ASSERT_EQ(rz.buffer, peek64(ra.buffer, 0));
 	ASSERT_EQ(0xa1ULL, peek64(ra.buffer, 8));
 	ASSERT_EQ(0xb1ULL, peek64(rb.buffer, 0));
-	reply_free(_metadata, &self->r, &tr);
-	reap_script(_metadata, self, pid);
-	assert_answered(_metadata, self, 0);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
 }
 
-/* Appends buffer @len bytes of @buf with parent @parent at @off; see sg_msg_ptr(). */
-#define P(m, buf, len, parent, off)	sg_msg_ptr(m, buf, len, parent, off)
+/* Appends buffer @len bytes of @buf with parent @parent at @off; see obj_msg_ptr(). */
+#define P(m, buf, len, parent, off)	obj_msg_ptr(m, buf, len, parent, off)
 
 /*
  * binder_validate_fixup()'s rules: fixups only inside the last buffer or
@@ -633,15 +569,14 @@ TEST_F(sg, fixup_order)
 	struct binderlite_transaction_data tr;
 	struct binderlite_buffer_object r[5];
 	uint64_t e_at[2] = { 32, 24 };
-	struct sg_msg m;
+	struct obj_msg m;
 	int p[2], i;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, BINDERLITE_FLAG_ACCEPTS_FDS));
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	for (i = 0; i < 2; i++) {
-		sg_msg_init(&m);
-		sg_msg_u64(&m, HDR);
+		hdr_msg(&m);
 		P(&m, a, sizeof(a), -1, 0);
 		P(&m, &b, 8, 0, 0);
 		P(&m, c, sizeof(c), 0, 16);
@@ -650,58 +585,49 @@ TEST_F(sg, fixup_order)
 		sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	}
 	/* 2: decreasing offsets in A. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	P(&m, a, sizeof(a), -1, 0);
 	P(&m, c, sizeof(c), 0, 16);
 	P(&m, &b, 8, 0, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	/* 3: D in B, after C: B is neither C nor an ancestor of it. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	P(&m, a, sizeof(a), -1, 0);
 	P(&m, &b, 8, 0, 0);
 	P(&m, c, sizeof(c), 0, 16);
 	P(&m, &d, 8, 1, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	/* 4: C overlapping B's pointer; 5: at the same offset; 6: E before C's end. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	P(&m, a, sizeof(a), -1, 0);
 	P(&m, &b, 8, 0, 0);
 	P(&m, c, sizeof(c), 0, 4);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	P(&m, a, sizeof(a), -1, 0);
 	P(&m, &b, 8, 0, 8);
 	P(&m, c, sizeof(c), 0, 8);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	P(&m, a, sizeof(a), -1, 0);
 	P(&m, c, sizeof(c), 0, 16);
 	P(&m, &d, 8, 1, 0);
 	P(&m, &e, 8, 0, 20);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	/* 7: its own parent; 8: a later one; 9: an fd object; 10: no such object. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	P(&m, a, sizeof(a), -1, 0);
 	P(&m, &b, 8, 1, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	P(&m, &b, 8, 1, 0);
 	P(&m, a, sizeof(a), -1, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_fd(&m, p[1], 0);
+	hdr_msg(&m);
+	obj_msg_fd(&m, p[1], 0);
 	P(&m, &b, 8, 0, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
+	hdr_msg(&m);
 	P(&m, a, sizeof(a), -1, 0);
 	P(&m, &b, 8, 1ULL << 40, 0);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
@@ -711,7 +637,7 @@ TEST_F(sg, fixup_order)
 	for (i = 0; i < 2; i++) {
 		int j;
 
-		next_call(_metadata, &self->r, &tr);
+		sg_assert_call(_metadata, &self->r, &tr);
 		for (j = 0; j < 5; j++)
 			r[j] = rx_ptr(_metadata, &tr, j);
 		ASSERT_EQ(r[1].buffer, peek64(r[0].buffer, 0));
@@ -722,16 +648,14 @@ TEST_F(sg, fixup_order)
 		ASSERT_EQ(0xbULL, peek64(r[1].buffer, 0));
 		ASSERT_EQ(0xdULL, peek64(r[3].buffer, 0));
 		ASSERT_EQ(0xeULL, peek64(r[4].buffer, 0));
-		reply_free(_metadata, &self->r, &tr);
+		sg_assert_reply_free(_metadata, &self->r, &tr);
 	}
-	reap_script(_metadata, self, pid);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	for (i = 0; i < 2; i++)
-		assert_answered(_metadata, self, i);
+		SG_ASSERT_ANSWERED(&self->s->steps[i].out);
 	for (i = 2; i < self->s->n; i++)
 		assert_step_refused(_metadata, self, i, -EINVAL);
-	EXPECT_EQ(0, close(p[1]));
-	EXPECT_EQ(0, sg_writers_gone(p[0], 5000));
-	EXPECT_EQ(0, close(p[0]));
+	sg_expect_pipe_gone(_metadata, p);
 }
 
 /*
@@ -750,21 +674,19 @@ TEST_F(sg, parent_offset_bounds)
 	};
 	struct binderlite_transaction_data tr;
 	uint64_t a[2] = { 0x1111, 0x2222 }, b = 0xb;
-	struct sg_msg m;
+	struct obj_msg m;
 	size_t i;
 	pid_t pid;
 
 	ASSERT_EQ(0, sg_become_mgr(self->dev.fd, 0));
 	for (i = 0; i < ARRAY_SIZE(ok); i++) {
-		sg_msg_init(&m);
-		sg_msg_u64(&m, HDR);
+		hdr_msg(&m);
 		P(&m, a, sizeof(a), -1, 0);
 		P(&m, &b, 8, 0, ok[i]);
 		sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	}
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		sg_msg_init(&m);
-		sg_msg_u64(&m, HDR);
+		hdr_msg(&m);
 		P(&m, a, bad[i][0], -1, 0);
 		P(&m, &b, 8, 0, bad[i][1]);
 		sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
@@ -774,7 +696,7 @@ TEST_F(sg, parent_offset_bounds)
 	for (i = 0; i < ARRAY_SIZE(ok); i++) {
 		uint64_t ra, rb;
 
-		next_call(_metadata, &self->r, &tr);
+		sg_assert_call(_metadata, &self->r, &tr);
 		ra = rx_ptr(_metadata, &tr, 0).buffer;
 		rb = rx_ptr(_metadata, &tr, 1).buffer;
 		ASSERT_EQ(rb, peek64(ra, ok[i]));
@@ -783,11 +705,11 @@ TEST_F(sg, parent_offset_bounds)
 			ASSERT_EQ(0x1111ULL, peek64(ra, 0));
 		if (ok[i] == 0)
 			ASSERT_EQ(0x2222ULL, peek64(ra, 8));
-		reply_free(_metadata, &self->r, &tr);
+		sg_assert_reply_free(_metadata, &self->r, &tr);
 	}
-	reap_script(_metadata, self, pid);
+	sg_reap_script(_metadata, self->s, pid, 0);
 	for (i = 0; i < ARRAY_SIZE(ok); i++)
-		assert_answered(_metadata, self, i);
+		SG_ASSERT_ANSWERED(&self->s->steps[i].out);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		assert_step_refused(_metadata, self, ARRAY_SIZE(ok) + i, -EINVAL);
 }
@@ -803,7 +725,7 @@ TEST_F_TIMEOUT(sg, fills_pool, 120)
 	const uint64_t head = 8 + sizeof(bo) + sizeof(binderlite_size_t);
 	const uint64_t len = IPC_POOL_SIZE - head;
 	struct sg_step *st;
-	struct sg_msg m;
+	struct obj_msg m;
 	uint8_t *buf;
 	pid_t pid;
 
@@ -811,27 +733,25 @@ TEST_F_TIMEOUT(sg, fills_pool, 120)
 	buf = malloc(len + 8);
 	ASSERT_NE(NULL, buf);
 	ipc_fill(buf, len + 8, 77);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, buf, len, -1, 0);
-	ASSERT_EQ((uint64_t)IPC_POOL_SIZE, SG_ALIGN(m.size) + 8 + m.buffers_size);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, buf, len, -1, 0);
+	ASSERT_EQ((uint64_t)IPC_POOL_SIZE, OBJ_ALIGN(m.size) + 8 + m.buffers_size);
 	sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, buf, len + 8, -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, buf, len + 8, -1, 0);
 	st = sg_step_add(self->s, BINDERLITE_BC_TRANSACTION_SG, CODE_SG, 0, &m);
 	pid = sg_spawn_sender(variant->path, self->s);
 	ASSERT_LT(0, pid);
 
-	next_call(_metadata, &self->r, &tr);
+	sg_assert_call(_metadata, &self->r, &tr);
 	bo = rx_ptr(_metadata, &tr, 0);
 	ASSERT_EQ(len, bo.length);
 	ASSERT_EQ((uintptr_t)self->dev.pool, tr.data.ptr.buffer);
 	ASSERT_EQ((uintptr_t)self->dev.pool + IPC_POOL_SIZE, bo.buffer + len);
 	ASSERT_EQ(-1, ipc_check_fill((const void *)(uintptr_t)bo.buffer, len, 77));
-	reply_free(_metadata, &self->r, &tr);
-	reap_script(_metadata, self, pid);
-	assert_answered(_metadata, self, 0);
+	sg_assert_reply_free(_metadata, &self->r, &tr);
+	sg_reap_script(_metadata, self->s, pid, 0);
+	SG_ASSERT_ANSWERED(&self->s->steps[0].out);
 	SG_ASSERT_REFUSED(&st->out, -ENOSPC);
 	free(buf);
 }
@@ -846,29 +766,27 @@ TEST_F(sg, stats_count_buffers)
 	struct ipc_stats before, after;
 	long long sent, copied;
 	struct sg_outcome o;
-	struct sg_msg m, e;
+	struct obj_msg m, e;
 	uint64_t base;
 	pid_t pid;
 
 	if (!variant->debugfs)
 		SKIP(return, "%s has no debugfs statistics", variant->path);
-	sg_msg_init(&e);
+	obj_msg_init(&e);
 	sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &e);
 	sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &e);
 	pid = sg_spawn_replier(variant->path, 0, self->s);
 	ASSERT_LT(0, pid);
 
 	/* Buffers of whole 8-byte words: exactly their lengths. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, b0, sizeof(b0), -1, 0);
-	sg_msg_ptr(&m, b1, sizeof(b1), -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, b0, sizeof(b0), -1, 0);
+	obj_msg_ptr(&m, b1, sizeof(b1), -1, 0);
 	base = m.size + m.nr_objs * sizeof(binderlite_size_t);
 	ASSERT_EQ(0, ipc_stats_read(&before));
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION_SG, 0, CODE_SG, 0, &m, &o));
 	ASSERT_EQ(0, ipc_stats_read(&after));
-	SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_REPLY,
-			  BINDERLITE_BR_OK, 0);
+	SG_ASSERT_ANSWERED(&o);
 	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, o.reply.data.ptr.buffer));
 	EXPECT_EQ((long long)(base + sizeof(b0) + sizeof(b1)),
 		  ipc_stats_delta(_metadata, &before, &after, "bytes_sent"));
@@ -876,9 +794,8 @@ TEST_F(sg, stats_count_buffers)
 		  ipc_stats_delta(_metadata, &before, &after, "bytes_copied"));
 
 	/* An odd length: at least the bytes, at most their room; alike. */
-	sg_msg_init(&m);
-	sg_msg_u64(&m, HDR);
-	sg_msg_ptr(&m, b2, sizeof(b2), -1, 0);
+	hdr_msg(&m);
+	obj_msg_ptr(&m, b2, sizeof(b2), -1, 0);
 	base = m.size + m.nr_objs * sizeof(binderlite_size_t);
 	ASSERT_EQ(0, ipc_stats_read(&before));
 	ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION_SG, 0, CODE_SG, 0, &m, &o));
@@ -888,8 +805,8 @@ TEST_F(sg, stats_count_buffers)
 	copied = ipc_stats_delta(_metadata, &before, &after, "bytes_copied");
 	EXPECT_EQ(sent, copied);
 	EXPECT_LE((long long)(base + sizeof(b2)), sent);
-	EXPECT_GE((long long)(base + SG_ALIGN(sizeof(b2))), sent);
-	reap_script(_metadata, self, pid);
+	EXPECT_GE((long long)(base + OBJ_ALIGN(sizeof(b2))), sent);
+	sg_reap_script(_metadata, self->s, pid, 0);
 }
 
 TEST_HARNESS_MAIN

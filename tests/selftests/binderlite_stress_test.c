@@ -53,9 +53,7 @@ FIXTURE_SETUP(stress)
 
 FIXTURE_TEARDOWN(stress)
 {
-	ipc_kill_children();
-	if (variant->debugfs)
-		sg_expect_clean(_metadata);
+	ipc_fixture_close(_metadata, NULL, variant->debugfs);
 }
 
 /* The bytes a checksum covers: the payload after its object, if any. */
@@ -211,8 +209,7 @@ TEST_F_TIMEOUT(stress, kill_storm, 300)
 	unsigned int seed = 1;
 	int i, round;
 
-	replies = mmap(NULL, sizeof(*replies), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	replies = ipc_shared(sizeof(*replies));
 	ASSERT_NE(MAP_FAILED, replies);
 	mgr = spawn_manager(variant->path);
 	ASSERT_LT(0, mgr);
@@ -284,8 +281,8 @@ static int storm_check(const struct binderlite_transaction_data *tr, uint32_t *h
 
 	*fd = -1;
 	if (tr->offsets_size != 4 * sizeof(binderlite_size_t) ||
-	    sg_rx_obj(tr, 0, &fo, sizeof(fo)) || sg_rx_obj(tr, 1, &root, sizeof(root)) ||
-	    sg_rx_obj(tr, 2, &blob, sizeof(blob)) || sg_rx_obj(tr, 3, &fda, sizeof(fda)) ||
+	    ipc_obj_at(tr, 0, &fo, sizeof(fo)) || ipc_obj_at(tr, 1, &root, sizeof(root)) ||
+	    ipc_obj_at(tr, 2, &blob, sizeof(blob)) || ipc_obj_at(tr, 3, &fda, sizeof(fda)) ||
 	    fo.hdr.type != BINDERLITE_TYPE_FD || root.length != sizeof(r) || fda.num_fds != 2)
 		return EXIT_CORRUPT;
 	*fd = fo.fd;
@@ -352,18 +349,18 @@ static int storm_send(struct ipc_reader *r, uint8_t *blob, size_t size, bool one
 	struct binderlite_fd_object fo;
 	struct storm_reply rep;
 	struct sg_outcome o;
-	struct sg_msg m;
+	struct obj_msg m;
 	int ret;
 
 	ipc_fill(blob, size, seed);
 	root.fds[0] = storm_pipe[1];
 	root.fds[1] = storm_pipe[1];
-	sg_msg_init(&m);
-	sg_msg_u64(&m, seed);
-	sg_msg_fd(&m, storm_pipe[1], seed);
-	sg_msg_ptr(&m, &root, sizeof(root), -1, 0);
-	sg_msg_ptr(&m, blob, size, 1, offsetof(struct storm_root, blob));
-	sg_msg_fda(&m, 2, 1, offsetof(struct storm_root, fds));
+	obj_msg_init(&m);
+	obj_msg_u64(&m, seed);
+	obj_msg_fd(&m, storm_pipe[1], seed);
+	obj_msg_ptr(&m, &root, sizeof(root), -1, 0);
+	obj_msg_ptr(&m, blob, size, 1, offsetof(struct storm_root, blob));
+	obj_msg_fda(&m, 2, 1, offsetof(struct storm_root, fds));
 	if (sg_call(r, BINDERLITE_BC_TRANSACTION_SG, 0, STORM_CODE,
 		    BINDERLITE_TF_ACCEPT_FDS | (oneway ? BINDERLITE_TF_ONE_WAY : 0), &m, &o))
 		return EXIT_PROTOCOL;
@@ -374,7 +371,7 @@ static int storm_send(struct ipc_reader *r, uint8_t *blob, size_t size, bool one
 		ret = EXIT_CORRUPT;
 	if (ret == 1) {
 		memcpy(&rep, ipc_payload(&o.reply), sizeof(rep));
-		if (sg_rx_obj(&o.reply, 0, &fo, sizeof(fo)) || fo.hdr.type != BINDERLITE_TYPE_FD ||
+		if (ipc_obj_at(&o.reply, 0, &fo, sizeof(fo)) || fo.hdr.type != BINDERLITE_TYPE_FD ||
 		    rep.hash != ipc_hash(blob, size) || !storm_fd_ok(fo.fd) || close(fo.fd))
 			ret = EXIT_CORRUPT;
 	}
@@ -445,7 +442,7 @@ TEST_F_TIMEOUT(stress, fd_sg_kill_storm, 300)
 	int i, round, fds;
 
 	fds = sg_count_fds();
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	sh = ipc_shared(sizeof(*sh));
 	ASSERT_NE(MAP_FAILED, sh);
 	ASSERT_EQ(0, pipe2(storm_pipe, O_CLOEXEC));
 	mgr = sg_start_mgr(variant->path, BINDERLITE_FLAG_ACCEPTS_FDS, storm_manager, NULL);

@@ -109,29 +109,21 @@ FIXTURE_VARIANT_ADD(txn, binder) {
 
 FIXTURE_SETUP(txn)
 {
-	self->dev.fd = -1;
-	self->dev.pool = MAP_FAILED;
 	self->sh = MAP_FAILED;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->sh = mmap(NULL, sizeof(*self->sh), PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!ipc_fixture_open(_metadata, variant->path, &self->dev, &self->r))
+		return;
+	self->sh = ipc_shared(sizeof(*self->sh));
 	ASSERT_NE(MAP_FAILED, self->sh);
 	self->sh->loopers = 1;
-	ASSERT_EQ(0, ipc_open(&self->dev, variant->path, IPC_POOL_SIZE));
-	ipc_reader_init(&self->r, self->dev.fd);
 	/* A failed child ends the test's waits at once. */
 	ASSERT_EQ(0, ipc_watch_children());
 }
 
 FIXTURE_TEARDOWN(txn)
 {
-	ipc_kill_children();
-	EXPECT_EQ(0, ipc_close(&self->dev));
+	ipc_fixture_close(_metadata, &self->dev, variant->debugfs);
 	if (self->sh != MAP_FAILED)
 		munmap(self->sh, sizeof(*self->sh));
-	if (variant->debugfs)
-		ipc_expect_clean(_metadata);
 }
 
 /* A server process: its threads, and the buffers it holds. */
@@ -713,7 +705,7 @@ static int nested_b(struct ipc_dev *dev, void *arg)
 	IPC_CHECK(ipc_looper(dev->fd, BINDERLITE_BC_ENTER_LOOPER) == 0);
 	for (served = 0; served < 2; served++) {
 		IPC_CHECK(next_transaction(&r, &ev) == 0);
-		IPC_CHECK(ipc_obj_at(&ev.txn, 0, &obj) == 0);
+		IPC_CHECK(ipc_obj_at(&ev.txn, 0, &obj, sizeof(obj)) == 0);
 		IPC_CHECK(obj.hdr.type == BINDERLITE_TYPE_HANDLE);
 		if (ev.txn.code == CODE_REGISTER) {
 			/* Keep the buffer: it holds the reference to C. */
@@ -750,7 +742,7 @@ static int nested_c(struct ipc_dev *dev, void *arg)
 	IPC_CHECK(next_transaction(&r, &ev) == 0);
 	IPC_CHECK(ev.txn.code == CODE_CALL);
 	IPC_CHECK(ev.txn.target.ptr == C_PTR && ev.txn.cookie == C_COOKIE);
-	IPC_CHECK(ipc_obj_at(&ev.txn, 0, &obj) == 0);
+	IPC_CHECK(ipc_obj_at(&ev.txn, 0, &obj, sizeof(obj)) == 0);
 	IPC_CHECK(obj.hdr.type == BINDERLITE_TYPE_HANDLE);
 	IPC_CHECK(call_value(&r, obj.handle, CODE_CALLBACK, NULL, &value) == 0);
 	value ^= C_VALUE;
