@@ -7,7 +7,8 @@
 #
 #   vm.sh [-k KERNEL] [-m MODE] [-p PLAN] [-t TIMEOUT]
 #
-#   KERNEL   6.1, 6.12 or debug (default 6.12)
+#   KERNEL   6.1, 6.12, debug, cloud or rt (default 6.12; see
+#            Documentation/testing.rst, "The kernels")
 #   MODE     test   run the kselftests, or the plan given with -p
 #            demo   run the demo and show its output
 #            shell  interactive busybox shell with the module loaded
@@ -41,7 +42,10 @@ while getopts "k:m:p:t:" opt; do
 	esac
 done
 case $mode in test|demo|shell|fault) ;; *) bl_die "unknown mode '$mode'" ;; esac
-case $kernel in 6.1|6.12|debug) ;; *) bl_die "unknown kernel '$kernel' (want one of: $BL_KERNELS_ALL)" ;; esac
+case " $BL_KERNELS_ALL " in
+*" $kernel "*) ;;
+*) bl_die "unknown kernel '$kernel' (want one of: $BL_KERNELS_ALL)" ;;
+esac
 if [ -z "$timeout" ]; then
 	timeout=300
 	[ "$kernel" = debug ] && timeout=900
@@ -73,11 +77,16 @@ cp "$modbuild/module/src/binderlite.ko" "$root/lib/modules/"
 if [ "$mode" = fault ]; then
 	cp "$modbuild/fault/src/tests/fault/binderlite_fault.ko" "$root/lib/modules/"
 fi
-if [ -n "$refdir" ]; then
+# The reference binder, as init.sh is to find it (/bench/binder): a module
+# to load, built in, or none at all (the cloud kernel).
+binder=$(bl_kernel_binder "$kernel")
+if [ "$binder" = module ]; then
 	ref=$(ls "$refdir"/binder_linux.ko* 2>/dev/null | head -n 1)
 	[ -n "$ref" ] || bl_die "kernel $kernel ships no binder_linux module in $refdir"
 	cp "$ref" "$root/lib/modules/"
 fi
+echo "$binder" > "$root/bench/binder"
+echo "$kernel" > "$root/bench/kernel"
 echo "$mode" > "$root/bench/mode"
 progs=$(make -s -C "$BL_TOP/tests/selftests" list)
 for p in $progs; do
