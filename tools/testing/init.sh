@@ -4,7 +4,7 @@
 # log; everything the host judges goes to a separate channel, ttyS1:
 #
 #   @@INIT                      /init started (earlier crashes may be retried)
-#   @@BEGIN <name> / @@END <name> <rc>
+#   @@BEGIN <name> / @@END <name> <rc> <seconds>
 #                               one entry of /bench/plan and its output
 #   @@KMEMLEAK ... @@/KMEMLEAK  kmemleak report after a final scan
 #   @@DMESG ... @@/DMESG        the whole kernel log
@@ -37,10 +37,11 @@ export BINDERLITE_KO=/lib/modules/binderlite.ko
 step() {
 	name=$1
 	shift
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	report "@@BEGIN $name"
 	"$@" >&3 2>&1 </dev/null
 	rc=$?
-	report "@@END $name $rc"
+	report "@@END $name $rc $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)"
 	return $rc
 }
 

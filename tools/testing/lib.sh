@@ -80,6 +80,24 @@ bl_kernel_binder() {
 	esac
 }
 
+# The test programs `make check` runs in the VM on KERNEL: "all", or the
+# names of a subset, kselftests and integration-test programs alike
+# (vm.sh's BL_TESTS). Why each kernel runs what it runs, and what it costs:
+# Documentation/testing.rst, "The kernel matrix". BL_CHECK_TESTS_<kernel>,
+# with the kernel's dots as underscores (BL_CHECK_TESTS_rt, _6_1),
+# overrides the table.
+bl_check_tests() {
+	local var
+	var=BL_CHECK_TESTS_$(echo "$1" | tr . _)
+	if [ -n "${!var:-}" ]; then
+		echo "${!var}"
+		return
+	fi
+	case "$1" in
+	*) echo all ;;
+	esac
+}
+
 # Version string of the installed linux-source-6.12 package.
 bl_source_version() {
 	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null ||
