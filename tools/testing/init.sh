@@ -49,10 +49,12 @@ step() {
 # misc devices: /dev/binder, /dev/hwbinder, /dev/vndbinder.
 binder_devices="binder hwbinder vndbinder"
 has_binder_devices() {
+	found=
 	for d in $binder_devices; do
-		[ -c /dev/$d ] || { echo "/dev/$d is missing"; return 1; }
+		[ -c "/dev/$d" ] || { echo "/dev/$d is missing"; return 1; }
+		found="$found /dev/$d"
 	done
-	echo "reference binder: $(for d in $binder_devices; do printf '/dev/%s ' $d; done)"
+	echo "reference binder:$found"
 }
 
 # /bench/binder says where the reference binder comes from. "module": the
@@ -63,7 +65,7 @@ has_binder_devices() {
 load_reference_binder() {
 	ko=/lib/modules/binder_linux.ko
 	[ -e $ko.xz ] && { xz -dc $ko.xz > /tmp/binder_linux.ko || return 1; ko=/tmp/binder_linux.ko; }
-	insmod $ko devices=$(echo $binder_devices | tr ' ' ,) && has_binder_devices
+	insmod $ko "devices=$(echo $binder_devices | tr ' ' ,)" && has_binder_devices
 }
 no_binder() {
 	if [ -e /dev/binder ] || grep -qw binder /proc/devices /proc/misc; then
