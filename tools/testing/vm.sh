@@ -8,7 +8,7 @@
 #   vm.sh [-k KERNEL] [-m MODE] [-p PLAN] [-t TIMEOUT]
 #
 #   KERNEL   6.1, 6.12, debug, cloud or rt (default 6.12; see
-#            Documentation/testing.rst, "The kernels")
+#            Documentation/testing.rst, "The kernel matrix")
 #   MODE     test   run the kselftests, or the plan given with -p
 #            demo   run the demo and show its output
 #            shell  interactive busybox shell with the module loaded
