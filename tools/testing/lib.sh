@@ -8,7 +8,7 @@
 BL_TOP=${BL_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BL_CACHE=${BINDERLITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/binderlite}
 BL_OUT=${BL_OUT:-$BL_TOP/out}
-# The kernel matrix (Documentation/testing.rst, "The kernel matrix").
+# The kernels the bench knows (Documentation/testing.rst, "The kernel matrix").
 BL_KERNELS_ALL="6.1 6.12 debug cloud rt"
 
 bl_log() { printf '[bench] %s\n' "$*" >&2; }
