@@ -140,6 +140,7 @@ check "static: UAPI is binder's, number for number and byte for byte (C11)" \
 check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
 	abi_identical g++ -std=c++17 -x c++
 
+phase "user space: builds with gcc and clang, unit tests, the package"
 check "build: user space, C and C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
 built=$(tail -n 1 "$cases")
