@@ -103,10 +103,10 @@ bl_check_tests() {
 	var=BL_CHECK_TESTS_$(echo "$1" | tr . _)
 	tests=${!var:-}
 	if [ -z "$tests" ]; then
-		# Every kernel runs every program for now: the VM phases take
-		# about 6 min for the five together (testing.rst has the
-		# figures). "representative" is the switch for cloud and rt
-		# when they no longer fit in the CI budget.
+		# Every kernel runs every program for now: the VM phases took
+		# 4-5 min for the five together (testing.rst, "Time").
+		# "representative" is the switch for cloud and rt when they no
+		# longer fit in the CI budget.
 		case "$1" in
 		6.1|6.12|debug|cloud|rt) tests=all ;;
 		*) bl_die "unknown kernel '$1' (want one of: $BL_KERNELS_ALL)" ;;
