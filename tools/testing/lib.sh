@@ -103,8 +103,9 @@ bl_check_tests() {
 	var=BL_CHECK_TESTS_$(echo "$1" | tr . _)
 	tests=${!var:-}
 	if [ -z "$tests" ]; then
-		# Every kernel runs every program for now: the VM phases took
-		# 4-5 min for the five together (testing.rst, "Time").
+		# Every kernel runs every program: with issue 10's tests the
+		# VM phases took 7-8 min for the five, debug nearly half of it,
+		# cloud and rt a quarter (testing.rst, "Time").
 		# "representative" is the switch for cloud and rt when they no
 		# longer fit in the CI budget.
 		case "$1" in
