@@ -6,10 +6,15 @@
 # and the test bench under tools/testing/.
 
 # Kernel build tree to build the module against: the running kernel's, if
-# its headers are installed, else the newest stock Debian headers present.
+# its headers are installed, else the newest stock Debian headers present of
+# the generic flavour ("6.1.0-57-amd64", "6.12.118+deb12-amd64"). The bench
+# also installs the cloud and rt flavours' headers, and sort -V alone would
+# pick the rt ones.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-		    $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
-# Kernel(s) the VM targets boot: 6.1, 6.12 or debug.
+		    $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
+			    grep -E '/linux-headers-[0-9.]+(-[0-9]+|\+deb[0-9]+)-amd64$$' | \
+			    sort -V | tail -n 1))
+# Kernel(s) the VM targets boot: 6.1, 6.12, debug, cloud or rt.
 KERNEL ?=
 # `make install` stages below DESTDIR or INSTALL_MOD_PATH, for packaging;
 # either prefixes everything it installs.
@@ -124,7 +129,7 @@ selftests:
 		>$(BL_OUT)/itests-build.log 2>&1 || \
 		{ tail -n 30 $(BL_OUT)/itests-build.log >&2; \
 		  echo "building the integration tests failed; see $(BL_OUT)/itests-build.log" >&2; exit 1; }
-	@rc=0; for k in $(or $(KERNEL),6.1 6.12 debug); do \
+	@rc=0; for k in $(or $(KERNEL),6.1 6.12 debug cloud rt); do \
 		BL_GTESTS="$$(cat $(ITESTS)/itest-gtests)" BL_EXTRA_FILES="$$(cat $(ITESTS)/itest-extra)" \
 			$(TESTING)/vm.sh -m test -k $$k || rc=1; \
 	done; exit $$rc
@@ -138,9 +143,9 @@ deps:
 help:
 	@echo 'binderlite targets:'
 	@echo '  make              build binderlite.ko against KDIR (default: $(KDIR))'
-	@echo '  make check        every test: static checks, KUnit, kselftests on 6.1, 6.12'
-	@echo '                    and the debug kernel, the bench self-test; ends with'
-	@echo '                    "N passed, N failed" (logs: out/check, out/logs)'
+	@echo '  make check        every test: static checks, KUnit, kselftests on 6.1, 6.12,'
+	@echo '                    the debug kernel, cloud and rt, the bench self-test; ends'
+	@echo '                    with "N passed, N failed" (logs: out/check, out/logs)'
 	@echo '  make demo         boot stock 6.12 in QEMU, load the module, show what it does:'
 	@echo '                    the library story (blservicemanager, blctl, hello, 1 MiB,'
 	@echo '                    a death), then the raw IPC example [DEMO_DEVICES="/dev/binder"]'
@@ -148,7 +153,7 @@ help:
 	@echo '                    user-space programs in /extra [KERNEL=6.12]'
 	@echo '  make kunit        KUnit suites in the debug kernel (logs: out/logs/debug-kunit)'
 	@echo '  make selftests    integration tests of the library and kselftests in the VM'
-	@echo '                    [KERNEL=6.1|6.12|debug; default all]'
+	@echo '                    [KERNEL=6.1|6.12|debug|cloud|rt; default all]'
 	@echo '                    (logs: out/logs/<kernel>-test)'
 	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
 	@echo '                    (tables and plots: out/bench/)'

@@ -18,7 +18,11 @@
 #
 # Every check and every test case counts as one case. The last line is
 # "N passed, N failed"; the exit status is non-zero if anything failed.
-# KERNELS="6.12" limits the kernels (default: 6.1 6.12 debug).
+# KERNELS="6.12" limits the kernels (default: 6.1 6.12 debug cloud rt).
+# Which test programs the VM runs on each kernel is bl_check_tests in
+# lib.sh (every one, or a named subset); BL_CHECK_TESTS_<kernel> overrides
+# it. The output says which ran where, and ends with the time of each
+# phase (also in out/check/phases).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -50,7 +54,19 @@ import_cases() {
 	[ -f "$2" ] && sed "s/^\([A-Z]*\) /\1 $1: /" "$2" >> "$cases"
 }
 
-phase() { bl_log "== $* ($(( $(date +%s) - t0 )) s)"; }
+# phase NAME: a new phase starts; the one before it is timed.
+phases=$dir/phases
+: > "$phases"
+phase_name=
+phase_start=$t0
+phase() {
+	local now
+	now=$(date +%s)
+	[ -z "$phase_name" ] || printf '%5d s  %s\n' $(( now - phase_start )) "$phase_name" >> "$phases"
+	phase_name=$*
+	phase_start=$now
+	bl_log "== $* ($(( now - t0 )) s)"
+}
 
 phase "packages"
 "$BL_TOP/tools/testing/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
@@ -124,6 +140,7 @@ check "static: UAPI is binder's, number for number and byte for byte (C11)" \
 check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
 	abi_identical g++ -std=c++17 -x c++
 
+phase "user space: builds with gcc and clang, unit tests, the package"
 check "build: user space, C and C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
 built=$(tail -n 1 "$cases")
@@ -234,9 +251,21 @@ if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; the
 	[ -f "$BL_OUT/logs/debug-kunit/cases" ] || record FAIL "kunit: no results"
 fi
 
+# Each kernel runs every test program or the subset bl_check_tests names
+# for it (Documentation/testing.rst, "The kernel matrix"); the output and
+# out/check/subsets say which.
+subsets=$dir/subsets
+: > "$subsets"
 for k in $kernels; do
-	phase "integration tests and kselftests on $k"
-	BL_GTESTS="$itest_gtests" BL_EXTRA_FILES="$itest_extra" \
+	tests=$(bl_check_tests "$k")
+	if [ "$tests" = all ]; then
+		phase "integration tests and kselftests on $k: every program"
+	else
+		phase "integration tests and kselftests on $k: the subset $tests"
+	fi
+	echo "$k: $tests" >> "$subsets"
+	rm -f "$BL_OUT/logs/$k-test/cases"
+	BL_TESTS="$tests" BL_GTESTS="$itest_gtests" BL_EXTRA_FILES="$itest_extra" \
 		"$BL_TOP/tools/testing/vm.sh" -k "$k" -m test || true
 	import_cases "$k" "$BL_OUT/logs/$k-test/cases"
 	[ -f "$BL_OUT/logs/$k-test/cases" ] || record FAIL "$k: the VM bench did not run"
@@ -270,6 +299,10 @@ if [[ " $kernels " == *" 6.12 "* ]]; then
 fi
 
 phase "done"
+bl_log "test programs run in the VM, per kernel (all: every one):"
+sed 's/^/  /' "$subsets" >&2
+bl_log "time per phase:"
+cat "$phases" >&2
 passed=$(grep -c '^PASS ' "$cases")
 failed=$(grep -c '^FAIL ' "$cases")
 skipped=$(grep -c '^SKIP ' "$cases")

@@ -3,7 +3,9 @@
 # Installs every Debian package the build, the bench and the tests need.
 # Idempotent: apt-get runs only when something is missing, and then
 # "apt-get update" runs once. Kernel packages are resolved from apt at run
-# time (the newest 6.1 and 6.12 builds), never pinned to an ABI number.
+# time (the newest 6.1 build, and the newest 6.12 build of the generic,
+# cloud and rt flavours), never pinned to an ABI number. Only headers are
+# installed; the images are unpacked into the cache (lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,19 +35,26 @@ missing() {
 
 # Kernel package names need apt's lists; a fresh machine may have none.
 apt-cache show linux-source-6.12 >/dev/null 2>&1 || apt_update
-want=("${base[@]}")
-for k in 6.1 6.12; do
-	want+=("linux-headers-$(bl_stock_abi "$k")")
-done
+# Headers for every stock kernel of the matrix (the debug kernel is built).
+stock_headers() {
+	local k abi
+	for k in $BL_KERNELS_ALL; do
+		[ "$k" = debug ] && continue
+		abi=$(bl_stock_abi "$k") || exit 1
+		echo "linux-headers-$abi"
+	done
+}
+headers=$(stock_headers)
+# shellcheck disable=SC2206
+want=("${base[@]}" $headers)
 
 todo=$(missing "${want[@]}")
 if [ -n "$todo" ]; then
 	apt_update
 	# The newest kernel builds may have moved with the update.
-	want=("${base[@]}")
-	for k in 6.1 6.12; do
-		want+=("linux-headers-$(bl_stock_abi "$k")")
-	done
+	headers=$(stock_headers)
+	# shellcheck disable=SC2206
+	want=("${base[@]}" $headers)
 	todo=$(missing "${want[@]}")
 	bl_log "installing:" $todo
 	# shellcheck disable=SC2086

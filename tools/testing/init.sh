@@ -4,7 +4,7 @@
 # log; everything the host judges goes to a separate channel, ttyS1:
 #
 #   @@INIT                      /init started (earlier crashes may be retried)
-#   @@BEGIN <name> / @@END <name> <rc>
+#   @@BEGIN <name> / @@END <name> <rc> <seconds>
 #                               one entry of /bench/plan and its output
 #   @@KMEMLEAK ... @@/KMEMLEAK  kmemleak report after a final scan
 #   @@DMESG ... @@/DMESG        the whole kernel log
@@ -37,23 +37,75 @@ export BINDERLITE_KO=/lib/modules/binderlite.ko
 step() {
 	name=$1
 	shift
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	report "@@BEGIN $name"
 	"$@" >&3 2>&1 </dev/null
 	rc=$?
-	report "@@END $name $rc"
+	report "@@END $name $rc $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)"
 	return $rc
 }
 
-# The reference binder: built in (debug kernel) or a module (stock kernels,
-# whose modules may be xz-compressed, which busybox insmod cannot read).
+# The reference binder has the three contexts of an Android system, as
+# misc devices: /dev/binder, /dev/hwbinder, /dev/vndbinder.
+binder_devices="binder hwbinder vndbinder"
+has_binder_devices() {
+	found=
+	for d in $binder_devices; do
+		[ -c "/dev/$d" ] || { echo "/dev/$d is missing"; return 1; }
+		found="$found /dev/$d"
+	done
+	echo "reference binder:$found"
+}
+
+# /bench/binder says where the reference binder comes from. "module": the
+# stock kernels' binder_linux.ko (it may be xz-compressed, which busybox
+# insmod cannot read). "builtin": the debug kernel, whose
+# CONFIG_ANDROID_BINDER_DEVICES names the devices. "none": the cloud kernel
+# is built without binder, and the tests' binder variants skip.
 load_reference_binder() {
 	ko=/lib/modules/binder_linux.ko
 	[ -e $ko.xz ] && { xz -dc $ko.xz > /tmp/binder_linux.ko || return 1; ko=/tmp/binder_linux.ko; }
-	insmod $ko devices=binder && [ -c /dev/binder ]
+	insmod $ko "devices=$(echo $binder_devices | tr ' ' ,)" && has_binder_devices
+}
+no_binder() {
+	if [ -e /dev/binder ] || grep -qw binder /proc/devices /proc/misc; then
+		echo "this kernel was to have no binder, but has one"
+		return 1
+	fi
+	echo "no binder on this kernel: /dev/binderlite is the only one"
 }
 
-[ -e /dev/binder ] || step load-reference-binder load_reference_binder
+case $(cat /bench/binder) in
+module) step load-reference-binder load_reference_binder ;;
+builtin) step reference-binder-builtin has_binder_devices ;;
+none) step no-reference-binder no_binder ;;
+esac
 step insmod-binderlite insmod $BINDERLITE_KO
+
+# The LSMs and this task's security context, which binder passes on in
+# BR_TRANSACTION_SEC_CTX: the stock kernels run AppArmor (no contexts), the
+# debug kernel SELinux without a policy (every task is "kernel").
+security_context() {
+	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	echo "LSMs: $(cat /sys/kernel/security/lsm 2>/dev/null)"
+	echo "context: $(tr -d '\000' < /proc/self/attr/current 2>/dev/null)"
+}
+step security-context security_context
+
+# The debug kernel's checkers and SELinux must really be active: an option
+# whose dependency is missing once left the config without a word (KASAN).
+debug_checkers() {
+	bad=0
+	dmesg | grep -q 'KernelAddressSanitizer initialized' || { echo "KASAN is not active"; bad=1; }
+	[ -e /proc/lockdep ] || { echo "lockdep is not active: no /proc/lockdep"; bad=1; }
+	[ -e $leak ] || { echo "kmemleak is not active: no $leak"; bad=1; }
+	grep -qw selinux /sys/kernel/security/lsm || { echo "SELinux is not active"; bad=1; }
+	ctx=$(tr -d '\000' < /proc/self/attr/current)
+	[ "$ctx" = kernel ] || { echo "the SELinux context is '$ctx', not 'kernel'"; bad=1; }
+	[ $bad = 0 ] && echo "KASAN, lockdep, kmemleak and SELinux (context '$ctx') are active"
+	return $bad
+}
+[ "$(cat /bench/kernel)" = debug ] && step debug-checkers debug_checkers
 
 case $mode in
 shell)
