@@ -1247,7 +1247,12 @@ TEST_F(txn, stats_count_one_copy)
 	expect_counted(_metadata, &before, 0, 0, 0, 2, 0);
 	free(p);
 
-	/* Once this call is answered, the server has freed every buffer. */
+	/*
+	 * Once the server took the last oneway, and then answered this call,
+	 * it has freed every buffer. Without the wait the call could overtake
+	 * a oneway still queued behind the previous one to the node.
+	 */
+	ASSERT_TRUE(wait_value(&self->sh->n, (int)(2 * ARRAY_SIZE(sizes) + 1)));
 	ASSERT_EQ(REPLY, echo_call(&self->r, CODE_ECHO, NULL, 0, &a));
 	ASSERT_EQ(0, ipc_table_value("procs", getpid(), "threads", &val));
 	EXPECT_EQ(1, val);

@@ -87,9 +87,10 @@ bl_kernel_binder() {
 # programs that race processes and threads against each other and kill
 # them: transactions, the thread protocol, death, the kill storm, module
 # unload under opens, and the library's thread pool and transactions.
-BL_TESTS_REPRESENTATIVE="binderlite-itest-transact binderlite-itest-pool
+BL_TESTS_REPRESENTATIVE="binderlite-itest-transact binderlite-itest-pool binderlite-itest-fd
 	binderlite_thread_test binderlite_txn_test binderlite_death_test
-	binderlite_stress_test binderlite_module_test"
+	binderlite_fd_test binderlite_sg_test binderlite_nested_test
+	binderlite_freeze_test binderlite_stress_test binderlite_module_test"
 
 # The test programs `make check` runs in the VM on KERNEL: "all", or the
 # names of a subset, kselftests and integration-test programs alike
