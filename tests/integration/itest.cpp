@@ -250,17 +250,11 @@ int serve(const std::string &device, const std::vector<std::string> &names,
 		p->setMaxThreads(opts.maxThreads);
 	auto service = make(p);
 	p->startThreadPool();
-	const std::size_t handles = p->handleCount();
 	{
 		bl::ServiceManagerClient sm(p);
 		for (const auto &n : names)
 			sm.addService(n, service);
 	}
-	// The manager's handle goes once every copy of it is gone, which a pool
-	// thread may still hold for a moment: serve only when it has, so that
-	// the service's handle counts, which tests read, are stable.
-	for (int i = 0; i < 2000 && p->handleCount() > handles; i++)
-		::usleep(1000);
 	if (opts.join)
 		p->joinThreadPool();
 	else
