@@ -240,26 +240,22 @@ static GBinderLocalReply *callback_tx(GBinderLocalObject *obj, GBinderRemoteRequ
 	return reply;
 }
 
-static int role_callback(struct app *app, const char *text)
-{
-	GBinderRemoteObject *obj = lookup(app);
-	GBinderLocalObject *cb;
-	GBinderLocalRequest *req;
-	GBinderRemoteReply *reply;
-	GBinderClient *client;
-	GBinderReader reader;
-	int status = 0, rc = 1;
-	char *s, *want;
+struct callback_call {
+	struct app *app;
+	const char *want;
+	int rc;
+};
 
-	if (!obj)
-		return 1;
-	cb = gbinder_servicemanager_new_local_object(app->sm, CALLBACK_IFACE, callback_tx, app);
-	client = gbinder_client_new(obj, app->iface);
-	req = gbinder_client_new_request(client);
-	gbinder_local_request_append_local_object(req, cb);
-	gbinder_local_request_append_string16(req, text);
-	reply = gbinder_client_transact_sync_reply(client, CODE_CALL_BACK, req, &status);
-	want = g_strconcat(CALLED_PREFIX, text, NULL);
+static void callback_reply(GBinderClient *client, GBinderRemoteReply *reply, int status,
+			   void *user_data)
+{
+	struct callback_call *call = user_data;
+	struct app *app = call->app;
+	GBinderReader reader;
+	char *s;
+
+	(void)client;
+	call->rc = 1;
 	if (!reply || status != GBINDER_STATUS_OK) {
 		say("CALL_BACK to \"%s\" failed: status %d", app->name, status);
 		goto out;
@@ -268,23 +264,61 @@ static int role_callback(struct app *app, const char *text)
 	s = read_only_string16(&reader, "the reply");
 	if (!s)
 		goto out;
-	if (app->callbacks != 1)
+	if (app->callbacks != 1) {
 		say("our object was called %d times, not once", app->callbacks);
-	else if (strcmp(s, want))
-		say("CALL_BACK answered \"%s\", not \"%s\"", s, want);
-	else
-		rc = 0;
-	if (!rc)
+	} else if (strcmp(s, call->want)) {
+		say("CALL_BACK answered \"%s\", not \"%s\"", s, call->want);
+	} else {
 		say("CALL_BACK answered \"%s\": our object was called back", s);
+		call->rc = 0;
+	}
 	g_free(s);
 out:
+	g_main_loop_quit(app->loop);
+}
+
+/*
+ * The call is asynchronous: libgbinder serves our object's calls on the
+ * main thread, which must be free for them. (A service that calls back
+ * from the thread serving our call reaches the thread libgbinder made the
+ * call on, which serves it there; one that calls back from another thread,
+ * as libgbinder's own services do, reaches our looper, which hands the
+ * call to the main thread. A main thread blocked in a synchronous call
+ * would never take it.)
+ */
+static int role_callback(struct app *app, const char *text)
+{
+	GBinderRemoteObject *obj = lookup(app);
+	struct callback_call call = { .app = app, .rc = 1 };
+	GBinderLocalRequest *req;
+	GBinderLocalObject *cb;
+	GBinderClient *client;
+	guint timeout;
+	char *want;
+
+	if (!obj)
+		return 1;
+	want = g_strconcat(CALLED_PREFIX, text, NULL);
+	call.want = want;
+	cb = gbinder_servicemanager_new_local_object(app->sm, CALLBACK_IFACE, callback_tx, app);
+	client = gbinder_client_new(obj, app->iface);
+	req = gbinder_client_new_request(client);
+	gbinder_local_request_append_local_object(req, cb);
+	gbinder_local_request_append_string16(req, text);
+	gbinder_client_transact(client, CODE_CALL_BACK, 0, req, callback_reply, NULL, &call);
+	timeout = g_timeout_add(WAIT_MS, on_timeout, app);
+	app->status = 0;
+	g_main_loop_run(app->loop);
+	if (app->status)
+		call.rc = 1;
+	else
+		g_source_remove(timeout);
 	g_free(want);
-	gbinder_remote_reply_unref(reply);
 	gbinder_local_request_unref(req);
 	gbinder_client_unref(client);
 	gbinder_local_object_drop(cb);
 	gbinder_remote_object_unref(obj);
-	return rc;
+	return call.rc;
 }
 
 /* The IEcho service. */
