@@ -199,7 +199,7 @@ c_manager() {
 	start sm "$X/blservicemanager" -d "$dev" -r "$T/sm.ready" $sm_opts
 	wait_for "blservicemanager to serve" test -e "$T/sm.ready" || return
 	start hello "$X/binderlite-hello-service" "$dev"
-	wait_for "hello to register" "$X/blctl" -d "$dev" list hello || return
+	wait_for "hello to register" sh -c "'$X/blctl' -d '$dev' list | grep -qx hello" || return
 	say "blservicemanager (pid $(pid_of sm)) and the hello service (pid $(pid_of hello)) are up"
 }
 

@@ -17,11 +17,12 @@
 # $BL_CACHE/gbinder/<their versions>-<key>/; nothing of theirs enters the
 # repository or out/. A warm run finds the build there and compiles only
 # our glue (tests/interop/*.c, against libgbinder's public headers) into
-# $BL_OUT/interop. The libbinderlite side of the glue is a CMake target
-# (binderlite-interop, tests/interop/CMakeLists.txt), which the caller
-# builds; its path is given as the first argument.
+# $BL_OUT/interop. The libbinderlite side comes from the user space's
+# CMake build (default $BL_OUT/cmake), whose targets this script builds:
+# binderlite-interop (tests/interop/interop.cpp), blservicemanager, blctl
+# and the hello service.
 #
-#   interop-build.sh [BINDERLITE_INTEROP]
+#   interop-build.sh [CMAKE_BUILD_DIR]
 #
 # Without the third-party folder the lists still name the test driver
 # (tests/interop/interop.sh) and a file saying why: the driver then
@@ -30,7 +31,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-blside=${1:-}
+cmake_build=${1:-$BL_OUT/cmake}
 out=$BL_OUT/interop
 rm -rf "$out"
 mkdir -p "$out"
@@ -161,7 +162,17 @@ done
 for t in $tools; do
 	extra+=("$cache/bin/$t")
 done
-[ -z "$blside" ] || extra+=("$blside")
+# The libbinderlite side.
+if ! { cmake -S "$BL_TOP/tools" -B "$cmake_build" &&
+       cmake --build "$cmake_build" -j"$(nproc)" --target binderlite-interop \
+	     blservicemanager blctl binderlite-hello-service; } > "$out/cmake.log" 2>&1; then
+	tail -n 30 "$out/cmake.log" >&2
+	bl_die "building the libbinderlite side failed; see $out/cmake.log"
+fi
+extra+=("$cmake_build/tests/interop/binderlite-interop"
+	"$cmake_build/servicemanager/blservicemanager"
+	"$cmake_build/blctl/blctl"
+	"$cmake_build/examples/hello/binderlite-hello-service")
 cp "$BL_TOP/tests/interop/gbinder.conf" "$out/gbinder.conf"
 cp "$cache/VERSION" "$out/interop-versions"
 extra+=("$out/interop-versions")

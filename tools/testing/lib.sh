@@ -86,8 +86,11 @@ bl_kernel_binder() {
 # (rt: spinlocks sleep) and binder being absent (cloud), so it keeps the
 # programs that race processes and threads against each other and kill
 # them: transactions, the thread protocol, death, the kill storm, module
-# unload under opens, and the library's thread pool and transactions.
+# unload under opens, and the library's thread pool and transactions; and
+# the interoperability tests with libgbinder (the other user space's
+# threads and deaths against the kernel).
 BL_TESTS_REPRESENTATIVE="binderlite-itest-transact binderlite-itest-pool binderlite-itest-fd
+	binderlite-interop
 	binderlite_thread_test binderlite_txn_test binderlite_death_test
 	binderlite_fd_test binderlite_sg_test binderlite_nested_test
 	binderlite_freeze_test binderlite_stress_test binderlite_module_test"
