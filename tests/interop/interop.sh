@@ -157,18 +157,38 @@ str16() {
 	[ $(((units + 1) % 2)) = 0 ] || pad=0000
 	echo "$(le32 "$units")${hex}0000$pad"
 }
-# The interface token's header before the descriptor, as each RPC
-# protocol of libgbinder writes it (gbinder.conf's [Protocol]): the
-# strict-mode policy (libgbinder: STRICT_MODE_PENALTY_GATHER, 0x40 << 16),
-# the work source (-1: unset; Android 10 and later) and the 'SYST' header
-# (Android 11 and later).
-token_header() {
+# The interface token's header before the descriptor, as each library
+# writes it. gb_header PROTOCOL: libgbinder's, for its RPC protocol
+# (gbinder.conf's [Protocol]): the strict-mode policy (always
+# STRICT_MODE_PENALTY_GATHER as Android 9 and before define it, 0x40 << 16),
+# the work source (-1: unset; aidl2 and later) and the 'SYST' header (aidl3
+# and aidl4). bl_header DIALECT: libbinder's, which libbinderlite writes:
+# the policy 0x40 << 16 up to Android 9 and 1 << 31 from Android 10 on
+# (Parcel.cpp's STRICT_MODE_PENALTY_GATHER), then the same fields.
+gb_header() {
 	case $1 in
 	aidl) le32 $((0x400000)) ;;
 	aidl2) echo "$(le32 $((0x400000)))ffffffff" ;;
 	aidl3|aidl4) echo "$(le32 $((0x400000)))ffffffff$(le32 $((0x53595354)))" ;;
 	esac
 }
+bl_header() {
+	case $1 in
+	android8|android9) le32 $((0x400000)) ;;
+	android10) echo "00000080ffffffff" ;;
+	*) echo "00000080ffffffff$(le32 $((0x53595354)))" ;;
+	esac
+}
+# The dialects: libbinderlite's name, libgbinder's [Protocol] and
+# [ServiceManager] variants for the same Android release (the pairs of
+# libgbinder's ApiLevel presets; Documentation/userspace.rst, "Talking to
+# libgbinder and Android services").
+DIALECTS="android8:aidl:aidl android9:aidl:aidl2 android10:aidl2:aidl2
+	android11:aidl3:aidl3 android12:aidl4:aidl3 android13:aidl3:aidl3
+	android15:aidl3:aidl5 android16:aidl3:aidl6"
+# libbinderlite's default, the newest: every case runs in it; the others
+# run the cases that depend on the dialect.
+DEFAULT_DIALECT=android16
 # The hex of "request" or "reply" lines of a glue program's log.
 logged_hex() { sed -n "s/^.*: $2 \([0-9a-f]*\) ([0-9]* bytes)\$/\1/p" "$1" | tail -n 1; }
 same_hex() {
@@ -194,10 +214,22 @@ gbinder_conf() {
 
 # --- the cases -------------------------------------------------------
 
+# Binder releases a dead context manager from a workqueue: a manager
+# started right after the last one died may find the place taken (EBUSY)
+# and exit; it is started again.
 c_manager() {
-	rm -f "$T/sm.ready"
-	start sm "$X/blservicemanager" -d "$dev" -r "$T/sm.ready" $sm_opts
-	wait_for "blservicemanager to serve" test -e "$T/sm.ready" || return
+	i=0
+	while :; do
+		rm -f "$T/sm.ready"
+		start sm "$X/blservicemanager" -d "$dev" -r "$T/sm.ready"
+		wait_for "blservicemanager to serve or exit" sh -c \
+			"test -e '$T/sm.ready' || ! kill -0 $(pid_of sm)" || return
+		[ -e "$T/sm.ready" ] && break
+		cat "$T/sm.log"
+		i=$((i + 1))
+		[ $i -lt 50 ] || fail "blservicemanager did not start" || return
+		sleep 0.2
+	done
 	start hello "$X/binderlite-hello-service" "$dev"
 	wait_for "hello to register" sh -c "'$X/blctl' -d '$dev' list | grep -qx hello" || return
 	say "blservicemanager (pid $(pid_of sm)) and the hello service (pid $(pid_of hello)) are up"
@@ -270,7 +302,7 @@ c_bl_request_bytes() {
 	run "$T/blcall2.out" "$X/binderlite-interop" call "$dev" gb-glue "$TEXT" ||
 		fail "binderlite-interop call exited with $rrc" || return
 	same_hex "$(logged_hex "$T/glue.log" request)" \
-		"$(token_header "$proto")$(str16 "$ECHO")$(str16 "$TEXT")" \
+		"$(bl_header "$dialect")$(str16 "$ECHO")$(str16 "$TEXT")" \
 		"libbinderlite's request, as libgbinder received it" || return
 }
 
@@ -292,7 +324,7 @@ c_binder_client() {
 	wait_for "binder-client's reply" has_text "$T/client.log" "Reply: \"$TEXT\"" || return
 	cat "$T/client.log"
 	same_hex "$(logged_hex "$T/bl.log" request)" \
-		"$(token_header "$proto")$(str16 "$ECHO")$(str16 "$TEXT")" \
+		"$(gb_header "$proto")$(str16 "$ECHO")$(str16 "$TEXT")" \
 		"binder-client's request, as libbinderlite received it" || return
 }
 
@@ -301,6 +333,9 @@ c_gb_calls_bl() {
 		fail "gbinder-interop call exited with $rrc" || return
 	same_hex "$(logged_hex "$T/gbcall.out" reply)" "$(str16 "$TEXT")" \
 		"libbinderlite's reply, as libgbinder received it" || return
+	same_hex "$(logged_hex "$T/bl.log" request)" \
+		"$(gb_header "$proto")$(str16 "$ECHO")$(str16 "$TEXT")" \
+		"libgbinder's request, as libbinderlite received it" || return
 }
 
 c_unicode() {
@@ -312,7 +347,7 @@ c_unicode() {
 		fail "binderlite-interop call exited with $rrc" || return
 	same_hex "$(logged_hex "$T/u2.out" reply)" "$want" "libgbinder's reply" || return
 	same_hex "$(logged_hex "$T/glue.log" request)" \
-		"$(token_header "$proto")$(str16 "$ECHO")$want" "libbinderlite's request" || return
+		"$(bl_header "$dialect")$(str16 "$ECHO")$want" "libbinderlite's request" || return
 }
 
 c_gb_object() {
@@ -382,43 +417,71 @@ c_clean() {
 			/sys/kernel/debug/binderlite/stats" || { cat /sys/kernel/debug/binderlite/stats; return 1; }
 }
 
-# --- the devices -----------------------------------------------------
+# --- the devices and dialects ----------------------------------------
 
-# One device's cases with the default dialect: blservicemanager's default,
-# Android 11's IServiceManager; libgbinder's aidl3 protocol and manager.
+# run_dialect DIALECT PROTOCOL MANAGER: the cases of one dialect on $dev:
+# every case in the default dialect, those that depend on the dialect
+# (the service manager's protocol, interface tokens, binder objects) in
+# the others.
+run_dialect() {
+	dialect=$1
+	proto=$2
+	full=
+	[ "$dialect" = "$DEFAULT_DIALECT" ] && full=1
+	if [ -z "$skip_device$skip_all" ]; then
+		gbinder_conf "$2" "$3"
+		export BINDERLITE_DIALECT=$dialect
+	fi
+	p="$dn/$dialect:"
+	tcase "$p blservicemanager is the context manager, hello registers" c_manager
+	tcase "$p binder-list lists blservicemanager's services" c_list
+	tcase "$p binder-list finds hello (checkService)" c_check
+	[ -z "$full" ] || tcase "$p binder-ping pings hello (PING)" c_ping
+	tcase "$p binder-call calls hello: reply byte for byte" c_call
+	tcase "$p binder-service and gbinder-interop register; blctl lists them" c_gbinder_service
+	[ -z "$full" ] || tcase "$p libbinderlite calls binder-service: reply byte for byte" c_bl_calls_gb
+	tcase "$p libgbinder receives libbinderlite's request byte for byte" c_bl_request_bytes
+	tcase "$p a libbinderlite service registers; binder-list lists it" c_bl_service
+	[ -z "$full" ] || tcase "$p binder-client calls libbinderlite: request byte for byte" c_binder_client
+	tcase "$p libgbinder calls libbinderlite: both ways byte for byte" c_gb_calls_bl
+	[ -z "$full" ] || tcase "$p non-ASCII String16 both ways (UTF-16 surrogates)" c_unicode
+	tcase "$p libgbinder's object called back by libbinderlite" c_gb_object
+	tcase "$p libbinderlite's object called back by libgbinder" c_bl_object
+	if [ -n "$full" ]; then
+		tcase "$p fd from libbinderlite to binder-service's DUMP" c_bl_fd
+		tcase "$p fd from binder-dump to libbinderlite's DUMP" c_gb_fd
+		tcase "$p libbinderlite notices binder-service's death" c_bl_sees_gb_die
+		tcase "$p blservicemanager drops the dead libgbinder service" c_manager_drops
+		tcase "$p binder-client notices libbinderlite's death" c_gb_sees_bl_die
+	fi
+	stop_all
+}
+
 run_device() {
 	dev=$1
 	dn=$(basename "$dev")
 	skip_device=
 	[ -c "$dev" ] || skip_device="$dev is not present"
-	proto=aidl3
-	sm_opts=
-	[ -n "$skip_device$skip_all" ] || gbinder_conf aidl3 aidl3
-	tcase "$dn: blservicemanager is the context manager, hello registers" c_manager
-	tcase "$dn: binder-list lists blservicemanager's services" c_list
-	tcase "$dn: binder-list finds hello (checkService)" c_check
-	tcase "$dn: binder-ping pings hello (PING)" c_ping
-	tcase "$dn: binder-call calls hello: reply byte for byte" c_call
-	tcase "$dn: binder-service and gbinder-interop register; blctl lists them" c_gbinder_service
-	tcase "$dn: libbinderlite calls binder-service: reply byte for byte" c_bl_calls_gb
-	tcase "$dn: libgbinder receives libbinderlite's request byte for byte" c_bl_request_bytes
-	tcase "$dn: a libbinderlite service registers; binder-list lists it" c_bl_service
-	tcase "$dn: binder-client calls libbinderlite: request byte for byte" c_binder_client
-	tcase "$dn: libgbinder calls libbinderlite: reply byte for byte" c_gb_calls_bl
-	tcase "$dn: non-ASCII String16 both ways (UTF-16 surrogates)" c_unicode
-	tcase "$dn: libgbinder's object called back by libbinderlite" c_gb_object
-	tcase "$dn: libbinderlite's object called back by libgbinder" c_bl_object
-	tcase "$dn: fd from libbinderlite to binder-service's DUMP" c_bl_fd
-	tcase "$dn: fd from binder-dump to libbinderlite's DUMP" c_gb_fd
-	tcase "$dn: libbinderlite notices binder-service's death" c_bl_sees_gb_die
-	tcase "$dn: blservicemanager drops the dead libgbinder service" c_manager_drops
-	tcase "$dn: binder-client notices libbinderlite's death" c_gb_sees_bl_die
+	for d in $DIALECTS; do
+		name=${d%%:*}
+		case " $dialects " in *" $name "*) ;; *) continue ;; esac
+		rest=${d#*:}
+		run_dialect "$name" "${rest%%:*}" "${rest#*:}"
+	done
 	if [ "$dev" = /dev/binderlite ]; then
 		tcase "$dn: debugfs shows nothing left" c_clean
 	fi
-	stop_all
 }
 
+# Which dialects: $INTEROP_DIALECTS ("all", or names), else every one on
+# the stock 6.12 kernel and the default elsewhere (the dialect is user
+# space's: one kernel covers it; every kernel runs the default's cases).
+dialects=${INTEROP_DIALECTS:-}
+if [ -z "$dialects" ]; then
+	dialects=$DEFAULT_DIALECT
+	[ "$(cat /bench/kernel 2>/dev/null)" = 6.12 ] && dialects=all
+fi
+[ "$dialects" = all ] && dialects=$(for d in $DIALECTS; do printf "%s " "${d%%:*}"; done)
 devices=${*:-/dev/binderlite /dev/binder}
 skip_all=
 if [ -f "$X/interop-skip" ]; then
@@ -426,6 +489,7 @@ if [ -f "$X/interop-skip" ]; then
 elif [ -f "$X/interop-versions" ]; then
 	echo "# $(cat "$X/interop-versions")"
 fi
+echo "# dialects: $(echo $dialects)"
 for d in $devices; do
 	run_device "$d"
 done
