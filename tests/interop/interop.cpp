@@ -28,6 +28,8 @@
 //   watch DEVICE NAME [-r READY]       links to NAME's death, waits for it
 //   dump DEVICE NAME                   DUMP with a pipe's write end;
 //                                      prints what came through the pipe
+//   standard DEVICE NAME [-i IFACE]    PING (prints the reply's bytes) and
+//                                      INTERFACE, which must answer IFACE
 //
 // The dialect is the Process's default: $BINDERLITE_DIALECT, else the
 // newest.
@@ -307,13 +309,31 @@ int roleDump(const Options &o)
 	return text.empty() ? 1 : 0;
 }
 
+// PING and INTERFACE, as libbinder's IBinder sends them, to any object.
+int roleStandard(const Options &o)
+{
+	auto proc = bl::Process::open({.device = o.device});
+	const bl::Remote remote = lookup(proc, o);
+	const bl::Parcel pong = remote.transact(bl::kPingTransaction, bl::Parcel(proc->dialect()));
+	printHex("PING reply", pong.data());
+	remote.ping();
+	const std::string descriptor = remote.interfaceDescriptor();
+	if (descriptor != o.iface) {
+		say("INTERFACE answered \"" + descriptor + "\", not \"" + o.iface + "\"");
+		return 1;
+	}
+	say("PING answered; INTERFACE answered \"" + descriptor + "\"");
+	return 0;
+}
+
 int usage()
 {
 	std::cerr << "usage: binderlite-interop call DEVICE NAME TEXT [-i IFACE]\n"
 		     "       binderlite-interop callback DEVICE NAME TEXT [-i IFACE]\n"
 		     "       binderlite-interop serve DEVICE NAME [-i IFACE] [-r READY]\n"
 		     "       binderlite-interop watch DEVICE NAME [-r READY]\n"
-		     "       binderlite-interop dump DEVICE NAME\n";
+		     "       binderlite-interop dump DEVICE NAME\n"
+		     "       binderlite-interop standard DEVICE NAME [-i IFACE]\n";
 	return 2;
 }
 
@@ -356,6 +376,8 @@ int main(int argc, char *argv[])
 			return roleWatch(o);
 		if (cmd == "dump")
 			return roleDump(o);
+		if (cmd == "standard")
+			return roleStandard(o);
 		return usage();
 	} catch (const std::exception &e) {
 		say(std::string("failed: ") + e.what());

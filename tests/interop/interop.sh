@@ -12,7 +12,9 @@
 # our glue on both sides (gbinder-interop: libgbinder; binderlite-interop:
 # libbinderlite), blservicemanager, blctl and the hello example. libgbinder
 # reads /etc/gbinder.conf, which this script writes for each dialect it
-# tests. When the third-party sources were absent at build time,
+# tests. INTEROP_VERBOSE=1 quotes every case's log, not only a failed
+# one's; INTEROP_DIALECTS picks the dialects (below). When the third-party
+# sources were absent at build time,
 # /extra/interop-skip says so and every case is skipped with that reason.
 #
 # Each case is a function, run in this shell (the processes it starts in
@@ -56,6 +58,7 @@ tcase() {
 	rc=$?
 	if [ $rc = 0 ]; then
 		tap ok "$name"
+		[ -z "${INTEROP_VERBOSE:-}" ] || quote "$log"
 	else
 		tap "not ok" "$name"
 		quote "$log"
@@ -343,6 +346,29 @@ c_gb_calls_bl() {
 		"libgbinder's request, as libbinderlite received it" || return
 }
 
+# libgbinder writes an empty String16 with 0xffff as its padding unit,
+# libbinder with zeros; neither reader checks padding.
+c_empty() {
+	run "$T/e1.out" "$X/gbinder-interop" call "$dev" bl-echo "" ||
+		fail "gbinder-interop call exited with $rrc" || return
+	same_hex "$(logged_hex "$T/e1.out" reply)" "$(str16 "")" "libbinderlite's reply" || return
+	same_hex "$(logged_hex "$T/bl.log" request)" "$(gb_header "$proto")$(str16 "$ECHO")000000000000ffff" \
+		"libgbinder's request (its empty String16 padded with 0xffff)" || return
+	run "$T/e2.out" "$X/binderlite-interop" call "$dev" gb-glue "" ||
+		fail "binderlite-interop call exited with $rrc" || return
+	same_hex "$(logged_hex "$T/glue.log" request)" "$(bl_header "$dialect")$(str16 "$ECHO")$(str16 "")" \
+		"libbinderlite's request" || return
+	say "libgbinder's reply: $(logged_hex "$T/e2.out" reply)"
+}
+
+# libbinderlite's PING and INTERFACE to libgbinder's objects: libgbinder
+# answers PING with an int32 0, libbinder with an empty reply.
+c_bl_standard() {
+	run "$T/std.out" "$X/binderlite-interop" standard "$dev" gb-echo ||
+		fail "binderlite-interop standard exited with $rrc" || return
+	run "$T/std2.out" "$X/blctl" -d "$dev" ping gb-echo || fail "blctl ping exited with $rrc" || return
+}
+
 c_unicode() {
 	want=$(str16 "$UTEXT")
 	run "$T/u1.out" "$X/gbinder-interop" call "$dev" bl-echo "$UTEXT" ||
@@ -450,6 +476,8 @@ run_dialect() {
 	[ -z "$full" ] || tcase "$p binder-client calls libbinderlite: request byte for byte" c_binder_client
 	tcase "$p libgbinder calls libbinderlite: both ways byte for byte" c_gb_calls_bl
 	[ -z "$full" ] || tcase "$p non-ASCII String16 both ways (UTF-16 surrogates)" c_unicode
+	[ -z "$full" ] || tcase "$p empty String16 both ways" c_empty
+	[ -z "$full" ] || tcase "$p libbinderlite's PING and INTERFACE to libgbinder" c_bl_standard
 	tcase "$p libgbinder's object called back by libbinderlite" c_gb_object
 	tcase "$p libbinderlite's object called back by libgbinder" c_bl_object
 	if [ -n "$full" ]; then
