@@ -363,7 +363,13 @@ static GBinderLocalReply *echo_tx(GBinderLocalObject *obj, GBinderRemoteRequest 
 		reply = gbinder_local_object_new_reply(obj);
 		gbinder_local_reply_append_string16(reply, s);
 	} else if (code == CODE_CALL_BACK) {
-		GBinderRemoteObject *cb = gbinder_reader_read_object(&reader);
+		GBinderRemoteObject *cb;
+		gsize size = 0;
+		const void *data = gbinder_reader_get_data(&reader, &size);
+
+		/* The binder object as the driver translated it, and what follows. */
+		print_hex("request", data, size);
+		cb = gbinder_reader_read_object(&reader);
 		GBinderLocalRequest *creq;
 		GBinderRemoteReply *creply;
 		GBinderClient *client;

@@ -197,6 +197,9 @@ public:
 			say("ECHO \"" + s + "\" from pid " + std::to_string(in.parcel().senderPid()));
 			reply.writeString(s);
 		} else if (code == kCallBack) {
+			// The binder object as the driver translated it (a
+			// handle), and the dialect's stability field after it.
+			printHex("request", in.parcel().data());
 			in.enforceInterface(iface_);
 			const bl::Remote callback = in.readRemote();
 			const std::string s = in.readString();

@@ -381,14 +381,53 @@ c_unicode() {
 		"$(bl_header "$dialect")$(str16 "$ECHO")$want" "libbinderlite's request" || return
 }
 
+# The stability field after a flattened binder, in hex, as each library
+# writes it for its own objects (system stability, 0x0c): none before
+# Android 11, an int32 level in Android 11 and from 13 on, Android 12's
+# Stability::Category {version 1, 0, 0, level}.
+gb_stability() {
+	case $1 in
+	aidl3) le32 $((0x0c)) ;;
+	aidl4) echo 0100000c ;;
+	esac
+}
+bl_stability() {
+	case $1 in
+	android8|android9|android10) ;;
+	android12) echo 0100000c ;;
+	*) le32 $((0x0c)) ;;
+	esac
+}
+# CALL_BACK's request as its receiver logged it: the token, the object as
+# the driver translated it (a HANDLE: type 0x73682a85, then flags, handle
+# and cookie, which vary), the stability field, the text.
+callback_request() {
+	echo "^$1$(str16 "$ECHO")852a6873[0-9a-f]{40}$2$(str16 "$TEXT")\$"
+}
+same_re() {
+	if echo "$1" | grep -qE -- "$2"; then
+		say "bytes as expected: $1"
+	else
+		say "expected: $2"
+		say "got:      $1"
+		fail "$3"
+	fi
+}
+
 c_gb_object() {
 	run "$T/gbobj.out" "$X/gbinder-interop" callback "$dev" bl-echo "$TEXT" ||
 		fail "gbinder-interop callback exited with $rrc" || return
+	same_re "$(logged_hex "$T/bl.log" request)" \
+		"$(callback_request "$(gb_header "$proto")" "$(gb_stability "$proto")")" \
+		"libgbinder's object and its stability, as libbinderlite received them" || return
 }
 
 c_bl_object() {
 	run "$T/blobj.out" "$X/binderlite-interop" callback "$dev" gb-glue "$TEXT" ||
 		fail "binderlite-interop callback exited with $rrc" || return
+	same_re "$(logged_hex "$T/glue.log" request)" \
+		"$(callback_request "$(bl_header "$dialect")" "$(bl_stability "$dialect")")" \
+		"libbinderlite's object and its stability, as libgbinder received them" || return
 }
 
 # A descriptor from libbinderlite to binder-service's DUMP ('_DMP'), which
