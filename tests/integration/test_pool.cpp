@@ -80,7 +80,7 @@ public:
 			return;
 		}
 		default:
-			throw bl::Error::status(EBADRQC);
+			throw bl::Error::unknownTransaction(code);
 		}
 	}
 
