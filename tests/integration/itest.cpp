@@ -247,7 +247,7 @@ int serve(const std::string &device, const std::vector<std::string> &names,
 	  const std::function<std::shared_ptr<bl::Binder>(const std::shared_ptr<bl::Process> &)> &make,
 	  const ServeOptions &opts)
 {
-	auto p = openProcess(device, opts.poolSize);
+	auto p = openProcess(device, opts.poolSize, opts.dialect);
 	if (opts.maxThreads)
 		p->setMaxThreads(opts.maxThreads);
 	auto service = make(p);

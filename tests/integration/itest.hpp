@@ -146,6 +146,7 @@ struct ServeOptions {
 	std::uint32_t maxThreads = 0;              // setMaxThreads(), if not 0
 	std::size_t poolSize = bl::Device::kDefaultPoolSize;
 	bool join = true;                          // the main thread joins the pool too
+	bl::Dialect dialect = bl::kNewestDialect;  // of its Process
 };
 
 // The body of a service child: opens @device, starts the pool, registers

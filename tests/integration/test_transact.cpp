@@ -471,8 +471,10 @@ TEST_P(Transact, EveryParcelType)
 		// Reading a received parcel wrongly fails here and leaves the
 		// cursor alone.
 		auto again = r.reader();
-		EXPECT_TRUE(failsWith([&] { (void)again.readString(); }, bl::ErrorKind::Parcel, ENODATA));
+		// 7 read as a string's length: 16 bytes, over the object.
+		EXPECT_TRUE(failsWith([&] { (void)again.readString(); }, bl::ErrorKind::Parcel, EBADMSG));
 		EXPECT_TRUE(failsWith([&] { (void)again.readBool(); }, bl::ErrorKind::Parcel, EBADMSG));
+		EXPECT_TRUE(failsWith([&] { (void)again.readInt64Array(); }, bl::ErrorKind::Parcel, ENODATA));
 		EXPECT_EQ(again.readInt32(), 7);
 		(void)again.readString();
 		// Plain data over an object, an object not listed.
