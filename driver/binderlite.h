@@ -59,7 +59,8 @@
  *   misc core's misc_mtx        held by misc_open() around blite_open()
  *     blite_procs_lock          mutex: the lists of open files (blite_procs)
  *                               and of contexts (blite_contexts), each
- *                               context's nr_procs and removed flag
+ *                               context's nr_procs and removed flag, the
+ *                               count of contexts made at run time
  *       blite_graph_lock        mutex: nodes, references, death and freeze
  *                               notifications, transactions and their
  *                               stacks, the context managers, proc->dead,
@@ -97,9 +98,11 @@
  * Taken under the graph lock, and harmless there: the receiver's file
  * table (reserving, installing and closing descriptors), fget(), the LSM
  * hooks, set_user_nice(), wait-queue locks (wake-ups; also under inner
- * locks). The graph lock is never held while a thread sleeps, across a
- * fault on user memory (returns are copied with page faults disabled,
- * blite_work_copy_out_locked()), or while a file is closed.
+ * locks), GFP_KERNEL allocations (whose reclaim may run the shrinker,
+ * which only trylocks). The graph lock is never held while a thread waits
+ * for work, across a fault on user memory (returns are copied with page
+ * faults disabled, blite_work_copy_out_locked()), or while a file is
+ * closed.
  *
  * Run outside every IPC lock: the one copy (blite_pool_copy_from_user() of
  * data, offsets and scatter-gather buffers), allocating and populating a
@@ -116,8 +119,8 @@
  * NOUN is one its file owns (each header lists its nouns), the verb comes
  * after it (blite_node_find_locked(), blite_thread_enqueue_work_ilocked()),
  * ioctl handlers are blite_NOUN_ioctl_IOCTL and deliveries of work items
- * blite_NOUN_deliver_locked. Static functions follow the same order with
- * their file's noun.
+ * blite_NOUN_deliver_locked. Static functions start with blite_ and never
+ * with another file's noun.
  *
  * A suffix says which locks the caller holds, and means nothing else:
  *

@@ -6,7 +6,8 @@
  * nothing about memory management: it never touches the pool's memory. It
  * tells the page layer, through &struct blite_alloc_ops, when a page of the
  * pool starts or stops being covered by an in-use buffer. That keeps it
- * testable in isolation (tests/kunit).
+ * testable in isolation (tests/kunit). Its nouns: alloc, buffer (&struct
+ * blite_buffer and its layout).
  */
 #ifndef _BINDERLITE_ALLOC_H
 #define _BINDERLITE_ALLOC_H

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * binderlite receive pool: the page layer under the allocator.
+ * binderlite receive pool: the page layer under the allocator. Its nouns:
+ * pool.
  */
 #ifndef _BINDERLITE_POOL_H
 #define _BINDERLITE_POOL_H
