@@ -417,7 +417,7 @@ binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
 		raw.handle(handle, 0x0c000001);
 	else
 		raw.handle(handle);
-	binderlite::Parcel p = binderlite::detail::Access::receive(f.process, f.state->deliver(raw));
+	binderlite::Parcel p = binderlite::detail::Dispatcher::receive(f.process, f.state->deliver(raw));
 	binderlite::Remote r = p.reader().readRemote();
 	p = binderlite::Parcel();
 	f.state->clearLog();

@@ -10,8 +10,9 @@
 
 #include <binderlite/binderlite.hpp>
 
-// The library's internals (detail::Access), for receiving parcels by hand.
-#include "internal.hpp"
+// The library's dispatcher (detail::Dispatcher::receive()), for receiving
+// parcels by hand.
+#include "dispatch.hpp"
 
 #include <condition_variable>
 #include <cstring>

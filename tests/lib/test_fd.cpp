@@ -53,7 +53,7 @@ template <class F> Error caught(F &&f)
 
 Parcel receive(fake::Fixture &f, const RawParcel &raw)
 {
-	return detail::Access::receive(f.process, f.state->deliver(raw));
+	return detail::Dispatcher::receive(f.process, f.state->deliver(raw));
 }
 
 class Nop : public Binder {

@@ -289,7 +289,7 @@ TEST(ServiceManager, DecodeRejectsBadRequests)
 	// Another interface: BAD_TYPE, as AIDL code answers.
 	RawParcel other;
 	other.token("android.os.IOther").str("svc");
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(other));
+	Parcel p = detail::Dispatcher::receive(f.process, f.state->deliver(other));
 	auto in = p.reader();
 	std::optional<Error> e;
 	ASSERT_TRUE(remoteError([&] { (void)sm::decodeNameRequest(in); }, e));
@@ -299,7 +299,7 @@ TEST(ServiceManager, DecodeRejectsBadRequests)
 	// Another dialect's token (no 'SYST').
 	RawParcel old;
 	old.u32(0x80000000).i32(-1).str("android.os.IServiceManager").str("svc");
-	Parcel q = detail::Access::receive(f.process, f.state->deliver(old));
+	Parcel q = detail::Dispatcher::receive(f.process, f.state->deliver(old));
 	auto in2 = q.reader();
 	e.reset();
 	ASSERT_TRUE(remoteError([&] { (void)sm::decodeNameRequest(in2); }, e));
@@ -308,7 +308,7 @@ TEST(ServiceManager, DecodeRejectsBadRequests)
 	// A request cut short.
 	RawParcel cut;
 	cut.token("android.os.IServiceManager").str("svc");
-	Parcel c = detail::Access::receive(f.process, f.state->deliver(cut));
+	Parcel c = detail::Dispatcher::receive(f.process, f.state->deliver(cut));
 	auto in3 = c.reader();
 	try {
 		(void)sm::decodeAddRequest(in3);
@@ -321,7 +321,7 @@ TEST(ServiceManager, DecodeRejectsBadRequests)
 	// A null object is the manager's to refuse.
 	RawParcel nullAdd;
 	nullAdd.token("android.os.IServiceManager").str("svc").null().i32(0).i32(8);
-	Parcel n = detail::Access::receive(f.process, f.state->deliver(nullAdd));
+	Parcel n = detail::Dispatcher::receive(f.process, f.state->deliver(nullAdd));
 	auto in4 = n.reader();
 	EXPECT_FALSE(sm::decodeAddRequest(in4).service);
 }

@@ -368,7 +368,7 @@ TEST(Dialects, OfAProcess)
 	EXPECT_EQ(Dialect::Android12, f.process->dialect());
 	RawParcel raw;
 	raw.i32(1);
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+	Parcel p = detail::Dispatcher::receive(f.process, f.state->deliver(raw));
 	EXPECT_EQ(Dialect::Android12, p.dialect());
 
 	::setenv("BINDERLITE_DIALECT", "android11", 1);

@@ -37,7 +37,7 @@ public:
 // A parcel of @hex's bytes, received by @f's process (in its dialect).
 Parcel receivedHex(fake::Fixture &f, std::string_view hex, std::vector<binderlite_size_t> offsets = {})
 {
-	return detail::Access::receive(f.process, f.state->deliver(hexBytes(hex), offsets));
+	return detail::Dispatcher::receive(f.process, f.state->deliver(hexBytes(hex), offsets));
 }
 
 template <class F> int parcelErrno(F &&f)
@@ -222,7 +222,7 @@ TEST(Wire, AStabilityReceivedIsPassedOn)
 		fake::Fixture f(1 << 20, d);
 		RawParcel raw;
 		raw.handle(9, d == Dialect::Android12 ? 0x3f000001 : 0x3f);
-		Parcel in = detail::Access::receive(f.process, f.state->deliver(raw));
+		Parcel in = detail::Dispatcher::receive(f.process, f.state->deliver(raw));
 		const Remote vintf = in.reader().readRemote();
 		Parcel out(d);
 		out.writeRemote(vintf);
@@ -239,7 +239,7 @@ TEST(Wire, Android12Stability)
 	RawParcel good;
 	good.stability = false;
 	good.handle(3).u32(0x0c000001).null().u32(0x00000001);
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(good));
+	Parcel p = detail::Dispatcher::receive(f.process, f.state->deliver(good));
 	auto r = p.reader();
 	EXPECT_EQ(3U, r.readRemote().handle());
 	EXPECT_FALSE(r.readOptionalRemote());
@@ -249,7 +249,7 @@ TEST(Wire, Android12Stability)
 		RawParcel raw;
 		raw.stability = false;
 		raw.handle(4).u32(bad);
-		Parcel q = detail::Access::receive(f.process, f.state->deliver(raw));
+		Parcel q = detail::Dispatcher::receive(f.process, f.state->deliver(raw));
 		auto s = q.reader();
 		EXPECT_EQ(EBADMSG, parcelErrno([&] { (void)s.readRemote(); })) << std::hex << bad;
 	}
