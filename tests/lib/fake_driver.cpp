@@ -176,7 +176,7 @@ std::vector<std::byte> hexBytes(std::string_view hex)
 
 std::string hexDump(std::span<const std::byte> bytes)
 {
-	static const char digits[] = "0123456789abcdef";
+	static const char kDigits[] = "0123456789abcdef";
 	std::string out;
 	for (std::size_t i = 0; i < bytes.size(); i++) {
 		if (i && i % 16 == 0)
@@ -184,8 +184,8 @@ std::string hexDump(std::span<const std::byte> bytes)
 		else if (i && i % 4 == 0)
 			out += ' ';
 		const auto b = static_cast<unsigned>(bytes[i]);
-		out += digits[b >> 4];
-		out += digits[b & 15];
+		out += kDigits[b >> 4];
+		out += kDigits[b & 15];
 	}
 	return out;
 }

@@ -479,10 +479,10 @@ TEST(Parcel, MoveAssignOverReceivedFreesTheOldBuffer)
 TEST(Parcel, ReceivedBufferOutsideThePoolIsRefusedAndFreed)
 {
 	fake::Fixture f;
-	static const std::int32_t outside[2] = {5, 1};
+	static const std::int32_t kOutside[2] = {5, 1};
 	binderlite_transaction_data t{};
-	t.data_size = sizeof(outside);
-	t.data.ptr.buffer = reinterpret_cast<std::uintptr_t>(outside);
+	t.data_size = sizeof(kOutside);
+	t.data.ptr.buffer = reinterpret_cast<std::uintptr_t>(kOutside);
 	try {
 		Parcel p = detail::Dispatcher::receive(f.process, t);
 		FAIL() << "accepted a buffer outside the pool";

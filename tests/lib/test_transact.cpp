@@ -377,10 +377,10 @@ TEST(Incoming, CallToUnknownObject)
 TEST(Incoming, BufferOutsideThePoolIsAnsweredWithAStatus)
 {
 	fake::Fixture f;
-	static const std::int32_t outside[2] = {};
+	static const std::int32_t kOutside[2] = {};
 	binderlite_transaction_data call{};
-	call.data_size = sizeof(outside);
-	call.data.ptr.buffer = reinterpret_cast<std::uintptr_t>(outside);
+	call.data_size = sizeof(kOutside);
+	call.data.ptr.buffer = reinterpret_cast<std::uintptr_t>(kOutside);
 	serveOne(f, call);
 	EXPECT_EQ(-EPROTO, statusOf(f.state->only(BINDERLITE_BC_REPLY).at(0)));
 	EXPECT_EQ(1U, f.state->freed().size());

@@ -41,7 +41,7 @@ using sm::Method;
 struct Options {
 	std::string device{bl::Device::kDefaultPath};
 	std::optional<bl::Dialect> dialect;
-	std::string ready_file;
+	std::string readyFile;
 	std::uint32_t threads = 4;
 	bool verbose = false;
 };
@@ -300,10 +300,10 @@ private:
 	std::map<std::string, std::vector<Callback>> callbacks_;
 	std::weak_ptr<ServiceManager> self_; // for death callbacks
 
-	friend std::shared_ptr<ServiceManager> make_manager(const Options &opts, bl::Dialect dialect);
+	friend std::shared_ptr<ServiceManager> makeManager(const Options &opts, bl::Dialect dialect);
 };
 
-std::shared_ptr<ServiceManager> make_manager(const Options &opts, bl::Dialect dialect)
+std::shared_ptr<ServiceManager> makeManager(const Options &opts, bl::Dialect dialect)
 {
 	auto manager = std::make_shared<ServiceManager>(opts, dialect);
 	manager->self_ = manager;
@@ -348,7 +348,7 @@ Options parse(int argc, char **argv)
 			}
 			break;
 		case 'r':
-			opts.ready_file = optarg;
+			opts.readyFile = optarg;
 			break;
 		case 't':
 			opts.threads = static_cast<std::uint32_t>(std::strtoul(optarg, nullptr, 0));
@@ -376,12 +376,12 @@ int main(int argc, char **argv)
 	try {
 		auto process = bl::Process::open({.device = opts.device, .dialect = opts.dialect});
 		const bl::Dialect dialect = process->dialect();
-		auto manager = make_manager(opts, dialect);
+		auto manager = makeManager(opts, dialect);
 		process->becomeContextManager(manager);
 		process->setMaxThreads(opts.threads);
 		process->startThreadPool();
-		if (!opts.ready_file.empty())
-			std::ofstream(opts.ready_file) << getpid() << '\n';
+		if (!opts.readyFile.empty())
+			std::ofstream(opts.readyFile) << getpid() << '\n';
 		log(opts, "serving on " + opts.device + " as Android " + bl::androidReleases(dialect) +
 				  "'s service manager (libgbinder: " + bl::gbinderServiceManager(dialect) + ")");
 		process->joinThreadPool();

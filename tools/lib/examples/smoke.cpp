@@ -33,12 +33,12 @@ namespace {
 
 enum : std::uint32_t { kEcho = 1, kCallMeBack = 2, kFail = 3, kSize = 4 };
 
-int failures = 0;
+int g_failures = 0;
 
 void check(bool ok, const std::string &what)
 {
 	std::cout << "smoke: " << (ok ? "ok   " : "FAIL ") << what << std::endl;
-	failures += !ok;
+	g_failures += !ok;
 }
 
 // The manager: names to services, forgetting a service when it dies; the
@@ -287,6 +287,6 @@ int main(int argc, char **argv)
 			::kill(p, SIGKILL);
 			::waitpid(p, nullptr, 0);
 		}
-	std::cout << "smoke: " << (failures ? "FAILED" : "passed") << " on " << dev << std::endl;
-	return failures ? 1 : 0;
+	std::cout << "smoke: " << (g_failures ? "FAILED" : "passed") << " on " << dev << std::endl;
+	return g_failures ? 1 : 0;
 }

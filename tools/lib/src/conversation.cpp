@@ -19,7 +19,7 @@ namespace binderlite::detail {
 namespace {
 
 // Each thread's state, one per Process it talked to.
-thread_local std::vector<std::unique_ptr<ThreadState>> t_states;
+thread_local std::vector<std::unique_ptr<ThreadState>> g_threadStates;
 
 } // namespace
 
@@ -39,15 +39,15 @@ ThreadState::~ThreadState()
 
 ThreadState &Conversation::thread()
 {
-	std::erase_if(t_states, [](const auto &s) { return s->process.expired(); });
-	for (auto &s : t_states)
+	std::erase_if(g_threadStates, [](const auto &s) { return s->process.expired(); });
+	for (auto &s : g_threadStates)
 		if (s->conversation == this)
 			return *s;
 	auto s = std::make_unique<ThreadState>();
 	s->process = self_.weak_from_this();
 	s->conversation = this;
-	t_states.push_back(std::move(s));
-	return *t_states.back();
+	g_threadStates.push_back(std::move(s));
+	return *g_threadStates.back();
 }
 
 void Conversation::talk(ThreadState &ts, bool read)
