@@ -35,8 +35,6 @@
  * must never use the harness's ASSERT_*() (it would unwind into the
  * harness's own frames inside the child): they report through their exit
  * status, and IPC_CHECK() says which check failed.
- *
- * Include after "kselftest_harness.h".
  */
 #ifndef _BINDERLITE_IPC_H
 #define _BINDERLITE_IPC_H
