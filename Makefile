@@ -25,6 +25,7 @@ TESTING := $(CURDIR)/tools/testing
 # Where the bench builds (tools/testing/lib.sh: $BL_OUT, default out/).
 BL_OUT ?= $(CURDIR)/out
 ITESTS := $(BL_OUT)/cmake/tests/integration
+INTEROP := $(BL_OUT)/interop
 
 all: module
 
@@ -119,8 +120,9 @@ kunit:
 	@$(TESTING)/deps.sh
 	@$(TESTING)/kunit.sh
 
-# The integration tests (tests/integration) are built first, and run in
-# each VM before the kselftests.
+# The integration tests (tests/integration) and the interoperability tests
+# with libgbinder (tests/interop; skipped without ../shared/third_party)
+# are built first, and run in each VM before the kselftests.
 selftests:
 	@$(TESTING)/deps.sh
 	@mkdir -p $(BL_OUT)
@@ -129,8 +131,13 @@ selftests:
 		>$(BL_OUT)/itests-build.log 2>&1 || \
 		{ tail -n 30 $(BL_OUT)/itests-build.log >&2; \
 		  echo "building the integration tests failed; see $(BL_OUT)/itests-build.log" >&2; exit 1; }
+	@$(TESTING)/interop-build.sh $(BL_OUT)/cmake >$(BL_OUT)/interop-build.log 2>&1 || \
+		{ tail -n 30 $(BL_OUT)/interop-build.log >&2; \
+		  echo "building the interoperability tests failed; see $(BL_OUT)/interop-build.log" >&2; exit 1; }
 	@rc=0; for k in $(or $(KERNEL),6.1 6.12 debug cloud rt); do \
-		BL_GTESTS="$$(cat $(ITESTS)/itest-gtests)" BL_EXTRA_FILES="$$(cat $(ITESTS)/itest-extra)" \
+		BL_GTESTS="$$(cat $(ITESTS)/itest-gtests)" \
+		BL_EXTRA_FILES="$$(cat $(ITESTS)/itest-extra $(INTEROP)/interop-extra)" \
+		BL_ETC_FILES="$$(cat $(INTEROP)/interop-etc)" BL_EXTRA_STEPS=$(INTEROP)/interop-steps \
 			$(TESTING)/vm.sh -m test -k $$k || rc=1; \
 	done; exit $$rc
 

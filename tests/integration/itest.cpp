@@ -146,9 +146,9 @@ std::unique_ptr<Child> fork(const std::string &name, std::function<int()> body)
 	::_exit(rc);
 }
 
-std::shared_ptr<bl::Process> openProcess(const std::string &device, std::size_t poolSize)
+std::shared_ptr<bl::Process> openProcess(const std::string &device, std::size_t poolSize, bl::Dialect dialect)
 {
-	return bl::Process::create(std::make_unique<bl::SystemDriver>(device), poolSize);
+	return bl::Process::create(std::make_unique<bl::SystemDriver>(device), poolSize, dialect);
 }
 
 // The service manager.
@@ -181,8 +181,10 @@ std::string serviceManagerPath()
 	throw std::runtime_error("blservicemanager not found (set BL_SERVICEMANAGER); tried" + list);
 }
 
-std::unique_ptr<Child> startServiceManager(const std::string &device, const std::function<void(int attempt)> &onBusy)
+std::unique_ptr<Child> startServiceManager(const std::string &device, const std::function<void(int attempt)> &onBusy,
+					   std::optional<bl::Dialect> dialect)
 {
+	const std::string dialectName = bl::toString(dialect.value_or(bl::kNewestDialect));
 	static std::atomic<int> serial{0};
 	const std::string path = serviceManagerPath();
 	const auto deadline = Clock::now() + kWait;
@@ -202,7 +204,7 @@ std::unique_ptr<Child> startServiceManager(const std::string &device, const std:
 			if (fd >= 0)
 				::dup2(fd, STDERR_FILENO);
 			::execl(path.c_str(), "blservicemanager", "-d", device.c_str(), "-r", ready.c_str(), "-t", "4",
-				static_cast<char *>(nullptr));
+				"-D", dialectName.c_str(), static_cast<char *>(nullptr));
 			std::fprintf(stderr, "exec %s: %s\n", path.c_str(), std::strerror(errno));
 			::_exit(127);
 		}
@@ -245,7 +247,7 @@ int serve(const std::string &device, const std::vector<std::string> &names,
 	  const std::function<std::shared_ptr<bl::Binder>(const std::shared_ptr<bl::Process> &)> &make,
 	  const ServeOptions &opts)
 {
-	auto p = openProcess(device, opts.poolSize);
+	auto p = openProcess(device, opts.poolSize, opts.dialect);
 	if (opts.maxThreads)
 		p->setMaxThreads(opts.maxThreads);
 	auto service = make(p);
@@ -545,15 +547,15 @@ Child &DeviceTest::spawnService(const std::vector<std::string> &names,
 		     [dev = device(), names, make = std::move(make), opts] { return serve(dev, names, make, opts); });
 }
 
-Child &DeviceTest::startManager(const std::function<void(int attempt)> &onBusy)
+Child &DeviceTest::startManager(const std::function<void(int attempt)> &onBusy, std::optional<bl::Dialect> dialect)
 {
-	children_.push_back(startServiceManager(device(), onBusy));
+	children_.push_back(startServiceManager(device(), onBusy, dialect));
 	return *children_.back();
 }
 
 std::shared_ptr<bl::Process> DeviceTest::process(std::size_t poolSize)
 {
-	auto p = bl::Process::open({.device = device(), .poolSize = poolSize});
+	auto p = bl::Process::open({.device = device(), .poolSize = poolSize, .dialect = bl::kNewestDialect});
 	process_ = p;
 	opened_ = true;
 	return p;

@@ -120,28 +120,33 @@ private:
 // thread that forked.
 [[nodiscard]] std::unique_ptr<Child> fork(const std::string &name, std::function<int()> body);
 
-// A Process of our own over @device, with a pool of @poolSize: Process::create().
+// A Process of our own over @device, with a pool of @poolSize, in
+// @dialect: Process::create().
 [[nodiscard]] std::shared_ptr<bl::Process> openProcess(const std::string &device,
-						       std::size_t poolSize = bl::Device::kDefaultPoolSize);
+						       std::size_t poolSize = bl::Device::kDefaultPoolSize,
+						       bl::Dialect dialect = bl::kNewestDialect);
 
 // Where blservicemanager is: $BL_SERVICEMANAGER, else next to this
 // program, else /extra/blservicemanager (the VM bench), else the build
 // tree's. Throws if none is executable.
 [[nodiscard]] std::string serviceManagerPath();
 
-// Starts blservicemanager -d @device -r READY and returns once it serves.
-// Binder releases a dead context manager from a workqueue, so while the
-// daemon fails with EBUSY it is started again, up to kWait; @onBusy, if
-// given, is called with the attempt's number after each such failure.
-// Throws (with the daemon's stderr) if it cannot be started.
+// Starts blservicemanager -d @device -r READY (-D @dialect, if given:
+// else the newest) and returns once it serves. Binder releases a dead
+// context manager from a workqueue, so while the daemon fails with EBUSY
+// it is started again, up to kWait; @onBusy, if given, is called with the
+// attempt's number after each such failure. Throws (with the daemon's
+// stderr) if it cannot be started.
 [[nodiscard]] std::unique_ptr<Child> startServiceManager(const std::string &device,
-							 const std::function<void(int attempt)> &onBusy = {});
+							 const std::function<void(int attempt)> &onBusy = {},
+							 std::optional<bl::Dialect> dialect = std::nullopt);
 
 // How a service child serves.
 struct ServeOptions {
 	std::uint32_t maxThreads = 0;              // setMaxThreads(), if not 0
 	std::size_t poolSize = bl::Device::kDefaultPoolSize;
 	bool join = true;                          // the main thread joins the pool too
+	bl::Dialect dialect = bl::kNewestDialect;  // of its Process
 };
 
 // The body of a service child: opens @device, starts the pool, registers
@@ -287,7 +292,8 @@ protected:
 			    const ServeOptions &opts = {});
 	// Starts the service manager (startServiceManager()); it is owned by
 	// the test like the other children.
-	Child &startManager(const std::function<void(int attempt)> &onBusy = {});
+	Child &startManager(const std::function<void(int attempt)> &onBusy = {},
+			    std::optional<bl::Dialect> dialect = std::nullopt);
 	// The test process's own Process, from Process::open() as programs
 	// get it; the test must let go of it before it ends.
 	std::shared_ptr<bl::Process> process(std::size_t poolSize = bl::Device::kDefaultPoolSize);

@@ -189,7 +189,7 @@ TEST_P(Death, ServiceSeesItsClientsDie)
 				reply.writeUint32(deaths->load());
 				return;
 			default:
-				throw bl::Error::status(EBADRQC);
+				throw bl::Error::unknownTransaction(code);
 			}
 		});
 	});

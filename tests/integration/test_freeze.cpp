@@ -80,7 +80,7 @@ public:
 			(void)eventually([&] { return gate_->release.load() != 0; });
 			return;
 		default:
-			throw bl::Error::status(EBADRQC);
+			throw bl::Error::unknownTransaction(code);
 		}
 	}
 

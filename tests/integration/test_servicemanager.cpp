@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,21 +17,37 @@ namespace itest {
 namespace {
 
 namespace sm = binderlite::servicemanager;
+using sm::Method;
 
 class ServiceManager : public DeviceTest {};
 
-// A raw request to the manager: @fill writes the request.
-bl::Parcel call(const bl::ServiceManagerClient &client, std::uint32_t code,
-		const std::function<void(bl::Parcel &)> &fill)
+// A raw request to the manager: @fill writes the request after the
+// interface token (unless @token is false).
+bl::Parcel call(const bl::ServiceManagerClient &client, Method method,
+		const std::function<void(bl::Parcel &)> &fill, bool token = true)
 {
-	bl::Parcel req;
+	bl::Parcel req(client.dialect());
+	if (token)
+		req.writeInterfaceToken(sm::kDescriptor);
 	fill(req);
-	return client.manager().transact(code, req);
+	return client.manager().transact(*sm::codeOf(client.dialect(), method), req);
 }
 
-constexpr std::uint32_t kAdd = static_cast<std::uint32_t>(sm::Code::Add);
-constexpr std::uint32_t kGet = static_cast<std::uint32_t>(sm::Code::Get);
-constexpr std::uint32_t kList = static_cast<std::uint32_t>(sm::Code::List);
+// The status of the reply to a raw request: its exception, or the
+// transaction error it failed with.
+bl::Status statusOf(const bl::ServiceManagerClient &client, Method method,
+		    const std::function<void(bl::Parcel &)> &fill, bool token = true)
+{
+	try {
+		const bl::Parcel reply = call(client, method, fill, token);
+		auto in = reply.reader();
+		return in.readStatus();
+	} catch (const bl::Error &e) {
+		if (e.kind() != bl::ErrorKind::Remote || !e.remoteStatus())
+			throw;
+		return *e.remoteStatus();
+	}
+}
 
 TEST_P(ServiceManager, AddGetListAndCall)
 {
@@ -67,9 +84,13 @@ TEST_P(ServiceManager, UnknownNames)
 	EXPECT_FALSE(client.getService("itest.nobody").has_value());
 	EXPECT_FALSE(client.waitForService("itest.nobody", std::chrono::milliseconds(100)).has_value());
 	EXPECT_TRUE(client.listServices().empty());
-	// The raw answer behind nullopt.
-	const auto get = [](bl::Parcel &r) { sm::encodeGetRequest(r, "itest.nobody"); };
-	EXPECT_TRUE(failsWith([&] { (void)call(client, kGet, get); }, bl::ErrorKind::Remote, ENOENT));
+	// The raw answer behind nullopt: no exception, a null object.
+	const bl::Parcel reply = call(client, Method::CheckService, [](bl::Parcel &r) { r.writeString("itest.nobody"); });
+	auto in = reply.reader();
+	EXPECT_TRUE(in.readStatus().isOk());
+	EXPECT_FALSE(in.readOptionalRemote().has_value());
+	EXPECT_TRUE(in.atEnd());
+	EXPECT_TRUE(reply.offsets().empty());
 }
 
 TEST_P(ServiceManager, OwnObjectComesBackLocal)
@@ -88,7 +109,9 @@ TEST_P(ServiceManager, OwnObjectComesBackLocal)
 	EXPECT_EQ(p->nodeCount(), 1u);
 }
 
-TEST_P(ServiceManager, AddOfATakenNameIsEEXIST)
+// As Android's manager: a name registered again is the new service's; the
+// old one's death then leaves it alone.
+TEST_P(ServiceManager, AddOfATakenNameReplacesIt)
 {
 	startManager();
 	Child &svc = spawnService({"itest.taken"}, [](const auto &) { return makePidService(); });
@@ -96,14 +119,17 @@ TEST_P(ServiceManager, AddOfATakenNameIsEEXIST)
 	bl::ServiceManagerClient client(p);
 	auto r = client.waitForService("itest.taken", kWait);
 	ASSERT_TRUE(r.has_value());
+	EXPECT_EQ(pidOf(*r), svc.pid());
 
 	auto mine = makePidService();
-	EXPECT_TRUE(failsWith([&] { client.addService("itest.taken", mine); }, bl::ErrorKind::Remote, EEXIST));
-	// The first one keeps the name.
+	client.addService("itest.taken", mine);
 	auto again = client.getService("itest.taken");
 	ASSERT_TRUE(again.has_value());
-	EXPECT_EQ(pidOf(*again), svc.pid());
+	EXPECT_EQ(again->local(), mine);
+	svc.kill();
+	std::this_thread::sleep_for(std::chrono::milliseconds(200));
 	EXPECT_EQ(client.listServices(), std::vector<std::string>{"itest.taken"});
+	EXPECT_EQ(client.getService("itest.taken")->local(), mine);
 }
 
 TEST_P(ServiceManager, ProtocolErrors)
@@ -113,60 +139,173 @@ TEST_P(ServiceManager, ProtocolErrors)
 	bl::ServiceManagerClient client(p);
 	auto mine = makePidService();
 	const bl::Remote me(mine);
-	const auto status = [&](std::uint32_t code, const std::function<void(bl::Parcel &)> &fill, int err) {
-		return failsWith([&] { (void)call(client, code, fill); }, bl::ErrorKind::Remote, err);
+	const auto exception = [&](Method m, const std::function<void(bl::Parcel &)> &fill) {
+		return statusOf(client, m, fill).exceptionCode();
+	};
+	const auto failed = [&](Method m, const std::function<void(bl::Parcel &)> &fill, bool token = true) {
+		return statusOf(client, m, fill, token).transactionError();
 	};
 
-	// Another protocol version.
-	EXPECT_TRUE(status(kList, [](auto &r) { r.writeUint32(sm::kProtocolVersion + 1); }, EPROTONOSUPPORT));
-	EXPECT_TRUE(status(kGet, [](auto &r) {
-		r.writeUint32(0);
-		r.writeString("itest.x");
-	}, EPROTONOSUPPORT));
-	// Names: a space, empty, too long; the longest valid one is taken.
+	// Names: a space, empty, too long, a NUL; the longest valid one is taken.
 	const auto add = [&](const std::string &name) {
 		return [&me, name](bl::Parcel &r) {
-			r.writeUint32(sm::kProtocolVersion);
 			r.writeString(name);
 			r.writeRemote(me);
+			r.writeBool(false);
+			r.writeInt32(sm::kDumpPriorityDefault);
 		};
 	};
-	EXPECT_TRUE(status(kAdd, add("bad name"), EINVAL));
-	EXPECT_TRUE(status(kAdd, add(""), EINVAL));
-	EXPECT_TRUE(status(kAdd, add(std::string("nul\0", 4)), EINVAL));
-	EXPECT_TRUE(status(kAdd, add(std::string(sm::kMaxNameLength + 1, 'x')), EINVAL));
-	const std::string longest(sm::kMaxNameLength, 'y');
-	EXPECT_NO_THROW((void)call(client, kAdd, add(longest)));
+	EXPECT_EQ(exception(Method::AddService, add("bad name")), bl::ExceptionCode::IllegalArgument);
+	EXPECT_EQ(exception(Method::AddService, add("")), bl::ExceptionCode::IllegalArgument);
+	EXPECT_EQ(exception(Method::AddService, add(std::string("nul\0", 4))), bl::ExceptionCode::IllegalArgument);
+	EXPECT_EQ(exception(Method::AddService, add(std::string(128, 'x'))), bl::ExceptionCode::IllegalArgument);
+	const std::string longest(127, 'y');
+	EXPECT_TRUE(statusOf(client, Method::AddService, add(longest)).isOk());
 	// A null object.
-	EXPECT_TRUE(status(kAdd, [](auto &r) {
-		r.writeUint32(sm::kProtocolVersion);
+	const auto nullAdd = statusOf(client, Method::AddService, [](auto &r) {
 		r.writeString("itest.null");
 		r.writeNull();
-	}, EINVAL));
-	// Malformed: the wrong type, trailing items, nothing at all.
-	EXPECT_TRUE(status(kGet, [](auto &r) {
-		r.writeUint32(sm::kProtocolVersion);
-		r.writeInt32(7);
-	}, EBADMSG));
-	EXPECT_TRUE(status(kGet, [&](auto &r) {
-		sm::encodeGetRequest(r, longest);
-		r.writeInt32(7);
-	}, EBADMSG));
-	// Truncated: EBADMSG too, not the parcel's ENODATA.
-	EXPECT_TRUE(status(kList, [](auto &) {}, EBADMSG));
-	EXPECT_TRUE(status(kGet, [](auto &r) { r.writeUint32(sm::kProtocolVersion); }, EBADMSG));
-	// An unknown code.
-	EXPECT_TRUE(status(99, [](auto &r) { r.writeUint32(sm::kProtocolVersion); }, EBADRQC));
+		r.writeBool(false);
+		r.writeInt32(sm::kDumpPriorityDefault);
+	});
+	EXPECT_EQ(nullAdd.exceptionCode(), bl::ExceptionCode::IllegalArgument);
+	EXPECT_EQ(nullAdd.message(), "Null binder");
+	// Another interface, or none: BAD_TYPE.
+	EXPECT_EQ(failed(Method::CheckService, [](auto &r) {
+		r.writeInterfaceToken("android.os.IOther");
+		r.writeString("itest.x");
+	}, false), bl::kBadType);
+	EXPECT_EQ(failed(Method::CheckService, [](auto &r) { r.writeString("itest.x"); }, false), bl::kBadType);
+	// Truncated: NOT_ENOUGH_DATA; a binder where the name should be: the
+	// parcel's EBADMSG.
+	EXPECT_EQ(failed(Method::AddService, [](auto &r) { r.writeString("itest.cut"); }), bl::kNotEnoughData);
+	EXPECT_EQ(failed(Method::CheckService, [&](auto &r) { r.writeRemote(me); }), -EBADMSG);
+	// An unknown code: UNKNOWN_TRANSACTION.
+	EXPECT_TRUE(failsWith([&] { (void)client.manager().transact(99, bl::Parcel()); }, bl::ErrorKind::Remote,
+			      EBADMSG));
+	// Unregistering what was never registered.
+	EXPECT_EQ(exception(Method::UnregisterForNotifications, [&](auto &r) {
+		r.writeString("itest.x");
+		r.writeRemote(me);
+	}), bl::ExceptionCode::IllegalState);
 
 	// The client refuses invalid names before sending them.
-	EXPECT_TRUE(failsWith([&] { client.addService("bad name", mine); }, bl::ErrorKind::Remote, EINVAL));
-	EXPECT_TRUE(failsWith([&] { (void)client.getService(""); }, bl::ErrorKind::Remote, EINVAL));
+	EXPECT_TRUE(failsWith([&] { client.addService("bad name", mine); }, bl::ErrorKind::Usage, EINVAL));
+	EXPECT_TRUE(failsWith([&] { (void)client.getService(""); }, bl::ErrorKind::Usage, EINVAL));
 
 	// Only the valid one was added, and the manager still serves.
 	EXPECT_EQ(client.listServices(), std::vector<std::string>{longest});
 	auto r = client.getService(longest);
 	ASSERT_TRUE(r.has_value());
 	EXPECT_EQ(r->local(), mine);
+	EXPECT_FALSE(client.isDeclared(longest));
+}
+
+// The standard transactions, answered by the manager as by any object.
+TEST_P(ServiceManager, AnswersTheStandardTransactions)
+{
+	Child &manager = startManager();
+	auto p = process();
+	bl::ServiceManagerClient client(p);
+	EXPECT_NO_THROW(client.manager().ping());
+	EXPECT_EQ(client.manager().interfaceDescriptor(), "android.os.IServiceManager");
+	EXPECT_EQ(client.manager().debugPid(), manager.pid());
+	EXPECT_FALSE(client.manager().extension().has_value());
+}
+
+TEST_P(ServiceManager, DumpPriorities)
+{
+	startManager();
+	auto p = process();
+	bl::ServiceManagerClient client(p);
+	client.addService("itest.critical", makePidService(), false, sm::kDumpPriorityCritical);
+	client.addService("itest.normal", makePidService(), true, sm::kDumpPriorityNormal | sm::kDumpPriorityHigh);
+	client.addService("itest.default", makePidService());
+	EXPECT_EQ(client.listServices(), (std::vector<std::string>{"itest.critical", "itest.default", "itest.normal"}));
+	EXPECT_EQ(client.listServices(sm::kDumpPriorityCritical), std::vector<std::string>{"itest.critical"});
+	EXPECT_EQ(client.listServices(sm::kDumpPriorityHigh), std::vector<std::string>{"itest.normal"});
+	EXPECT_EQ(client.listServices(sm::kDumpPriorityDefault), std::vector<std::string>{"itest.default"});
+}
+
+// registerForNotifications(): a callback hears of a service registered
+// already, at once, and of each later registration of its name; one that
+// dies is dropped.
+TEST_P(ServiceManager, RegistrationNotifications)
+{
+	startManager();
+	auto p = process();
+	p->startThreadPool(); // the callbacks are oneway calls to us
+	PoolGuard pool(p);
+	bl::ServiceManagerClient client(p);
+	std::mutex m;
+	std::vector<std::pair<std::string, pid_t>> heard;
+	const auto record = [&](const std::string &name, const bl::Remote &service) {
+		const pid_t pid = pidOf(service);
+		std::lock_guard g(m);
+		heard.emplace_back(name, pid);
+	};
+	const auto count = [&] {
+		std::lock_guard g(m);
+		return heard.size();
+	};
+	auto mine = makePidService();
+	client.addService("itest.early", mine);
+	auto early = client.registerForNotifications("itest.early", record);
+	ASSERT_TRUE(eventually([&] { return count() == 1; }));
+	auto late = client.registerForNotifications("itest.late", record);
+	Child &svc = spawnService({"itest.late"}, [](const auto &) { return makePidService(); });
+	ASSERT_TRUE(eventually([&] { return count() == 2; }));
+	{
+		std::lock_guard g(m);
+		EXPECT_EQ(heard[0], std::make_pair(std::string("itest.early"), ::getpid()));
+		EXPECT_EQ(heard[1], std::make_pair(std::string("itest.late"), svc.pid()));
+	}
+	client.unregisterForNotifications("itest.late", late);
+	client.addService("itest.late", mine);
+	client.addService("itest.early", mine);
+	ASSERT_TRUE(eventually([&] { return count() == 3; }));
+	std::this_thread::sleep_for(std::chrono::milliseconds(100));
+	EXPECT_EQ(count(), 3u);
+	EXPECT_TRUE(failsWith([&] { client.unregisterForNotifications("itest.late", late); }, bl::ErrorKind::Remote,
+			      EBUSY)); // IllegalState: not registered any more
+	client.unregisterForNotifications("itest.early", early);
+}
+
+// The older protocols, as blservicemanager -D speaks them: the C
+// servicemanager's (Android 8 to 10), and Android 12's parcels.
+TEST_P(ServiceManager, OlderDialects)
+{
+	for (const bl::Dialect d : {bl::Dialect::Android8, bl::Dialect::Android10, bl::Dialect::Android12}) {
+		SCOPED_TRACE(bl::toString(d));
+		Child &manager = startManager({}, d);
+		{
+			auto p = openProcess(device(), bl::Device::kDefaultPoolSize, d);
+			bl::ServiceManagerClient client(p);
+			EXPECT_EQ(client.dialect(), d);
+			auto mine = makePidService();
+			client.addService("itest.old.b", mine);
+			client.addService("itest.old.a", mine);
+			EXPECT_EQ(client.listServices(), (std::vector<std::string>{"itest.old.a", "itest.old.b"}));
+			auto r = client.getService("itest.old.a");
+			ASSERT_TRUE(r.has_value());
+			EXPECT_EQ(r->local(), mine);
+			EXPECT_FALSE(client.getService("itest.old.none").has_value());
+			if (d < bl::Dialect::Android11) {
+				// The C servicemanager fails with -1, EPERM.
+				EXPECT_TRUE(failsWith([&] { (void)call(client, Method::AddService, [](auto &r) {
+							      r.writeString("bad name");
+						      }); }, bl::ErrorKind::Remote, EPERM));
+				EXPECT_THROW((void)client.isDeclared("itest.old.a"), bl::Error);
+			} else {
+				EXPECT_FALSE(client.isDeclared("itest.old.a"));
+			}
+			// A client of another dialect is refused.
+			auto other = openProcess(device());
+			bl::ServiceManagerClient newest(other);
+			EXPECT_THROW((void)newest.listServices(), bl::Error);
+		}
+		manager.kill();
+	}
 }
 
 TEST_P(ServiceManager, WaitForServiceFindsALateService)
@@ -215,7 +354,9 @@ TEST_P(ServiceManager, DeadServiceIsDroppedAndItsNameTakenAgain)
 	auto p = process();
 	bl::ServiceManagerClient client(p);
 	{
-		auto r = client.waitForService("itest.phoenix", kWait);
+		// The names are added in order: once the last is there, both are.
+		ASSERT_TRUE(client.waitForService("itest.other", kWait).has_value());
+		auto r = client.getService("itest.phoenix");
 		ASSERT_TRUE(r.has_value());
 		EXPECT_EQ(pidOf(*r), first.pid());
 	}

@@ -32,7 +32,7 @@ pid_t gettid() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
 enum Code : std::uint32_t {
 	kPing = 1,        // -> int32 pid, int32 sender pid, uint32 sender euid
 	kCanonical,       // canonical() -> checked, then canonical() back
-	kEcho,            // anything -> the same items, by tag
+	kEcho,            // string types, items of those types -> the same items (see echo())
 	kSum,             // bytes -> uint64 size, uint64 fnv1a
 	kMake,            // uint64 seed, uint64 size -> bytes pattern(seed, size)
 	kOneway,          // oneway: uint32 seq, bytes pattern(seq, ...); seq % 50 == 10 throws
@@ -58,15 +58,12 @@ double doubleBits(std::uint64_t u) { return std::bit_cast<double>(u); }
 void writeCanonical(bl::Parcel &p, const std::shared_ptr<bl::Binder> &mine)
 {
 	using L8 = std::numeric_limits<std::int8_t>;
-	using L16 = std::numeric_limits<std::int16_t>;
 	using L32 = std::numeric_limits<std::int32_t>;
 	using L64 = std::numeric_limits<std::int64_t>;
-	p.writeInt8(L8::min());
-	p.writeInt8(L8::max());
-	p.writeUint8(0xff);
-	p.writeInt16(L16::min());
-	p.writeInt16(L16::max());
-	p.writeUint16(0xffff);
+	p.writeByte(L8::min());
+	p.writeByte(L8::max());
+	p.writeChar(u'\xffff');
+	p.writeChar(u'\x20ac');
 	p.writeInt32(L32::min());
 	p.writeInt32(L32::max());
 	p.writeUint32(0xffffffffu);
@@ -87,9 +84,20 @@ void writeCanonical(bl::Parcel &p, const std::shared_ptr<bl::Binder> &mine)
 		p.writeString(s);
 	p.writeString(kNulInside);
 	p.writeString(kLong);
+	p.writeString("\xf0\x9f\x98\x80"); // beyond the BMP: a surrogate pair
+	p.writeString16(u"sixteen \xd83d\xde00");
+	p.writeNullableString(std::nullopt);
+	p.writeNullableString16(std::nullopt);
 	for (std::size_t n = 0; n <= 7; n++)
-		p.writeBytes(pattern(n, n));
-	p.writeBytes(pattern(99, 4096));
+		p.writeByteArray(pattern(n, n));
+	p.writeByteArray(pattern(99, 4096));
+	p.writeNullableByteArray(std::nullopt);
+	const std::int32_t ints[] = {L32::min(), 0, L32::max()};
+	p.writeInt32Array(ints);
+	const std::int64_t longs[] = {L64::min(), -1};
+	p.writeInt64Array(longs);
+	const std::string names[] = {"one", "", "thr\xc3\xa9\xc3\xa9"};
+	p.writeStringArray(names);
 	p.writeNull();
 	p.writeBinder(nullptr);
 	p.writeBinder(mine);
@@ -101,16 +109,13 @@ void writeCanonical(bl::Parcel &p, const std::shared_ptr<bl::Binder> &mine)
 bl::Remote readCanonical(bl::Parcel::Reader &in)
 {
 	using L8 = std::numeric_limits<std::int8_t>;
-	using L16 = std::numeric_limits<std::int16_t>;
 	using L32 = std::numeric_limits<std::int32_t>;
 	using L64 = std::numeric_limits<std::int64_t>;
 #define EQ(read, want) ITEST_CHECK((read) == (want), "at offset " << in.position())
-	EQ(in.readInt8(), L8::min());
-	EQ(in.readInt8(), L8::max());
-	EQ(in.readUint8(), 0xff);
-	EQ(in.readInt16(), L16::min());
-	EQ(in.readInt16(), L16::max());
-	EQ(in.readUint16(), 0xffff);
+	EQ(in.readByte(), L8::min());
+	EQ(in.readByte(), L8::max());
+	EQ(in.readChar(), u'\xffff');
+	EQ(in.readChar(), u'\x20ac');
 	EQ(in.readInt32(), L32::min());
 	EQ(in.readInt32(), L32::max());
 	EQ(in.readUint32(), 0xffffffffu);
@@ -129,15 +134,22 @@ bl::Remote readCanonical(bl::Parcel::Reader &in)
 	EQ(in.readDouble(), std::numbers::pi);
 	for (const char *s : {"", "a", "ab", "abc", "abcd", "abcde", "h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93"})
 		EQ(in.readString(), s);
-	EQ(in.readStringView(), kNulInside);
+	EQ(in.readString(), kNulInside);
 	EQ(in.readString(), kLong);
+	EQ(in.readString16(), u"\xd83d\xde00");
+	EQ(in.readString(), "sixteen \xf0\x9f\x98\x80");
+	EQ(in.readNullableString16().has_value(), false);
+	EQ(in.readNullableString().has_value(), false);
 	for (std::size_t n = 0; n <= 7; n++)
-		EQ(in.readBytes(), pattern(n, n));
+		EQ(in.readByteArray(), pattern(n, n));
 	const auto big = in.readByteSpan();
 	EQ(fnv1a(big), fnv1a(pattern(99, 4096)));
+	EQ(in.readNullableByteArray().has_value(), false);
+	EQ(in.readInt32Array(), (std::vector<std::int32_t>{L32::min(), 0, L32::max()}));
+	EQ(in.readInt64Array(), (std::vector<std::int64_t>{L64::min(), -1}));
+	EQ(in.readStringArray(), (std::vector<std::string>{"one", "", "thr\xc3\xa9\xc3\xa9"}));
 	EQ(in.readOptionalRemote().has_value(), false);
 	EQ(in.readBinder(), nullptr);
-	EQ(in.peekTag(), bl::Parcel::Tag::Object);
 	bl::Remote obj = in.readRemote();
 	EQ(in.readInt32(), 0x12345678);
 	ITEST_CHECK(in.atEnd(), in.remaining() << " bytes left");
@@ -146,34 +158,34 @@ bl::Remote readCanonical(bl::Parcel::Reader &in)
 	return obj;
 }
 
-// Echoes every item of @in into @out, by its tag.
+// Echoes the items of @in into @out: a string says their types, one
+// letter each: i int32, I uint32, l int64, L uint64, z bool, f float,
+// d double, s string, a byte array, o object, n null object, w weak
+// object, F file descriptor.
 void echo(bl::Parcel::Reader &in, bl::Parcel &out)
 {
-	using T = bl::Parcel::Tag;
-	while (!in.atEnd()) {
-		switch (in.peekTag()) {
-		case T::Int8: out.writeInt8(in.readInt8()); break;
-		case T::UInt8: out.writeUint8(in.readUint8()); break;
-		case T::Int16: out.writeInt16(in.readInt16()); break;
-		case T::UInt16: out.writeUint16(in.readUint16()); break;
-		case T::Int32: out.writeInt32(in.readInt32()); break;
-		case T::UInt32: out.writeUint32(in.readUint32()); break;
-		case T::Int64: out.writeInt64(in.readInt64()); break;
-		case T::UInt64: out.writeUint64(in.readUint64()); break;
-		case T::Bool: out.writeBool(in.readBool()); break;
-		case T::Float: out.writeFloat(in.readFloat()); break;
-		case T::Double: out.writeDouble(in.readDouble()); break;
-		case T::String: out.writeString(in.readStringView()); break;
-		case T::Bytes: out.writeBytes(in.readByteSpan()); break;
-		case T::Object: out.writeRemote(in.readRemote()); break;
-		case T::Null:
-			(void)in.readOptionalRemote();
+	for (const char t : in.readString()) {
+		switch (t) {
+		case 'i': out.writeInt32(in.readInt32()); break;
+		case 'I': out.writeUint32(in.readUint32()); break;
+		case 'l': out.writeInt64(in.readInt64()); break;
+		case 'L': out.writeUint64(in.readUint64()); break;
+		case 'z': out.writeBool(in.readBool()); break;
+		case 'f': out.writeFloat(in.readFloat()); break;
+		case 'd': out.writeDouble(in.readDouble()); break;
+		case 's': out.writeString(in.readString()); break;
+		case 'a': out.writeByteArray(in.readByteSpan()); break;
+		case 'o': out.writeRemote(in.readRemote()); break;
+		case 'n':
+			ITEST_CHECK(!in.readOptionalRemote(), "not a null object");
 			out.writeNull();
 			break;
-		case T::WeakObject: out.writeWeakRemote(in.readWeakRemote()); break;
-		case T::FileDescriptor: out.writeFileDescriptor(in.readFileDescriptor()); break;
+		case 'w': out.writeWeakRemote(in.readWeakRemote()); break;
+		case 'F': out.writeFileDescriptor(in.readFileDescriptor()); break;
+		default: throw bl::Error::status(EINVAL, std::string("echo: no type ") + t);
 		}
 	}
+	in.expectEnd();
 }
 
 // A trace of nested calls: uint32 count, then (string side, int32 tid)
@@ -217,7 +229,7 @@ public:
 	void onTransact(std::uint32_t code, bl::Parcel::Reader &in, bl::Parcel &reply) override
 	{
 		if (code != kBounce)
-			throw bl::Error::status(EBADRQC);
+			throw bl::Error::unknownTransaction(code);
 		const bl::Remote other = in.readRemote();
 		const std::int32_t n = in.readInt32();
 		in.expectEnd();
@@ -282,7 +294,8 @@ public:
 			return;
 		}
 		case kEcho:
-			echo(in, reply);
+			if (!in.atEnd())
+				echo(in, reply);
 			return;
 		case kSum: {
 			const auto b = in.readByteSpan();
@@ -294,7 +307,7 @@ public:
 		case kMake: {
 			const auto seed = in.readUint64();
 			const auto size = in.readUint64();
-			reply.writeBytes(pattern(seed, size));
+			reply.writeByteArray(pattern(seed, size));
 			return;
 		}
 		case kOneway: {
@@ -372,7 +385,7 @@ public:
 			return;
 		}
 		default:
-			throw bl::Error::status(EBADRQC);
+			throw bl::Error::unknownTransaction(code);
 		}
 	}
 
@@ -430,17 +443,18 @@ TEST_P(Transact, EveryParcelType)
 		EXPECT_FALSE(theirs.isLocal());
 		EXPECT_EQ(pidOf(theirs), svc.pid());
 	}
-	// Echo by tag: our object comes back as ours, the service's own as
-	// the handle we sent.
+	// Echo: our object comes back as ours, the service's own as the
+	// handle we sent.
 	{
 		bl::Parcel req;
+		req.writeString("isonoLa");
 		req.writeInt32(7);
 		req.writeString("x");
 		req.writeBinder(mine);
 		req.writeNull();
 		req.writeRemote(s);
 		req.writeUint64(9);
-		req.writeBytes(pattern(5, 33));
+		req.writeByteArray(pattern(5, 33));
 		bl::Parcel r = s.transact(kEcho, req);
 		auto in = r.reader();
 		EXPECT_EQ(in.readInt32(), 7);
@@ -451,22 +465,29 @@ TEST_P(Transact, EveryParcelType)
 		EXPECT_FALSE(back.isLocal());
 		EXPECT_EQ(back, s);
 		EXPECT_EQ(in.readUint64(), 9u);
-		EXPECT_EQ(in.readBytes(), pattern(5, 33));
+		EXPECT_EQ(in.readByteArray(), pattern(5, 33));
 		EXPECT_NO_THROW(in.expectEnd());
 
 		// Reading a received parcel wrongly fails here and leaves the
 		// cursor alone.
 		auto again = r.reader();
+		// 7 read as a string's length: 16 bytes, over the object.
 		EXPECT_TRUE(failsWith([&] { (void)again.readString(); }, bl::ErrorKind::Parcel, EBADMSG));
-		EXPECT_TRUE(failsWith([&] { (void)again.readInt64(); }, bl::ErrorKind::Parcel, EBADMSG));
+		EXPECT_TRUE(failsWith([&] { (void)again.readBool(); }, bl::ErrorKind::Parcel, EBADMSG));
+		// 7 int64s: 56 bytes from offset 4, inside the data but over the object.
+		EXPECT_TRUE(failsWith([&] { (void)again.readInt64Array(); }, bl::ErrorKind::Parcel, EBADMSG));
 		EXPECT_EQ(again.readInt32(), 7);
-		again.skip();
+		(void)again.readString();
+		// Plain data over an object, an object not listed.
 		EXPECT_TRUE(failsWith([&] { (void)again.readInt32(); }, bl::ErrorKind::Parcel, EBADMSG));
+		EXPECT_TRUE(failsWith([&] { (void)again.readByteArray(); }, bl::ErrorKind::Parcel, EBADMSG));
 		EXPECT_EQ(again.readBinder(), mine);
 		// A null object is no object.
 		EXPECT_TRUE(failsWith([&] { (void)again.readRemote(); }, bl::ErrorKind::Parcel, EBADMSG));
-		while (!again.atEnd())
-			again.skip();
+		(void)again.readOptionalRemote();
+		(void)again.readRemote();
+		(void)again.readUint64();
+		(void)again.readByteSpan();
 		EXPECT_TRUE(failsWith([&] { (void)again.readInt32(); }, bl::ErrorKind::Parcel, ENODATA));
 		EXPECT_TRUE(failsWith([&] { r.writeInt32(1); }, bl::ErrorKind::Usage, EROFS));
 	}
@@ -476,11 +497,15 @@ TEST_P(Transact, EveryParcelType)
 		bl::Parcel r = s.transact(kEcho, req);
 		EXPECT_TRUE(r.empty());
 	}
-	// The service reading the wrong type: its Parcel error is our status.
+	// The service reading what is not there: its Parcel error is our
+	// status (a string of 1000 units in 4 bytes: NOT_ENOUGH_DATA).
 	{
 		bl::Parcel req;
-		req.writeInt32(1);
-		EXPECT_TRUE(failsWith([&] { (void)s.transact(kBadRead, req); }, bl::ErrorKind::Remote, EBADMSG));
+		req.writeInt32(1000);
+		EXPECT_TRUE(failsWith([&] { (void)s.transact(kBadRead, req); }, bl::ErrorKind::Remote, ENODATA));
+		bl::Parcel bad;
+		bad.writeInt32(-5);
+		EXPECT_TRUE(failsWith([&] { (void)s.transact(kBadRead, bad); }, bl::ErrorKind::Remote, EBADMSG));
 	}
 }
 
@@ -497,7 +522,7 @@ TEST_P(Transact, OneMiBEachWay)
 	{
 		const auto data = pattern(1, kMiB);
 		bl::Parcel req;
-		req.writeBytes(data);
+		req.writeByteArray(data);
 		bl::Parcel r = s.transact(kSum, req);
 		auto in = r.reader();
 		EXPECT_EQ(in.readUint64(), kMiB);
@@ -517,7 +542,7 @@ TEST_P(Transact, OneMiBEachWay)
 	// More than the service's whole pool: the driver refuses it.
 	{
 		bl::Parcel req;
-		req.writeBytes(pattern(3, kPool));
+		req.writeByteArray(pattern(3, kPool));
 		const auto e = errorOf([&] { (void)s.transact(kSum, req); });
 		ASSERT_TRUE(e.has_value()) << "a payload larger than the receiver's pool was delivered";
 		EXPECT_EQ(e->kind(), bl::ErrorKind::FailedReply) << e->what();
@@ -540,7 +565,7 @@ TEST_P(Transact, OneMiBEachWay)
 	{
 		const auto data = pattern(4, kMiB - 64);
 		bl::Parcel req;
-		req.writeBytes(data);
+		req.writeByteArray(data);
 		bl::Parcel r = s.transact(kSum, req);
 		auto in = r.reader();
 		EXPECT_EQ(in.readUint64(), data.size());
@@ -560,7 +585,7 @@ TEST_P(Transact, OnewayCallsArriveInOrder)
 	for (std::uint32_t seq = 0; seq < kCalls; seq++) {
 		bl::Parcel req;
 		req.writeUint32(seq);
-		req.writeBytes(pattern(seq, seq * 7 % 1024));
+		req.writeByteArray(pattern(seq, seq * 7 % 1024));
 		// Those that fail in the service fail there only.
 		ASSERT_NO_THROW(s.transactOneway(kOneway, req)) << "oneway " << seq;
 	}
@@ -653,7 +678,12 @@ TEST_P(Transact, ErrorStatusReachesTheCaller)
 	bl::Parcel empty;
 	EXPECT_TRUE(failsWith([&] { (void)b.transact(kThrowRuntime, empty); }, bl::ErrorKind::Remote, EREMOTEIO));
 	EXPECT_TRUE(failsWith([&] { (void)b.transact(kBadRead, empty); }, bl::ErrorKind::Remote, ENODATA));
-	EXPECT_TRUE(failsWith([&] { (void)b.transact(0xbad, empty); }, bl::ErrorKind::Remote, EBADRQC));
+	// An unknown code: libbinder's UNKNOWN_TRANSACTION.
+	const auto unknown = errorOf([&] { (void)b.transact(0xbad, empty); });
+	ASSERT_TRUE(unknown.has_value());
+	EXPECT_EQ(unknown->errnum(), EBADMSG);
+	ASSERT_TRUE(unknown->remoteStatus().has_value());
+	EXPECT_EQ(unknown->remoteStatus()->transactionError(), bl::kUnknownTransaction);
 	// A oneway's failure stays in the callee.
 	{
 		bl::Parcel req;
@@ -765,12 +795,12 @@ TEST_P(Transact, WeakObjectsTravel)
 
 	for (int i = 0; i < 3; i++) {
 		bl::Parcel req;
+		req.writeString("wwi");
 		req.writeWeakRemote(c.weak());
 		req.writeWeakRemote(bl::Remote(mine).weak());
 		req.writeInt32(i);
 		bl::Parcel r = b.transact(kEcho, req);
 		auto in = r.reader();
-		EXPECT_EQ(in.peekTag(), bl::Parcel::Tag::WeakObject);
 		const bl::WeakRemote wc = in.readWeakRemote();
 		EXPECT_EQ(wc.handle(), c.handle());
 		const auto pc = wc.promote(); // we hold C strongly
@@ -787,6 +817,7 @@ TEST_P(Transact, WeakObjectsTravel)
 	// A strong object may be read as a weak one.
 	{
 		bl::Parcel req;
+		req.writeString("o");
 		req.writeRemote(c);
 		bl::Parcel r = b.transact(kEcho, req);
 		EXPECT_EQ(r.reader().readWeakRemote().handle(), c.handle());

@@ -38,24 +38,52 @@ RawParcel &RawParcel::word(std::uint32_t w)
 
 RawParcel &RawParcel::u64(std::uint64_t v)
 {
-	tag(8);
 	const auto *p = reinterpret_cast<const std::byte *>(&v);
 	data.insert(data.end(), p, p + 8);
 	return *this;
 }
 
-RawParcel &RawParcel::str(std::string_view s, std::uint32_t t)
+RawParcel &RawParcel::str(std::string_view s)
 {
-	tag(t).word(static_cast<std::uint32_t>(s.size()));
-	const auto *p = reinterpret_cast<const std::byte *>(s.data());
-	data.insert(data.end(), p, p + s.size());
+	// UTF-8 of the BMP (1 to 3 bytes a character) to UTF-16 units.
+	std::vector<char16_t> units;
+	for (std::size_t i = 0; i < s.size();) {
+		const auto c = static_cast<unsigned char>(s[i]);
+		if (c < 0x80) {
+			units.push_back(c);
+			i += 1;
+		} else if ((c & 0xe0) == 0xc0) {
+			units.push_back(static_cast<char16_t>((c & 0x1f) << 6 | (s[i + 1] & 0x3f)));
+			i += 2;
+		} else {
+			units.push_back(static_cast<char16_t>((c & 0x0f) << 12 | (s[i + 1] & 0x3f) << 6 |
+							      (s[i + 2] & 0x3f)));
+			i += 3;
+		}
+	}
+	word(static_cast<std::uint32_t>(units.size()));
+	units.push_back(0);
+	const auto *p = reinterpret_cast<const std::byte *>(units.data());
+	data.insert(data.end(), p, p + units.size() * 2);
 	data.resize((data.size() + 3) & ~std::size_t{3});
 	return *this;
 }
 
+RawParcel &RawParcel::bytes(std::span<const std::byte> b)
+{
+	word(static_cast<std::uint32_t>(b.size()));
+	data.insert(data.end(), b.begin(), b.end());
+	data.resize((data.size() + 3) & ~std::size_t{3});
+	return *this;
+}
+
+RawParcel &RawParcel::token(std::string_view descriptor)
+{
+	return word(0x80000000).word(0xffffffff).word(0x53595354).str(descriptor);
+}
+
 RawParcel &RawParcel::object(const flat_binderlite_object &obj, bool listed)
 {
-	tag(14);
 	if (listed)
 		offsets.push_back(data.size());
 	const auto *p = reinterpret_cast<const std::byte *>(&obj);
@@ -63,12 +91,13 @@ RawParcel &RawParcel::object(const flat_binderlite_object &obj, bool listed)
 	return *this;
 }
 
-RawParcel &RawParcel::handle(std::uint32_t h)
+RawParcel &RawParcel::handle(std::uint32_t h, std::uint32_t l)
 {
 	flat_binderlite_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_HANDLE;
+	obj.flags = 19;
 	obj.handle = h;
-	return object(obj);
+	return object(obj).level(l);
 }
 
 RawParcel &RawParcel::binder(std::uint64_t ptr, std::uint64_t cookie, std::uint32_t flags)
@@ -78,7 +107,15 @@ RawParcel &RawParcel::binder(std::uint64_t ptr, std::uint64_t cookie, std::uint3
 	obj.flags = flags;
 	obj.binder = ptr;
 	obj.cookie = cookie;
-	return object(obj);
+	return object(obj).level(0x0c);
+}
+
+RawParcel &RawParcel::null()
+{
+	flat_binderlite_object obj{};
+	obj.hdr.type = BINDERLITE_TYPE_BINDER;
+	obj.flags = 19;
+	return object(obj, false).level(0);
 }
 
 RawParcel &RawParcel::fd(int fd, std::uint64_t cookie)
@@ -88,7 +125,6 @@ RawParcel &RawParcel::fd(int fd, std::uint64_t cookie)
 	obj.pad_binder = 0;
 	obj.fd = static_cast<std::uint32_t>(fd);
 	obj.cookie = cookie;
-	tag(16);
 	offsets.push_back(data.size());
 	const auto *p = reinterpret_cast<const std::byte *>(&obj);
 	data.insert(data.end(), p, p + sizeof(obj));
@@ -99,25 +135,59 @@ RawParcel &RawParcel::weakHandle(std::uint32_t h)
 {
 	flat_binderlite_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_WEAK_HANDLE;
+	obj.flags = 19;
 	obj.handle = h;
-	tag(17);
-	offsets.push_back(data.size());
-	const auto *p = reinterpret_cast<const std::byte *>(&obj);
-	data.insert(data.end(), p, p + sizeof(obj));
-	return *this;
+	return object(obj).level(0x0c);
 }
 
 RawParcel &RawParcel::weakBinder(std::uint64_t ptr, std::uint64_t cookie)
 {
 	flat_binderlite_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_WEAK_BINDER;
+	obj.flags = BINDERLITE_FLAG_ACCEPTS_FDS | 19;
 	obj.binder = ptr;
 	obj.cookie = cookie;
-	tag(17);
-	offsets.push_back(data.size());
-	const auto *p = reinterpret_cast<const std::byte *>(&obj);
-	data.insert(data.end(), p, p + sizeof(obj));
-	return *this;
+	return object(obj).level(0x0c);
+}
+
+std::vector<std::byte> hexBytes(std::string_view hex)
+{
+	std::vector<std::byte> out;
+	int hi = -1;
+	for (const char c : hex) {
+		int v;
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			out.push_back(static_cast<std::byte>(hi << 4 | v));
+			hi = -1;
+		}
+	}
+	return out;
+}
+
+std::string hexDump(std::span<const std::byte> bytes)
+{
+	static const char digits[] = "0123456789abcdef";
+	std::string out;
+	for (std::size_t i = 0; i < bytes.size(); i++) {
+		if (i && i % 16 == 0)
+			out += '\n';
+		else if (i && i % 4 == 0)
+			out += ' ';
+		const auto b = static_cast<unsigned>(bytes[i]);
+		out += digits[b >> 4];
+		out += digits[b & 15];
+	}
+	return out;
 }
 
 void State::script(const Returns &r)
@@ -333,16 +403,20 @@ void FakeDriver::wakeAll() noexcept
 	s_->cv.notify_all();
 }
 
-Fixture::Fixture(std::size_t poolSize)
+Fixture::Fixture(std::size_t poolSize, binderlite::Dialect dialect)
 {
-	process = binderlite::Process::create(std::make_unique<FakeDriver>(state), poolSize);
+	process = binderlite::Process::create(std::make_unique<FakeDriver>(state), poolSize, dialect);
 	process->setErrorHandler([e = errors](std::string_view msg) { e->add(msg); });
 }
 
 binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
 {
 	RawParcel raw;
-	raw.handle(handle);
+	raw.stability = f.process->dialect() >= binderlite::Dialect::Android11;
+	if (f.process->dialect() == binderlite::Dialect::Android12)
+		raw.handle(handle, 0x0c000001);
+	else
+		raw.handle(handle);
 	binderlite::Parcel p = binderlite::detail::Access::receive(f.process, f.state->deliver(raw));
 	binderlite::Remote r = p.reader().readRemote();
 	p = binderlite::Parcel();

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -78,33 +79,55 @@ private:
 	std::vector<std::byte> bytes_;
 };
 
-// A payload in the library's documented wire format, written by hand.
+// A payload in libbinder's wire format (Documentation/userspace.rst,
+// "Parcel wire format"), written by hand, in the newest dialect unless
+// `stability` is turned off (binder objects are then followed by no
+// stability word, as before Android 11).
 class RawParcel {
 public:
-	RawParcel &tag(std::uint32_t t) { return word(t); }
 	RawParcel &word(std::uint32_t w);
-	RawParcel &i32(std::int32_t v) { return tag(5).word(static_cast<std::uint32_t>(v)); }
-	RawParcel &u32(std::uint32_t v) { return tag(6).word(v); }
+	RawParcel &i32(std::int32_t v) { return word(static_cast<std::uint32_t>(v)); }
+	RawParcel &u32(std::uint32_t v) { return word(v); }
 	RawParcel &u64(std::uint64_t v);
-	RawParcel &str(std::string_view s, std::uint32_t tag = 12);
-	RawParcel &handle(std::uint32_t h);
+	// A String16 of @s (ASCII, or other characters of the BMP given as
+	// UTF-8): the length in units, the units, a NUL unit, zero padding.
+	RawParcel &str(std::string_view s);
+	// A byte array: the length, the bytes, zero padding.
+	RawParcel &bytes(std::span<const std::byte> b);
+	// The interface token of the newest dialect: 0x80000000 (strict mode
+	// policy), -1 (work source), 'SYST', the descriptor.
+	RawParcel &token(std::string_view descriptor);
+	// A HANDLE object, listed, and its stability (system: 0x0c).
+	RawParcel &handle(std::uint32_t h, std::uint32_t level = 0x0c);
 	// A BINDER object, with the flags the library writes (it accepts
-	// file descriptors).
+	// file descriptors; minimum priority nice 19), and its stability.
 	RawParcel &binder(std::uint64_t ptr, std::uint64_t cookie,
-			  std::uint32_t flags = BINDERLITE_FLAG_ACCEPTS_FDS);
-	RawParcel &null() { return tag(15); }
-	// An FD object (tag 16) naming @fd, as the driver leaves it for the
-	// receiver: the descriptor it installed.
+			  std::uint32_t flags = BINDERLITE_FLAG_ACCEPTS_FDS | 19);
+	// A null object: a BINDER object of ptr 0, flags 19, not listed; its
+	// stability is 0.
+	RawParcel &null();
+	// An FD object naming @fd, as the driver leaves it for the receiver:
+	// the descriptor it installed. No stability follows.
 	RawParcel &fd(int fd, std::uint64_t cookie = 0);
-	// A WEAK_HANDLE object (tag 17).
+	// A WEAK_HANDLE object, and its stability.
 	RawParcel &weakHandle(std::uint32_t h);
 	RawParcel &weakBinder(std::uint64_t ptr, std::uint64_t cookie);
-	// A flat object at the end, listed or not in the offsets.
+	// A flat object at the end, listed or not in the offsets, with no
+	// stability word.
 	RawParcel &object(const flat_binderlite_object &obj, bool listed = true);
 
+	bool stability = true;
 	std::vector<std::byte> data;
 	std::vector<binderlite_size_t> offsets;
+
+private:
+	RawParcel &level(std::uint32_t l) { return stability ? word(l) : *this; }
 };
+
+// The bytes of a hex dump, "0c000000 ff..."; spaces and newlines ignored.
+std::vector<std::byte> hexBytes(std::string_view hex);
+// A hex dump of @bytes, 4 bytes a group, for failure messages.
+std::string hexDump(std::span<const std::byte> bytes);
 
 struct State {
 	std::recursive_mutex m;
@@ -208,7 +231,7 @@ struct Fixture {
 	std::shared_ptr<binderlite::Process> process;
 	std::shared_ptr<Errors> errors = std::make_shared<Errors>();
 
-	explicit Fixture(std::size_t poolSize = 1 << 20);
+	explicit Fixture(std::size_t poolSize = 1 << 20, binderlite::Dialect dialect = binderlite::kNewestDialect);
 };
 
 // A Remote to @handle, as if received in a parcel; the log is then cleared.

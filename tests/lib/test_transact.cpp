@@ -179,16 +179,36 @@ TEST(Transact, StatusReplyBecomesRemoteError)
 	EXPECT_EQ(std::vector<std::uint64_t>{rep.data.ptr.buffer}, f.state->freed());
 }
 
-TEST(Transact, MalformedStatusReply)
+TEST(Transact, StatusReplyOfZeroIsAnEmptyReply)
 {
+	// libgbinder answers a call it has no reply for with TF_STATUS_CODE
+	// and 0; libbinder reads that as success and an empty reply.
 	fake::Fixture f;
 	Remote r = fake::remoteTo(f, 5);
-	RawParcel rep;
-	rep.i32(0);
-	f.state->script(Returns().noop().complete().reply(f.state->deliver(rep, 0, BINDERLITE_TF_STATUS_CODE)));
-	Error e = caught([&] { (void)r.transact(1, Parcel()); });
-	EXPECT_EQ(ErrorKind::Protocol, e.kind());
-	EXPECT_EQ(1U, f.state->freed().size());
+	const auto rep = f.state->statusReply(0);
+	f.state->script(Returns().noop().complete().reply(rep));
+	Parcel reply = r.transact(1, Parcel());
+	EXPECT_EQ(0U, reply.data().size());
+	EXPECT_EQ(std::vector<std::uint64_t>{rep.data.ptr.buffer}, f.state->freed());
+}
+
+TEST(Transact, MalformedStatusReply)
+{
+	// A status that is not one int32, or a positive one, is malformed.
+	for (const auto &raw : {std::vector<std::int32_t>{}, std::vector<std::int32_t>{-1, 0},
+				std::vector<std::int32_t>{7}}) {
+		fake::Fixture f;
+		Remote r = fake::remoteTo(f, 5);
+		RawParcel rep;
+		for (const std::int32_t v : raw)
+			rep.i32(v);
+		f.state->script(Returns().noop().complete().reply(
+			f.state->deliver(rep, 0, BINDERLITE_TF_STATUS_CODE)));
+		Error e = caught([&] { (void)r.transact(1, Parcel()); });
+		EXPECT_EQ(ErrorKind::Protocol, e.kind());
+		EXPECT_EQ(EPROTO, e.errnum());
+		EXPECT_EQ(1U, f.state->freed().size());
+	}
 }
 
 TEST(Transact, BrErrorIsAProtocolError)
@@ -232,7 +252,8 @@ TEST(Transact, SendingABinderRegistersAndAnswersItsReferences)
 		  f.state->codes());
 	auto tx = f.state->only(BINDERLITE_BC_TRANSACTION)[0];
 	ASSERT_EQ(1U, tx.offsets.size());
-	EXPECT_EQ(4U, tx.offsets[0]);
+	EXPECT_EQ(0U, tx.offsets[0]);
+	EXPECT_EQ(28U, tx.data.size()); // the object and its stability
 	EXPECT_EQ(id, f.state->only(BINDERLITE_BC_INCREFS_DONE)[0].ptrCookie().ptr);
 	EXPECT_EQ(id, f.state->only(BINDERLITE_BC_ACQUIRE_DONE)[0].ptrCookie().cookie);
 	EXPECT_EQ(1U, f.process->nodeCount());
@@ -355,13 +376,13 @@ TEST(Incoming, ForeignExceptionIsRemoteIoAndReported)
 
 TEST(Incoming, ParcelErrorInOnTransactIsAStatus)
 {
+	// A request too short: libbinder's NOT_ENOUGH_DATA (-ENODATA).
 	fake::Fixture f;
 	auto obj = std::make_shared<Adder>();
 	f.process->becomeContextManager(obj);
 	RawParcel in;
-	in.str("not an int");
 	serveOne(f, f.state->deliver(in, 1, 0, obj->id(), obj->id()));
-	EXPECT_EQ(-EBADMSG, statusOf(f.state->only(BINDERLITE_BC_REPLY).at(0)));
+	EXPECT_EQ(kNotEnoughData, statusOf(f.state->only(BINDERLITE_BC_REPLY).at(0)));
 }
 
 TEST(Incoming, CallToUnknownObject)
@@ -492,7 +513,7 @@ TEST(Transact, HandleSentInACall)
 	target.transactOneway(1, req);
 	auto tx = f.state->only(BINDERLITE_BC_TRANSACTION).at(0);
 	ASSERT_EQ(1U, tx.offsets.size());
-	EXPECT_EQ(12U, tx.offsets[0]);
+	EXPECT_EQ(4U, tx.offsets[0]);
 	flat_binderlite_object obj;
 	std::memcpy(&obj, tx.data.data() + tx.offsets[0], sizeof(obj));
 	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_TYPE_HANDLE), obj.hdr.type);

@@ -28,13 +28,6 @@ flat_binderlite_object objectAt(const Parcel &p, std::size_t i)
 	return o;
 }
 
-std::uint32_t tagBefore(const Parcel &p, std::size_t i)
-{
-	std::uint32_t t;
-	std::memcpy(&t, p.data().data() + p.offsets()[i] - 4, 4);
-	return t;
-}
-
 int errnoOf(const std::function<void()> &f)
 {
 	try {
@@ -56,21 +49,21 @@ TEST(Weak, WritesWeakHandleAndWeakBinder)
 	p.writeWeakRemote(strong.weak());
 	p.writeWeakRemote(Remote(obj).weak());
 	ASSERT_EQ(2U, p.offsets().size());
-	EXPECT_EQ(17U, tagBefore(p, 0));
+	EXPECT_EQ(0U, p.offsets()[0]);
+	EXPECT_EQ(28U, p.offsets()[1]); // each followed by its stability
 	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_TYPE_WEAK_HANDLE), objectAt(p, 0).hdr.type);
 	EXPECT_EQ(6U, objectAt(p, 0).handle);
 	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_TYPE_WEAK_BINDER), objectAt(p, 1).hdr.type);
 	EXPECT_EQ(obj->id(), objectAt(p, 1).binder);
 	EXPECT_EQ(obj->id(), objectAt(p, 1).cookie);
-	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_FLAG_ACCEPTS_FDS), objectAt(p, 1).flags);
+	EXPECT_EQ(static_cast<std::uint32_t>(BINDERLITE_FLAG_ACCEPTS_FDS | 19), objectAt(p, 1).flags);
 	// Read back from our own parcel: the same references.
 	auto r = p.reader();
-	EXPECT_EQ(Parcel::Tag::WeakObject, r.peekTag());
 	EXPECT_EQ(6U, r.readWeakRemote().handle());
 	auto local = r.readWeakRemote().promote();
 	ASSERT_TRUE(local);
 	EXPECT_EQ(obj, local->local());
-	EXPECT_STREQ("weak object", toString(Parcel::Tag::WeakObject));
+	r.expectEnd();
 }
 
 TEST(Weak, ALocalObjectThatIsGoneIsWrittenAsNull)
@@ -162,7 +155,7 @@ TEST(Weak, AWeakObjectIsNoStrongOne)
 	EXPECT_EQ(EBADMSG, errnoOf([&] { (void)r.readFileDescriptor(); }));
 	EXPECT_EQ(0U, r.position());
 	EXPECT_TRUE(f.state->refCodes().empty());
-	r.skip();
+	(void)r.readWeakRemote();
 	EXPECT_TRUE(r.atEnd());
 }
 

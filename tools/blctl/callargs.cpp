@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -23,38 +24,34 @@ namespace blctl {
 
 namespace {
 
-using Tag = Parcel::Tag;
+using T = ValueType;
 
 struct TypeName {
 	std::string_view name;
-	std::string_view long_name;	// the library's name for it
-	Tag type;
+	std::vector<std::string_view> aliases;
+	ValueType type;
 };
 
-constexpr std::array<TypeName, 17> kTypes{{
-	{"i8", "int8", Tag::Int8},
-	{"u8", "uint8", Tag::UInt8},
-	{"i16", "int16", Tag::Int16},
-	{"u16", "uint16", Tag::UInt16},
-	{"i32", "int32", Tag::Int32},
-	{"u32", "uint32", Tag::UInt32},
-	{"i64", "int64", Tag::Int64},
-	{"u64", "uint64", Tag::UInt64},
-	{"bool", "boolean", Tag::Bool},
-	{"f32", "float", Tag::Float},
-	{"f64", "double", Tag::Double},
-	{"str", "string", Tag::String},
-	{"bytes", "bytes", Tag::Bytes},
-	{"null", "null", Tag::Null},
-	{"object", "object", Tag::Object},	// replies only
-	{"weak", "weak-object", Tag::WeakObject},	// replies only
-	{"fd", "fd", Tag::FileDescriptor},	// replies only
+const std::array<TypeName, 13> kTypes{{
+	{"i32", {"int32", "int"}, T::Int32},
+	{"u32", {"uint32"}, T::UInt32},
+	{"i64", {"int64", "long"}, T::Int64},
+	{"u64", {"uint64"}, T::UInt64},
+	{"byte", {"i8", "int8"}, T::Byte},
+	{"bool", {"boolean"}, T::Bool},
+	{"f32", {"float"}, T::Float},
+	{"f64", {"double"}, T::Double},
+	{"str", {"utf8", "string", "string16", "s16"}, T::String},
+	{"bytes", {"byte[]"}, T::Bytes},
+	{"binder", {"object"}, T::Binder},
+	{"null", {}, T::Null},
+	{"fd", {}, T::FileDescriptor},	// replies only
 }};
 
 // Types a reply may hold but the command line cannot write.
-bool reply_only(Tag t)
+bool reply_only(ValueType t)
 {
-	return t == Tag::Object || t == Tag::WeakObject || t == Tag::FileDescriptor;
+	return t == T::FileDescriptor;
 }
 
 [[noreturn]] void fail(std::string_view text, std::string_view why)
@@ -62,14 +59,14 @@ bool reply_only(Tag t)
 	throw ArgumentError(fmt::format("\"{}\": {}", text, why));
 }
 
-bool is_signed(Tag t)
+bool is_signed(ValueType t)
 {
-	return t == Tag::Int8 || t == Tag::Int16 || t == Tag::Int32 || t == Tag::Int64;
+	return t == T::Byte || t == T::Int32 || t == T::Int64;
 }
 
-bool is_unsigned(Tag t)
+bool is_unsigned(ValueType t)
 {
-	return t == Tag::UInt8 || t == Tag::UInt16 || t == Tag::UInt32 || t == Tag::UInt64;
+	return t == T::UInt32 || t == T::UInt64;
 }
 
 // The range of an integer type, as int64 and uint64 bounds.
@@ -78,16 +75,13 @@ struct Range {
 	std::uint64_t max;
 };
 
-Range range_of(Tag t)
+Range range_of(ValueType t)
 {
 	switch (t) {
-	case Tag::Int8: return {INT8_MIN, INT8_MAX};
-	case Tag::Int16: return {INT16_MIN, INT16_MAX};
-	case Tag::Int32: return {INT32_MIN, INT32_MAX};
-	case Tag::Int64: return {INT64_MIN, INT64_MAX};
-	case Tag::UInt8: return {0, UINT8_MAX};
-	case Tag::UInt16: return {0, UINT16_MAX};
-	case Tag::UInt32: return {0, UINT32_MAX};
+	case T::Byte: return {INT8_MIN, INT8_MAX};
+	case T::Int32: return {INT32_MIN, INT32_MAX};
+	case T::Int64: return {INT64_MIN, INT64_MAX};
+	case T::UInt32: return {0, UINT32_MAX};
 	default: return {0, UINT64_MAX};
 	}
 }
@@ -110,7 +104,7 @@ std::optional<std::uint64_t> parse_magnitude(std::string_view digits)
 	return value;
 }
 
-CallArgument parse_integer(std::string_view text, Tag type, std::string_view value)
+CallArgument parse_integer(std::string_view text, ValueType type, std::string_view value)
 {
 	const Range r = range_of(type);
 	const bool negative = !value.empty() && value.front() == '-';
@@ -133,7 +127,7 @@ CallArgument parse_integer(std::string_view text, Tag type, std::string_view val
 	return {type, v};
 }
 
-CallArgument parse_float(std::string_view text, Tag type, std::string_view value)
+CallArgument parse_float(std::string_view text, ValueType type, std::string_view value)
 {
 	// strtod, for the hex floats, inf and nan that from_chars spells
 	// differently; the whole value must be the number.
@@ -145,12 +139,12 @@ CallArgument parse_float(std::string_view text, Tag type, std::string_view value
 	const double d = std::strtod(s.c_str(), &end);
 	if (end != s.c_str() + s.size())
 		fail(text, fmt::format("{} wants a number such as 1.5 or -2e-3", type_name(type)));
-	const bool too_large = type == Tag::Float
+	const bool too_large = type == T::Float
 		? std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max()
 		: errno == ERANGE && std::isinf(d);
 	if (too_large)
 		fail(text, fmt::format("out of range for {}", type_name(type)));
-	return {type, type == Tag::Float ? static_cast<double>(static_cast<float>(d)) : d};
+	return {type, type == T::Float ? static_cast<double>(static_cast<float>(d)) : d};
 }
 
 int hex_digit(char c)
@@ -178,7 +172,7 @@ CallArgument parse_bytes(std::string_view text, std::string_view value)
 			fail(text, "bytes wants hex digits, two per byte (bytes:00ff10)");
 		bytes.push_back(static_cast<std::byte>(hi << 4 | lo));
 	}
-	return {Tag::Bytes, std::move(bytes)};
+	return {T::Bytes, std::move(bytes)};
 }
 
 std::string escape(std::string_view s)
@@ -224,19 +218,19 @@ std::string describe_fd(int fd)
 	return escape(std::string_view{target.data(), static_cast<std::size_t>(n)});
 }
 
-std::optional<Parcel::Tag> parse_type(std::string_view name, bool allow_object)
+std::optional<ValueType> parse_type(std::string_view name, bool allow_reply_only)
 {
 	for (const TypeName &t : kTypes) {
-		if (name != t.name && name != t.long_name)
+		if (name != t.name && std::find(t.aliases.begin(), t.aliases.end(), name) == t.aliases.end())
 			continue;
-		if (reply_only(t.type) && !allow_object)
+		if (reply_only(t.type) && !allow_reply_only)
 			return std::nullopt;
 		return t.type;
 	}
 	return std::nullopt;
 }
 
-std::string_view type_name(Parcel::Tag type)
+std::string_view type_name(ValueType type)
 {
 	for (const TypeName &t : kTypes)
 		if (t.type == type)
@@ -262,13 +256,11 @@ CallArgument parse_argument(std::string_view text)
 	const auto colon = text.find(':');
 	const std::string_view name = text.substr(0, colon);
 	const auto type = parse_type(name);
-	if (colon == std::string_view::npos && type != Tag::Null)
+	if (colon == std::string_view::npos && type != T::Null)
 		fail(text, "want TYPE:VALUE, such as i32:5 or str:hello");
 	if (!type) {
-		if (const auto t = parse_type(name, true); t == Tag::FileDescriptor)
+		if (parse_type(name, true) == T::FileDescriptor)
 			fail(text, "file descriptors cannot be written from the command line");
-		else if (t)
-			fail(text, "objects cannot be written from the command line (null can)");
 		fail(text, fmt::format("unknown type \"{}\" (types: {})", name, type_names()));
 	}
 	const std::string_view value = colon == std::string_view::npos ? "" : text.substr(colon + 1);
@@ -276,23 +268,27 @@ CallArgument parse_argument(std::string_view text)
 	if (is_signed(*type) || is_unsigned(*type))
 		return parse_integer(text, *type, value);
 	switch (*type) {
-	case Tag::Bool:
+	case T::Bool:
 		if (value == "true" || value == "1")
-			return {Tag::Bool, true};
+			return {T::Bool, true};
 		if (value == "false" || value == "0")
-			return {Tag::Bool, false};
+			return {T::Bool, false};
 		fail(text, "bool wants true or false");
-	case Tag::Float:
-	case Tag::Double:
+	case T::Float:
+	case T::Double:
 		return parse_float(text, *type, value);
-	case Tag::String:
-		return {Tag::String, std::string{value}};
-	case Tag::Bytes:
+	case T::String:
+		return {T::String, std::string{value}};
+	case T::Bytes:
 		return parse_bytes(text, value);
-	case Tag::Null:
+	case T::Binder:
+		if (value.empty())
+			fail(text, "binder wants the name of a service (binder:NAME), or write \"null\"");
+		return {T::Binder, std::string{value}};
+	case T::Null:
 		if (!value.empty())
 			fail(text, "null has no value: write \"null\"");
-		return {Tag::Null, std::monostate{}};
+		return {T::Null, std::monostate{}};
 	default:
 		break;
 	}
@@ -309,9 +305,9 @@ std::uint32_t parse_code(std::string_view text)
 	return static_cast<std::uint32_t>(*code);
 }
 
-std::vector<Parcel::Tag> parse_reply_types(std::string_view text)
+std::vector<ValueType> parse_reply_types(std::string_view text)
 {
-	std::vector<Parcel::Tag> types;
+	std::vector<ValueType> types;
 	if (text == "none")
 		return types;
 	std::size_t start = 0;
@@ -320,8 +316,8 @@ std::vector<Parcel::Tag> parse_reply_types(std::string_view text)
 		const auto name = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
 		const auto type = parse_type(name, true);
 		if (!type)
-			throw ArgumentError(fmt::format("\"{}\" is not a type (types: {} object weak "
-							"fd; none for an empty reply)", name, type_names()));
+			throw ArgumentError(fmt::format("\"{}\" is not a type (types: {} fd; none for an "
+							"empty reply)", name, type_names()));
 		types.push_back(*type);
 		if (comma == std::string_view::npos)
 			return types;
@@ -329,93 +325,83 @@ std::vector<Parcel::Tag> parse_reply_types(std::string_view text)
 	}
 }
 
-void write_argument(Parcel &parcel, const CallArgument &argument)
+void write_argument(Parcel &parcel, const CallArgument &argument, const BinderResolver &resolve)
 {
 	const auto sv = [&] { return std::get<std::int64_t>(argument.value); };
 	const auto uv = [&] { return std::get<std::uint64_t>(argument.value); };
 	switch (argument.type) {
-	case Tag::Int8: parcel.writeInt8(static_cast<std::int8_t>(sv())); return;
-	case Tag::UInt8: parcel.writeUint8(static_cast<std::uint8_t>(uv())); return;
-	case Tag::Int16: parcel.writeInt16(static_cast<std::int16_t>(sv())); return;
-	case Tag::UInt16: parcel.writeUint16(static_cast<std::uint16_t>(uv())); return;
-	case Tag::Int32: parcel.writeInt32(static_cast<std::int32_t>(sv())); return;
-	case Tag::UInt32: parcel.writeUint32(static_cast<std::uint32_t>(uv())); return;
-	case Tag::Int64: parcel.writeInt64(sv()); return;
-	case Tag::UInt64: parcel.writeUint64(uv()); return;
-	case Tag::Bool: parcel.writeBool(std::get<bool>(argument.value)); return;
-	case Tag::Float:
+	case T::Int32: parcel.writeInt32(static_cast<std::int32_t>(sv())); return;
+	case T::UInt32: parcel.writeUint32(static_cast<std::uint32_t>(uv())); return;
+	case T::Int64: parcel.writeInt64(sv()); return;
+	case T::UInt64: parcel.writeUint64(uv()); return;
+	case T::Byte: parcel.writeByte(static_cast<std::int8_t>(sv())); return;
+	case T::Bool: parcel.writeBool(std::get<bool>(argument.value)); return;
+	case T::Float:
 		parcel.writeFloat(static_cast<float>(std::get<double>(argument.value)));
 		return;
-	case Tag::Double: parcel.writeDouble(std::get<double>(argument.value)); return;
-	case Tag::String: parcel.writeString(std::get<std::string>(argument.value)); return;
-	case Tag::Bytes: parcel.writeBytes(std::get<std::vector<std::byte>>(argument.value)); return;
-	case Tag::Null: parcel.writeNull(); return;
-	case Tag::Object:
-	case Tag::WeakObject:
-	case Tag::FileDescriptor:
+	case T::Double: parcel.writeDouble(std::get<double>(argument.value)); return;
+	case T::String: parcel.writeString(std::get<std::string>(argument.value)); return;
+	case T::Bytes: parcel.writeByteArray(std::get<std::vector<std::byte>>(argument.value)); return;
+	case T::Null: parcel.writeNull(); return;
+	case T::Binder:
+		if (!resolve)
+			throw ArgumentError("binder arguments need a service manager to look services up in");
+		parcel.writeRemote(resolve(std::get<std::string>(argument.value)));
+		return;
+	case T::FileDescriptor:
 		break;
 	}
 	throw ArgumentError(fmt::format("cannot write a value of type {}", type_name(argument.type)));
 }
 
-std::string format_item(Parcel::Reader &reader)
+std::string format_item(Parcel::Reader &reader, ValueType type)
 {
-	const Tag type = reader.peekTag();
 	const auto item = [&](const auto &value) { return fmt::format("{}:{}", type_name(type), value); };
 	switch (type) {
-	case Tag::Int8: return item(reader.readInt8());
-	case Tag::UInt8: return item(reader.readUint8());
-	case Tag::Int16: return item(reader.readInt16());
-	case Tag::UInt16: return item(reader.readUint16());
-	case Tag::Int32: return item(reader.readInt32());
-	case Tag::UInt32: return item(reader.readUint32());
-	case Tag::Int64: return item(reader.readInt64());
-	case Tag::UInt64: return item(reader.readUint64());
-	case Tag::Bool: return item(reader.readBool() ? "true" : "false");
+	case T::Int32: return item(reader.readInt32());
+	case T::UInt32: return item(reader.readUint32());
+	case T::Int64: return item(reader.readInt64());
+	case T::UInt64: return item(reader.readUint64());
+	case T::Byte: return item(static_cast<int>(reader.readByte()));
+	case T::Bool: return item(reader.readBool() ? "true" : "false");
 	// The shortest text that reads back as the same number.
-	case Tag::Float: return item(reader.readFloat());
-	case Tag::Double: return item(reader.readDouble());
-	case Tag::String: return item(escape(reader.readStringView()));
-	case Tag::Bytes: return item(hex(reader.readByteSpan()));
-	case Tag::Object:
-	case Tag::Null: {
-		const auto remote = reader.readOptionalRemote();
-		if (!remote)
-			return "null";
-		if (remote->isLocal())
-			return "object:local";
-		return item(fmt::format("handle {}", remote->handle()));
+	case T::Float: return item(reader.readFloat());
+	case T::Double: return item(reader.readDouble());
+	case T::String: {
+		const auto s = reader.readNullableString();
+		return s ? item(escape(*s)) : "null";
 	}
-	case Tag::WeakObject: {
+	case T::Bytes: {
+		const auto b = reader.readNullableByteArray();
+		return b ? item(hex(*b)) : "null";
+	}
+	case T::Binder:
+	case T::Null: {
 		const auto weak = reader.readOptionalWeakRemote();
 		if (!weak)
 			return "null";
 		try {
-			return item(fmt::format("handle {}", weak->handle()));
+			return fmt::format("binder:handle {}", weak->handle());
 		} catch (const binderlite::Error &) {
-			return "weak:local";	// one of ours: it has no handle
+			return "binder:local";	// one of ours: it has no handle
 		}
 	}
-	case Tag::FileDescriptor: {
+	case T::FileDescriptor: {
 		// Ours now: say what it is, then close it.
 		const binderlite::UniqueFd fd = reader.readFileDescriptor();
 		return item(describe_fd(fd.get()));
 	}
 	}
-	// peekTag() returns only known tags; skip() would throw for others.
-	reader.skip();
 	return "?";
 }
 
-std::vector<Parcel::Tag> item_types(const Parcel &parcel)
+std::string format_rest(Parcel::Reader &reader)
 {
-	std::vector<Parcel::Tag> types;
-	for (Parcel::Reader r = parcel.reader(); !r.atEnd(); r.skip())
-		types.push_back(r.peekTag());
-	return types;
+	const auto data = reader.parcel().data().subspan(reader.position());
+	return "hex:" + hex(data);
 }
 
-std::string describe_types(const std::vector<Parcel::Tag> &types)
+std::string describe_types(const std::vector<ValueType> &types)
 {
 	if (types.empty())
 		return "(nothing)";

@@ -63,9 +63,11 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 		.name = "list",
 		.summary = "The services the service manager knows, one name per line",
 		.description =
-			"Asks the service manager (blservicemanager: the context manager, handle 0\n"
-			"of the device) for the names registered with it, and prints them sorted,\n"
-			"one per line. Needs access to the device, not debugfs.",
+			"Asks the service manager (blservicemanager, or any android.os.IServiceManager:\n"
+			"the context manager, handle 0 of the device) for the names registered with\n"
+			"it (listServices, every dump priority), and prints them sorted, one per\n"
+			"line. Needs access to the device, not debugfs. --dialect names the Android\n"
+			"release whose service manager protocol to speak.",
 		.declare = declare_list,
 	},
 	{
@@ -73,34 +75,38 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 		.summary = "Is a service alive? One PING transaction, timed",
 		.description =
 			"Looks NAME up at the service manager and sends it a PING: a call with code\n"
-			"0x5f504e47 ('_PNG', Android's PING_TRANSACTION) and no data. A service that\n"
-			"knows PING answers with an empty reply; any other answer, an error status\n"
-			"included (libbinderlite's objects answer EBADRQC to a code they do not\n"
-			"know), proves as well that its process is alive and serving calls. Fails\n"
-			"(exit 1) if no service has that name, if it is dead, or if the driver\n"
-			"refuses the call. Without NAME, pings the service manager itself.",
+			"0x5f504e47 ('_PNG', Android's PING_TRANSACTION) and no data. Every object of\n"
+			"libbinder, libgbinder and libbinderlite answers it with an empty reply; any\n"
+			"other answer, an error status included, proves as well that its process is\n"
+			"alive and serving calls. Fails (exit 1) if no service has that name, if it\n"
+			"is dead, or if the driver refuses the call.\n"
+			"Without NAME, pings the service manager itself.",
 		.declare = declare_ping,
 	},
 	{
 		.name = "call",
-		.summary = "One transaction to a service: typed arguments, the reply's items",
+		.summary = "One AIDL call to a service: typed arguments, the reply's items",
 		.description =
-			"Looks NAME up and sends it the transaction CODE, with ARGS as the request's\n"
-			"items (libbinderlite's Parcel format), each TYPE:VALUE:\n"
+			"Looks NAME up and sends it the transaction CODE in libbinder's wire format,\n"
+			"as AIDL code would: the interface token (the service's own descriptor, asked\n"
+			"for with INTERFACE_TRANSACTION, or --descriptor), then ARGS, each TYPE:VALUE:\n"
 			"\n"
-			"  i8 i16 i32 i64  signed integer, decimal or 0x hex   i32:-5  i64:0x10\n"
-			"  u8 u16 u32 u64  unsigned integer                    u32:7\n"
-			"  bool            true or false                       bool:true\n"
-			"  f32 f64         floating point                      f64:1.5\n"
-			"  str             text: the rest of the argument      str:hello, world\n"
-			"  bytes           hex, two digits a byte              bytes:00ff10\n"
-			"  null            a null object                       null\n"
+			"  i32 i64 u32 u64  integer, decimal or 0x hex     i32:-5  i64:0x10\n"
+			"  byte             AIDL byte, -128 to 127         byte:7\n"
+			"  bool             true or false                  bool:true\n"
+			"  f32 f64          floating point                 f64:1.5\n"
+			"  str              String (utf8, string16):       str:hello, world\n"
+			"                   the rest of the argument\n"
+			"  bytes            byte[], hex                    bytes:00ff10\n"
+			"  binder           a registered service, passed   binder:hello\n"
+			"  null             a null object                  null\n"
 			"\n"
-			"Then prints the reply's items one per line, the same way (objects as\n"
-			"object:handle N). Items carry their types, so any reply can be printed;\n"
-			"--reply TYPES also checks that the reply holds exactly those (exit 1 if\n"
-			"not). An error status from the service fails the call (exit 1) and names\n"
-			"its errno. Example: blctl call hello 1 str:world --reply str",
+			"The reply's status header is read first: an AIDL exception fails the call\n"
+			"(exit 1) and is named, as is an error status. --reply TYPES reads the\n"
+			"rest as those types (and fd, binder), printed one per line the same way,\n"
+			"and fails unless that is all the reply holds; without it the rest is\n"
+			"printed in hex. --raw sends ARGS alone and reads no status header.\n"
+			"Example: blctl call hello 1 str:world --reply str",
 		.declare = declare_call,
 	},
 	{
@@ -144,9 +150,8 @@ CLI::Validator service_name_validator()
 		[](std::string &name) -> std::string {
 			if (binderlite::servicemanager::isValidName(name))
 				return {};
-			return fmt::format("\"{}\" is not a service name (1 to {} printable ASCII "
-					   "characters, no spaces)", name,
-					   binderlite::servicemanager::kMaxNameLength);
+			return fmt::format("\"{}\" is not a service name (1 to 127 of A-Z a-z 0-9 "
+					   "_ - . /, as Android's service manager wants)", name);
 		},
 		std::string{});
 }
@@ -159,6 +164,8 @@ struct CallLine {
 	std::vector<std::string> arguments;
 	std::string reply;
 	bool oneway = false;
+	bool raw = false;
+	std::string descriptor;
 };
 
 // A CLI11 validator from one of callargs' parsers.
@@ -187,6 +194,9 @@ CallOptions convert(const CallLine &line)
 	if (!line.reply.empty())
 		options.reply = parse_reply_types(line.reply);
 	options.oneway = line.oneway;
+	options.raw = line.raw;
+	if (!line.descriptor.empty())
+		options.descriptor = line.descriptor;
 	return options;
 }
 
@@ -249,12 +259,18 @@ Action declare_call(CLI::App &cmd)
 		->type_name("")
 		->check(checked_by(parse_argument));
 	auto *reply = cmd.add_option("-r,--reply", line->reply,
-				     "Fail unless the reply's items have these types (str; i32,str; none)")
+				     "Read the reply's items as these types (str; i32,str; none)")
 			      ->type_name("TYPES")
 			      ->check(checked_by(parse_reply_types));
 	cmd.add_flag("--oneway", line->oneway,
 		     "A oneway call (TF_ONE_WAY): no reply; done once the driver took it")
 		->excludes(reply);
+	auto *raw = cmd.add_flag("--raw", line->raw,
+				 "No interface token, no status header: the arguments alone");
+	cmd.add_option("--descriptor", line->descriptor,
+		       "The interface token's descriptor (default: the service's own)")
+		->type_name("NAME")
+		->excludes(raw);
 	return [line](const Env &env) { return run_call(env, convert(*line)); };
 }
 
@@ -313,6 +329,17 @@ int run_cli(int argc, const char *const argv[], Env env)
 	app.add_option("-d,--device", env.paths.device, "The binderlite device")
 		->type_name("PATH")
 		->capture_default_str();
+	app.add_option("-D,--dialect", env.paths.dialect,
+		       "list, ping, call: the Android release whose wire format to speak, 8 to 16 "
+		       "(default: $BINDERLITE_DIALECT, else 16)")
+		->type_name("RELEASE")
+		->check(CLI::Validator(
+			[](std::string &text) -> std::string {
+				return binderlite::parseDialect(text)
+					       ? std::string{}
+					       : "no dialect \"" + text + "\" (8, 9, 10, 11, 12, 13, 15, 16)";
+			},
+			std::string{}));
 	app.footer("Exit status: 0 done, 1 failed (the message says why and what to do),\n"
 		   "2 bad command line. `blctl COMMAND --help` describes a command.");
 

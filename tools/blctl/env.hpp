@@ -33,6 +33,10 @@ public:
 struct Paths {
 	std::filesystem::path root{"/"};
 	std::string device{"/dev/binderlite"};
+	// --dialect: the Android release whose wire format list, ping and
+	// call speak ("11", "android16"...); "": libbinderlite's default
+	// ($BINDERLITE_DIALECT, else the newest).
+	std::string dialect{};
 
 	static constexpr std::string_view kModule = "/sys/module/binderlite";
 	static constexpr std::string_view kMiscClass = "/sys/class/misc";

@@ -34,6 +34,25 @@ std::string errno_text(int errnum)
 	return fmt::format("{} ({})", name, std::strerror(errnum));
 }
 
+std::string remote_text(const bl::Error &e)
+{
+	const auto &status = e.remoteStatus();
+	if (!status || status->exceptionCode() == bl::ExceptionCode::TransactionFailed) {
+		const auto s = status ? status->transactionError() : -e.errnum();
+		if (s == bl::kUnknownTransaction)
+			return "UNKNOWN_TRANSACTION (EBADMSG): it has no call of that code";
+		if (s == bl::kBadType)
+			return "BAD_TYPE: not the interface token it expects (--descriptor, --raw)";
+		return "an error: " + errno_text(e.errnum());
+	}
+	std::string text = "the exception " + bl::toString(status->exceptionCode());
+	if (status->exceptionCode() == bl::ExceptionCode::ServiceSpecific)
+		text += fmt::format(" {}", status->serviceSpecificErrorCode());
+	if (!status->message().empty())
+		text += fmt::format(" (\"{}\")", status->message());
+	return text;
+}
+
 std::string open_failure(std::string_view device, const bl::Error &e)
 {
 	if (e.kind() == bl::ErrorKind::Protocol)
@@ -73,9 +92,9 @@ std::string manager_failure(std::string_view device, const bl::Error &e)
 		return fmt::format("service manager not running on {}: {}", device,
 				   start_manager_hint(device));
 	if (e.kind() == bl::ErrorKind::Remote)
-		return fmt::format("the service manager on {} refused: {}: is it "
-				   "blservicemanager, of the same version as blctl?", device,
-				   errno_text(e.errnum()));
+		return fmt::format("the service manager on {} refused: {}: does it speak the same "
+				   "dialect? (blctl --dialect; blservicemanager -D)", device,
+				   remote_text(e));
 	return fmt::format("talking to the service manager on {} failed: {}: is it "
 			   "blservicemanager? (restart it: {})", device, e.what(),
 			   start_manager_hint(device));
@@ -95,8 +114,8 @@ std::string call_failure(std::string_view device, std::string_view service, cons
 	case bl::ErrorKind::DeadObject:
 		return fmt::format("{} on {} is dead (its process is gone): restart it", who, device);
 	case bl::ErrorKind::Remote:
-		return fmt::format("{} answered with an error: {}: check the code and the "
-				   "arguments it expects", who, errno_text(e.errnum()));
+		return fmt::format("{} answered with {}: check the code and the arguments it "
+				   "expects", who, remote_text(e));
 	case bl::ErrorKind::FailedReply:
 		return fmt::format("the driver refused the call to {}: {}: `blctl stats` "
 				   "counts failures by reason", who, e.what());
@@ -123,10 +142,27 @@ std::string freeze_failure(std::string_view device, std::string_view what, std::
 	return fmt::format("{} of process {} on {} failed: {}", what, who, device, e.what());
 }
 
-Session::Session(const Env &env) : device_(env.paths.device)
+bl::Dialect dialect_of(std::string_view text)
 {
 	try {
-		process_ = bl::Process::create(std::make_unique<bl::SystemDriver>(device_));
+		if (text.empty())
+			return bl::defaultDialect();
+	} catch (const bl::Error &e) {
+		throw Failure(fmt::format("{}: set it to 8 to 16, or unset it", e.what()));
+	}
+	const auto d = bl::parseDialect(text);
+	if (!d)
+		throw Failure(fmt::format("no dialect \"{}\": name an Android release, 8 to 16 "
+					  "(android11, 13...)", text));
+	return *d;
+}
+
+Session::Session(const Env &env) : device_(env.paths.device)
+{
+	const bl::Dialect dialect = dialect_of(env.paths.dialect);
+	try {
+		process_ = bl::Process::create(std::make_unique<bl::SystemDriver>(device_),
+					       bl::Device::kDefaultPoolSize, dialect);
 	} catch (const bl::Error &e) {
 		throw Failure(open_failure(device_, e));
 	}

@@ -22,18 +22,18 @@
 
 namespace blctl {
 
-// The ping convention of blctl: a call with this code and no data. It is
-// Android's PING_TRANSACTION, '_PNG'. A service that knows it answers with
-// an empty reply; one that does not answers with an error status (the
-// library's Binders answer EBADRQC to a code they do not know), which
-// proves just as well that its process is alive and serving calls.
-inline constexpr std::uint32_t kPingCode = 0x5f504e47;
+// blctl ping sends Android's PING_TRANSACTION ('_PNG', no data). Every
+// libbinder, libgbinder and libbinderlite object answers it with an empty
+// reply; an object that answers with an error status instead proves just
+// as well that its process is alive and serving calls.
+inline constexpr std::uint32_t kPingCode = binderlite::kPingTransaction;
 
 class Session {
 public:
 	// Opens env.paths.device (the real one: the IPC subcommands ignore
 	// the test root) with the library's default receive pool (1 MiB, of
-	// which only the pages a reply lands on are ever populated).
+	// which only the pages a reply lands on are ever populated), in the
+	// dialect env.paths.dialect names.
 	explicit Session(const Env &env);
 
 	[[nodiscard]] const std::string &device() const noexcept { return device_; }
@@ -46,6 +46,7 @@ public:
 	[[nodiscard]] binderlite::Remote manager();
 	// The device's Process (freeze, thaw, frozen info need no manager).
 	[[nodiscard]] binderlite::Process &process() noexcept { return *process_; }
+	[[nodiscard]] binderlite::Dialect dialect() const noexcept { return process_->dialect(); }
 
 private:
 	binderlite::ServiceManagerClient &client();
@@ -55,11 +56,20 @@ private:
 	std::optional<binderlite::ServiceManagerClient> client_;
 };
 
+// The dialect a --dialect text names (parseDialect()); "" is the
+// library's default. Throws Failure for an unknown one.
+binderlite::Dialect dialect_of(std::string_view text);
+
 // "EBADRQC"; "error 4242" for a number that is no errno.
 std::string errno_name(int errnum);
 // "EBADRQC (Invalid request code)"; "error 4242" for a number that is no
 // errno.
 std::string errno_text(int errnum);
+
+// What a callee answered with: "the exception EX_ILLEGAL_ARGUMENT
+// (\"Invalid service name\")", "UNKNOWN_TRANSACTION (EBADMSG): ...",
+// "an error: ENOENT (No such file or directory)".
+std::string remote_text(const binderlite::Error &e);
 
 // The messages of the Failures above, for a library Error e, each "what
 // went wrong: what to do". device names the device; service the service

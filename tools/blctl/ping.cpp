@@ -35,14 +35,14 @@ int run_ping(const Env &env, const PingOptions &options)
 	std::string note;
 	const auto start = std::chrono::steady_clock::now();
 	try {
-		(void)target.transact(kPingCode, bl::Parcel{});
+		target.ping();
 	} catch (const bl::Error &e) {
 		// An error status is an answer too: the process is serving.
 		if (e.kind() != bl::ErrorKind::Remote)
 			throw Failure(options.name.empty()
 					      ? manager_failure(session.device(), e)
 					      : call_failure(session.device(), options.name, e));
-		note = fmt::format(" (with {}: it does not implement PING)", errno_name(e.errnum()));
+		note = fmt::format(" (with {}: it does not implement PING)", remote_text(e));
 	}
 	const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
 	env.out << fmt::format("{} on {} is alive: PING answered in {:.2f} ms{}\n", who,

@@ -88,9 +88,15 @@ struct CallOptions {
 	std::string name;
 	std::uint32_t code = 0;
 	std::vector<CallArgument> arguments;
-	// --reply: the item types the reply must hold; nullopt: any.
-	std::optional<std::vector<binderlite::Parcel::Tag>> reply;
+	// --reply: the types of the reply's items (after the status header),
+	// which must be all it holds; nullopt: print it in hex.
+	std::optional<std::vector<ValueType>> reply;
 	bool oneway = false;
+	// --raw: no interface token, no status header: the arguments alone.
+	bool raw = false;
+	// --descriptor: the interface token's; unset: the service's own
+	// (INTERFACE_TRANSACTION).
+	std::optional<std::string> descriptor;
 };
 int run_call(const Env &env, const CallOptions &options);
 Action declare_call(CLI::App &cmd);

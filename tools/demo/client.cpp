@@ -75,13 +75,15 @@ int checksum(const std::shared_ptr<bl::Process> &process, std::size_t size)
 	const bl::Remote service = find(process, demo::kName);
 	const auto data = payload(size);
 	const std::uint64_t ours = demo::fnv1a64(data);
-	bl::Parcel request;
-	request.writeBytes(data);
+	bl::Parcel request(process->dialect());
+	request.writeInterfaceToken(demo::kDescriptor);
+	request.writeByteArray(data);
 
 	const auto start = Clock::now();
 	const bl::Parcel reply = service.transact(demo::kChecksum, request);
 	const double took = ms_since(start);
 	auto in = reply.reader();
+	in.readException();
 	const std::uint64_t theirs_size = in.readUint64();
 	const std::uint64_t theirs = in.readUint64();
 	(void)in.readUint64(); // the offset: the service says it
@@ -113,15 +115,17 @@ std::string describe(int fd)
 int memfd(const std::shared_ptr<bl::Process> &process)
 {
 	const bl::Remote service = find(process, demo::kName);
-	bl::Parcel request;
+	bl::Parcel request(process->dialect());
+	request.writeInterfaceToken(demo::kDescriptor);
 	request.writeString("demo-client");
 	bl::Parcel reply = service.transact(demo::kMemfd, request);
 	auto in = reply.reader();
+	in.readException();
 	// Ours now: closed when `fd` goes, whatever happens.
 	const bl::UniqueFd fd = in.readFileDescriptor();
 	const std::uint64_t size = in.readUint64();
 	in.expectEnd();
-	reply = bl::Parcel();
+	reply = bl::Parcel(process->dialect());
 
 	struct stat st {};
 	if (::fstat(fd.get(), &st) < 0 || static_cast<std::uint64_t>(st.st_size) != size) {

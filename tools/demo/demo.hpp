@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // The demo service's interface, shared by binderlite-demo-service and
-// binderlite-demo-client (what `make demo` runs after the hello example):
+// binderlite-demo-client (what `make demo` runs after the hello example).
+// Its calls are AIDL calls, in libbinder's wire format: each request
+// starts with the interface token of kDescriptor, each reply with a
+// status header; PING and the other standard transactions are the
+// library's.
 //
-//   PING      0x5f504e47 ('_PNG'): an empty reply (blctl ping's convention)
-//   CHECKSUM  1: request bytes payload; reply u64 size, u64 fnv1a64 of the
-//             payload, u64 offset of the payload in the service's receive
-//             pool (it reads the payload where the driver put it)
-//   MEMFD     2: request string the caller's name; reply fd (a memfd,
-//             sealed against changes, holding the service's message),
-//             u64 the message's size. The file itself never crosses the
-//             driver, only its descriptor: the client reads the service's
-//             memory.
+//   CHECKSUM  1: request byte[] payload; reply long size, long fnv1a64 of
+//             the payload, long offset of the payload in the service's
+//             receive pool (it reads the payload where the driver put it)
+//   MEMFD     2: request String the caller's name; reply a file descriptor
+//             (a memfd, sealed against changes, holding the service's
+//             message), long the message's size. The file itself never
+//             crosses the driver, only its descriptor: the client reads
+//             the service's memory.
 #ifndef BINDERLITE_DEMO_HPP
 #define BINDERLITE_DEMO_HPP
 
@@ -22,7 +25,7 @@
 namespace demo {
 
 inline constexpr const char *kName = "demo";
-inline constexpr std::uint32_t kPing = 0x5f504e47;
+inline constexpr const char *kDescriptor = "binderlite.demo.IDemo";
 inline constexpr std::uint32_t kChecksum = 1;
 inline constexpr std::uint32_t kMemfd = 2;
 

@@ -25,6 +25,7 @@ void checksum(bl::Process &process, bl::Parcel::Reader &in, bl::Parcel &reply)
 {
 	// A view of the payload in our receive pool, where the driver copied
 	// it from the client's memory: no copy of ours.
+	in.enforceInterface(demo::kDescriptor);
 	const auto payload = in.readByteSpan();
 	in.expectEnd();
 	const auto pool = process.device().pool();
@@ -36,6 +37,7 @@ void checksum(bl::Process &process, bl::Parcel::Reader &in, bl::Parcel &reply)
 		    static_cast<unsigned long long>(sum), static_cast<unsigned long long>(offset),
 		    pool.size() >> 10);
 	std::fflush(stdout);
+	reply.writeNoException();
 	reply.writeUint64(payload.size());
 	reply.writeUint64(sum);
 	reply.writeUint64(offset);
@@ -46,6 +48,7 @@ void checksum(bl::Process &process, bl::Parcel::Reader &in, bl::Parcel &reply)
 // ours once it is sent; the client gets a descriptor of its own.
 void memfd(bl::Parcel::Reader &in, bl::Parcel &reply)
 {
+	in.enforceInterface(demo::kDescriptor);
 	const std::string who = in.readString();
 	in.expectEnd();
 	const std::string message = "hello " + who + ", from the demo service (pid " +
@@ -62,6 +65,7 @@ void memfd(bl::Parcel::Reader &in, bl::Parcel &reply)
 		    "file descriptor\n",
 		    static_cast<int>(in.parcel().senderPid()), who.c_str(), message.size());
 	std::fflush(stdout);
+	reply.writeNoException();
 	reply.writeFileDescriptor(std::move(fd));
 	reply.writeUint64(message.size());
 }
@@ -82,17 +86,16 @@ int main(int argc, char *argv[])
 	try {
 		auto process = bl::Process::open({.device = device, .poolSize = demo::kServicePool});
 		bl::Process &self = *process;
-		auto service = bl::makeBinder([&self](std::uint32_t code, bl::Parcel::Reader &in,
-						      bl::Parcel &reply) {
+		auto service = bl::makeBinder(demo::kDescriptor, [&self](std::uint32_t code,
+									 bl::Parcel::Reader &in,
+									 bl::Parcel &reply) {
 			switch (code) {
-			case demo::kPing:
-				return;
 			case demo::kChecksum:
 				return checksum(self, in, reply);
 			case demo::kMemfd:
 				return memfd(in, reply);
 			}
-			throw bl::Error::status(EBADRQC);
+			throw bl::Error::unknownTransaction(code);
 		});
 		bl::ServiceManagerClient(process).addService(demo::kName, service);
 		std::printf("demo-service: \"%s\" registered (pid %d, %zu KiB receive pool); serving\n",

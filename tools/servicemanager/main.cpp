@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// blservicemanager: the context manager (handle 0) of a binderlite device,
-// a table of names and services. The protocol is
-// <binderlite/servicemanager.hpp>; clients use ServiceManagerClient.
+// blservicemanager: the context manager (handle 0) of a binderlite (or
+// binder) device: Android's android.os.IServiceManager, in the dialect of
+// an Android release (<binderlite/servicemanager.hpp>; the newest by
+// default). Clients use ServiceManagerClient, libgbinder, or libbinder.
 //
-// A service is dropped when its process dies (death notification), so a
-// restarted service can register its name again. Calls are served by the
-// library's thread pool; the table is guarded by one mutex, and death
-// callbacks (on pool threads too) take the same mutex.
+// As Android's manager: a service registered again under its name
+// replaces the old one; a service is dropped when its process dies (death
+// notification); registerForNotifications() callbacks hear of every
+// registration of their name (Android 11 and later), and are dropped when
+// they die. Calls are served by the library's thread pool; the tables are
+// guarded by one mutex, which death callbacks (on pool threads too) take
+// as well. No call ever blocks: getService() is checkService().
 //
-//   blservicemanager [-d DEVICE] [-r READY_FILE] [-t THREADS] [-v]
+//   blservicemanager [-d DEVICE] [-D DIALECT] [-r READY_FILE] [-t THREADS] [-v]
 
 #include <binderlite/binderlite.hpp>
 
@@ -32,9 +36,11 @@ namespace {
 
 namespace bl = binderlite;
 namespace sm = binderlite::servicemanager;
+using sm::Method;
 
 struct Options {
 	std::string device{bl::Device::kDefaultPath};
+	std::optional<bl::Dialect> dialect;
 	std::string ready_file;
 	std::uint32_t threads = 4;
 	bool verbose = false;
@@ -48,82 +54,228 @@ void log(const Options &opts, const std::string &line)
 
 class ServiceManager : public bl::Binder {
 public:
-	explicit ServiceManager(const Options &opts) : opts_(opts) {}
+	ServiceManager(const Options &opts, bl::Dialect dialect)
+		: Binder(std::string(sm::kDescriptor)), opts_(opts), dialect_(dialect)
+	{
+	}
 
 	void onTransact(std::uint32_t code, bl::Parcel::Reader &in, bl::Parcel &reply) override
 	{
+		const auto method = sm::methodOf(dialect_, code);
+		if (!method) {
+			// The C servicemanager fails anything it does not know
+			// with -1; the AIDL one says UNKNOWN_TRANSACTION.
+			if (!sm::hasStatusReplies(dialect_))
+				throw bl::Error::status(EPERM, "unknown code " + std::to_string(code));
+			throw bl::Error::unknownTransaction(code);
+		}
 		try {
-			serve(code, in, reply);
+			serve(*method, in, reply, static_cast<pid_t>(in.parcel().senderPid()));
 		} catch (const bl::Error &e) {
-			// A request that does not parse: EBADMSG, as the protocol says.
-			if (e.kind() == bl::ErrorKind::Parcel)
-				throw bl::Error::status(EBADMSG, e.what());
+			// The C servicemanager answers every failure with -1.
+			if (!sm::hasStatusReplies(dialect_))
+				throw bl::Error::status(EPERM, e.what());
 			throw;
 		}
 	}
 
 private:
-	void serve(std::uint32_t code, bl::Parcel::Reader &in, bl::Parcel &reply)
+	void serve(Method method, bl::Parcel::Reader &in, bl::Parcel &reply, pid_t caller)
 	{
-		switch (static_cast<sm::Code>(code)) {
-		case sm::Code::Add: {
+		switch (method) {
+		case Method::GetService:
+		case Method::CheckService: {
+			const auto name = sm::decodeNameRequest(in);
+			sm::encodeServiceReply(reply, get(name));
+			return;
+		}
+		case Method::AddService: {
 			auto req = sm::decodeAddRequest(in);
-			add(req.name, std::move(req.service));
+			add(std::move(req), caller);
+			sm::encodeDoneReply(reply);
 			return;
 		}
-		case sm::Code::Get: {
-			const auto name = sm::decodeGetRequest(in);
-			const auto service = get(name);
-			if (!service)
-				throw bl::Error::status(ENOENT, name);
-			sm::encodeGetReply(reply, *service);
+		case Method::ListServices: {
+			const auto req = sm::decodeListRequest(in);
+			const auto all = names(req.dumpPriority);
+			if (sm::hasStatusReplies(dialect_)) {
+				sm::encodeListReply(reply, all);
+				return;
+			}
+			if (req.index < 0 || static_cast<std::size_t>(req.index) >= all.size())
+				sm::fail(dialect_, bl::ExceptionCode::IllegalArgument, "no service at that index");
+			sm::encodeListEntryReply(reply, all[static_cast<std::size_t>(req.index)]);
 			return;
 		}
-		case sm::Code::List:
-			sm::decodeListRequest(in);
-			sm::encodeListReply(reply, names());
+		case Method::RegisterForNotifications: {
+			auto req = sm::decodeNotificationRequest(in);
+			registerCallback(std::move(req));
+			sm::encodeDoneReply(reply);
 			return;
 		}
-		throw bl::Error::status(EBADRQC);
+		case Method::UnregisterForNotifications: {
+			const auto req = sm::decodeNotificationRequest(in);
+			unregisterCallback(req);
+			sm::encodeDoneReply(reply);
+			return;
+		}
+		case Method::IsDeclared:
+			// No VINTF manifest here: nothing is declared.
+			(void)sm::decodeNameRequest(in);
+			sm::encodeBoolReply(reply, false);
+			return;
+		}
 	}
 
 	struct Entry {
 		bl::Remote service;
 		bl::DeathToken token;
+		bool allowIsolated;
+		std::int32_t dumpPriority;
+	};
+	struct Callback {
+		bl::Remote callback;
+		bl::DeathToken token;
 	};
 
-	void add(const std::string &name, bl::Remote service)
+	void checkName(const std::string &name)
 	{
-		std::lock_guard lock(mutex_);
-		auto it = services_.find(name);
-		if (it != services_.end() && !it->second.service.isDead())
-			throw bl::Error::status(EEXIST, name);
-		if (it != services_.end())
-			services_.erase(it);
-		// The callback runs on a pool thread; it names the entry by its
-		// name and handle, never by a Remote (that would pin it).
-		const auto handle = service.isLocal() ? 0 : service.handle();
-		const auto token = service.linkToDeath([self = self_, name, handle] {
-			if (auto sm = self.lock())
-				sm->died(name, handle);
-		});
-		services_.emplace(name, Entry{std::move(service), token});
-		log(opts_, "added \"" + name + "\"");
+		if (!sm::isValidName(name))
+			sm::fail(dialect_, bl::ExceptionCode::IllegalArgument, "Invalid service name");
 	}
 
-	void died(const std::string &name, std::uint32_t handle)
+	// Links to the death of a remote object; the callback names what
+	// died by its handle, never by a Remote (that would pin it).
+	bl::DeathToken watch(const bl::Remote &object, std::string name, bool callback)
 	{
-		std::lock_guard lock(mutex_);
-		auto it = services_.find(name);
-		if (it == services_.end() || it->second.service.isLocal() ||
-		    it->second.service.handle() != handle)
-			return;
-		services_.erase(it);
-		log(opts_, "\"" + name + "\" died; dropped");
+		if (object.isLocal())
+			return bl::DeathToken{0};
+		const auto handle = object.handle();
+		return object.linkToDeath([self = self_, name = std::move(name), handle, callback] {
+			if (auto manager = self.lock())
+				manager->died(name, handle, callback);
+		});
+	}
+
+	void add(sm::AddRequest req, pid_t caller)
+	{
+		checkName(req.name);
+		if (!req.service)
+			sm::fail(dialect_, bl::ExceptionCode::IllegalArgument, "Null binder");
+		std::vector<bl::Remote> notify;
+		std::optional<Entry> old; // released after unlocking
+		{
+			std::lock_guard lock(mutex_);
+			const auto token = watch(*req.service, req.name, false);
+			if (auto it = services_.find(req.name); it != services_.end()) {
+				old = std::move(it->second);
+				services_.erase(it);
+			}
+			services_.emplace(req.name, Entry{*req.service, token, req.allowIsolated, req.dumpPriority});
+			if (auto it = callbacks_.find(req.name); it != callbacks_.end())
+				for (const auto &cb : it->second)
+					notify.push_back(cb.callback);
+		}
+		if (old)
+			(void)old->service.unlinkToDeath(old->token);
+		log(opts_, "added \"" + req.name + "\" (pid " + std::to_string(caller) + ")" +
+				   (old ? ", replacing the one before" : ""));
+		for (const auto &cb : notify)
+			onRegistration(cb, req.name, *req.service);
+	}
+
+	void onRegistration(const bl::Remote &callback, const std::string &name, const bl::Remote &service)
+	{
+		try {
+			bl::Parcel p(dialect_);
+			sm::encodeOnRegistration(p, name, service);
+			(void)callback.transactOneway(sm::kOnRegistration, p);
+		} catch (const bl::Error &e) {
+			log(opts_, "notifying a callback of \"" + name + "\": " + e.what());
+		}
+	}
+
+	void registerCallback(sm::NotificationRequest req)
+	{
+		checkName(req.name);
+		if (!req.callback)
+			sm::fail(dialect_, bl::ExceptionCode::NullPointer, "Null callback");
+		std::optional<bl::Remote> now;
+		{
+			std::lock_guard lock(mutex_);
+			const auto token = watch(*req.callback, req.name, true);
+			callbacks_[req.name].push_back({*req.callback, token});
+			if (auto it = services_.find(req.name); it != services_.end())
+				now = it->second.service;
+		}
+		log(opts_, "a callback registered for \"" + req.name + "\"");
+		if (now)
+			onRegistration(*req.callback, req.name, *now);
+	}
+
+	void unregisterCallback(const sm::NotificationRequest &req)
+	{
+		std::vector<Callback> removed; // released after unlocking
+		{
+			std::lock_guard lock(mutex_);
+			auto it = callbacks_.find(req.name);
+			if (it != callbacks_.end() && req.callback) {
+				auto &list = it->second;
+				for (auto c = list.begin(); c != list.end();) {
+					if (c->callback == *req.callback) {
+						removed.push_back(std::move(*c));
+						c = list.erase(c);
+					} else {
+						++c;
+					}
+				}
+				if (list.empty())
+					callbacks_.erase(it);
+			}
+		}
+		if (removed.empty())
+			sm::fail(dialect_, bl::ExceptionCode::IllegalState, "no such callback");
+		for (auto &c : removed)
+			(void)c.callback.unlinkToDeath(c.token);
+	}
+
+	void died(const std::string &name, std::uint32_t handle, bool callback)
+	{
+		std::vector<Callback> dropped;
+		std::optional<Entry> entry;
+		{
+			std::lock_guard lock(mutex_);
+			if (callback) {
+				auto it = callbacks_.find(name);
+				if (it == callbacks_.end())
+					return;
+				auto &list = it->second;
+				for (auto c = list.begin(); c != list.end();) {
+					if (!c->callback.isLocal() && c->callback.handle() == handle) {
+						dropped.push_back(std::move(*c));
+						c = list.erase(c);
+					} else {
+						++c;
+					}
+				}
+				if (list.empty())
+					callbacks_.erase(it);
+			} else {
+				auto it = services_.find(name);
+				if (it == services_.end() || it->second.service.isLocal() ||
+				    it->second.service.handle() != handle)
+					return;
+				entry = std::move(it->second);
+				services_.erase(it);
+			}
+		}
+		if (entry)
+			log(opts_, "\"" + name + "\" died; dropped");
 	}
 
 	std::optional<bl::Remote> get(const std::string &name)
 	{
+		checkName(name);
 		std::lock_guard lock(mutex_);
 		auto it = services_.find(name);
 		if (it == services_.end() || it->second.service.isDead())
@@ -131,27 +283,29 @@ private:
 		return it->second.service;
 	}
 
-	std::vector<std::string> names()
+	std::vector<std::string> names(std::int32_t dumpPriority)
 	{
 		std::lock_guard lock(mutex_);
 		std::vector<std::string> out;
 		for (const auto &[name, entry] : services_)
-			if (!entry.service.isDead())
+			if ((entry.dumpPriority & dumpPriority) && !entry.service.isDead())
 				out.push_back(name);
 		return out;
 	}
 
 	const Options &opts_;
+	const bl::Dialect dialect_;
 	std::mutex mutex_;
 	std::map<std::string, Entry> services_;
+	std::map<std::string, std::vector<Callback>> callbacks_;
 	std::weak_ptr<ServiceManager> self_; // for death callbacks
 
-	friend std::shared_ptr<ServiceManager> make_manager(const Options &opts);
+	friend std::shared_ptr<ServiceManager> make_manager(const Options &opts, bl::Dialect dialect);
 };
 
-std::shared_ptr<ServiceManager> make_manager(const Options &opts)
+std::shared_ptr<ServiceManager> make_manager(const Options &opts, bl::Dialect dialect)
 {
-	auto manager = std::make_shared<ServiceManager>(opts);
+	auto manager = std::make_shared<ServiceManager>(opts, dialect);
 	manager->self_ = manager;
 	return manager;
 }
@@ -159,13 +313,17 @@ std::shared_ptr<ServiceManager> make_manager(const Options &opts)
 [[noreturn]] void usage(int status)
 {
 	(status ? std::cerr : std::cout)
-		<< "usage: blservicemanager [-d DEVICE] [-r READY_FILE] [-t THREADS] [-v]\n"
+		<< "usage: blservicemanager [-d DEVICE] [-D DIALECT] [-r READY_FILE] [-t THREADS] [-v]\n"
 		   "\n"
 		   "Becomes the context manager (handle 0) of DEVICE (default "
 		<< bl::Device::kDefaultPath
-		<< ")\nand serves the service-manager protocol: add, get and list services.\n"
+		<< ")\nand serves Android's android.os.IServiceManager: add, get, check and list\n"
+		   "services, registration callbacks, isDeclared.\n"
 		   "\n"
 		   "  -d DEVICE      the binder device\n"
+		   "  -D DIALECT     the Android release whose protocol to speak: 8, 9, 10, 11,\n"
+		   "                 12, 13 (13 and 14), 15 or 16 (default: $BINDERLITE_DIALECT,\n"
+		   "                 else 16); libgbinder calls them aidl to aidl6\n"
 		   "  -r READY_FILE  create this file once serving\n"
 		   "  -t THREADS     most pool threads the driver may ask for (default 4)\n"
 		   "  -v             log every registration and death to stderr\n";
@@ -177,10 +335,17 @@ Options parse(int argc, char **argv)
 	Options opts;
 	int c;
 
-	while ((c = getopt(argc, argv, "d:r:t:vh")) != -1) {
+	while ((c = getopt(argc, argv, "d:D:r:t:vh")) != -1) {
 		switch (c) {
 		case 'd':
 			opts.device = optarg;
+			break;
+		case 'D':
+			opts.dialect = bl::parseDialect(optarg);
+			if (!opts.dialect) {
+				std::cerr << "blservicemanager: no dialect \"" << optarg << "\"\n";
+				usage(2);
+			}
 			break;
 		case 'r':
 			opts.ready_file = optarg;
@@ -209,14 +374,16 @@ int main(int argc, char **argv)
 	const Options opts = parse(argc, argv);
 
 	try {
-		auto process = bl::Process::open({.device = opts.device});
-		auto manager = make_manager(opts);
+		auto process = bl::Process::open({.device = opts.device, .dialect = opts.dialect});
+		const bl::Dialect dialect = process->dialect();
+		auto manager = make_manager(opts, dialect);
 		process->becomeContextManager(manager);
 		process->setMaxThreads(opts.threads);
 		process->startThreadPool();
 		if (!opts.ready_file.empty())
 			std::ofstream(opts.ready_file) << getpid() << '\n';
-		log(opts, "serving on " + opts.device);
+		log(opts, "serving on " + opts.device + " as Android " + bl::androidReleases(dialect) +
+				  "'s service manager (libgbinder: " + bl::gbinderServiceManager(dialect) + ")");
 		process->joinThreadPool();
 	} catch (const bl::Error &e) {
 		std::cerr << "blservicemanager: " << opts.device << ": " << e.what() << '\n';

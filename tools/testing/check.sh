@@ -10,7 +10,9 @@
 #   3. KUnit           in the debug kernel (tools/testing/kunit.sh)
 #   4. VM tests        on every kernel (tools/testing/vm.sh): the
 #                      libbinderlite integration tests (tests/integration,
-#                      GoogleTest), then the kselftests
+#                      GoogleTest), the interoperability tests with
+#                      libgbinder (tests/interop; skipped when
+#                      ../shared/third_party is absent), then the kselftests
 #   5. bench self-test a deliberately faulty module must fail the run
 #   6. package         the user space installed, the hello example built
 #                      from the installed package (find_package, pkg-config)
@@ -244,6 +246,31 @@ for list in gtests extra; do
 	done
 done
 
+# The interoperability tests with libgbinder: libgbinder and its tools
+# built from the third-party folder (cached), our glue on both sides, and
+# the lists for vm.sh (tools/testing/interop-build.sh). Without the folder
+# this is a SKIP, and each VM run reports every interop case skipped, with
+# the reason.
+phase "libgbinder and the interoperability glue (cached)"
+interop_dir=$BL_OUT/interop
+interop_extra=
+interop_etc=
+interop_steps=
+if "$BL_TOP/tools/testing/interop-build.sh" "$BL_OUT/cmake" > "$dir/interop-build.log" 2>&1; then
+	if [ -f "$interop_dir/interop-skip" ]; then
+		record SKIP "build: libgbinder for the interoperability tests: $(cat "$interop_dir/interop-skip")"
+		bl_log "interoperability tests with libgbinder: skipped ($(cat "$interop_dir/interop-skip"))"
+	else
+		record PASS "build: libgbinder, its tools and the interop glue, static ($(cat "$interop_dir/interop-versions"))"
+	fi
+	interop_extra=$(cat "$interop_dir/interop-extra")
+	interop_etc=$(cat "$interop_dir/interop-etc")
+	interop_steps=$interop_dir/interop-steps
+else
+	record FAIL "build: libgbinder and the interop glue (log: $dir/interop-build.log)"
+	tail -n 15 "$dir/interop-build.log" | sed 's/^/  | /' >&2
+fi
+
 if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; then
 	phase "KUnit (debug kernel)"
 	"$BL_TOP/tools/testing/kunit.sh" || true
@@ -265,7 +292,9 @@ for k in $kernels; do
 	fi
 	echo "$k: $tests" >> "$subsets"
 	rm -f "$BL_OUT/logs/$k-test/cases"
-	BL_TESTS="$tests" BL_GTESTS="$itest_gtests" BL_EXTRA_FILES="$itest_extra" \
+	# shellcheck disable=SC2086
+	BL_TESTS="$tests" BL_GTESTS="$itest_gtests" BL_EXTRA_FILES="$(echo $itest_extra $interop_extra)" \
+		BL_ETC_FILES="$interop_etc" BL_EXTRA_STEPS="$interop_steps" \
 		"$BL_TOP/tools/testing/vm.sh" -k "$k" -m test || true
 	import_cases "$k" "$BL_OUT/logs/$k-test/cases"
 	[ -f "$BL_OUT/logs/$k-test/cases" ] || record FAIL "$k: the VM bench did not run"

@@ -86,8 +86,11 @@ bl_kernel_binder() {
 # (rt: spinlocks sleep) and binder being absent (cloud), so it keeps the
 # programs that race processes and threads against each other and kill
 # them: transactions, the thread protocol, death, the kill storm, module
-# unload under opens, and the library's thread pool and transactions.
+# unload under opens, and the library's thread pool and transactions; and
+# the interoperability tests with libgbinder (the other user space's
+# threads and deaths against the kernel).
 BL_TESTS_REPRESENTATIVE="binderlite-itest-transact binderlite-itest-pool binderlite-itest-fd
+	binderlite-interop
 	binderlite_thread_test binderlite_txn_test binderlite_death_test
 	binderlite_fd_test binderlite_sg_test binderlite_nested_test
 	binderlite_freeze_test binderlite_stress_test binderlite_module_test"
@@ -264,4 +267,34 @@ bl_build_module() {
 		bl_log "module build against $kdir is not warning-free; see $dest/build.log"
 		return 1
 	fi
+}
+
+# The third-party sources of the interoperability tests (libgbinder and
+# libglibutil: Documentation/testing.rst, "Interoperability with
+# libgbinder"). Prints the folder and succeeds when it holds both; else
+# prints why it is absent and fails. $BL_THIRD_PARTY names it; by default
+# it is ../shared/third_party next to the checkout, or next to the main
+# checkout when this one is a git worktree of it. They are never part of
+# the repository: a machine without them skips those tests.
+bl_third_party() {
+	local d common tried=()
+	if [ -n "${BL_THIRD_PARTY:-}" ]; then
+		tried=("$BL_THIRD_PARTY (BL_THIRD_PARTY)")
+		d=$BL_THIRD_PARTY
+	else
+		d=$BL_TOP/../shared/third_party
+		tried=("$d")
+		if [ ! -d "$d" ] &&
+		   common=$(git -C "$BL_TOP" rev-parse --path-format=absolute --git-common-dir 2>/dev/null) &&
+		   [ "$(basename "$common")" = .git ] && [ "$(dirname "$common")" != "$BL_TOP" ]; then
+			d=$(dirname "$common")/../shared/third_party
+			tried+=("$d (next to the main checkout)")
+		fi
+	fi
+	if [ -f "$d/libgbinder/Makefile" ] && [ -f "$d/libglibutil/Makefile" ]; then
+		(cd "$d" && pwd)
+		return 0
+	fi
+	echo "no libgbinder and libglibutil sources in ${tried[*]}; set BL_THIRD_PARTY to the folder that holds them"
+	return 1
 }

@@ -16,13 +16,17 @@
 #   PLAN     file of "name command" lines to run in the guest
 #
 # The files BL_EXTRA_FILES names appear in the guest as /extra/NAME; in
-# shell mode, the user-space programs (bl_build_userspace) do. In test
-# mode without a plan, the static GoogleTest programs BL_GTESTS names run
-# before the kselftests, each of their cases counted. BL_TESTS (default
-# "all") limits that plan to the programs it names, kselftests and
-# GoogleTest programs by file name, or to "representative" ones
-# (make check's per-kernel subsets: bl_check_tests in lib.sh); a name that
-# is neither fails the run.
+# shell mode, the user-space programs (bl_build_userspace) do. The files
+# BL_ETC_FILES names appear as /etc/NAME (gbinder.conf). In test mode
+# without a plan, the static GoogleTest programs BL_GTESTS names run
+# before the kselftests, each of their cases counted, and then the plan
+# lines of the file BL_EXTRA_STEPS names (the interoperability tests:
+# tools/testing/interop-build.sh), each known to BL_TESTS by its step name
+# without the "selftests/" or "gtest/" prefix. BL_TESTS (default "all")
+# limits that plan to the programs it names, kselftests and GoogleTest
+# programs by file name, or to "representative" ones (make check's
+# per-kernel subsets: bl_check_tests in lib.sh); a name that is none of
+# these fails the run.
 #
 # A run fails when a step fails, when /init does not reach its end before
 # the timeout, or when the guest kernel printed a BUG, WARNING, Oops,
@@ -107,6 +111,19 @@ if [ -n "${BL_EXTRA_FILES:-}" ]; then
 	# shellcheck disable=SC2086
 	cp $BL_EXTRA_FILES "$root/extra/"
 fi
+if [ -n "${BL_ETC_FILES:-}" ]; then
+	mkdir -p "$root/etc"
+	# shellcheck disable=SC2086
+	cp $BL_ETC_FILES "$root/etc/"
+fi
+# Extra plan lines ("name command"): their names, without the prefix that
+# makes vm.sh count their cases, are what BL_TESTS knows them by.
+extra_steps=
+if [ -n "${BL_EXTRA_STEPS:-}" ]; then
+	[ -f "$BL_EXTRA_STEPS" ] || bl_die "BL_EXTRA_STEPS names no file: $BL_EXTRA_STEPS"
+	extra_steps=$(grep -v '^[[:space:]]*\(#\|$\)' "$BL_EXTRA_STEPS" || true)
+fi
+step_program() { local n=${1#selftests/}; echo "${n#gtest/}"; }
 if [ -n "$plan" ]; then
 	cp "$plan" "$root/bench/plan"
 elif [ "$mode" = test ] || [ "$mode" = fault ]; then
@@ -115,6 +132,9 @@ elif [ "$mode" = test ] || [ "$mode" = fault ]; then
 	if [ "$tests" != all ]; then
 		known=" $progs "
 		for g in ${BL_GTESTS:-}; do known+="$(basename "$g") "; done
+		while read -r n _; do
+			[ -z "$n" ] || known+="$(step_program "$n") "
+		done <<< "$extra_steps"
 		for t in $tests; do
 			[[ $known == *" $t "* ]] ||
 				bl_die "BL_TESTS names '$t', which is no test program of this run"
@@ -123,12 +143,16 @@ elif [ "$mode" = test ] || [ "$mode" = fault ]; then
 	fi
 	selected() { [ "$tests" = all ] || [[ " $tests " == *" $1 "* ]]; }
 	{
-		# GoogleTest programs (BL_GTESTS) first: the last kselftest
-		# unloads and reloads the module.
+		# GoogleTest programs (BL_GTESTS) and the extra steps first:
+		# the last kselftest unloads and reloads the module.
 		for g in ${BL_GTESTS:-}; do
 			selected "$(basename "$g")" || continue
 			echo "gtest/$(basename "$g") GTEST_COLOR=no /tests/$(basename "$g")"
 		done
+		while read -r n cmd; do
+			[ -n "$n" ] && selected "$(step_program "$n")" || continue
+			echo "$n $cmd"
+		done <<< "$extra_steps"
 		for p in $progs; do
 			selected "$p" || continue
 			echo "selftests/$p /tests/$p"

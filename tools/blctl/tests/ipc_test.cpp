@@ -89,7 +89,7 @@ TEST(Ipc, PingHelpDefinesThePingConvention)
 	const std::string out = sys.out.str();
 	EXPECT_TRUE(contains(out, "Usage: blctl ping [OPTIONS] [NAME]")) << out;
 	EXPECT_TRUE(contains(out, "0x5f504e47 ('_PNG'")) << out;
-	EXPECT_TRUE(contains(out, "EBADRQC")) << out;
+	EXPECT_TRUE(contains(out, "libbinder, libgbinder and libbinderlite")) << out;
 	EXPECT_TRUE(contains(out, "Without NAME, pings the service manager itself")) << out;
 	EXPECT_EQ(kPingCode, 0x5f504e47u);
 	EXPECT_EQ(kPingCode, static_cast<std::uint32_t>('_' << 24 | 'P' << 16 | 'N' << 8 | 'G'));
@@ -101,8 +101,9 @@ TEST(Ipc, CallHelpListsTheTypes)
 	EXPECT_EQ(run(sys, {"call", "-h"}), kExitOk);
 	const std::string out = sys.out.str();
 	EXPECT_TRUE(contains(out, "Usage: blctl call [OPTIONS] NAME CODE [ARGS...]")) << out;
-	for (const char *what : {"i8 i16 i32 i64", "u8 u16 u32 u64", "f32 f64", "bytes:00ff10",
-				 "--reply", "--oneway", "blctl call hello 1 str:world --reply str"})
+	for (const char *what : {"i32 i64 u32 u64", "byte", "f32 f64", "bytes:00ff10", "binder:hello",
+				 "interface token", "--reply", "--oneway", "--raw", "--descriptor",
+				 "blctl call hello 1 str:world --reply str"})
 		EXPECT_TRUE(contains(out, what)) << what;
 }
 
@@ -115,10 +116,13 @@ TEST(Ipc, BadCommandLinesExitTwoBeforeTouchingTheDevice)
 		{"call", "hello", "SAY"},
 		{"call", "hello", "0x100000000"},
 		{"call", "hello", "1", "i32"},
-		{"call", "hello", "1", "int:5"},
-		{"call", "hello", "1", "u8:256"},
+		{"call", "hello", "1", "i16:5"},
+		{"call", "hello", "1", "byte:256"},
 		{"call", "hello", "1", "--reply", "text"},
 		{"call", "hello", "1", "--oneway", "--reply", "str"},
+		{"call", "hello", "1", "--raw", "--descriptor", "a.B"},
+		{"--dialect", "7", "list"},
+		{"list", "-D", "android17"},
 		{"call", "has space", "1"},
 		{"ping", "has space"},
 		{"ping", "a", "b"},
@@ -142,9 +146,12 @@ TEST(Ipc, BadCommandLinesExitTwoBeforeTouchingTheDevice)
 TEST(Ipc, UsageErrorsSayWhatIsWrong)
 {
 	test::FakeSystem sys;
-	EXPECT_EQ(run(sys, {"call", "hello", "1", "i8:300"}), kExitUsage);
-	EXPECT_TRUE(contains(sys.err.str(), "\"i8:300\": out of range for i8 (-128 to 127)"))
+	EXPECT_EQ(run(sys, {"call", "hello", "1", "byte:300"}), kExitUsage);
+	EXPECT_TRUE(contains(sys.err.str(), "\"byte:300\": out of range for byte (-128 to 127)"))
 		<< sys.err.str();
+	sys.err.str("");
+	EXPECT_EQ(run(sys, {"--dialect", "7", "list"}), kExitUsage);
+	EXPECT_TRUE(contains(sys.err.str(), "no dialect \"7\"")) << sys.err.str();
 	sys.err.str("");
 	EXPECT_EQ(run(sys, {"call", "a b", "1"}), kExitUsage);
 	EXPECT_TRUE(contains(sys.err.str(), "\"a b\" is not a service name")) << sys.err.str();
@@ -185,9 +192,10 @@ TEST(Ipc, MessagesForTheManager)
 	EXPECT_EQ(manager_failure("/dev/binderlite", dead),
 		  "service manager not running on /dev/binderlite: start it (`blservicemanager -d "
 		  "/dev/binderlite &`)");
-	EXPECT_EQ(manager_failure("/dev/binderlite", bl::Error::status(EPROTONOSUPPORT)),
-		  "the service manager on /dev/binderlite refused: EPROTONOSUPPORT (Protocol not "
-		  "supported): is it blservicemanager, of the same version as blctl?");
+	EXPECT_EQ(manager_failure("/dev/binderlite", bl::Error::fromStatus(bl::Status::fromStatusT(bl::kBadType))),
+		  "the service manager on /dev/binderlite refused: BAD_TYPE: not the interface token it "
+		  "expects (--descriptor, --raw): does it speak the same dialect? (blctl --dialect; "
+		  "blservicemanager -D)");
 	EXPECT_EQ(no_such_service("/dev/binderlite", "hello"),
 		  "no service named \"hello\" on /dev/binderlite: `blctl list` shows the registered "
 		  "ones");
@@ -203,9 +211,24 @@ TEST(Ipc, MessagesForACall)
 	EXPECT_TRUE(contains(call_failure("/dev/binderlite", "hello",
 					  bl::Error(bl::ErrorKind::FailedReply, EINVAL, "call 1")),
 			     "the driver refused the call to service \"hello\": call 1"));
+	EXPECT_EQ(call_failure("/dev/binderlite", "hello", bl::Error::unknownTransaction(7)),
+		  "service \"hello\" answered with UNKNOWN_TRANSACTION (EBADMSG): it has no call of that "
+		  "code: check the code and the arguments it expects");
+	EXPECT_EQ(call_failure("/dev/binderlite", "hello",
+			       bl::Error::exception(bl::ExceptionCode::IllegalArgument, "Null binder")),
+		  "service \"hello\" answered with the exception EX_ILLEGAL_ARGUMENT (\"Null binder\"): "
+		  "check the code and the arguments it expects");
+	EXPECT_EQ(remote_text(bl::Error::serviceSpecific(42, "")), "the exception EX_SERVICE_SPECIFIC 42");
 	EXPECT_EQ(errno_name(EBADRQC), "EBADRQC");
 	EXPECT_EQ(errno_text(ENOENT), "ENOENT (No such file or directory)");
 	EXPECT_EQ(errno_text(4242), "error 4242");
+}
+
+TEST(Ipc, Dialects)
+{
+	EXPECT_EQ(dialect_of("11"), bl::Dialect::Android11);
+	EXPECT_EQ(dialect_of("android14"), bl::Dialect::Android13);
+	EXPECT_THROW((void)dialect_of("7"), Failure);
 }
 
 TEST(Ipc, MessagesForOpeningTheDevice)

@@ -21,10 +21,13 @@ int main(int argc, char *argv[])
 			std::cerr << "hello-client: no service named \"" << hello::kName << "\"\n";
 			return 1;
 		}
-		bl::Parcel request;
+		bl::Parcel request(process->dialect());
+		request.writeInterfaceToken(hello::kDescriptor);
 		request.writeString(argc > 1 ? argv[1] : "world");
 		const bl::Parcel reply = service->transact(hello::kSay, request);
-		std::cout << reply.reader().readString() << '\n';
+		auto in = reply.reader();
+		in.readException();
+		std::cout << in.readString() << '\n';
 	} catch (const bl::Error &e) {
 		std::cerr << "hello-client: " << e.what() << '\n';
 		return 1;

@@ -41,44 +41,48 @@ void check(bool ok, const std::string &what)
 	failures += !ok;
 }
 
-// The manager: names to services, forgetting a service when it dies.
+// The manager: names to services, forgetting a service when it dies; the
+// part of android.os.IServiceManager the test needs, in the newest dialect.
 class Manager : public Binder {
 public:
+	Manager() : Binder(std::string(sm::kDescriptor)) {}
+
 	void onTransact(std::uint32_t code, Parcel::Reader &in, Parcel &reply) override
 	{
 		std::lock_guard g(m_);
-		switch (static_cast<sm::Code>(code)) {
-		case sm::Code::Add: {
+		switch (sm::methodOf(kNewestDialect, code).value_or(sm::Method::IsDeclared)) {
+		case sm::Method::AddService: {
 			auto req = sm::decodeAddRequest(in);
-			auto it = services_.find(req.name);
-			if (it != services_.end() && !it->second.isDead())
-				throw Error::status(EEXIST);
+			if (!req.service)
+				throw Error::exception(ExceptionCode::IllegalArgument, "Null binder");
 			const std::string name = req.name;
-			if (!req.service.isLocal())
-				(void)req.service.linkToDeath([this, name] {
+			if (!req.service->isLocal())
+				(void)req.service->linkToDeath([this, name] {
 					std::lock_guard g(m_);
 					services_.erase(name);
 				});
-			services_.insert_or_assign(name, req.service);
+			services_.insert_or_assign(name, *req.service);
+			sm::encodeDoneReply(reply);
 			return;
 		}
-		case sm::Code::Get: {
-			auto it = services_.find(sm::decodeGetRequest(in));
-			if (it == services_.end())
-				throw Error::status(ENOENT);
-			sm::encodeGetReply(reply, it->second);
+		case sm::Method::GetService:
+		case sm::Method::CheckService: {
+			auto it = services_.find(sm::decodeNameRequest(in));
+			sm::encodeServiceReply(reply, it == services_.end() ? std::nullopt
+									    : std::optional<Remote>(it->second));
 			return;
 		}
-		case sm::Code::List: {
-			sm::decodeListRequest(in);
+		case sm::Method::ListServices: {
+			(void)sm::decodeListRequest(in);
 			std::vector<std::string> names;
 			for (const auto &kv : services_)
 				names.push_back(kv.first);
 			sm::encodeListReply(reply, names);
 			return;
 		}
+		default:
+			throw Error::unknownTransaction(code);
 		}
-		throw Error::status(EBADRQC);
 	}
 
 private:
@@ -92,7 +96,7 @@ public:
 	{
 		switch (code) {
 		case kEcho:
-			reply.writeString(in.readStringView());
+			reply.writeString(in.readString());
 			return;
 		case kCallMeBack: {
 			// A call back into our caller, who waits for this reply:
@@ -110,7 +114,7 @@ public:
 			reply.writeUint64(in.readByteSpan().size());
 			return;
 		}
-		throw Error::status(EBADRQC);
+		throw Error::unknownTransaction(code);
 	}
 };
 
@@ -226,14 +230,14 @@ void runClient(const std::string &dev, pid_t service)
 
 	std::vector<std::byte> big(256 * 1024, std::byte{0x5a});
 	Parcel bigReq;
-	bigReq.writeBytes(big);
+	bigReq.writeByteArray(big);
 	check(echo->transact(kSize, bigReq).reader().readUint64() == big.size(), "256 KiB payload");
 
 	try {
 		(void)proc->contextManager().transact(77, Parcel());
 		check(false, "unknown code");
 	} catch (const Error &e) {
-		check(e.errnum() == EBADRQC, std::string("unknown code: ") + e.what());
+		check(e.errnum() == EBADMSG, std::string("unknown code: ") + e.what());
 	}
 
 	std::promise<std::thread::id> died;

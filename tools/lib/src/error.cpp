@@ -34,6 +34,13 @@ std::string describe(const std::string &what, const std::optional<binderlite_ext
 	return s.str();
 }
 
+// The errno of a Status, never 0: system_error's what() appends its text.
+int errnumOf(const Status &status)
+{
+	const int e = status.errnum();
+	return e > 0 ? e : EREMOTEIO;
+}
+
 } // namespace
 
 Error::Error(ErrorKind kind, int errnum, const std::string &what,
@@ -41,11 +48,42 @@ Error::Error(ErrorKind kind, int errnum, const std::string &what,
 	: std::system_error(errnum, std::generic_category(), describe(what, extended)),
 	  kind_(kind), extended_(extended)
 {
+	if (kind == ErrorKind::Remote)
+		status_ = Status::fromStatusT(errnum > 0 ? -errnum : kUnknownError);
+}
+
+Error::Error(const Status &status, const std::string &what)
+	: std::system_error(errnumOf(status), std::generic_category(),
+			    (what.empty() ? std::string() : what + ": ") + status.toString()),
+	  kind_(ErrorKind::Remote), status_(status)
+{
 }
 
 Error Error::status(int errnum, const std::string &what)
 {
 	return Error(ErrorKind::Remote, errnum, what.empty() ? "error status" : what);
+}
+
+Error Error::unknownTransaction(std::uint32_t code)
+{
+	return Error(Status::fromStatusT(kUnknownTransaction), "unknown transaction code " + std::to_string(code));
+}
+
+Error Error::exception(ExceptionCode code, const std::string &message)
+{
+	return fromStatus(Status::fromExceptionCode(code, message));
+}
+
+Error Error::serviceSpecific(std::int32_t errorCode, const std::string &message)
+{
+	return fromStatus(Status::fromServiceSpecificError(errorCode, message));
+}
+
+Error Error::fromStatus(Status status, const std::string &what)
+{
+	if (status.isOk())
+		throw Error(ErrorKind::Usage, EINVAL, "Error::fromStatus: the status is ok");
+	return Error(status, what);
 }
 
 DeadObject::DeadObject(const std::string &what, std::optional<binderlite_extended_error> extended)

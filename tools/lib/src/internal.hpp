@@ -63,6 +63,9 @@ struct HandleRecord {
 	std::vector<DeathLink> links;
 	binderlite_uintptr_t deathCookie = 0; // non-zero: a notification is asked for
 	bool dead = false;
+	// The stability level it first came with (Android 11 and later;
+	// 0 if unknown), written back when we pass it on.
+	std::atomic<std::int32_t> stability{0};
 };
 
 // The strong count (BC_ACQUIRE) on a handle while it lives; shared by the
@@ -86,6 +89,7 @@ struct Access {
 	static const std::vector<std::shared_ptr<Binder>> &binders(const Parcel &p) { return p.binders_; }
 	static const std::vector<Remote> &remotes(const Parcel &p) { return p.remotes_; }
 	static const std::vector<WeakRemote> &weakRemotes(const Parcel &p) { return p.weakRemotes_; }
+	static bool dialectBound(const Parcel &p) { return p.dialectBound_; }
 	static const std::shared_ptr<HandleRecord> &record(const WeakRemote &w) { return w.record_; }
 	static std::shared_ptr<Binder> local(const WeakRemote &w) { return w.local_.lock(); }
 	static WeakRemote makeWeak(std::shared_ptr<HandleRecord> record) { return WeakRemote(std::move(record)); }
@@ -96,6 +100,13 @@ struct Access {
 		return w;
 	}
 };
+
+// Serves one call to @b as the driver (or a call to a local Remote)
+// delivers it: the standard transactions, else onTransact(). Returns 0
+// with @reply written (an AIDL exception included), or the status_t of a
+// transaction error. Failures nobody else hears of go to @report.
+std::int32_t serve(Binder &b, std::uint32_t code, Parcel::Reader &in, Parcel &reply, bool oneway,
+		   const std::function<void(std::string_view)> &report);
 
 } // namespace detail
 
@@ -122,10 +133,11 @@ struct ThreadState {
 };
 
 struct Process::Impl {
-	Impl(Process &self, std::unique_ptr<Driver> driver, std::size_t poolSize);
+	Impl(Process &self, std::unique_ptr<Driver> driver, std::size_t poolSize, Dialect dialect);
 
 	Process &self;
 	Device device;
+	const Dialect dialect;
 
 	// Tables; see the locking rule above.
 	struct Node {
@@ -188,8 +200,9 @@ struct Process::Impl {
 	void sendLocked(protocol::CommandWriter &cmds);
 	DeathToken link(const std::shared_ptr<detail::HandleRecord> &rec, std::function<void()> callback);
 	bool unlink(detail::HandleRecord &rec, DeathToken token);
-	Remote remoteFor(std::uint32_t handle);
-	WeakRemote weakRemoteFor(std::uint32_t handle);
+	// A handle as received (with the stability it came with, if any).
+	Remote remoteFor(std::uint32_t handle, std::int32_t stability = 0);
+	WeakRemote weakRemoteFor(std::uint32_t handle, std::int32_t stability = 0);
 	// Our object (ptr, cookie): EBADMSG if unknown or gone.
 	std::shared_ptr<Binder> localFor(binderlite_uintptr_t ptr, binderlite_uintptr_t cookie);
 	// The same, or nullptr.

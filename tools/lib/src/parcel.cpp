@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Parcel: writing, reading and owning received buffers. The wire format is
-// described in parcel.hpp and Documentation/userspace.rst.
+// Parcel: libbinder's wire format, written and read; received buffers and
+// the descriptors they carry. The format is described in parcel.hpp and
+// Documentation/userspace.rst ("Parcel wire format", "Dialects").
 #include "internal.hpp"
 
 #include <algorithm>
@@ -14,42 +15,137 @@ namespace binderlite {
 
 namespace {
 
-constexpr std::size_t kTagSize = sizeof(std::uint32_t);
 constexpr std::size_t kObjectSize = sizeof(flat_binderlite_object);
 static_assert(sizeof(binderlite_fd_object) == kObjectSize);
+constexpr std::size_t kMaxLength = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
+
+// libbinder's flags: a node's minimum priority is nice 19 of SCHED_NORMAL
+// (schedPolicyMask(SCHED_NORMAL, 19)) unless background scheduling is
+// off; its own objects accept file descriptors.
+constexpr std::uint32_t kSchedBits = 19;
+constexpr std::uint32_t kLocalFlags = kSchedBits | BINDERLITE_FLAG_ACCEPTS_FDS;
+
+// Stability levels (libbinder's Stability::Level).
+constexpr std::int32_t kStabilityUndeclared = 0;
+constexpr std::int32_t kStabilityVendor = 0x03;
+constexpr std::int32_t kStabilitySystem = 0x0c;
+constexpr std::int32_t kStabilityVintf = 0x3f;
+// Android 12's Stability::Category: {version, reserved[2], level}.
+constexpr std::int32_t kWireFormatVersion = 1;
+
+// The interface token's fields.
+constexpr std::int32_t kPenaltyGatherOld = 0x40 << 16;   // Android 9 and before
+constexpr std::int32_t kPenaltyGather = std::numeric_limits<std::int32_t>::min(); // 1 << 31
+constexpr std::int32_t kUnsetWorkSource = -1;
+constexpr std::int32_t kSystemHeader = 'S' << 24 | 'Y' << 16 | 'S' << 8 | 'T';
 
 constexpr std::size_t pad4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
+
+bool hasStability(Dialect d) { return d >= Dialect::Android11; }
 
 [[noreturn]] void badMessage(const std::string &what)
 {
 	throw Error(ErrorKind::Parcel, EBADMSG, what);
 }
 
-} // namespace
-
-const char *toString(Parcel::Tag tag) noexcept
+[[noreturn]] void noData(const std::string &what)
 {
-	switch (tag) {
-	case Parcel::Tag::Int8: return "int8";
-	case Parcel::Tag::UInt8: return "uint8";
-	case Parcel::Tag::Int16: return "int16";
-	case Parcel::Tag::UInt16: return "uint16";
-	case Parcel::Tag::Int32: return "int32";
-	case Parcel::Tag::UInt32: return "uint32";
-	case Parcel::Tag::Int64: return "int64";
-	case Parcel::Tag::UInt64: return "uint64";
-	case Parcel::Tag::Bool: return "bool";
-	case Parcel::Tag::Float: return "float";
-	case Parcel::Tag::Double: return "double";
-	case Parcel::Tag::String: return "string";
-	case Parcel::Tag::Bytes: return "bytes";
-	case Parcel::Tag::Object: return "object";
-	case Parcel::Tag::Null: return "null";
-	case Parcel::Tag::FileDescriptor: return "fd";
-	case Parcel::Tag::WeakObject: return "weak object";
-	}
-	return "unknown";
+	throw Error(ErrorKind::Parcel, ENODATA, what);
 }
+
+bool isDeclared(std::int32_t level)
+{
+	return level == kStabilityVendor || level == kStabilitySystem || level == kStabilityVintf;
+}
+
+// UTF-8 to UTF-16, strictly (no overlong forms, no surrogates, nothing
+// past U+10FFFF); Error(Parcel, EILSEQ) otherwise.
+std::u16string toUtf16(std::string_view in)
+{
+	std::u16string out;
+	out.reserve(in.size());
+	for (std::size_t i = 0; i < in.size();) {
+		const auto c = static_cast<unsigned char>(in[i]);
+		std::size_t n;
+		char32_t cp;
+		if (c < 0x80) {
+			n = 1;
+			cp = c;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 2;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 3;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 4;
+			cp = c & 0x07;
+		} else {
+			n = 0;
+			cp = 0;
+		}
+		bool ok = n && in.size() - i >= n;
+		for (std::size_t k = 1; ok && k < n; k++) {
+			const auto cc = static_cast<unsigned char>(in[i + k]);
+			ok = (cc & 0xc0) == 0x80;
+			cp = cp << 6 | (cc & 0x3f);
+		}
+		static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+		if (!ok || cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			throw Error(ErrorKind::Parcel, EILSEQ,
+				    "parcel: a string that is not UTF-8 (at byte " + std::to_string(i) + ")");
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			out += static_cast<char16_t>(0xd800 + (cp >> 10));
+			out += static_cast<char16_t>(0xdc00 + (cp & 0x3ff));
+		} else {
+			out += static_cast<char16_t>(cp);
+		}
+		i += n;
+	}
+	return out;
+}
+
+// UTF-16 to UTF-8; an unpaired surrogate is malformed data (EBADMSG).
+std::string toUtf8(std::u16string_view in)
+{
+	std::string out;
+	out.reserve(in.size());
+	for (std::size_t i = 0; i < in.size(); i++) {
+		char32_t cp = in[i];
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < in.size() && in[i + 1] >= 0xdc00 && in[i + 1] <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (in[i + 1] - 0xdc00);
+			i++;
+		} else if (cp >= 0xd800 && cp <= 0xdfff) {
+			badMessage("parcel: a String16 with an unpaired surrogate (unit " + std::to_string(i) + ")");
+		}
+		if (cp < 0x80) {
+			out += static_cast<char>(cp);
+		} else if (cp < 0x800) {
+			out += static_cast<char>(0xc0 | cp >> 6);
+			out += static_cast<char>(0x80 | (cp & 0x3f));
+		} else if (cp < 0x10000) {
+			out += static_cast<char>(0xe0 | cp >> 12);
+			out += static_cast<char>(0x80 | (cp >> 6 & 0x3f));
+			out += static_cast<char>(0x80 | (cp & 0x3f));
+		} else {
+			out += static_cast<char>(0xf0 | cp >> 18);
+			out += static_cast<char>(0x80 | (cp >> 12 & 0x3f));
+			out += static_cast<char>(0x80 | (cp >> 6 & 0x3f));
+			out += static_cast<char>(0x80 | (cp & 0x3f));
+		}
+	}
+	return out;
+}
+
+std::string hex(std::uint32_t v)
+{
+	std::ostringstream s;
+	s << "0x" << std::hex << v;
+	return s.str();
+}
+
+} // namespace
 
 namespace detail {
 
@@ -85,9 +181,10 @@ void PoolBuffer::reset() noexcept
 
 } // namespace detail
 
-// Move: the moved-from parcel is empty and writable, and owns nothing.
+// Move: the moved-from parcel is empty and writable, and owns nothing; it
+// keeps its dialect.
 Parcel::Parcel(Parcel &&other) noexcept
-	: data_(std::move(other.data_)), offsets_(std::move(other.offsets_)),
+	: dialect_(other.dialect_), dialectBound_(std::exchange(other.dialectBound_, false)), data_(std::move(other.data_)), offsets_(std::move(other.offsets_)),
 	  binders_(std::move(other.binders_)), remotes_(std::move(other.remotes_)),
 	  weakRemotes_(std::move(other.weakRemotes_)), fds_(std::move(other.fds_)),
 	  buffer_(std::move(other.buffer_)), view_(std::exchange(other.view_, {})),
@@ -111,6 +208,8 @@ Parcel &Parcel::operator=(Parcel &&other) noexcept
 		fds_.clear();
 		buffer_.reset();
 		Parcel tmp(std::move(other));
+		dialect_ = tmp.dialect_;
+		dialectBound_ = tmp.dialectBound_;
 		data_ = std::move(tmp.data_);
 		offsets_ = std::move(tmp.offsets_);
 		binders_ = std::move(tmp.binders_);
@@ -128,6 +227,7 @@ Parcel &Parcel::operator=(Parcel &&other) noexcept
 	return *this;
 }
 
+
 Parcel::~Parcel() = default;
 
 std::span<const std::byte> Parcel::data() const noexcept
@@ -140,12 +240,15 @@ std::span<const binderlite_size_t> Parcel::offsets() const noexcept
 	return received_ ? viewOffsets_ : std::span<const binderlite_size_t>(offsets_);
 }
 
+// Writing.
+
 void Parcel::checkWritable() const
 {
 	if (received_)
 		throw Error(ErrorKind::Usage, EROFS, "a received parcel is read-only");
 }
 
+// Appends @n bytes and zero padding to a multiple of 4.
 void Parcel::put(const void *p, std::size_t n)
 {
 	const std::size_t at = data_.size();
@@ -154,79 +257,174 @@ void Parcel::put(const void *p, std::size_t n)
 		std::memcpy(data_.data() + at, p, n);
 }
 
-void Parcel::putTag(Tag tag)
+template <class T> void Parcel::putValue(T v)
 {
-	const auto t = static_cast<std::uint32_t>(tag);
-	put(&t, sizeof(t));
-}
-
-template <class T> void Parcel::putScalar(Tag tag, T v)
-{
+	static_assert(sizeof(T) == 4 || sizeof(T) == 8);
 	checkWritable();
-	data_.reserve(data_.size() + kTagSize + sizeof(T));
-	putTag(tag);
 	put(&v, sizeof(v));
 }
 
-void Parcel::writeInt8(std::int8_t v) { putScalar<std::int32_t>(Tag::Int8, v); }
-void Parcel::writeUint8(std::uint8_t v) { putScalar<std::uint32_t>(Tag::UInt8, v); }
-void Parcel::writeInt16(std::int16_t v) { putScalar<std::int32_t>(Tag::Int16, v); }
-void Parcel::writeUint16(std::uint16_t v) { putScalar<std::uint32_t>(Tag::UInt16, v); }
-void Parcel::writeInt32(std::int32_t v) { putScalar(Tag::Int32, v); }
-void Parcel::writeUint32(std::uint32_t v) { putScalar(Tag::UInt32, v); }
-void Parcel::writeInt64(std::int64_t v) { putScalar(Tag::Int64, v); }
-void Parcel::writeUint64(std::uint64_t v) { putScalar(Tag::UInt64, v); }
-void Parcel::writeBool(bool v) { putScalar<std::uint32_t>(Tag::Bool, v ? 1 : 0); }
-void Parcel::writeFloat(float v) { putScalar(Tag::Float, v); }
-void Parcel::writeDouble(double v) { putScalar(Tag::Double, v); }
+void Parcel::putLength(std::size_t n)
+{
+	if (n > kMaxLength)
+		throw Error(ErrorKind::Parcel, EMSGSIZE, "parcel: " + std::to_string(n) + " items are too many");
+	putValue(static_cast<std::int32_t>(n));
+}
 
-void Parcel::putSized(Tag tag, std::span<const std::byte> bytes)
+// A String16: the length, the units, a NUL unit, padding.
+void Parcel::putUtf16(std::u16string_view s)
+{
+	putLength(s.size());
+	const std::size_t at = data_.size();
+	data_.resize(at + pad4((s.size() + 1) * sizeof(char16_t)));
+	if (!s.empty())
+		std::memcpy(data_.data() + at, s.data(), s.size() * sizeof(char16_t));
+}
+
+void Parcel::writeInt32(std::int32_t v) { putValue(v); }
+void Parcel::writeUint32(std::uint32_t v) { putValue(v); }
+void Parcel::writeInt64(std::int64_t v) { putValue(v); }
+void Parcel::writeUint64(std::uint64_t v) { putValue(v); }
+void Parcel::writeFloat(float v) { putValue(v); }
+void Parcel::writeDouble(double v) { putValue(v); }
+void Parcel::writeBool(bool v) { putValue<std::int32_t>(v ? 1 : 0); }
+void Parcel::writeByte(std::int8_t v) { putValue<std::int32_t>(v); }
+void Parcel::writeChar(char16_t v) { putValue<std::int32_t>(v); }
+void Parcel::writeNullArray() { putValue<std::int32_t>(-1); }
+
+void Parcel::writeString16(std::u16string_view s)
 {
 	checkWritable();
-	if (bytes.size() > std::numeric_limits<std::uint32_t>::max())
-		throw Error(ErrorKind::Parcel, EMSGSIZE, std::string(toString(tag)) + " too long for a parcel");
-	const auto len = static_cast<std::uint32_t>(bytes.size());
-	data_.reserve(data_.size() + kTagSize + sizeof(len) + pad4(bytes.size()));
-	putTag(tag);
-	put(&len, sizeof(len));
+	putUtf16(s);
+}
+
+void Parcel::writeNullableString16(std::optional<std::u16string_view> s)
+{
+	if (s)
+		writeString16(*s);
+	else
+		writeNullArray();
+}
+
+void Parcel::writeString(std::string_view utf8)
+{
+	checkWritable();
+	putUtf16(toUtf16(utf8));
+}
+
+void Parcel::writeNullableString(std::optional<std::string_view> utf8)
+{
+	if (utf8)
+		writeString(*utf8);
+	else
+		writeNullArray();
+}
+
+void Parcel::writeByteArray(std::span<const std::byte> bytes)
+{
+	checkWritable();
+	putLength(bytes.size());
 	put(bytes.data(), bytes.size());
 }
 
-void Parcel::writeString(std::string_view s) { putSized(Tag::String, std::as_bytes(std::span(s))); }
-void Parcel::writeBytes(std::span<const std::byte> bytes) { putSized(Tag::Bytes, bytes); }
-
-void Parcel::putObject(Tag tag, const void *obj)
+void Parcel::writeNullableByteArray(std::optional<std::span<const std::byte>> bytes)
 {
-	data_.reserve(data_.size() + kTagSize + kObjectSize);
-	offsets_.reserve(offsets_.size() + 1);
-	putTag(tag);
-	offsets_.push_back(data_.size());
+	if (bytes)
+		writeByteArray(*bytes);
+	else
+		writeNullArray();
+}
+
+void Parcel::writeInt32Array(std::span<const std::int32_t> values)
+{
+	checkWritable();
+	putLength(values.size());
+	put(values.data(), values.size_bytes());
+}
+
+void Parcel::writeInt64Array(std::span<const std::int64_t> values)
+{
+	checkWritable();
+	putLength(values.size());
+	put(values.data(), values.size_bytes());
+}
+
+void Parcel::writeStringArray(std::span<const std::string> values)
+{
+	checkWritable();
+	// Every string is converted first: a bad one writes nothing.
+	std::vector<std::u16string> converted;
+	converted.reserve(values.size());
+	for (const auto &v : values)
+		converted.push_back(toUtf16(v));
+	putLength(converted.size());
+	for (const auto &v : converted)
+		putUtf16(v);
+}
+
+// A flat object, listed in the offsets array unless it is a null object.
+void Parcel::putObject(const void *obj, bool listed)
+{
+	data_.reserve(data_.size() + kObjectSize + sizeof(std::int32_t));
+	if (listed) {
+		offsets_.push_back(data_.size());
+	}
 	put(obj, kObjectSize);
+	dialectBound_ = true;
+}
+
+// What libbinder's finishFlattenBinder() appends from Android 11 on.
+void Parcel::putStability(std::int32_t level, bool null)
+{
+	if (!hasStability(dialect_))
+		return;
+	if (null)
+		level = kStabilityUndeclared;
+	if (dialect_ == Dialect::Android12)
+		putValue(static_cast<std::int32_t>(static_cast<std::uint32_t>(level) << 24 | kWireFormatVersion));
+	else
+		putValue(level);
 }
 
 void Parcel::writeNull()
 {
 	checkWritable();
-	putTag(Tag::Null);
+	flat_binderlite_object obj{};
+	obj.hdr.type = BINDERLITE_TYPE_BINDER;
+	obj.flags = kSchedBits;
+	putObject(&obj, false);
+	putStability(kStabilityUndeclared, true);
 }
 
 void Parcel::writeBinder(const std::shared_ptr<Binder> &binder)
 {
 	checkWritable();
 	if (!binder) {
-		putTag(Tag::Null);
+		writeNull();
 		return;
 	}
-	// Our objects accept file descriptors, as libbinder's do.
 	flat_binderlite_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_BINDER;
-	obj.flags = BINDERLITE_FLAG_ACCEPTS_FDS;
+	obj.flags = kLocalFlags;
 	obj.binder = binder->id();
 	obj.cookie = binder->id();
 	binders_.reserve(binders_.size() + 1);
-	putObject(Tag::Object, &obj);
+	offsets_.reserve(offsets_.size() + 1);
+	putObject(&obj, true);
+	putStability(kStabilitySystem, false);
 	binders_.push_back(binder);
 }
+
+namespace {
+
+// What we say of a handle's stability: what it came with, else system.
+std::int32_t stabilityOf(const detail::HandleRecord &record)
+{
+	const std::int32_t s = record.stability.load(std::memory_order_relaxed);
+	return s ? s : kStabilitySystem;
+}
+
+} // namespace
 
 void Parcel::writeRemote(const Remote &remote)
 {
@@ -237,9 +435,12 @@ void Parcel::writeRemote(const Remote &remote)
 	}
 	flat_binderlite_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_HANDLE;
+	obj.flags = kSchedBits;
 	obj.handle = remote.handle();
 	remotes_.reserve(remotes_.size() + 1);
-	putObject(Tag::Object, &obj);
+	offsets_.reserve(offsets_.size() + 1);
+	putObject(&obj, true);
+	putStability(stabilityOf(*detail::Access::ref(remote)->record), false);
 	remotes_.push_back(remote);
 }
 
@@ -252,25 +453,32 @@ void Parcel::writeWeakRemote(const WeakRemote &remote)
 		// One of ours: a WEAK_BINDER while the object lives.
 		auto binder = detail::Access::local(remote);
 		if (!binder) {
-			putTag(Tag::Null);
+			writeNull();
 			return;
 		}
 		obj.hdr.type = BINDERLITE_TYPE_WEAK_BINDER;
-		obj.flags = BINDERLITE_FLAG_ACCEPTS_FDS;
+		obj.flags = kLocalFlags;
 		obj.binder = binder->id();
 		obj.cookie = binder->id();
 		binders_.reserve(binders_.size() + 1);
-		putObject(Tag::WeakObject, &obj);
+		offsets_.reserve(offsets_.size() + 1);
+		putObject(&obj, true);
+		putStability(kStabilitySystem, false);
 		binders_.push_back(std::move(binder));
 		return;
 	}
 	obj.hdr.type = BINDERLITE_TYPE_WEAK_HANDLE;
+	obj.flags = kSchedBits;
 	obj.handle = remote.handle();
 	weakRemotes_.reserve(weakRemotes_.size() + 1);
-	putObject(Tag::WeakObject, &obj);
+	offsets_.reserve(offsets_.size() + 1);
+	putObject(&obj, true);
+	putStability(stabilityOf(*record), false);
 	weakRemotes_.push_back(remote);
 }
 
+// libbinder's writeFileDescriptor(): flags 0, and a cookie of 1 when the
+// parcel owns the descriptor. No stability follows a descriptor.
 void Parcel::writeFileDescriptor(int fd)
 {
 	checkWritable();
@@ -278,9 +486,11 @@ void Parcel::writeFileDescriptor(int fd)
 		throw Error(ErrorKind::Usage, EBADF, "writeFileDescriptor: no descriptor (" + std::to_string(fd) + ")");
 	binderlite_fd_object obj{};
 	obj.hdr.type = BINDERLITE_TYPE_FD;
-	obj.pad_binder = 0;
 	obj.fd = static_cast<std::uint32_t>(fd);
-	putObject(Tag::FileDescriptor, &obj);
+	offsets_.reserve(offsets_.size() + 1);
+	data_.reserve(data_.size() + kObjectSize);
+	offsets_.push_back(data_.size());
+	put(&obj, kObjectSize);
 }
 
 void Parcel::writeFileDescriptor(UniqueFd fd)
@@ -288,14 +498,58 @@ void Parcel::writeFileDescriptor(UniqueFd fd)
 	checkWritable();
 	fds_.reserve(fds_.size() + 1);
 	writeFileDescriptor(fd.get());
-	fds_.push_back({offsets_.back(), std::move(fd)});
+	const binderlite_size_t at = offsets_.back();
+	const std::uint64_t owned = 1;
+	std::memcpy(data_.data() + at + offsetof(binderlite_fd_object, cookie), &owned, sizeof(owned));
+	fds_.push_back({at, std::move(fd)});
+}
+
+void Parcel::writeInterfaceToken(std::string_view descriptor)
+{
+	checkWritable();
+	const std::u16string name = toUtf16(descriptor);
+	if (dialect_ >= Dialect::Android10) {
+		putValue(kPenaltyGather);
+		putValue(kUnsetWorkSource);
+	} else {
+		putValue(kPenaltyGatherOld);
+	}
+	if (dialect_ >= Dialect::Android11)
+		putValue(kSystemHeader);
+	putUtf16(name);
+	dialectBound_ = true;
+}
+
+void Parcel::writeNoException() { putValue<std::int32_t>(0); }
+
+// binder::Status::writeToParcel(): the code; then the message, an empty
+// remote stack trace header, and the service-specific code (or an empty
+// parcelable for EX_PARCELABLE).
+void Parcel::writeStatus(const Status &status)
+{
+	checkWritable();
+	if (status.exceptionCode() == ExceptionCode::TransactionFailed)
+		throw Error(ErrorKind::Usage, EINVAL,
+			    "writeStatus: a transaction error is no reply content; throw Error::fromStatus()");
+	if (status.isOk()) {
+		writeNoException();
+		return;
+	}
+	const std::u16string message = toUtf16(status.message());
+	putValue(static_cast<std::int32_t>(status.exceptionCode()));
+	putUtf16(message);
+	putValue<std::int32_t>(0);
+	if (status.exceptionCode() == ExceptionCode::ServiceSpecific)
+		putValue(status.serviceSpecificErrorCode());
+	else if (status.exceptionCode() == ExceptionCode::Parcelable)
+		putValue<std::int32_t>(0);
 }
 
 // A received buffer: the parcel owns it from the first line on, so that it
 // is freed also when the checks below throw.
 Parcel detail::Access::receive(std::shared_ptr<Process> owner, const binderlite_transaction_data &txn)
 {
-	Parcel p;
+	Parcel p(owner->dialect());
 	const Device &dev = owner->device();
 	p.buffer_ = PoolBuffer(std::move(owner), txn.data.ptr.buffer);
 	p.received_ = true;
@@ -345,296 +599,531 @@ Parcel detail::Access::receive(std::shared_ptr<Process> owner, const binderlite_
 
 // Reading.
 
-Parcel::Reader::Item Parcel::Reader::begin(Tag tag, std::size_t valueSize) const
-{
-	const Tag got = peekTag();
-	if (got != tag)
-		badMessage(std::string("parcel: expected ") + toString(tag) + ", found " + toString(got) +
-			   " at offset " + std::to_string(pos_));
-	const std::size_t value = pos_ + kTagSize;
-	if (parcel_->size() - value < valueSize)
-		throw Error(ErrorKind::Parcel, ENODATA,
-			    std::string("parcel: ") + toString(tag) + " cut by the end of the data");
-	const std::size_t end = value + pad4(valueSize);
-	if (end > parcel_->size())
-		throw Error(ErrorKind::Parcel, ENODATA, "parcel: padding cut by the end of the data");
-	// No value may cover an object, except an object.
-	const auto offsets = parcel_->offsets();
-	const bool object = tag == Tag::Object || tag == Tag::WeakObject || tag == Tag::FileDescriptor;
-	if (!object && nextObject_ < offsets.size() && offsets[nextObject_] < end)
-		badMessage(std::string("parcel: an object where ") + toString(tag) + " was expected");
-	return {value, end};
-}
-
-Parcel::Tag Parcel::Reader::peekTag() const
-{
-	const auto data = parcel_->data();
-	if (data.size() - pos_ < kTagSize)
-		throw Error(ErrorKind::Parcel, ENODATA,
-			    pos_ == data.size() ? "parcel: read past the end" : "parcel: tag cut by the end");
-	std::uint32_t t;
-	std::memcpy(&t, data.data() + pos_, sizeof(t));
-	if (t < static_cast<std::uint32_t>(Tag::Int8) || t > static_cast<std::uint32_t>(Tag::WeakObject))
-		badMessage("parcel: unknown tag " + std::to_string(t) + " at offset " + std::to_string(pos_));
-	return static_cast<Tag>(t);
-}
-
-template <class T, class Wire> T Parcel::Reader::readScalar(Tag tag)
-{
-	const Item item = begin(tag, sizeof(Wire));
-	Wire w;
-	std::memcpy(&w, parcel_->data().data() + item.value, sizeof(w));
-	if constexpr (std::is_same_v<T, bool>) {
-		if (w > 1)
-			badMessage("parcel: bool neither 0 nor 1");
-	} else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, Wire>) {
-		if (w < static_cast<Wire>(std::numeric_limits<T>::min()) ||
-		    w > static_cast<Wire>(std::numeric_limits<T>::max()))
-			badMessage(std::string("parcel: ") + toString(tag) + " out of range");
+// Puts the cursor back unless the read it guards commits.
+class Parcel::Reader::Rewind {
+public:
+	explicit Rewind(Reader &r) noexcept : r_(r), pos_(r.pos_), next_(r.nextObject_) {}
+	~Rewind()
+	{
+		if (!done_) {
+			r_.pos_ = pos_;
+			r_.nextObject_ = next_;
+		}
 	}
-	finish(item);
-	return static_cast<T>(w);
-}
+	Rewind(const Rewind &) = delete;
+	Rewind &operator=(const Rewind &) = delete;
+	void commit() noexcept { done_ = true; }
 
-std::int8_t Parcel::Reader::readInt8() { return readScalar<std::int8_t, std::int32_t>(Tag::Int8); }
-std::uint8_t Parcel::Reader::readUint8() { return readScalar<std::uint8_t, std::uint32_t>(Tag::UInt8); }
-std::int16_t Parcel::Reader::readInt16() { return readScalar<std::int16_t, std::int32_t>(Tag::Int16); }
-std::uint16_t Parcel::Reader::readUint16() { return readScalar<std::uint16_t, std::uint32_t>(Tag::UInt16); }
-std::int32_t Parcel::Reader::readInt32() { return readScalar<std::int32_t, std::int32_t>(Tag::Int32); }
-std::uint32_t Parcel::Reader::readUint32() { return readScalar<std::uint32_t, std::uint32_t>(Tag::UInt32); }
-std::int64_t Parcel::Reader::readInt64() { return readScalar<std::int64_t, std::int64_t>(Tag::Int64); }
-std::uint64_t Parcel::Reader::readUint64() { return readScalar<std::uint64_t, std::uint64_t>(Tag::UInt64); }
-bool Parcel::Reader::readBool() { return readScalar<bool, std::uint32_t>(Tag::Bool); }
-float Parcel::Reader::readFloat() { return readScalar<float, float>(Tag::Float); }
-double Parcel::Reader::readDouble() { return readScalar<double, double>(Tag::Double); }
+private:
+	Reader &r_;
+	std::size_t pos_;
+	std::size_t next_;
+	bool done_ = false;
+};
 
-std::span<const std::byte> Parcel::Reader::readSized(Tag tag)
+const std::byte *Parcel::Reader::take(std::size_t n, const char *what)
 {
-	const Item head = begin(tag, sizeof(std::uint32_t));
-	const auto data = parcel_->data();
-	std::uint32_t len;
-	std::memcpy(&len, data.data() + head.value, sizeof(len));
-	const std::size_t start = head.end;
-	if (data.size() - start < len || data.size() - start < pad4(len))
-		throw Error(ErrorKind::Parcel, ENODATA,
-			    std::string("parcel: ") + toString(tag) + " of " + std::to_string(len) +
-				    " bytes cut by the end of the data");
-	const std::size_t end = start + pad4(len);
+	const std::size_t padded = pad4(n);
+	if (remaining() < padded) {
+		if (atEnd())
+			noData(std::string("parcel: read past the end (") + what + ")");
+		noData(std::string("parcel: ") + what + " cut by the end of the data (" + std::to_string(padded) +
+		       " bytes at offset " + std::to_string(pos_) + ", " + std::to_string(remaining()) + " left)");
+	}
+	const std::size_t end = pos_ + padded;
+	// No plain value may cover an object.
 	const auto offsets = parcel_->offsets();
 	if (nextObject_ < offsets.size() && offsets[nextObject_] < end)
-		badMessage(std::string("parcel: an object inside a ") + toString(tag));
-	for (std::size_t i = start + len; i < end; i++)
-		if (data[i] != std::byte{0})
-			badMessage("parcel: non-zero padding");
+		badMessage(std::string("parcel: an object (at offset ") + std::to_string(offsets[nextObject_]) +
+			   ") where " + what + " was expected at offset " + std::to_string(pos_));
+	const std::byte *p = parcel_->data().data() + pos_;
 	pos_ = end;
-	return data.subspan(start, len);
+	return p;
 }
 
-std::string_view Parcel::Reader::readStringView()
+template <class T> T Parcel::Reader::readValue(const char *what)
 {
-	const auto bytes = readSized(Tag::String);
-	return {reinterpret_cast<const char *>(bytes.data()), bytes.size()};
+	T v;
+	std::memcpy(&v, take(sizeof(T), what), sizeof(T));
+	return v;
 }
 
-std::string Parcel::Reader::readString() { return std::string(readStringView()); }
+std::int32_t Parcel::Reader::readInt32() { return readValue<std::int32_t>("int32"); }
+std::uint32_t Parcel::Reader::readUint32() { return readValue<std::uint32_t>("uint32"); }
+std::int64_t Parcel::Reader::readInt64() { return readValue<std::int64_t>("int64"); }
+std::uint64_t Parcel::Reader::readUint64() { return readValue<std::uint64_t>("uint64"); }
+float Parcel::Reader::readFloat() { return readValue<float>("float"); }
+double Parcel::Reader::readDouble() { return readValue<double>("double"); }
 
-std::span<const std::byte> Parcel::Reader::readByteSpan() { return readSized(Tag::Bytes); }
-
-std::vector<std::byte> Parcel::Reader::readBytes()
+bool Parcel::Reader::readBool()
 {
-	const auto bytes = readSized(Tag::Bytes);
+	Rewind r(*this);
+	const auto v = readValue<std::int32_t>("bool");
+	if (v != 0 && v != 1)
+		badMessage("parcel: a bool neither 0 nor 1 (" + std::to_string(v) + ")");
+	r.commit();
+	return v == 1;
+}
+
+std::int8_t Parcel::Reader::readByte()
+{
+	Rewind r(*this);
+	const auto v = readValue<std::int32_t>("byte");
+	if (v < -128 || v > 255)
+		badMessage("parcel: a byte out of range (" + std::to_string(v) + ")");
+	r.commit();
+	return static_cast<std::int8_t>(static_cast<std::uint8_t>(v & 0xff));
+}
+
+char16_t Parcel::Reader::readChar()
+{
+	Rewind r(*this);
+	const auto v = readValue<std::int32_t>("char");
+	if (v < 0 || v > 0xffff)
+		badMessage("parcel: a char out of range (" + std::to_string(v) + ")");
+	r.commit();
+	return static_cast<char16_t>(v);
+}
+
+std::optional<std::size_t> Parcel::Reader::readLength(std::size_t itemSize, const char *what)
+{
+	const auto n = readValue<std::int32_t>(what);
+	if (n == -1)
+		return std::nullopt;
+	if (n < 0)
+		badMessage(std::string("parcel: ") + what + " of negative length " + std::to_string(n));
+	// Never trust a length to allocate: the items must be there.
+	if (static_cast<std::size_t>(n) > remaining() / itemSize)
+		noData(std::string("parcel: ") + what + " of " + std::to_string(n) + " items cut by the end of the data");
+	return static_cast<std::size_t>(n);
+}
+
+std::optional<std::u16string_view> Parcel::Reader::readUtf16(const char *what)
+{
+	Rewind r(*this);
+	const auto n = readLength(sizeof(char16_t), what);
+	if (!n) {
+		r.commit();
+		return std::nullopt;
+	}
+	const std::byte *p = take((*n + 1) * sizeof(char16_t), what);
+	char16_t nul;
+	std::memcpy(&nul, p + *n * sizeof(char16_t), sizeof(nul));
+	if (nul != 0)
+		badMessage(std::string("parcel: ") + what + " without its NUL");
+	r.commit();
+	// Units are 2-byte aligned: the data is 4-aligned (pool, or vector).
+	return std::u16string_view(reinterpret_cast<const char16_t *>(p), *n);
+}
+
+std::optional<std::u16string> Parcel::Reader::readNullableString16()
+{
+	const auto s = readUtf16("String16");
+	if (!s)
+		return std::nullopt;
+	return std::u16string(*s);
+}
+
+std::u16string Parcel::Reader::readString16()
+{
+	Rewind r(*this);
+	auto s = readNullableString16();
+	if (!s)
+		badMessage("parcel: a null String16 where a string was expected");
+	r.commit();
+	return std::move(*s);
+}
+
+std::optional<std::string> Parcel::Reader::readNullableString()
+{
+	Rewind r(*this);
+	const auto s = readUtf16("String16");
+	std::optional<std::string> out;
+	if (s)
+		out = toUtf8(*s);
+	r.commit();
+	return out;
+}
+
+std::string Parcel::Reader::readString()
+{
+	Rewind r(*this);
+	auto s = readNullableString();
+	if (!s)
+		badMessage("parcel: a null String16 where a string was expected");
+	r.commit();
+	return std::move(*s);
+}
+
+std::span<const std::byte> Parcel::Reader::readByteSpan()
+{
+	Rewind r(*this);
+	const auto n = readLength(1, "byte array");
+	if (!n)
+		badMessage("parcel: a null byte array where one was expected");
+	const std::byte *p = take(*n, "byte array");
+	r.commit();
+	return {p, *n};
+}
+
+std::vector<std::byte> Parcel::Reader::readByteArray()
+{
+	const auto bytes = readByteSpan();
 	return {bytes.begin(), bytes.end()};
 }
 
-Parcel::Reader::Item Parcel::Reader::objectItem(Tag tag) const
+std::optional<std::vector<std::byte>> Parcel::Reader::readNullableByteArray()
 {
-	const Item item = begin(tag, kObjectSize);
-	const auto offsets = parcel_->offsets();
-	if (nextObject_ >= offsets.size() || offsets[nextObject_] != item.value)
-		badMessage("parcel: an object not listed in the offsets array");
-	return item;
+	Rewind r(*this);
+	const auto n = readLength(1, "byte array");
+	std::optional<std::vector<std::byte>> out;
+	if (n) {
+		const std::byte *p = take(*n, "byte array");
+		out.emplace(p, p + *n);
+	}
+	r.commit();
+	return out;
 }
 
-std::optional<flat_binderlite_object> Parcel::Reader::readFlat(Tag tag)
+std::vector<std::int32_t> Parcel::Reader::readInt32Array()
 {
-	if (peekTag() == Tag::Null) {
-		const Item item = begin(Tag::Null, 0);
-		finish(item);
+	Rewind r(*this);
+	const auto n = readLength(sizeof(std::int32_t), "int32 array");
+	if (!n)
+		badMessage("parcel: a null int32 array where one was expected");
+	std::vector<std::int32_t> out(*n);
+	if (*n)
+		std::memcpy(out.data(), take(*n * sizeof(std::int32_t), "int32 array"), *n * sizeof(std::int32_t));
+	r.commit();
+	return out;
+}
+
+std::vector<std::int64_t> Parcel::Reader::readInt64Array()
+{
+	Rewind r(*this);
+	const auto n = readLength(sizeof(std::int64_t), "int64 array");
+	if (!n)
+		badMessage("parcel: a null int64 array where one was expected");
+	std::vector<std::int64_t> out(*n);
+	if (*n)
+		std::memcpy(out.data(), take(*n * sizeof(std::int64_t), "int64 array"), *n * sizeof(std::int64_t));
+	r.commit();
+	return out;
+}
+
+std::vector<std::string> Parcel::Reader::readStringArray()
+{
+	Rewind r(*this);
+	// Each string takes 4 bytes at least (a null one).
+	const auto n = readLength(sizeof(std::int32_t), "string array");
+	if (!n)
+		badMessage("parcel: a null string array where one was expected");
+	std::vector<std::string> out;
+	out.reserve(*n);
+	for (std::size_t i = 0; i < *n; i++)
+		out.push_back(readString());
+	r.commit();
+	return out;
+}
+
+void Parcel::Reader::skipTo(std::size_t pos)
+{
+	if (pos < pos_ || pos > parcel_->size())
+		badMessage("parcel: a header whose size leads outside the data");
+	const auto offsets = parcel_->offsets();
+	while (nextObject_ < offsets.size() && offsets[nextObject_] < pos) {
+		if (offsets[nextObject_] + kObjectSize > pos)
+			badMessage("parcel: a header that ends inside an object");
+		nextObject_++;
+	}
+	pos_ = pos;
+}
+
+std::optional<Parcel::Reader::Object> Parcel::Reader::readObject(bool weak, const char *what)
+{
+	Rewind r(*this);
+	if (remaining() < kObjectSize)
+		noData(std::string("parcel: ") + what + (atEnd() ? ": read past the end" : " cut by the end of the data"));
+	const std::size_t at = pos_;
+	const auto offsets = parcel_->offsets();
+	const bool listed = nextObject_ < offsets.size() && offsets[nextObject_] == at;
+	Object obj{};
+	std::memcpy(&obj.flat, parcel_->data().data() + at, sizeof(obj.flat));
+	const bool null = obj.flat.hdr.type == BINDERLITE_TYPE_BINDER && obj.flat.binder == 0 && obj.flat.cookie == 0;
+	if (!listed) {
+		// Only a null object is left out of the offsets array.
+		if (!null)
+			badMessage(std::string("parcel: ") + what + " at offset " + std::to_string(at) +
+				   " is not listed in the offsets array");
+		if (nextObject_ < offsets.size() && offsets[nextObject_] < at + kObjectSize)
+			badMessage(std::string("parcel: ") + what + " overlapping an object");
+	}
+	const auto type = obj.flat.hdr.type;
+	const bool strongType = type == BINDERLITE_TYPE_BINDER || type == BINDERLITE_TYPE_HANDLE;
+	const bool weakType = type == BINDERLITE_TYPE_WEAK_BINDER || type == BINDERLITE_TYPE_WEAK_HANDLE;
+	if (!strongType && !(weak && weakType))
+		badMessage(std::string("parcel: ") + what + " of type " + hex(type) +
+			   (weakType ? " (a weak reference where a strong one was expected)" : ""));
+	pos_ = at + kObjectSize;
+	if (listed)
+		nextObject_++;
+	const Dialect d = parcel_->dialect();
+	if (hasStability(d)) {
+		const auto s = readValue<std::int32_t>("stability");
+		std::int32_t level = s;
+		bool ok;
+		if (d == Dialect::Android12) {
+			// {version, reserved[2], level}
+			const auto u = static_cast<std::uint32_t>(s);
+			level = static_cast<std::int32_t>(u >> 24);
+			const bool reservedZero = (u & 0x00ffff00) == 0;
+			ok = reservedZero && (null ? level == 0 : (u & 0xff) == kWireFormatVersion && isDeclared(level));
+		} else {
+			ok = null ? level == kStabilityUndeclared : isDeclared(level);
+		}
+		if (!ok)
+			badMessage(std::string("parcel: ") + (null ? "a null object" : what) + " with stability " +
+				   hex(static_cast<std::uint32_t>(s)));
+		obj.stability = level;
+	}
+	r.commit();
+	if (null)
 		return std::nullopt;
-	}
-	const Item item = objectItem(tag);
-	flat_binderlite_object obj;
-	std::memcpy(&obj, parcel_->data().data() + item.value, sizeof(obj));
-	const bool weak = tag == Tag::WeakObject;
-	const bool ok = weak ? obj.hdr.type == BINDERLITE_TYPE_WEAK_BINDER || obj.hdr.type == BINDERLITE_TYPE_WEAK_HANDLE
-			     : obj.hdr.type == BINDERLITE_TYPE_BINDER || obj.hdr.type == BINDERLITE_TYPE_HANDLE;
-	if (!ok) {
-		std::ostringstream s;
-		s << "parcel: " << toString(tag) << " of unsupported type 0x" << std::hex << obj.hdr.type;
-		badMessage(s.str());
-	}
-	// Committed only by the caller, once the object is resolved.
 	return obj;
 }
 
-Remote Parcel::Reader::toRemote(const flat_binderlite_object &obj) const
+Remote Parcel::Reader::toRemote(const Object &obj) const
 {
 	const Parcel &p = *parcel_;
+	const auto &flat = obj.flat;
 	if (p.received_) {
 		Process::Impl &impl = detail::Access::impl(*p.buffer_.owner());
-		if (obj.hdr.type == BINDERLITE_TYPE_HANDLE)
-			return impl.remoteFor(obj.handle);
-		return Remote(impl.localFor(obj.binder, obj.cookie));
+		if (flat.hdr.type == BINDERLITE_TYPE_HANDLE)
+			return impl.remoteFor(flat.handle, obj.stability);
+		return Remote(impl.localFor(flat.binder, flat.cookie));
 	}
 	// A parcel of ours: the objects are the ones it keeps.
-	if (obj.hdr.type == BINDERLITE_TYPE_HANDLE) {
+	if (flat.hdr.type == BINDERLITE_TYPE_HANDLE) {
 		for (const Remote &r : p.remotes_)
-			if (r.handle() == obj.handle)
+			if (r.handle() == flat.handle)
 				return r;
 	} else {
 		for (const auto &b : p.binders_)
-			if (b->id() == obj.binder)
+			if (b->id() == flat.binder)
 				return Remote(b);
 	}
 	badMessage("parcel: an object this parcel does not hold");
 }
 
-WeakRemote Parcel::Reader::toWeakRemote(const flat_binderlite_object &obj) const
+WeakRemote Parcel::Reader::toWeakRemote(const Object &obj) const
 {
 	const Parcel &p = *parcel_;
-	const bool handle = obj.hdr.type == BINDERLITE_TYPE_HANDLE || obj.hdr.type == BINDERLITE_TYPE_WEAK_HANDLE;
+	const auto &flat = obj.flat;
+	const bool handle = flat.hdr.type == BINDERLITE_TYPE_HANDLE || flat.hdr.type == BINDERLITE_TYPE_WEAK_HANDLE;
 	if (p.received_) {
 		Process::Impl &impl = detail::Access::impl(*p.buffer_.owner());
 		if (handle)
-			return impl.weakRemoteFor(obj.handle);
+			return impl.weakRemoteFor(flat.handle, obj.stability);
 		// One of ours, maybe gone: a weak reference to nothing.
-		return detail::Access::makeLocalWeak(impl.findLocal(obj.binder, obj.cookie));
+		return detail::Access::makeLocalWeak(impl.findLocal(flat.binder, flat.cookie));
 	}
 	if (handle) {
 		for (const WeakRemote &w : p.weakRemotes_)
-			if (detail::Access::record(w) && w.handle() == obj.handle)
+			if (detail::Access::record(w) && w.handle() == flat.handle)
 				return w;
 		for (const Remote &r : p.remotes_)
-			if (r.handle() == obj.handle)
+			if (r.handle() == flat.handle)
 				return r.weak();
 	} else {
 		for (const auto &b : p.binders_)
-			if (b->id() == obj.binder)
+			if (b->id() == flat.binder)
 				return detail::Access::makeLocalWeak(b);
 	}
 	badMessage("parcel: an object this parcel does not hold");
 }
 
+std::optional<Remote> Parcel::Reader::readOptionalRemote()
+{
+	Rewind r(*this);
+	const auto obj = readObject(false, "a binder object");
+	std::optional<Remote> out;
+	if (obj)
+		out = toRemote(*obj);
+	r.commit();
+	return out;
+}
+
+Remote Parcel::Reader::readRemote()
+{
+	Rewind r(*this);
+	auto out = readOptionalRemote();
+	if (!out)
+		badMessage("parcel: a null object where an object was expected");
+	r.commit();
+	return std::move(*out);
+}
+
+std::shared_ptr<Binder> Parcel::Reader::readBinder()
+{
+	Rewind r(*this);
+	auto remote = readOptionalRemote();
+	if (remote && !remote->isLocal())
+		badMessage("parcel: a handle to another process's object, not one of ours");
+	r.commit();
+	return remote ? remote->local() : nullptr;
+}
+
 std::optional<WeakRemote> Parcel::Reader::readOptionalWeakRemote()
 {
-	const std::size_t start = pos_;
-	// A strong object will do: its weak reference is kept.
-	const Tag tag = peekTag() == Tag::Object ? Tag::Object : Tag::WeakObject;
-	const auto obj = readFlat(tag);
-	if (!obj)
-		return std::nullopt;
-	pos_ = start; // until resolved
-	WeakRemote w = toWeakRemote(*obj);
-	pos_ = start + kTagSize + kObjectSize;
-	nextObject_++;
-	return w;
+	Rewind r(*this);
+	const auto obj = readObject(true, "a binder object");
+	std::optional<WeakRemote> out;
+	if (obj)
+		out = toWeakRemote(*obj);
+	r.commit();
+	return out;
 }
 
 WeakRemote Parcel::Reader::readWeakRemote()
 {
-	if (peekTag() == Tag::Null)
+	Rewind r(*this);
+	auto out = readOptionalWeakRemote();
+	if (!out)
 		badMessage("parcel: a null object where a weak object was expected");
-	return *readOptionalWeakRemote();
+	r.commit();
+	return std::move(*out);
 }
 
 UniqueFd Parcel::Reader::readFileDescriptor()
 {
-	const Item item = objectItem(Tag::FileDescriptor);
+	if (remaining() < kObjectSize)
+		noData(atEnd() ? "parcel: read past the end (a file descriptor)"
+			       : "parcel: a file descriptor cut by the end of the data");
+	const auto offsets = parcel_->offsets();
+	if (nextObject_ >= offsets.size() || offsets[nextObject_] != pos_)
+		badMessage("parcel: a file descriptor at offset " + std::to_string(pos_) +
+			   " is not listed in the offsets array");
 	binderlite_fd_object obj;
-	std::memcpy(&obj, parcel_->data().data() + item.value, sizeof(obj));
-	if (obj.hdr.type != BINDERLITE_TYPE_FD) {
-		std::ostringstream s;
-		s << "parcel: fd object of type 0x" << std::hex << obj.hdr.type;
-		badMessage(s.str());
-	}
+	std::memcpy(&obj, parcel_->data().data() + pos_, sizeof(obj));
+	if (obj.hdr.type != BINDERLITE_TYPE_FD)
+		badMessage("parcel: an object of type " + hex(obj.hdr.type) + " where a file descriptor was expected");
 	UniqueFd fd;
 	if (parcel_->received_) {
 		auto it = std::find_if(parcel_->fds_.begin(), parcel_->fds_.end(),
-				       [&](const OwnedFd &o) { return o.offset == item.value; });
+				       [&](const OwnedFd &o) { return o.offset == pos_; });
 		if (it == parcel_->fds_.end() || !it->fd)
 			throw Error(ErrorKind::Usage, EBADF,
-				    "parcel: the file descriptor at offset " + std::to_string(item.value) +
+				    "parcel: the file descriptor at offset " + std::to_string(pos_) +
 					    " was taken out already");
 		fd = std::move(it->fd);
 	} else {
 		// Ours: the receiver's own descriptor of the same file.
 		fd = UniqueFd::dup(static_cast<int>(obj.fd));
 	}
-	finish(item);
+	pos_ += kObjectSize;
 	nextObject_++;
 	return fd;
 }
 
-std::optional<Remote> Parcel::Reader::readOptionalRemote()
+InterfaceToken Parcel::Reader::readInterfaceToken()
 {
-	const std::size_t start = pos_;
-	const auto obj = readFlat(Tag::Object);
-	if (!obj)
-		return std::nullopt;
-	pos_ = start; // until resolved
-	Remote r = toRemote(*obj);
-	pos_ = start + kTagSize + kObjectSize;
-	nextObject_++;
-	return r;
+	Rewind r(*this);
+	InterfaceToken token;
+	const Dialect d = parcel_->dialect();
+	token.strictModePolicy = readValue<std::int32_t>("interface token");
+	if (d >= Dialect::Android10)
+		token.workSource = readValue<std::int32_t>("interface token");
+	if (d >= Dialect::Android11) {
+		const auto header = readValue<std::int32_t>("interface token");
+		if (header != kSystemHeader)
+			badMessage("parcel: an interface token with the header " +
+				   hex(static_cast<std::uint32_t>(header)) + ", not 'SYST' (" + toString(d) + ")");
+	}
+	token.descriptor = readString();
+	r.commit();
+	return token;
 }
 
-Remote Parcel::Reader::readRemote()
+void Parcel::Reader::enforceInterface(std::string_view descriptor)
 {
-	if (peekTag() == Tag::Null)
-		badMessage("parcel: a null object where an object was expected");
-	return *readOptionalRemote();
+	Rewind r(*this);
+	std::string found;
+	try {
+		found = readInterfaceToken().descriptor;
+	} catch (const Error &e) {
+		throw Error(Status::fromStatusT(kBadType), std::string("interface token: ") + e.what());
+	}
+	if (found != descriptor)
+		throw Error(Status::fromStatusT(kBadType),
+			    "interface token \"" + found + "\", not \"" + std::string(descriptor) + "\"");
+	r.commit();
 }
 
-std::shared_ptr<Binder> Parcel::Reader::readBinder()
+// binder::Status::readFromParcel(), and the reply headers Java writes
+// before it: noted app-ops (-127: a count and as many entries of a
+// String16 and two int64) and StrictMode's (-128: its size, which
+// counts the size field; the call succeeded).
+Status Parcel::Reader::readStatus()
 {
-	const Reader saved = *this;
-	auto r = readOptionalRemote();
-	if (!r)
-		return nullptr;
-	if (!r->isLocal()) {
-		*this = saved;
-		badMessage("parcel: a handle to another process's object, not one of ours");
+	Rewind r(*this);
+	auto code = readValue<std::int32_t>("status");
+	if (code == static_cast<std::int32_t>(ExceptionCode::HasNotedAppOpsReplyHeader)) {
+		const auto n = readLength(3 * sizeof(std::int32_t), "noted app-ops header");
+		for (std::size_t i = 0; n && i < *n; i++) {
+			(void)readUtf16("noted app-op");
+			(void)readValue<std::int64_t>("noted app-op");
+			(void)readValue<std::int64_t>("noted app-op");
+		}
+		code = readValue<std::int32_t>("status");
 	}
-	return r->local();
+	if (code == static_cast<std::int32_t>(ExceptionCode::HasReplyHeader)) {
+		const std::size_t start = pos_;
+		const auto size = readValue<std::int32_t>("reply header");
+		if (size != 0) {
+			if (size < 4)
+				badMessage("parcel: a reply header of size " + std::to_string(size));
+			skipTo(start + static_cast<std::size_t>(size));
+		}
+		r.commit();
+		return Status::ok();
+	}
+	if (code == 0) {
+		r.commit();
+		return Status::ok();
+	}
+	// Java may send a null message.
+	std::string message = readNullableString().value_or("");
+	const auto skipHeader = [this](const char *what) {
+		const std::size_t start = pos_;
+		const auto size = readValue<std::int32_t>(what);
+		if (size == 0)
+			return;
+		if (size < 4)
+			badMessage(std::string("parcel: a ") + what + " of size " + std::to_string(size));
+		skipTo(start + static_cast<std::size_t>(size));
+	};
+	skipHeader("remote stack trace header");
+	Status status;
+	const auto exception = static_cast<ExceptionCode>(code);
+	if (exception == ExceptionCode::ServiceSpecific) {
+		status = Status::fromServiceSpecificError(readValue<std::int32_t>("service-specific error"),
+							  std::move(message));
+	} else {
+		if (exception == ExceptionCode::Parcelable)
+			skipHeader("parcelable exception");
+		status = Status::fromExceptionCode(exception, std::move(message));
+	}
+	r.commit();
+	return status;
 }
 
-void Parcel::Reader::skip()
+void Parcel::Reader::readException()
 {
-	switch (peekTag()) {
-	case Tag::String:
-	case Tag::Bytes:
-		(void)readSized(peekTag());
-		break;
-	case Tag::Object:
-	case Tag::WeakObject:
-	case Tag::FileDescriptor: {
-		const Item item = objectItem(peekTag());
-		nextObject_++;
-		finish(item);
-		break;
-	}
-	case Tag::Null:
-		finish(begin(Tag::Null, 0));
-		break;
-	case Tag::Int64:
-	case Tag::UInt64:
-	case Tag::Double:
-		finish(begin(peekTag(), 8));
-		break;
-	default:
-		finish(begin(peekTag(), 4));
-		break;
-	}
+	Rewind r(*this);
+	const Status status = readStatus();
+	if (!status.isOk())
+		throw Error(status, "the call failed");
+	r.commit();
 }
 
 void Parcel::Reader::expectEnd() const

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <sstream>
@@ -90,8 +91,8 @@ ThreadState::~ThreadState()
 	impl->device.threadExit();
 }
 
-Process::Impl::Impl(Process &self, std::unique_ptr<Driver> driver, std::size_t poolSize)
-	: self(self), device(std::move(driver), poolSize), pid(::getpid())
+Process::Impl::Impl(Process &self, std::unique_ptr<Driver> driver, std::size_t poolSize, Dialect dialect)
+	: self(self), device(std::move(driver), poolSize), dialect(dialect), pid(::getpid())
 {
 	errorHandler = [](std::string_view msg) { std::cerr << "binderlite: " << msg << '\n'; };
 }
@@ -222,12 +223,18 @@ std::optional<Parcel> Process::Impl::waitFor(ThreadState &ts, Await what, std::u
 			if (reply.flags() & BINDERLITE_TF_STATUS_CODE) {
 				std::int32_t status = 0;
 				const auto d = reply.data();
-				if (d.size() == sizeof(status))
-					std::memcpy(&status, d.data(), sizeof(status));
-				if (status >= 0)
+				if (d.size() != sizeof(status))
 					throw Error(ErrorKind::Protocol, EPROTO,
 						    describeCall(handle, code) + ": malformed status reply");
-				throw Error(ErrorKind::Remote, -status, describeCall(handle, code));
+				std::memcpy(&status, d.data(), sizeof(status));
+				// A status of 0 is success without a reply (libgbinder
+				// sends it; libbinder's IPCThreadState reads it so too).
+				if (status == 0)
+					return Parcel(reply.dialect());
+				if (status > 0)
+					throw Error(ErrorKind::Protocol, EPROTO,
+						    describeCall(handle, code) + ": malformed status reply");
+				throw Error(Status::fromStatusT(status), describeCall(handle, code));
 			}
 			return reply;
 		}
@@ -299,7 +306,7 @@ void Process::Impl::execute(ThreadState &ts, const binderlite_transaction_data &
 {
 	const bool oneway = txn.flags & BINDERLITE_TF_ONE_WAY;
 	std::int32_t status = 0;
-	Parcel reply;
+	Parcel reply(dialect);
 	{
 		std::optional<Parcel> in;
 		try {
@@ -317,18 +324,14 @@ void Process::Impl::execute(ThreadState &ts, const binderlite_transaction_data &
 				throw Error::status(ENXIO, s.str());
 			}
 			Parcel::Reader rd = in->reader();
-			target->onTransact(txn.code, rd, reply);
+			status = detail::serve(*target, txn.code, rd, reply, oneway,
+					       [this](std::string_view m) { report(m); });
 		} catch (const Error &e) {
+			// The request could not be taken (or the target is unknown).
 			status = e.errnum() > 0 ? -e.errnum() : -EIO;
 			if (oneway || e.kind() != ErrorKind::Remote)
 				report(std::string(oneway ? "oneway " : "") + "call " + std::to_string(txn.code) +
 				       ": " + e.what());
-		} catch (const std::exception &e) {
-			status = -EREMOTEIO;
-			report("call " + std::to_string(txn.code) + ": " + e.what());
-		} catch (...) {
-			status = -EREMOTEIO;
-			report("call " + std::to_string(txn.code) + ": an exception that is no std::exception");
 		}
 	} // BC_FREE_BUFFER queued here
 	if (oneway)
@@ -375,6 +378,10 @@ void Process::Impl::sendReply(ThreadState &ts, const Parcel &reply, std::int32_t
 // the node table, so that BR_INCREFS/BR_ACQUIRE and calls find them.
 void Process::Impl::prepare(const Parcel &data)
 {
+	if (detail::Access::dialectBound(data) && !sameParcelFormat(data.dialect(), dialect))
+		throw Error(ErrorKind::Usage, EXDEV,
+			    std::string("a parcel written in the ") + toString(data.dialect()) + " dialect, sent by a " +
+				    toString(dialect) + " process: make it with Parcel(process->dialect())");
 	for (const Remote &r : detail::Access::remotes(data))
 		if (r.process().get() != &self)
 			throw Error(ErrorKind::Usage, EXDEV, "a parcel holds a handle of another Process");
@@ -426,7 +433,7 @@ Parcel Process::Impl::transact(std::uint32_t handle, std::uint32_t code, const P
 	try {
 		auto reply = waitFor(ts, (flags & BINDERLITE_TF_ONE_WAY) ? Await::Complete : Await::Reply,
 				     handle, code, how);
-		return reply ? std::move(*reply) : Parcel();
+		return reply ? std::move(*reply) : Parcel(dialect);
 	} catch (...) {
 		dropUnwritten(ts, mark);
 		throw;
@@ -446,7 +453,7 @@ void Process::Impl::sendLocked(protocol::CommandWriter &cmds)
 		throw Error(ErrorKind::Protocol, EPROTO, device.name() + ": reference commands left unconsumed");
 }
 
-Remote Process::Impl::remoteFor(std::uint32_t handle)
+Remote Process::Impl::remoteFor(std::uint32_t handle, std::int32_t stability)
 {
 	std::shared_ptr<detail::HandleRecord> rec; // dropped after unlocking
 	std::shared_ptr<detail::StrongRef> strong;
@@ -470,12 +477,16 @@ Remote Process::Impl::remoteFor(std::uint32_t handle)
 		rec->counted = true;
 		strong->counted = true;
 	}
+	if (stability) {
+		std::int32_t unknown = 0;
+		rec->stability.compare_exchange_strong(unknown, stability);
+	}
 	return detail::Access::makeRemote(strong);
 }
 
 // A weak reference to @handle, as received in a parcel: only BC_INCREFS,
 // and only for a handle we do not hold yet.
-WeakRemote Process::Impl::weakRemoteFor(std::uint32_t handle)
+WeakRemote Process::Impl::weakRemoteFor(std::uint32_t handle, std::int32_t stability)
 {
 	std::shared_ptr<detail::HandleRecord> rec;
 	std::lock_guard g(mutex);
@@ -488,6 +499,10 @@ WeakRemote Process::Impl::weakRemoteFor(std::uint32_t handle)
 		sendLocked(cmds);
 		rec->counted = true;
 		slot = rec;
+	}
+	if (stability) {
+		std::int32_t unknown = 0;
+		rec->stability.compare_exchange_strong(unknown, stability);
 	}
 	return detail::Access::makeWeak(std::move(rec));
 }
@@ -716,9 +731,21 @@ void Process::Impl::spawnLooper(bool spawnedThread)
 
 // Process.
 
-Process::Process(Private, std::unique_ptr<Driver> driver, std::size_t poolSize)
-	: impl_(std::make_unique<Impl>(*this, std::move(driver), poolSize))
+Process::Process(Private, std::unique_ptr<Driver> driver, std::size_t poolSize, Dialect dialect)
+	: impl_(std::make_unique<Impl>(*this, std::move(driver), poolSize, dialect))
 {
+}
+
+Dialect defaultDialect()
+{
+	const char *env = std::getenv("BINDERLITE_DIALECT");
+	if (!env || !*env)
+		return kNewestDialect;
+	const auto d = parseDialect(env);
+	if (!d)
+		throw Error(ErrorKind::Usage, EINVAL,
+			    std::string("BINDERLITE_DIALECT=") + env + ": no such dialect (android8 to android16)");
+	return *d;
 }
 
 Process::~Process()
@@ -746,23 +773,32 @@ Process::~Process()
 
 std::shared_ptr<Process> Process::open(const ProcessOptions &options)
 {
+	const Dialect dialect = options.dialect ? *options.dialect : defaultDialect();
 	std::lock_guard g(g_registryMutex);
 	auto it = g_registry.find(options.device);
 	if (it != g_registry.end())
-		if (auto p = it->second.lock(); p && p->impl_->pid == ::getpid())
-			return p; // not the parent's, in a child of fork()
-	auto p = create(std::make_unique<SystemDriver>(options.device), options.poolSize);
+		if (auto p = it->second.lock(); p && p->impl_->pid == ::getpid()) {
+			// Not the parent's, in a child of fork().
+			if (p->impl_->dialect != dialect)
+				throw Error(ErrorKind::Usage, EINVAL,
+					    options.device + " is open in the " + toString(p->impl_->dialect) +
+						    " dialect already, not " + toString(dialect));
+			return p;
+		}
+	auto p = create(std::make_unique<SystemDriver>(options.device), options.poolSize, dialect);
 	p->impl_->registryKey = options.device;
 	g_registry.insert_or_assign(options.device, p);
 	return p;
 }
 
-std::shared_ptr<Process> Process::create(std::unique_ptr<Driver> driver, std::size_t poolSize)
+std::shared_ptr<Process> Process::create(std::unique_ptr<Driver> driver, std::size_t poolSize, Dialect dialect)
 {
-	return std::make_shared<Process>(Private{}, std::move(driver), poolSize);
+	return std::make_shared<Process>(Private{}, std::move(driver), poolSize, dialect);
 }
 
 Device &Process::device() noexcept { return impl_->device; }
+
+Dialect Process::dialect() const noexcept { return impl_->dialect; }
 
 void Process::setMaxThreads(std::uint32_t n)
 {

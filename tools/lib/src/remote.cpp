@@ -65,24 +65,18 @@ StrongRef::~StrongRef()
 
 namespace {
 
-// A call to one of our own objects: onTransact() on this thread, with
-// errors mapped as a remote caller would see them.
+// A call to one of our own objects: served on this thread as the driver
+// would deliver it, the outcome mapped as a remote caller would see it.
+// Nobody else hears of failures: the caller gets them.
 Parcel localTransact(Binder &b, std::uint32_t code, const Parcel &data, bool oneway)
 {
-	Parcel reply;
+	Parcel reply(data.dialect());
 	Parcel::Reader in = data.reader();
-	try {
-		b.onTransact(code, in, reply);
-	} catch (const Error &e) {
-		if (oneway)
-			return {};
-		throw Error(ErrorKind::Remote, e.errnum() > 0 ? e.errnum() : EIO,
-			    "local call " + std::to_string(code) + ": " + e.what());
-	} catch (const std::exception &e) {
-		if (oneway)
-			return {};
-		throw Error(ErrorKind::Remote, EREMOTEIO, "local call " + std::to_string(code) + ": " + e.what());
-	}
+	const std::int32_t status = detail::serve(b, code, in, reply, false, [](std::string_view) {});
+	if (oneway)
+		return Parcel(data.dialect());
+	if (status != 0)
+		throw Error(Status::fromStatusT(status), "local call " + std::to_string(code));
 	return reply;
 }
 
@@ -115,6 +109,43 @@ OnewayResult Remote::transactOneway(std::uint32_t code, const Parcel &data) cons
 	(void)detail::Access::impl(*ref_->record->process)
 		.transact(ref_->record->handle, code, data, BINDERLITE_TF_ONE_WAY, &how);
 	return how;
+}
+
+void Remote::ping() const { (void)transact(kPingTransaction, Parcel()); }
+
+std::string Remote::interfaceDescriptor() const
+{
+	if (local_)
+		return local_->interfaceDescriptor();
+	const Parcel reply = transact(kInterfaceTransaction, Parcel());
+	Parcel::Reader in = reply.reader();
+	return in.readString();
+}
+
+pid_t Remote::debugPid() const
+{
+	const Parcel reply = transact(kDebugPidTransaction, Parcel());
+	Parcel::Reader in = reply.reader();
+	return static_cast<pid_t>(in.readInt32());
+}
+
+std::optional<Remote> Remote::extension() const
+{
+	if (local_)
+		return local_->extension();
+	const Parcel reply = transact(kExtensionTransaction, Parcel());
+	Parcel::Reader in = reply.reader();
+	return in.readOptionalRemote();
+}
+
+void Remote::dump(int fd, const std::vector<std::string> &args) const
+{
+	Parcel data;
+	data.writeFileDescriptor(fd);
+	data.writeInt32(static_cast<std::int32_t>(args.size()));
+	for (const auto &a : args)
+		data.writeString(a);
+	(void)transact(kDumpTransaction, data);
 }
 
 DeathToken Remote::linkToDeath(std::function<void()> callback) const

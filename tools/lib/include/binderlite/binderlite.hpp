@@ -7,6 +7,7 @@
 
 #include <binderlite/binder.hpp>
 #include <binderlite/device.hpp>
+#include <binderlite/dialect.hpp>
 #include <binderlite/error.hpp>
 #include <binderlite/fd.hpp>
 #include <binderlite/parcel.hpp>
@@ -14,5 +15,6 @@
 #include <binderlite/protocol.hpp>
 #include <binderlite/remote.hpp>
 #include <binderlite/servicemanager.hpp>
+#include <binderlite/status.hpp>
 
 #endif

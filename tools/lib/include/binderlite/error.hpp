@@ -11,17 +11,22 @@
 //             if (e.code() == std::errc::no_such_file_or_directory) ...
 //     }
 //
-// works for every kind. kind() says where the failure came from, and
+// works for every kind. kind() says where the failure came from,
 // extended() carries the driver's extended error (BINDERLITE_GET_EXTENDED_
-// ERROR) when the driver refused a transaction. The table of kinds and
-// codes is in Documentation/userspace.rst ("Errors").
+// ERROR) when the driver refused a transaction, and remoteStatus() the
+// callee's binder::Status (status.hpp) when the callee answered with a
+// transaction error or an AIDL exception. The table of kinds and codes is
+// in Documentation/userspace.rst ("Errors").
 //
 // Thread-safety: an Error is an immutable value.
 #ifndef BINDERLITE_ERROR_HPP
 #define BINDERLITE_ERROR_HPP
 
+#include <binderlite/status.hpp>
+
 #include <linux/binderlite.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -35,7 +40,9 @@ enum class ErrorKind {
 		     // code() is -extended()->param, or EIO if it gave none
 	DeadObject,  // BR_DEAD_REPLY: the target (or the context manager)
 		     // is gone; code() is EPIPE; always a DeadObject
-	Remote,      // the callee answered with an error status; code() is it
+	Remote,      // the callee answered with a transaction error or an
+		     // AIDL exception (remoteStatus()); code() is
+		     // remoteStatus()->errnum()
 	Parcel,      // ENODATA: read past the end; EBADMSG: wrong type or
 		     // malformed data; EMSGSIZE: a value too large to write
 	Protocol,    // the driver said something unexpected (EPROTO), or
@@ -53,13 +60,28 @@ enum class ErrorKind {
 class Error : public std::system_error {
 public:
 	// what() becomes "<what>: <strerror(errnum)>", with the extended
-	// error appended when there is one.
+	// error appended when there is one. An Error of kind Remote made so
+	// has the remoteStatus() of the status_t -@errnum.
 	Error(ErrorKind kind, int errnum, const std::string &what,
 	      std::optional<binderlite_extended_error> extended = std::nullopt);
+	// ErrorKind::Remote with @status (not ok()), errnum() status.errnum();
+	// what() is "<what>: <status.toString()>".
+	Error(const Status &status, const std::string &what);
 
-	// An error status for a service to throw from Binder::onTransact():
-	// the caller's transact() throws Error(ErrorKind::Remote, errnum).
+	// What a service throws from Binder::onTransact() to fail a call;
+	// the caller's transact() throws Error(ErrorKind::Remote) with the
+	// same Status (what() is only local):
+	//
+	// a transaction error: a TF_STATUS_CODE reply with the status_t
+	// -@errnum, as libbinder's onTransact() returning it;
 	[[nodiscard]] static Error status(int errnum, const std::string &what = {});
+	// an unknown code: UNKNOWN_TRANSACTION (-EBADMSG), libbinder's answer;
+	[[nodiscard]] static Error unknownTransaction(std::uint32_t code);
+	// an AIDL exception, written into the reply (Parcel::writeStatus());
+	[[nodiscard]] static Error exception(ExceptionCode code, const std::string &message = {});
+	[[nodiscard]] static Error serviceSpecific(std::int32_t errorCode, const std::string &message = {});
+	// any Status but ok() (Error(Usage, EINVAL) for it).
+	[[nodiscard]] static Error fromStatus(Status status, const std::string &what = {});
 
 	[[nodiscard]] ErrorKind kind() const noexcept { return kind_; }
 	// The errno value, i.e. code().value().
@@ -74,10 +96,14 @@ public:
 	{
 		return extended_;
 	}
+	// ErrorKind::Remote: the status the callee answered with (or, thrown
+	// by a service, the one to answer with); nullopt for other kinds.
+	[[nodiscard]] const std::optional<Status> &remoteStatus() const noexcept { return status_; }
 
 private:
 	ErrorKind kind_;
 	std::optional<binderlite_extended_error> extended_;
+	std::optional<Status> status_;
 };
 
 // BR_DEAD_REPLY, or an operation on an object known to be dead. Its

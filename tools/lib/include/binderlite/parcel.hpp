@@ -1,11 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Parcel: the payload of a transaction, written and read with types.
+// Parcel: the payload of a transaction, in libbinder's wire format.
 //
 // A Parcel is either written by this process (writable) or received from
 // the driver. A received Parcel is a read-only view of a buffer in the
 // receive pool, which it owns: it sends BC_FREE_BUFFER exactly once, when
 // it is destroyed (or moved-over). Parcels are move-only.
+//
+// Wire format (Documentation/userspace.rst, "Parcel wire format"): what
+// Android's Parcel.cpp writes and AIDL-generated code reads, untagged, in
+// host byte order, every item a multiple of 4 bytes (zero padding):
+//
+//   int32, uint32, bool, byte, char   4 bytes (bool 0 or 1; byte and char
+//                                     widened to int32)
+//   int64, uint64, double             8 bytes;  float 4 bytes
+//   String16                          int32 length in UTF-16 units (-1:
+//                                     null), the units, a NUL unit,
+//                                     padding; UTF-8 strings travel so
+//   byte array                        int32 length (-1: null), the bytes,
+//                                     padding
+//   int32/int64/string arrays         int32 count (-1: null), the items
+//   binder object                     struct flat_binderlite_object (24
+//                                     bytes), listed in the offsets array
+//                                     unless null; from Android 11 on an
+//                                     int32 stability follows (Dialect)
+//   file descriptor                   struct binderlite_fd_object, listed
+//   interface token                   the dialect's header, String16
+//   status header                     binder::Status (status.hpp)
+//
+// The dialect (dialect.hpp) is the Parcel's: a written Parcel's is given
+// at construction (default: the newest), a received one's is its
+// Process's. Remote::transact() refuses a parcel whose interface token or
+// binder objects were written for another format (Error(Usage, EXDEV)).
 //
 // File descriptors: a received Parcel owns the descriptors the driver
 // installed for its FD objects (new descriptors, O_CLOEXEC, of the
@@ -16,32 +42,24 @@
 // which must stay open until the parcel is sent) or owns them
 // (writeFileDescriptor(UniqueFd)).
 //
-// Wire format (Documentation/userspace.rst, "Parcel wire format"): a
-// sequence of items, each a 32-bit tag (Parcel::Tag) and its value, every
-// item a multiple of 4 bytes, host byte order:
-//
-//   int8..uint32, bool, float  tag, 4 bytes (sign- or zero-extended)
-//   int64, uint64, double      tag, 8 bytes
-//   string, bytes              tag, u32 length, the bytes, zero padding to 4
-//   object                     tag, struct flat_binderlite_object (24 bytes),
-//                              its offset listed in the offsets array
-//   null                       tag alone: a null object
-//   fd                         tag, struct binderlite_fd_object (24 bytes),
-//                              listed in the offsets array
-//   weak object                as object, of a WEAK_BINDER or WEAK_HANDLE
-//
-// Reading checks the tag, the bounds and the value: a read past the end
-// throws Error(ErrorKind::Parcel, ENODATA), a read of the wrong type (or of
-// any value overlapping an object, or of an object not listed in the
-// offsets array) throws Error(ErrorKind::Parcel, EBADMSG). Never UB.
+// Reading checks every bound and every value: a read past the end throws
+// Error(ErrorKind::Parcel, ENODATA); a malformed value (a bool neither 0
+// nor 1, a string without its NUL, a negative length, an unpaired
+// surrogate, an object not listed in the offsets array or of the wrong
+// type, plain data overlapping an object, a bad stability) throws
+// Error(ErrorKind::Parcel, EBADMSG); writing a string that is not UTF-8
+// throws EILSEQ. A failed read leaves the cursor where it was. Never UB.
+// Padding is not checked: libgbinder pads an empty String16 with 0xffff.
 //
 // Thread-safety: none; a Parcel and its Readers belong to one thread at a
 // time. A Reader refers to its Parcel, which must outlive it.
 #ifndef BINDERLITE_PARCEL_HPP
 #define BINDERLITE_PARCEL_HPP
 
+#include <binderlite/dialect.hpp>
 #include <binderlite/fd.hpp>
 #include <binderlite/remote.hpp>
+#include <binderlite/status.hpp>
 
 #include <linux/binderlite.h>
 #include <sys/types.h>
@@ -85,44 +103,54 @@ private:
 
 class Parcel {
 public:
-	// The type tags of the wire format.
-	enum class Tag : std::uint32_t {
-		Int8 = 1, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64,
-		Bool, Float, Double, String, Bytes, Object, Null,
-		FileDescriptor, WeakObject,
-	};
-
 	class Reader;
 
-	// An empty writable parcel.
-	Parcel() noexcept = default;
+	// An empty writable parcel in @dialect's format.
+	explicit Parcel(Dialect dialect = kNewestDialect) noexcept : dialect_(dialect) {}
 	Parcel(Parcel &&other) noexcept;
 	Parcel &operator=(Parcel &&other) noexcept;
 	Parcel(const Parcel &) = delete;
 	Parcel &operator=(const Parcel &) = delete;
 	~Parcel();
 
-	// Writing; a received parcel is read-only (Error(Usage, EROFS)).
-	void writeInt8(std::int8_t v);
-	void writeUint8(std::uint8_t v);
-	void writeInt16(std::int16_t v);
-	void writeUint16(std::uint16_t v);
+	[[nodiscard]] Dialect dialect() const noexcept { return dialect_; }
+
+	// Writing; a received parcel is read-only (Error(Usage, EROFS)). A
+	// value too large for the format throws Error(Parcel, EMSGSIZE).
 	void writeInt32(std::int32_t v);
 	void writeUint32(std::uint32_t v);
 	void writeInt64(std::int64_t v);
 	void writeUint64(std::uint64_t v);
-	void writeBool(bool v);
 	void writeFloat(float v);
 	void writeDouble(double v);
-	void writeString(std::string_view s);
-	void writeBytes(std::span<const std::byte> bytes);
+	void writeBool(bool v);
+	// AIDL's byte and char, each an int32 (sign- and zero-extended).
+	void writeByte(std::int8_t v);
+	void writeChar(char16_t v);
+	// A String16; the null one is writeNullableString16(std::nullopt).
+	void writeString16(std::u16string_view s);
+	void writeNullableString16(std::optional<std::u16string_view> s);
+	// UTF-8 carried as a String16, as libbinder's writeUtf8AsUtf16()
+	// (AIDL's @utf8InCpp String); Error(Parcel, EILSEQ) if not UTF-8.
+	void writeString(std::string_view utf8);
+	void writeNullableString(std::optional<std::string_view> utf8);
+	// byte[]; a null one is writeNullableByteArray(std::nullopt).
+	void writeByteArray(std::span<const std::byte> bytes);
+	void writeNullableByteArray(std::optional<std::span<const std::byte>> bytes);
+	// int[], long[], @utf8InCpp String[]: a count and the items.
+	void writeInt32Array(std::span<const std::int32_t> values);
+	void writeInt64Array(std::span<const std::int64_t> values);
+	void writeStringArray(std::span<const std::string> values);
+	// A null array (or string) of any type: int32 -1.
+	void writeNullArray();
+
 	// One of our objects (a BINDER object), or a null object for nullptr.
 	// The parcel keeps the object alive until it is destroyed.
 	void writeBinder(const std::shared_ptr<Binder> &binder);
 	// A reference (a HANDLE object), or a local Remote's object. The
 	// parcel keeps the reference until it is destroyed.
 	void writeRemote(const Remote &remote);
-	// A null object.
+	// A null object (a BINDER object of ptr 0, not listed in the offsets).
 	void writeNull();
 	// A weak reference (a WEAK_HANDLE object), or a WEAK_BINDER for a
 	// local WeakRemote whose object lives (a null object if it is gone).
@@ -139,6 +167,15 @@ public:
 	void writeFileDescriptor(int fd);
 	// The same, and the parcel owns @fd: closed when it is destroyed.
 	void writeFileDescriptor(UniqueFd fd);
+
+	// The RPC header of an AIDL call (libbinder's writeInterfaceToken()):
+	// the dialect's header fields, then @descriptor as a String16.
+	void writeInterfaceToken(std::string_view descriptor);
+	// The header of an AIDL reply: Status::ok() (int32 0).
+	void writeNoException();
+	// An AIDL reply's status header. A TransactionFailed status has no
+	// header (it is a TF_STATUS_CODE reply): Error(Usage, EINVAL).
+	void writeStatus(const Status &status);
 
 	// A reader at the start of the parcel.
 	[[nodiscard]] Reader reader() const noexcept;
@@ -165,10 +202,11 @@ private:
 
 	void checkWritable() const;
 	void put(const void *p, std::size_t n);
-	void putTag(Tag tag);
-	template <class T> void putScalar(Tag tag, T v);
-	void putSized(Tag tag, std::span<const std::byte> bytes);
-	void putObject(Tag tag, const void *obj);
+	template <class T> void putValue(T v);
+	void putLength(std::size_t n);
+	void putUtf16(std::u16string_view s);
+	void putObject(const void *obj, bool listed);
+	void putStability(std::int32_t level, bool null);
 
 	// A descriptor the parcel owns: one the driver installed for the FD
 	// object at @offset of a received parcel (invalid once taken), or
@@ -178,6 +216,10 @@ private:
 		UniqueFd fd;
 	};
 
+	Dialect dialect_;
+	// An interface token or a binder object was written: the bytes are
+	// the dialect's.
+	bool dialectBound_ = false;
 	std::vector<std::byte> data_;
 	std::vector<binderlite_size_t> offsets_;
 	std::vector<std::shared_ptr<Binder>> binders_;
@@ -195,6 +237,13 @@ private:
 	uid_t senderEuid_ = 0;
 };
 
+// What Reader::readInterfaceToken() found.
+struct InterfaceToken {
+	std::int32_t strictModePolicy = 0;
+	std::int32_t workSource = -1; // Android 10 and later; -1: unset
+	std::string descriptor;
+};
+
 // A cursor over a Parcel. Cheap to copy; valid while its parcel lives and
 // is not written to. Every read either returns the next item of the
 // asked-for type or throws and leaves the cursor where it was.
@@ -202,23 +251,33 @@ class Parcel::Reader {
 public:
 	explicit Reader(const Parcel &parcel) noexcept : parcel_(&parcel) {}
 
-	[[nodiscard]] std::int8_t readInt8();
-	[[nodiscard]] std::uint8_t readUint8();
-	[[nodiscard]] std::int16_t readInt16();
-	[[nodiscard]] std::uint16_t readUint16();
 	[[nodiscard]] std::int32_t readInt32();
 	[[nodiscard]] std::uint32_t readUint32();
 	[[nodiscard]] std::int64_t readInt64();
 	[[nodiscard]] std::uint64_t readUint64();
-	[[nodiscard]] bool readBool();
 	[[nodiscard]] float readFloat();
 	[[nodiscard]] double readDouble();
+	// 0 or 1; anything else is EBADMSG.
+	[[nodiscard]] bool readBool();
+	// An int32 holding a byte, sign- or zero-extended (libgbinder writes
+	// the latter); a char, 0 to 0xffff.
+	[[nodiscard]] std::int8_t readByte();
+	[[nodiscard]] char16_t readChar();
+	// A String16; EBADMSG for a null one, which the Nullable reads return
+	// as nullopt.
+	[[nodiscard]] std::u16string readString16();
+	[[nodiscard]] std::optional<std::u16string> readNullableString16();
+	// A String16 as UTF-8 (libbinder's readUtf8FromUtf16()).
 	[[nodiscard]] std::string readString();
-	// A view into the parcel: valid while the parcel lives.
-	[[nodiscard]] std::string_view readStringView();
-	[[nodiscard]] std::vector<std::byte> readBytes();
+	[[nodiscard]] std::optional<std::string> readNullableString();
+	[[nodiscard]] std::vector<std::byte> readByteArray();
 	// A view into the parcel: valid while the parcel lives.
 	[[nodiscard]] std::span<const std::byte> readByteSpan();
+	[[nodiscard]] std::optional<std::vector<std::byte>> readNullableByteArray();
+	[[nodiscard]] std::vector<std::int32_t> readInt32Array();
+	[[nodiscard]] std::vector<std::int64_t> readInt64Array();
+	[[nodiscard]] std::vector<std::string> readStringArray();
+
 	// An object: a Remote for a handle, a local Remote for one of our
 	// objects. Throws EBADMSG for a null object.
 	[[nodiscard]] Remote readRemote();
@@ -240,34 +299,45 @@ public:
 	// descriptor of the same file (F_DUPFD_CLOEXEC), as a receiver gets.
 	[[nodiscard]] UniqueFd readFileDescriptor();
 
-	// The tag of the next item; ENODATA at the end.
-	[[nodiscard]] Tag peekTag() const;
-	// Steps over the next item, whatever its type.
-	void skip();
+	// An interface token in the parcel's dialect; EBADMSG if its header
+	// is not the dialect's ('SYST' from Android 11 on).
+	[[nodiscard]] InterfaceToken readInterfaceToken();
+	// Reads the interface token and checks its descriptor, as AIDL code
+	// does first: on any mismatch it throws the Error libbinder answers
+	// with, a transaction error BAD_TYPE (kBadType).
+	void enforceInterface(std::string_view descriptor);
+	// An AIDL reply's status header (fat reply headers skipped).
+	[[nodiscard]] Status readStatus();
+	// The same; throws Error(status) unless it is ok().
+	void readException();
+
 	[[nodiscard]] bool atEnd() const noexcept { return pos_ == parcel_->size(); }
 	[[nodiscard]] std::size_t position() const noexcept { return pos_; }
 	[[nodiscard]] std::size_t remaining() const noexcept { return parcel_->size() - pos_; }
-	// Throws EBADMSG unless every item has been read.
+	// Throws EBADMSG unless every byte has been read.
 	void expectEnd() const;
 	[[nodiscard]] const Parcel &parcel() const noexcept { return *parcel_; }
 
 private:
-	struct Item {
-		std::size_t value;  // offset of the value, after the tag
-		std::size_t end;    // offset after the item
+	class Rewind;
+	// The next @n bytes (padded to 4) of plain data: bounds and objects
+	// checked, the cursor moved past them.
+	const std::byte *take(std::size_t n, const char *what);
+	template <class T> T readValue(const char *what);
+	// -1 (nullopt) or a length of at most @max items of @itemSize bytes.
+	std::optional<std::size_t> readLength(std::size_t itemSize, const char *what);
+	std::optional<std::u16string_view> readUtf16(const char *what);
+	// Moves the cursor to @pos, past the objects before it.
+	void skipTo(std::size_t pos);
+	struct Object {
+		flat_binderlite_object flat;
+		std::int32_t stability; // its level; 0 before Android 11
 	};
-	Item begin(Tag tag, std::size_t valueSize) const;
-	void finish(const Item &item) noexcept { pos_ = item.end; }
-	template <class T, class Wire> T readScalar(Tag tag);
-	std::span<const std::byte> readSized(Tag tag);
-	// An object item with @tag at the cursor, listed in the offsets
-	// array: its value's offset.
-	Item objectItem(Tag tag) const;
-	// Reads an object item of @tag: the flat object, or nullopt for a
-	// null one.
-	std::optional<flat_binderlite_object> readFlat(Tag tag);
-	Remote toRemote(const flat_binderlite_object &obj) const;
-	WeakRemote toWeakRemote(const flat_binderlite_object &obj) const;
+	// A binder object of the kinds @weak allows, and its stability,
+	// the cursor moved past them; nullopt for a null object.
+	std::optional<Object> readObject(bool weak, const char *what);
+	Remote toRemote(const Object &obj) const;
+	WeakRemote toWeakRemote(const Object &obj) const;
 
 	const Parcel *parcel_;
 	std::size_t pos_ = 0;
@@ -275,8 +345,6 @@ private:
 };
 
 inline Parcel::Reader Parcel::reader() const noexcept { return Reader(*this); }
-
-[[nodiscard]] const char *toString(Parcel::Tag tag) noexcept;
 
 } // namespace binderlite
 

@@ -35,6 +35,7 @@
 
 #include <binderlite/binder.hpp>
 #include <binderlite/device.hpp>
+#include <binderlite/dialect.hpp>
 #include <binderlite/remote.hpp>
 
 #include <sys/types.h>
@@ -44,6 +45,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,7 +54,16 @@ namespace binderlite {
 struct ProcessOptions {
 	std::string device{Device::kDefaultPath};
 	std::size_t poolSize = Device::kDefaultPoolSize;
+	// The wire format's dialect (dialect.hpp); unset: defaultDialect().
+	std::optional<Dialect> dialect{};
 };
+
+// The dialect of a Process opened without one: $BINDERLITE_DIALECT if set
+// ("android11", "11", ...: parseDialect(); Error(Usage, EINVAL) for an
+// unknown name), else kNewestDialect. Lets a program speak another
+// Android release's format without a change, as gbinder.conf does for
+// libgbinder.
+[[nodiscard]] Dialect defaultDialect();
 
 // What the driver says of a process it may have frozen
 // (Process::frozenInfo(), BINDERLITE_GET_FROZEN_INFO).
@@ -65,18 +76,22 @@ struct FrozenInfo {
 class Process : public std::enable_shared_from_this<Process> {
 public:
 	// The Process of @options.device, opened on first use; later calls
-	// return the same one while it lives (their poolSize is ignored).
+	// return the same one while it lives (their poolSize is ignored; a
+	// dialect other than its own is Error(Usage, EINVAL)).
 	// A child of fork() gets a Process of its own: a binder file and its
 	// pool belong to the process that opened them.
 	[[nodiscard]] static std::shared_ptr<Process> open(const ProcessOptions &options = {});
 	// A new Process over @driver, not shared with open().
 	[[nodiscard]] static std::shared_ptr<Process> create(std::unique_ptr<Driver> driver,
-							     std::size_t poolSize = Device::kDefaultPoolSize);
+							     std::size_t poolSize = Device::kDefaultPoolSize,
+							     Dialect dialect = kNewestDialect);
 	~Process();
 	Process(const Process &) = delete;
 	Process &operator=(const Process &) = delete;
 
 	[[nodiscard]] Device &device() noexcept;
+	// The dialect its parcels are written and read in.
+	[[nodiscard]] Dialect dialect() const noexcept;
 
 	// BINDERLITE_SET_MAX_THREADS: how many extra pool threads the driver
 	// may ask for (BR_SPAWN_LOOPER). 0 until set: the pool is then the
@@ -138,7 +153,7 @@ private:
 	struct Private {};
 
 public:
-	Process(Private, std::unique_ptr<Driver> driver, std::size_t poolSize);
+	Process(Private, std::unique_ptr<Driver> driver, std::size_t poolSize, Dialect dialect);
 
 private:
 	std::unique_ptr<Impl> impl_;

@@ -22,10 +22,14 @@
 #ifndef BINDERLITE_REMOTE_HPP
 #define BINDERLITE_REMOTE_HPP
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace binderlite {
 
@@ -81,6 +85,22 @@ public:
 	// it, saying how (OnewayResult; Sent for a local object). Throws as
 	// transact() does, never Error(Remote) or Error(Frozen).
 	OnewayResult transactOneway(std::uint32_t code, const Parcel &data) const;
+
+	// The standard transactions (binder.hpp), as libbinder's IBinder
+	// offers them. ping(): PING_TRANSACTION, throws what transact()
+	// throws; an object that answers it with an error status (not every
+	// binder object implements PING) throws Error(Remote) too, although
+	// it proves just as well that its process is alive.
+	void ping() const;
+	// INTERFACE_TRANSACTION: the object's interface descriptor.
+	[[nodiscard]] std::string interfaceDescriptor() const;
+	// DEBUG_PID_TRANSACTION: the pid of the object's process.
+	[[nodiscard]] pid_t debugPid() const;
+	// EXTENSION_TRANSACTION: the object's extension, or nullopt.
+	[[nodiscard]] std::optional<Remote> extension() const;
+	// DUMP_TRANSACTION: the object writes about itself to @fd (ours; the
+	// callee gets its own descriptor of the file).
+	void dump(int fd, const std::vector<std::string> &args = {}) const;
 
 	// Calls @callback once when the object's process dies (BR_DEAD_BINDER).
 	// It runs on a looper thread of this process (see Process): without
