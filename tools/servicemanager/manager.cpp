@@ -188,25 +188,37 @@ private:
 			onRegistration(*req.callback, req.name, *now);
 	}
 
+	// Takes the callbacks of @name that @match out of the table (the name
+	// goes with its last one); mutex held. The caller lets them go after
+	// unlocking.
+	template <class Match> std::vector<Callback> takeCallbacksLocked(const std::string &name, Match match)
+	{
+		std::vector<Callback> taken;
+		auto it = callbacks_.find(name);
+		if (it == callbacks_.end())
+			return taken;
+		auto &list = it->second;
+		for (auto c = list.begin(); c != list.end();) {
+			if (match(c->callback)) {
+				taken.push_back(std::move(*c));
+				c = list.erase(c);
+			} else {
+				++c;
+			}
+		}
+		if (list.empty())
+			callbacks_.erase(it);
+		return taken;
+	}
+
 	void unregisterCallback(const sm::NotificationRequest &req)
 	{
 		std::vector<Callback> removed; // released after unlocking
 		{
 			std::lock_guard lock(mutex_);
-			auto it = callbacks_.find(req.name);
-			if (it != callbacks_.end() && req.callback) {
-				auto &list = it->second;
-				for (auto c = list.begin(); c != list.end();) {
-					if (c->callback == *req.callback) {
-						removed.push_back(std::move(*c));
-						c = list.erase(c);
-					} else {
-						++c;
-					}
-				}
-				if (list.empty())
-					callbacks_.erase(it);
-			}
+			if (req.callback)
+				removed = takeCallbacksLocked(
+					req.name, [&](const bl::Remote &cb) { return cb == *req.callback; });
 		}
 		if (removed.empty())
 			sm::fail(dialect_, bl::ExceptionCode::IllegalState, "no such callback");
@@ -221,20 +233,9 @@ private:
 		{
 			std::lock_guard lock(mutex_);
 			if (callback) {
-				auto it = callbacks_.find(name);
-				if (it == callbacks_.end())
-					return;
-				auto &list = it->second;
-				for (auto c = list.begin(); c != list.end();) {
-					if (!c->callback.isLocal() && c->callback.handle() == handle) {
-						dropped.push_back(std::move(*c));
-						c = list.erase(c);
-					} else {
-						++c;
-					}
-				}
-				if (list.empty())
-					callbacks_.erase(it);
+				dropped = takeCallbacksLocked(name, [&](const bl::Remote &cb) {
+					return !cb.isLocal() && cb.handle() == handle;
+				});
 			} else {
 				auto it = services_.find(name);
 				if (it == services_.end() || it->second.service.isLocal() ||

@@ -69,6 +69,15 @@ void dropUnwritten(ThreadState &ts, std::uint64_t mark) noexcept
 		ts.out.truncate(static_cast<std::size_t>(mark - ts.written));
 }
 
+// The payload of a BC_TRANSACTION or BC_REPLY: @p's data and offsets.
+void setPayload(binderlite_transaction_data &tr, const Parcel &p) noexcept
+{
+	tr.data_size = p.data().size();
+	tr.offsets_size = p.offsets().size() * sizeof(binderlite_size_t);
+	tr.data.ptr.buffer = addressOf(p.data().data());
+	tr.data.ptr.offsets = addressOf(p.offsets().data());
+}
+
 std::string describeCall(std::uint32_t handle, std::uint32_t code)
 {
 	std::ostringstream s;
@@ -116,10 +125,7 @@ Parcel Dispatcher::transact(std::uint32_t handle, std::uint32_t code, const Parc
 	tr.target.handle = handle;
 	tr.code = code;
 	tr.flags = flags;
-	tr.data_size = data.data().size();
-	tr.offsets_size = data.offsets().size() * sizeof(binderlite_size_t);
-	tr.data.ptr.buffer = addressOf(data.data().data());
-	tr.data.ptr.offsets = addressOf(data.offsets().data());
+	setPayload(tr, data);
 	const std::uint64_t mark = ts.written + ts.out.size();
 	ts.out.transaction(tr);
 	try {
@@ -299,10 +305,7 @@ void Dispatcher::sendReply(ThreadState &ts, const Parcel &reply, std::int32_t st
 		tr.data_size = sizeof(status);
 		tr.data.ptr.buffer = addressOf(&status);
 	} else {
-		tr.data_size = reply.data().size();
-		tr.offsets_size = reply.offsets().size() * sizeof(binderlite_size_t);
-		tr.data.ptr.buffer = addressOf(reply.data().data());
-		tr.data.ptr.offsets = addressOf(reply.offsets().data());
+		setPayload(tr, reply);
 	}
 	const std::uint64_t mark = ts.written + ts.out.size();
 	ts.out.reply(tr);
