@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "fake_driver.hpp"
 
+#include "dispatch.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -409,6 +411,13 @@ Fixture::Fixture(std::size_t poolSize, binderlite::Dialect dialect)
 	process->setErrorHandler([e = errors](std::string_view msg) { e->add(msg); });
 }
 
+binderlite::Parcel received(Fixture &f, const binderlite_transaction_data &txn)
+{
+	return binderlite::detail::Dispatcher::receive(f.process, txn);
+}
+
+binderlite::Parcel received(Fixture &f, const RawParcel &raw) { return received(f, f.state->deliver(raw)); }
+
 binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
 {
 	RawParcel raw;
@@ -417,7 +426,7 @@ binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
 		raw.handle(handle, 0x0c000001);
 	else
 		raw.handle(handle);
-	binderlite::Parcel p = binderlite::detail::Dispatcher::receive(f.process, f.state->deliver(raw));
+	binderlite::Parcel p = received(f, raw);
 	binderlite::Remote r = p.reader().readRemote();
 	p = binderlite::Parcel();
 	f.state->clearLog();

@@ -14,14 +14,10 @@ using namespace binderlite;
 namespace sm = binderlite::servicemanager;
 using fake::RawParcel;
 using fake::Returns;
+using fake::Nop;
 using sm::Method;
 
 namespace {
-
-class Nop : public Binder {
-public:
-	void onTransact(std::uint32_t, Parcel::Reader &, Parcel &) override {}
-};
 
 template <class F> const Error *remoteError(F &&f, std::optional<Error> &out)
 {
@@ -231,7 +227,7 @@ TEST(ServiceManager, DecodeRejectsBadRequests)
 	// Another interface: BAD_TYPE, as AIDL code answers.
 	RawParcel other;
 	other.token("android.os.IOther").str("svc");
-	Parcel p = detail::Dispatcher::receive(f.process, f.state->deliver(other));
+	Parcel p = fake::received(f, f.state->deliver(other));
 	auto in = p.reader();
 	std::optional<Error> e;
 	ASSERT_TRUE(remoteError([&] { (void)sm::decodeNameRequest(in); }, e));
@@ -241,7 +237,7 @@ TEST(ServiceManager, DecodeRejectsBadRequests)
 	// Another dialect's token (no 'SYST').
 	RawParcel old;
 	old.u32(0x80000000).i32(-1).str("android.os.IServiceManager").str("svc");
-	Parcel q = detail::Dispatcher::receive(f.process, f.state->deliver(old));
+	Parcel q = fake::received(f, f.state->deliver(old));
 	auto in2 = q.reader();
 	e.reset();
 	ASSERT_TRUE(remoteError([&] { (void)sm::decodeNameRequest(in2); }, e));
@@ -250,7 +246,7 @@ TEST(ServiceManager, DecodeRejectsBadRequests)
 	// A request cut short.
 	RawParcel cut;
 	cut.token("android.os.IServiceManager").str("svc");
-	Parcel c = detail::Dispatcher::receive(f.process, f.state->deliver(cut));
+	Parcel c = fake::received(f, f.state->deliver(cut));
 	auto in3 = c.reader();
 	try {
 		(void)sm::decodeAddRequest(in3);
@@ -263,7 +259,7 @@ TEST(ServiceManager, DecodeRejectsBadRequests)
 	// A null object is the manager's to refuse.
 	RawParcel nullAdd;
 	nullAdd.token("android.os.IServiceManager").str("svc").null().i32(0).i32(8);
-	Parcel n = detail::Dispatcher::receive(f.process, f.state->deliver(nullAdd));
+	Parcel n = fake::received(f, f.state->deliver(nullAdd));
 	auto in4 = n.reader();
 	EXPECT_FALSE(sm::decodeAddRequest(in4).service);
 }

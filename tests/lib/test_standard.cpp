@@ -16,6 +16,7 @@ using namespace binderlite;
 using fake::hexBytes;
 using fake::RawParcel;
 using fake::Returns;
+using fake::caught;
 
 namespace {
 
@@ -68,17 +69,6 @@ void serveOne(fake::Fixture &f, const binderlite_transaction_data &call, bool ex
 		f.state->script(Returns().noop().complete());
 	f.state->script(Returns().noop().complete());
 	r.transactOneway(100, Parcel());
-}
-
-template <class F> Error caught(F &&f)
-{
-	try {
-		f();
-	} catch (const Error &e) {
-		return e;
-	}
-	ADD_FAILURE() << "nothing thrown";
-	return Error(ErrorKind::Usage, EINVAL, "nothing thrown");
 }
 
 } // namespace
@@ -368,7 +358,7 @@ TEST(Dialects, OfAProcess)
 	EXPECT_EQ(Dialect::Android12, f.process->dialect());
 	RawParcel raw;
 	raw.i32(1);
-	Parcel p = detail::Dispatcher::receive(f.process, f.state->deliver(raw));
+	Parcel p = fake::received(f, f.state->deliver(raw));
 	EXPECT_EQ(Dialect::Android12, p.dialect());
 
 	::setenv("BINDERLITE_DIALECT", "android11", 1);

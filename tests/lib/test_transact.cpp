@@ -13,6 +13,7 @@
 using namespace binderlite;
 using fake::RawParcel;
 using fake::Returns;
+using fake::caught;
 
 namespace {
 
@@ -39,17 +40,6 @@ std::int32_t statusOf(const fake::Command &c)
 	EXPECT_EQ(4U, c.data.size());
 	std::memcpy(&st, c.data.data(), 4);
 	return st;
-}
-
-template <class F> Error caught(F &&f)
-{
-	try {
-		f();
-	} catch (const Error &e) {
-		return e;
-	}
-	ADD_FAILURE() << "no Error thrown";
-	return Error(ErrorKind::Usage, 0, "none");
 }
 
 } // namespace
