@@ -35,26 +35,31 @@ DeathToken DeathTable::link(const std::shared_ptr<DeathState> &state, std::uint3
 bool DeathTable::unlink(DeathState &state, std::uint32_t handle, DeathToken token)
 {
 	std::function<void()> dropped; // destroyed after unlocking
-	std::lock_guard g(mutex_);
-	auto it = std::find_if(state.links.begin(), state.links.end(),
-			       [&](const auto &l) { return l.token == static_cast<std::uint64_t>(token); });
-	if (it == state.links.end())
-		return false;
-	dropped = std::move(it->callback);
-	state.links.erase(it);
-	if (state.links.empty() && state.cookie && !state.dead) {
-		protocol::CommandWriter cmds;
-		cmds.clearDeathNotification(handle, state.cookie);
-		try {
-			conversation_.writeNow(cmds);
-			// BR_CLEAR_DEATH_NOTIFICATION_DONE needs nothing from us.
-			byCookie_.erase(state.cookie);
-			state.cookie = 0;
-		} catch (const std::exception &e) {
-			// Left asked for; cleared with the reference.
-			reporter_.report(std::string("BC_CLEAR_DEATH_NOTIFICATION: ") + e.what());
+	std::string failure;           // reported after unlocking
+	{
+		std::lock_guard g(mutex_);
+		auto it = std::find_if(state.links.begin(), state.links.end(),
+				       [&](const auto &l) { return l.token == static_cast<std::uint64_t>(token); });
+		if (it == state.links.end())
+			return false;
+		dropped = std::move(it->callback);
+		state.links.erase(it);
+		if (state.links.empty() && state.cookie && !state.dead) {
+			protocol::CommandWriter cmds;
+			cmds.clearDeathNotification(handle, state.cookie);
+			try {
+				conversation_.writeNow(cmds);
+				// BR_CLEAR_DEATH_NOTIFICATION_DONE needs nothing from us.
+				byCookie_.erase(state.cookie);
+				state.cookie = 0;
+			} catch (const std::exception &e) {
+				// Left asked for; cleared with the reference.
+				failure = std::string("BC_CLEAR_DEATH_NOTIFICATION: ") + e.what();
+			}
 		}
 	}
+	if (!failure.empty())
+		reporter_.report(failure);
 	return true;
 }
 

@@ -43,17 +43,22 @@ Dialect defaultDialect()
 std::shared_ptr<Process> Process::open(const ProcessOptions &options)
 {
 	const Dialect dialect = options.dialect ? *options.dialect : defaultDialect();
+	// Released after unlocking: it may be the last reference, and
+	// ~Process takes the registry's lock.
+	std::shared_ptr<Process> found;
 	std::lock_guard g(g_registryMutex);
 	auto it = g_registry.find(options.device);
-	if (it != g_registry.end())
-		if (auto p = it->second.process.lock(); p && it->second.pid == ::getpid()) {
-			// Not the parent's, in a child of fork().
-			if (p->dialect() != dialect)
+	if (it != g_registry.end()) {
+		found = it->second.process.lock();
+		// Not the parent's, in a child of fork().
+		if (found && it->second.pid == ::getpid()) {
+			if (found->dialect() != dialect)
 				throw Error(ErrorKind::Usage, EINVAL,
-					    options.device + " is open in the " + toString(p->dialect()) +
+					    options.device + " is open in the " + toString(found->dialect()) +
 						    " dialect already, not " + toString(dialect));
-			return p;
+			return found;
 		}
+	}
 	auto p = create(std::make_unique<SystemDriver>(options.device), options.poolSize, dialect);
 	g_registry.insert_or_assign(options.device, Opened{p, p.get(), ::getpid()});
 	return p;
