@@ -300,6 +300,7 @@ std::string waitForCleanStats(std::chrono::milliseconds timeout)
 {
 	static const char *const kKeys[] = {
 		"procs", "threads", "nodes", "refs", "buffers", "deaths", "transactions_live",
+		"freezes", "files_in_flight", // the same keys as ipc_clean_keys (selftests) and BL_CLEAN_KEYS
 	};
 	std::string left;
 	eventually(
