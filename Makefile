@@ -22,10 +22,6 @@ DESTDIR ?=
 INSTALL_MOD_PATH ?= $(DESTDIR)
 
 TESTING := $(CURDIR)/tools/testing
-# Where the bench builds (tools/testing/lib.sh: $BL_OUT, default out/).
-BL_OUT ?= $(CURDIR)/out
-ITESTS := $(BL_OUT)/cmake/tests/integration
-INTEROP := $(BL_OUT)/interop
 
 all: module
 
@@ -122,24 +118,11 @@ kunit:
 
 # The integration tests (tests/integration) and the interoperability tests
 # with libgbinder (tests/interop; skipped without ../shared/third_party)
-# are built first, and run in each VM before the kselftests.
+# are built first, and run in each VM before the kselftests: the same
+# script as make check's VM tests.
 selftests:
 	@$(TESTING)/deps.sh
-	@mkdir -p $(BL_OUT)
-	@{ cmake -S $(CURDIR)/tools -B $(BL_OUT)/cmake && \
-	   cmake --build $(BL_OUT)/cmake -j$$(nproc) --target binderlite-itests; } \
-		>$(BL_OUT)/itests-build.log 2>&1 || \
-		{ tail -n 30 $(BL_OUT)/itests-build.log >&2; \
-		  echo "building the integration tests failed; see $(BL_OUT)/itests-build.log" >&2; exit 1; }
-	@$(TESTING)/interop-build.sh $(BL_OUT)/cmake >$(BL_OUT)/interop-build.log 2>&1 || \
-		{ tail -n 30 $(BL_OUT)/interop-build.log >&2; \
-		  echo "building the interoperability tests failed; see $(BL_OUT)/interop-build.log" >&2; exit 1; }
-	@rc=0; for k in $(or $(KERNEL),6.1 6.12 debug cloud rt); do \
-		BL_GTESTS="$$(cat $(ITESTS)/itest-gtests)" \
-		BL_EXTRA_FILES="$$(cat $(ITESTS)/itest-extra $(INTEROP)/interop-extra)" \
-		BL_ETC_FILES="$$(cat $(INTEROP)/interop-etc)" BL_EXTRA_STEPS=$(INTEROP)/interop-steps \
-			$(TESTING)/vm.sh -m test -k $$k || rc=1; \
-	done; exit $$rc
+	@$(TESTING)/selftests.sh $(KERNEL)
 
 bench:
 	@$(CURDIR)/tools/bench/pool-bench.sh

@@ -14,6 +14,10 @@ BL_KERNELS_ALL="6.1 6.12 debug cloud rt"
 bl_log() { printf '[bench] %s\n' "$*" >&2; }
 bl_die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
+# The one reader of test results and the one tally (results.py): the VM's
+# results channel and CTest's reports into cases, cases into counts.
+bl_results() { python3 "$BL_TOP/tools/testing/results.py" "$@"; }
+
 # Newest package name matching an extended regex, among those apt knows.
 bl_newest_pkg() {
 	apt-cache pkgnames "$1" 2>/dev/null | grep -E "^$2\$" | sort -V | tail -n 1
