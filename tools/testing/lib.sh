@@ -133,7 +133,7 @@ bl_source_version() {
 		bl_die "linux-source-6.12 is not installed (run tools/testing/deps.sh)"
 }
 
-# Unpacked linux-source tree (checkpatch.pl, kselftest_harness.h, kunit.py,
+# Unpacked linux-source tree (checkpatch.pl, kernel-doc, kselftest_harness.h,
 # and the debug kernel's source). Unpacked once per package version.
 bl_linux_source() {
 	local ver dir
