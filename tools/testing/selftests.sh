@@ -63,7 +63,9 @@ build() {
 		else
 			echo "PASS build: libgbinder, its tools and the interop glue, static ($(cat "$interop/interop-versions"))" >> "$cases"
 		fi
-		cat "$interop/interop-extra" >> "$dir/extra"
+		# (blservicemanager is in both lists.)
+		cat "$dir/extra" "$interop/interop-extra" | awk '!seen[$0]++' > "$dir/extra.all"
+		mv "$dir/extra.all" "$dir/extra"
 		cp "$interop/interop-etc" "$dir/etc"
 		echo "$interop/interop-steps" > "$dir/steps"
 	else
