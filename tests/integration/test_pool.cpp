@@ -56,6 +56,7 @@ public:
 			reply.writeInt32(i);
 			reply.writeInt64(product(client, i));
 			reply.writeInt32(tid);
+			std::lock_guard g(mutex_); // the pool's threads count together
 			echoes_++;
 			return;
 		}

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <mutex>
 #include <string>
@@ -413,11 +414,25 @@ TEST_P(ServiceManager, StartRetriesWhileTheSlotIsTaken)
 TEST_P(ServiceManager, ManagerRestarted)
 {
 	Child &manager = startManager();
-	Child &svc = spawnService({"itest.before"}, [](const auto &) { return makePidService(); });
+	// A service that says when its addService() has returned: the manager
+	// makes a service visible (to a checkService() on another of its
+	// threads, to a notification) before it replies, and killing it
+	// before the reply would fail the service's own call.
+	Shared<std::atomic<bool>> registered;
+	Child &svc = spawn("service itest.before", [dev = device(), flag = &*registered] {
+		auto sp = openProcess(dev);
+		auto service = makePidService();
+		sp->startThreadPool();
+		bl::ServiceManagerClient(sp).addService("itest.before", service);
+		*flag = true;
+		sp->joinThreadPool();
+		return 1;
+	});
 	auto p = process();
 	bl::ServiceManagerClient client(p);
 	auto before = client.waitForService("itest.before", kWait);
 	ASSERT_TRUE(before.has_value());
+	ASSERT_TRUE(eventually([&] { return registered->load(); }));
 
 	manager.kill();
 	EXPECT_TRUE(failsWith([&] { (void)client.listServices(); }, bl::ErrorKind::DeadObject, EPIPE));

@@ -179,16 +179,36 @@ TEST(Transact, StatusReplyBecomesRemoteError)
 	EXPECT_EQ(std::vector<std::uint64_t>{rep.data.ptr.buffer}, f.state->freed());
 }
 
-TEST(Transact, MalformedStatusReply)
+TEST(Transact, StatusReplyOfZeroIsAnEmptyReply)
 {
+	// libgbinder answers a call it has no reply for with TF_STATUS_CODE
+	// and 0; libbinder reads that as success and an empty reply.
 	fake::Fixture f;
 	Remote r = fake::remoteTo(f, 5);
-	RawParcel rep;
-	rep.i32(0);
-	f.state->script(Returns().noop().complete().reply(f.state->deliver(rep, 0, BINDERLITE_TF_STATUS_CODE)));
-	Error e = caught([&] { (void)r.transact(1, Parcel()); });
-	EXPECT_EQ(ErrorKind::Protocol, e.kind());
-	EXPECT_EQ(1U, f.state->freed().size());
+	const auto rep = f.state->statusReply(0);
+	f.state->script(Returns().noop().complete().reply(rep));
+	Parcel reply = r.transact(1, Parcel());
+	EXPECT_EQ(0U, reply.data().size());
+	EXPECT_EQ(std::vector<std::uint64_t>{rep.data.ptr.buffer}, f.state->freed());
+}
+
+TEST(Transact, MalformedStatusReply)
+{
+	// A status that is not one int32, or a positive one, is malformed.
+	for (const auto &raw : {std::vector<std::int32_t>{}, std::vector<std::int32_t>{-1, 0},
+				std::vector<std::int32_t>{7}}) {
+		fake::Fixture f;
+		Remote r = fake::remoteTo(f, 5);
+		RawParcel rep;
+		for (const std::int32_t v : raw)
+			rep.i32(v);
+		f.state->script(Returns().noop().complete().reply(
+			f.state->deliver(rep, 0, BINDERLITE_TF_STATUS_CODE)));
+		Error e = caught([&] { (void)r.transact(1, Parcel()); });
+		EXPECT_EQ(ErrorKind::Protocol, e.kind());
+		EXPECT_EQ(EPROTO, e.errnum());
+		EXPECT_EQ(1U, f.state->freed().size());
+	}
 }
 
 TEST(Transact, BrErrorIsAProtocolError)

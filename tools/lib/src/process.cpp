@@ -223,9 +223,15 @@ std::optional<Parcel> Process::Impl::waitFor(ThreadState &ts, Await what, std::u
 			if (reply.flags() & BINDERLITE_TF_STATUS_CODE) {
 				std::int32_t status = 0;
 				const auto d = reply.data();
-				if (d.size() == sizeof(status))
-					std::memcpy(&status, d.data(), sizeof(status));
-				if (status >= 0)
+				if (d.size() != sizeof(status))
+					throw Error(ErrorKind::Protocol, EPROTO,
+						    describeCall(handle, code) + ": malformed status reply");
+				std::memcpy(&status, d.data(), sizeof(status));
+				// A status of 0 is success without a reply (libgbinder
+				// sends it; libbinder's IPCThreadState reads it so too).
+				if (status == 0)
+					return Parcel(reply.dialect());
+				if (status > 0)
 					throw Error(ErrorKind::Protocol, EPROTO,
 						    describeCall(handle, code) + ": malformed status reply");
 				throw Error(Status::fromStatusT(status), describeCall(handle, code));
