@@ -48,7 +48,9 @@ export BINDERLITE_KO=/lib/modules/binderlite.ko
 # step NAME CMD...: run one step, its output to the results channel as a
 # subtest, then its result. The filter ends when every writer has closed
 # the FIFO: at once, unless the step left a process behind that holds its
-# output, which is cut off after 5 s.
+# output, which is cut off after 5 s. Only /init and the filter hold the
+# channel (fd 3), so that its last close, before the reboot, waits until
+# everything was sent; the watchdog holds nothing.
 steps=0
 step() {
 	name=$1
@@ -64,9 +66,9 @@ step() {
 	mkfifo /tmp/step.fifo
 	awk -v kind=$kind -f /bench/ktap.awk < /tmp/step.fifo >&3 &
 	filter=$!
-	"$@" > /tmp/step.fifo 2>&1 </dev/null
+	"$@" > /tmp/step.fifo 2>&1 </dev/null 3>&-
 	rc=$?
-	(sleep 5; kill $filter) 2>/dev/null &
+	(exec </dev/null >/dev/null 2>&1 3>&-; sleep 5; kill $filter) &
 	watchdog=$!
 	wait $filter || report "    # bench: a process the step left behind still held its output: cut off"
 	kill $watchdog 2>/dev/null
