@@ -151,7 +151,7 @@ def cases_of_channel(lines):
     ch = Channel(lines)
     out = []
     for step in ch.steps:
-        out += step_cases(step)
+        out += named_cases(step, "", ":")
     for depth, name, results in ch.unfinished:
         where = name or "(an unnamed step)"
         if depth == 1:
@@ -163,18 +163,11 @@ def cases_of_channel(lines):
     return out
 
 
-def step_cases(step):
-    """A step's cases: its own name, then ':' before its subtests'."""
-    kids = []
-    for child in step.children:
-        kids += named_cases(child, step.name + ":")
-    return finish(step, step.name, kids)
-
-
-def named_cases(test, prefix):
+def named_cases(test, prefix, sep="."):
+    """TEST's cases, its name after PREFIX, SEP before its subtests'."""
     kids = []
     for child in test.children:
-        kids += named_cases(child, prefix + test.name + ".")
+        kids += named_cases(child, prefix + test.name + sep)
     return finish(test, prefix + test.name, kids)
 
 
