@@ -58,6 +58,8 @@ shopt -s nullglob
 objs=()
 for o in "$dir"/binderlite_*.o; do
 	case $o in *.mod.o) continue ;; esac
+	# An object whose source is gone is a leftover of an older tree.
+	[ ! -f "${o%.o}.c" ] && [ -f "$dir/binderlite.h" ] && continue
 	objs+=("$o")
 done
 [ ${#objs[@]} -gt 0 ] || { echo "layers: no binderlite_*.o in $dir (build the module first)" >&2; exit 2; }
