@@ -418,6 +418,16 @@ binderlite::Parcel received(Fixture &f, const binderlite_transaction_data &txn)
 
 binderlite::Parcel received(Fixture &f, const RawParcel &raw) { return received(f, f.state->deliver(raw)); }
 
+void serveOne(Fixture &f, const binderlite_transaction_data &call, bool expectReply)
+{
+	binderlite::Remote r = remoteTo(f, 5);
+	f.state->script(Returns().noop().transaction(call));
+	if (expectReply)
+		f.state->script(Returns().noop().complete());
+	f.state->script(Returns().noop().complete());
+	r.transactOneway(100, binderlite::Parcel());
+}
+
 binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
 {
 	RawParcel raw;

@@ -5,8 +5,8 @@
 // would take it), and answers reads from a script of return streams. Tests
 // build return streams with Returns and payloads with RawParcel, both
 // written from the protocol documents, independently of the library; the
-// helpers every test file shares (received(), Nop, caught(),
-// parcelErrno()) are here too.
+// helpers every test file shares (received(), serveOne(), Nop, caught(),
+// parcelErrno(), waitUntil()) are here too.
 #ifndef BINDERLITE_TEST_FAKE_DRIVER_HPP
 #define BINDERLITE_TEST_FAKE_DRIVER_HPP
 
@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -23,6 +24,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace fake {
@@ -243,6 +245,11 @@ binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle);
 binderlite::Parcel received(Fixture &f, const binderlite_transaction_data &txn);
 binderlite::Parcel received(Fixture &f, const RawParcel &raw);
 
+// Serves @call on the test thread: the process sends a oneway to handle 5,
+// and its wait for the oneway's completion sees @call first (and, if
+// @expectReply, the completion of the reply it sends).
+void serveOne(Fixture &f, const binderlite_transaction_data &call, bool expectReply = true);
+
 // An object that answers every call with an empty reply.
 class Nop : public binderlite::Binder {
 public:
@@ -276,15 +283,6 @@ template <class F> int parcelErrno(F &&f)
 // The ptr/cookie the library gives a Binder's node.
 inline std::uint64_t nodeOf(const binderlite::Binder &b) { return b.id(); }
 
-} // namespace fake
-
-
-
-#include <chrono>
-#include <thread>
-
-namespace fake {
-
 // Polls @pred for up to 5 s; the tests' only way to wait for pool threads.
 template <class Pred> bool waitUntil(Pred pred)
 {
@@ -304,4 +302,5 @@ inline void setBlocking(State &s, bool on)
 }
 
 } // namespace fake
+
 #endif

@@ -59,18 +59,6 @@ std::int32_t statusOf(const fake::Command &c)
 	return st;
 }
 
-// Delivers @call to the process as an incoming transaction, served on
-// this thread while it sends a oneway of its own.
-void serveOne(fake::Fixture &f, const binderlite_transaction_data &call, bool expectReply = true)
-{
-	Remote r = fake::remoteTo(f, 5);
-	f.state->script(Returns().noop().transaction(call));
-	if (expectReply)
-		f.state->script(Returns().noop().complete());
-	f.state->script(Returns().noop().complete());
-	r.transactOneway(100, Parcel());
-}
-
 } // namespace
 
 TEST(Standard, TheCodes)

@@ -322,22 +322,6 @@ TEST(Transact, CallbackThatCallsOut)
 	EXPECT_EQ(3U, f.state->freed().size()); // the callback's request, inner and outer replies
 }
 
-namespace {
-
-// Runs one incoming call on the test thread: a oneway from us to handle 5
-// whose wait sees @call first.
-void serveOne(fake::Fixture &f, const binderlite_transaction_data &call, bool expectReply = true)
-{
-	Remote r = fake::remoteTo(f, 5);
-	f.state->script(Returns().noop().transaction(call));
-	if (expectReply)
-		f.state->script(Returns().noop().complete());
-	f.state->script(Returns().noop().complete());
-	r.transactOneway(100, Parcel());
-}
-
-} // namespace
-
 TEST(Incoming, ErrorStatusFromOnTransact)
 {
 	fake::Fixture f;
