@@ -22,10 +22,6 @@ DESTDIR ?=
 INSTALL_MOD_PATH ?= $(DESTDIR)
 
 TESTING := $(CURDIR)/tools/testing
-# Where the bench builds (tools/testing/lib.sh: $BL_OUT, default out/).
-BL_OUT ?= $(CURDIR)/out
-ITESTS := $(BL_OUT)/cmake/tests/integration
-INTEROP := $(BL_OUT)/interop
 
 all: module
 
@@ -122,24 +118,11 @@ kunit:
 
 # The integration tests (tests/integration) and the interoperability tests
 # with libgbinder (tests/interop; skipped without ../shared/third_party)
-# are built first, and run in each VM before the kselftests.
+# are built first, and run in each VM before the kselftests: the same
+# script as make check's VM tests.
 selftests:
 	@$(TESTING)/deps.sh
-	@mkdir -p $(BL_OUT)
-	@{ cmake -S $(CURDIR)/tools -B $(BL_OUT)/cmake && \
-	   cmake --build $(BL_OUT)/cmake -j$$(nproc) --target binderlite-itests; } \
-		>$(BL_OUT)/itests-build.log 2>&1 || \
-		{ tail -n 30 $(BL_OUT)/itests-build.log >&2; \
-		  echo "building the integration tests failed; see $(BL_OUT)/itests-build.log" >&2; exit 1; }
-	@$(TESTING)/interop-build.sh $(BL_OUT)/cmake >$(BL_OUT)/interop-build.log 2>&1 || \
-		{ tail -n 30 $(BL_OUT)/interop-build.log >&2; \
-		  echo "building the interoperability tests failed; see $(BL_OUT)/interop-build.log" >&2; exit 1; }
-	@rc=0; for k in $(or $(KERNEL),6.1 6.12 debug cloud rt); do \
-		BL_GTESTS="$$(cat $(ITESTS)/itest-gtests)" \
-		BL_EXTRA_FILES="$$(cat $(ITESTS)/itest-extra $(INTEROP)/interop-extra)" \
-		BL_ETC_FILES="$$(cat $(INTEROP)/interop-etc)" BL_EXTRA_STEPS=$(INTEROP)/interop-steps \
-			$(TESTING)/vm.sh -m test -k $$k || rc=1; \
-	done; exit $$rc
+	@$(TESTING)/selftests.sh $(KERNEL)
 
 bench:
 	@$(CURDIR)/tools/bench/pool-bench.sh
@@ -150,16 +133,18 @@ deps:
 help:
 	@echo 'binderlite targets:'
 	@echo '  make              build binderlite.ko against KDIR (default: $(KDIR))'
-	@echo '  make check        every test: static checks, KUnit, kselftests on 6.1, 6.12,'
-	@echo '                    the debug kernel, cloud and rt, the bench self-test; ends'
-	@echo '                    with "N passed, N failed" (logs: out/check, out/logs)'
+	@echo '  make check        every test: static checks, the driver layers, KUnit,'
+	@echo '                    the VM tests on 6.1, 6.12, the debug kernel, cloud and rt,'
+	@echo '                    the bench self-test; ends with "N passed, N failed, N skipped"'
+	@echo '                    (logs: out/check, out/logs)'
 	@echo '  make demo         boot stock 6.12 in QEMU, load the module, show what it does:'
 	@echo '                    the library story (blservicemanager, blctl, hello, 1 MiB,'
 	@echo '                    a death), then the raw IPC example [DEMO_DEVICES="/dev/binder"]'
 	@echo '  make shell        busybox shell in the VM with the module loaded and the'
 	@echo '                    user-space programs in /extra [KERNEL=6.12]'
 	@echo '  make kunit        KUnit suites in the debug kernel (logs: out/logs/debug-kunit)'
-	@echo '  make selftests    integration tests of the library and kselftests in the VM'
+	@echo '  make selftests    integration tests of the library, interop tests with'
+	@echo '                    libgbinder and kselftests in the VM'
 	@echo '                    [KERNEL=6.1|6.12|debug|cloud|rt; default all]'
 	@echo '                    (logs: out/logs/<kernel>-test)'
 	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'

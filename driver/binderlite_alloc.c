@@ -12,10 +12,11 @@
  * pages the buffer covers.
  *
  * Locking: one spinlock per allocator, &blite_alloc.lock; functions named
- * *_locked need it held. A block split needs a new &struct blite_buffer.
- * It comes from a small cache of structures that merges gave back; only
- * when that is empty is one allocated, before the lock is taken. Nothing
- * here allocates memory or sleeps under the lock. The page-layer hooks run
+ * *_alocked need it held (the lock table and the suffixes are in
+ * binderlite.h). A block split needs a new &struct blite_buffer. It comes
+ * from a small cache of structures that merges gave back; only when that
+ * is empty is one allocated, before the lock is taken. Nothing here
+ * allocates memory or sleeps under the lock. The page-layer hooks run
  * under the lock (see &struct blite_alloc_ops).
  */
 
@@ -44,6 +45,23 @@ void blite_alloc_early_init(struct blite_alloc *alloc)
 	INIT_LIST_HEAD(&alloc->spares);
 	alloc->free_tree = RB_ROOT;
 	alloc->used_tree = RB_ROOT;
+	alloc->buffer_size = sizeof(struct blite_buffer);
+}
+
+/**
+ * blite_alloc_set_buffer_size() - let the user's structure hold each block
+ * @alloc:       the allocator, after blite_alloc_early_init() and before
+ *               blite_alloc_init()
+ * @buffer_size: the size of a structure that begins with &struct
+ *               blite_buffer; the allocator allocates one per block and
+ *               never touches anything after the &struct blite_buffer, so
+ *               the user initializes the rest of each buffer it gets
+ */
+void blite_alloc_set_buffer_size(struct blite_alloc *alloc, size_t buffer_size)
+{
+	if (WARN_ON(buffer_size < sizeof(struct blite_buffer) || alloc->size))
+		return;
+	alloc->buffer_size = buffer_size;
 }
 
 /* Free blocks are ordered by size, then by address. */
@@ -74,8 +92,8 @@ static int blite_used_node_cmp(const void *key, const struct rb_node *n)
 	return start < cur ? -1 : start > cur;
 }
 
-static void blite_insert_free_locked(struct blite_alloc *alloc,
-				     struct blite_buffer *buf)
+static void blite_insert_free_alocked(struct blite_alloc *alloc,
+				      struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
 	lockdep_assert_held(&alloc->lock);
@@ -84,8 +102,8 @@ static void blite_insert_free_locked(struct blite_alloc *alloc,
 	alloc->nr_free++;
 }
 
-static void blite_erase_free_locked(struct blite_alloc *alloc,
-				    struct blite_buffer *buf)
+static void blite_erase_free_alocked(struct blite_alloc *alloc,
+				     struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
 	lockdep_assert_held(&alloc->lock);
@@ -93,8 +111,8 @@ static void blite_erase_free_locked(struct blite_alloc *alloc,
 	alloc->nr_free--;
 }
 
-static void blite_insert_used_locked(struct blite_alloc *alloc,
-				     struct blite_buffer *buf)
+static void blite_insert_used_alocked(struct blite_alloc *alloc,
+				      struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
 	lockdep_assert_held(&alloc->lock);
@@ -104,8 +122,8 @@ static void blite_insert_used_locked(struct blite_alloc *alloc,
 }
 
 /* The in-use buffer starting at @start, or NULL. */
-static struct blite_buffer *blite_find_used_locked(struct blite_alloc *alloc,
-						   size_t start)
+static struct blite_buffer *blite_find_used_alocked(struct blite_alloc *alloc,
+						    size_t start)
 	__must_hold(&alloc->lock)
 {
 	struct rb_node *n;
@@ -116,8 +134,8 @@ static struct blite_buffer *blite_find_used_locked(struct blite_alloc *alloc,
 }
 
 /* The smallest free block of at least @size bytes, lowest address first. */
-static struct blite_buffer *blite_best_fit_locked(struct blite_alloc *alloc,
-						  size_t size)
+static struct blite_buffer *blite_best_fit_alocked(struct blite_alloc *alloc,
+						   size_t size)
 	__must_hold(&alloc->lock)
 {
 	struct rb_node *n = alloc->free_tree.rb_node;
@@ -141,8 +159,8 @@ static struct blite_buffer *blite_best_fit_locked(struct blite_alloc *alloc,
  * Keeps @buf for a later split if the cache has room. Returns @buf if the
  * caller must free it after dropping the lock, else NULL.
  */
-static struct blite_buffer *blite_put_spare_locked(struct blite_alloc *alloc,
-						   struct blite_buffer *buf)
+static struct blite_buffer *blite_put_spare_alocked(struct blite_alloc *alloc,
+						    struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
 	lockdep_assert_held(&alloc->lock);
@@ -154,8 +172,8 @@ static struct blite_buffer *blite_put_spare_locked(struct blite_alloc *alloc,
 }
 
 /* A block structure from the cache, else @*spare; NULL if neither. */
-static struct blite_buffer *blite_get_spare_locked(struct blite_alloc *alloc,
-						   struct blite_buffer **spare)
+static struct blite_buffer *blite_get_spare_alocked(struct blite_alloc *alloc,
+						    struct blite_buffer **spare)
 	__must_hold(&alloc->lock)
 {
 	struct blite_buffer *buf;
@@ -170,13 +188,13 @@ static struct blite_buffer *blite_get_spare_locked(struct blite_alloc *alloc,
 		*spare = NULL;
 	}
 	if (buf)
-		memset(buf, 0, sizeof(*buf));
+		memset(buf, 0, alloc->buffer_size);
 	return buf;
 }
 
 /* Counts @buf as a user of the pages it covers. */
-static void blite_pages_get_locked(struct blite_alloc *alloc,
-				   const struct blite_buffer *buf)
+static void blite_pages_get_alocked(struct blite_alloc *alloc,
+				    const struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
 	unsigned long i, first, last;
@@ -192,8 +210,8 @@ static void blite_pages_get_locked(struct blite_alloc *alloc,
 	}
 }
 
-static void blite_pages_put_locked(struct blite_alloc *alloc,
-				   const struct blite_buffer *buf)
+static void blite_pages_put_alocked(struct blite_alloc *alloc,
+				    const struct blite_buffer *buf)
 	__must_hold(&alloc->lock)
 {
 	unsigned long i, first, last;
@@ -238,7 +256,7 @@ int blite_alloc_init(struct blite_alloc *alloc, size_t size,
 	page_users = kvcalloc(size >> PAGE_SHIFT, sizeof(*page_users), GFP_KERNEL);
 	if (!page_users)
 		return -ENOMEM;
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	buf = kzalloc(alloc->buffer_size, GFP_KERNEL);
 	if (!buf)
 		goto err_free_page_users;
 
@@ -251,7 +269,7 @@ int blite_alloc_init(struct blite_alloc *alloc, size_t size,
 	buf->start = 0;
 	buf->size = size;
 	list_add(&buf->entry, &alloc->buffers);
-	blite_insert_free_locked(alloc, buf);
+	blite_insert_free_alocked(alloc, buf);
 	/* Last: a non-zero size makes the pool usable. */
 	alloc->size = size;
 	spin_unlock(&alloc->lock);
@@ -267,10 +285,12 @@ err_free_page_users:
  * @alloc: the allocator; nobody else may use it any more
  *
  * In-use buffers are dropped without calling the page hooks: the page layer
- * tears its pages down on its own. Afterwards @alloc is empty, of size 0.
+ * tears its pages down on its own. Afterwards @alloc is empty, of size 0,
+ * and keeps its buffer size.
  */
 void blite_alloc_destroy(struct blite_alloc *alloc)
 {
+	size_t buffer_size = alloc->buffer_size;
 	struct blite_buffer *buf, *tmp;
 
 	list_for_each_entry_safe(buf, tmp, &alloc->buffers, entry) {
@@ -283,6 +303,7 @@ void blite_alloc_destroy(struct blite_alloc *alloc)
 	}
 	kvfree(alloc->page_users);
 	blite_alloc_early_init(alloc);
+	alloc->buffer_size = buffer_size;
 }
 
 /* Rounds @n up to BLITE_ALLOC_ALIGN into *@res; false if that overflows. */
@@ -301,9 +322,11 @@ static bool blite_alloc_align(size_t n, size_t *res)
  * @extra_size:   bytes after the offsets array
  * @size:         the result
  *
- * Every section is rounded up to %BLITE_ALLOC_ALIGN, and every buffer takes
- * at least %BLITE_ALLOC_ALIGN bytes, so that even an empty one has an
- * address of its own.
+ * Every section is rounded up to %BLITE_ALLOC_ALIGN, as the layout of
+ * binderlite_alloc.h has them (blite_buffer_offsets_start(),
+ * blite_buffer_extra_start()), and every buffer takes at least
+ * %BLITE_ALLOC_ALIGN bytes, so that even an empty one has an address of
+ * its own.
  *
  * Return: 0, or -EINVAL if the size overflows.
  */
@@ -329,7 +352,7 @@ int blite_alloc_buf_size(size_t data_size, size_t offsets_size,
  * than a quarter of the pool in them, is reported, once, until the async
  * space recovers.
  */
-static bool blite_alloc_spam_suspect_locked(struct blite_alloc *alloc, pid_t pid)
+static bool blite_alloc_spam_suspect_alocked(struct blite_alloc *alloc, pid_t pid)
 	__must_hold(&alloc->lock)
 {
 	struct blite_buffer *buf;
@@ -356,8 +379,8 @@ static bool blite_alloc_spam_suspect_locked(struct blite_alloc *alloc, pid_t pid
 }
 
 static struct blite_buffer *
-blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
-			   size_t data_size, size_t offsets_size, size_t extra_size,
+blite_alloc_new_buf_alocked(struct blite_alloc *alloc, size_t size,
+			    size_t data_size, size_t offsets_size, size_t extra_size,
 			   bool is_async, struct blite_buffer **spare)
 	__must_hold(&alloc->lock)
 {
@@ -369,24 +392,24 @@ blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
 	if (is_async && size > alloc->free_async_space)
 		return ERR_PTR(-ENOSPC);
 
-	buf = blite_best_fit_locked(alloc, size);
+	buf = blite_best_fit_alocked(alloc, size);
 	if (!buf)
 		return ERR_PTR(-ENOSPC);
 
 	if (buf->size > size) {
-		rest = blite_get_spare_locked(alloc, spare);
+		rest = blite_get_spare_alocked(alloc, spare);
 		if (!rest)
 			return ERR_PTR(-EAGAIN);
-		blite_erase_free_locked(alloc, buf);
+		blite_erase_free_alocked(alloc, buf);
 		rest->start = buf->start + size;
 		rest->size = buf->size - size;
 		buf->size = size;
 		list_add(&rest->entry, &buf->entry);
-		blite_insert_free_locked(alloc, rest);
+		blite_insert_free_alocked(alloc, rest);
 	} else {
-		blite_erase_free_locked(alloc, buf);
+		blite_erase_free_alocked(alloc, buf);
 	}
-	*spare = blite_put_spare_locked(alloc, *spare);
+	*spare = blite_put_spare_alocked(alloc, *spare);
 
 	buf->data_size = data_size;
 	buf->offsets_size = offsets_size;
@@ -394,13 +417,13 @@ blite_alloc_new_buf_locked(struct blite_alloc *alloc, size_t size,
 	buf->pid = current->tgid;
 	buf->async = is_async;
 	buf->delivered = false;
-	blite_insert_used_locked(alloc, buf);
-	blite_pages_get_locked(alloc, buf);
+	blite_insert_used_alocked(alloc, buf);
+	blite_pages_get_alocked(alloc, buf);
 
 	buf->oneway_spam_suspect = false;
 	if (is_async) {
 		alloc->free_async_space -= size;
-		buf->oneway_spam_suspect = blite_alloc_spam_suspect_locked(alloc, buf->pid);
+		buf->oneway_spam_suspect = blite_alloc_spam_suspect_alocked(alloc, buf->pid);
 	}
 	alloc->bytes_used += size;
 	alloc->high_watermark = max(alloc->high_watermark, alloc->bytes_used);
@@ -438,13 +461,13 @@ struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
 
 	for (;;) {
 		spin_lock(&alloc->lock);
-		buf = blite_alloc_new_buf_locked(alloc, size, data_size, offsets_size,
-						 extra_size, is_async, &spare);
+		buf = blite_alloc_new_buf_alocked(alloc, size, data_size, offsets_size,
+						  extra_size, is_async, &spare);
 		spin_unlock(&alloc->lock);
 		if (buf != ERR_PTR(-EAGAIN))
 			break;
 		/* A split needs a block structure and the cache had none. */
-		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+		spare = kzalloc(alloc->buffer_size, GFP_KERNEL);
 		if (!spare)
 			return ERR_PTR(-ENOMEM);
 	}
@@ -454,27 +477,27 @@ struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
 }
 
 /* Merges @next, a free block right after @buf, into @buf. */
-static struct blite_buffer *blite_merge_locked(struct blite_alloc *alloc,
-					       struct blite_buffer *buf,
+static struct blite_buffer *blite_merge_alocked(struct blite_alloc *alloc,
+						struct blite_buffer *buf,
 					       struct blite_buffer *next)
 	__must_hold(&alloc->lock)
 {
 	lockdep_assert_held(&alloc->lock);
-	blite_erase_free_locked(alloc, next);
+	blite_erase_free_alocked(alloc, next);
 	buf->size += next->size;
 	list_del(&next->entry);
 	return next;
 }
 
-static void blite_alloc_free_buf_locked(struct blite_alloc *alloc,
-					struct blite_buffer *buf,
+static void blite_alloc_free_buf_alocked(struct blite_alloc *alloc,
+					 struct blite_buffer *buf,
 					struct blite_buffer **dead)
 	__must_hold(&alloc->lock)
 {
 	struct blite_buffer *prev, *next;
 
 	lockdep_assert_held(&alloc->lock);
-	blite_pages_put_locked(alloc, buf);
+	blite_pages_put_alocked(alloc, buf);
 	if (buf->async)
 		alloc->free_async_space += buf->size;
 	alloc->bytes_used -= buf->size;
@@ -489,19 +512,19 @@ static void blite_alloc_free_buf_locked(struct blite_alloc *alloc,
 	if (!list_is_last(&buf->entry, &alloc->buffers)) {
 		next = list_next_entry(buf, entry);
 		if (next->free)
-			dead[0] = blite_merge_locked(alloc, buf, next);
+			dead[0] = blite_merge_alocked(alloc, buf, next);
 	}
 	if (!list_is_first(&buf->entry, &alloc->buffers)) {
 		prev = list_prev_entry(buf, entry);
 		if (prev->free) {
-			blite_erase_free_locked(alloc, prev);
+			blite_erase_free_alocked(alloc, prev);
 			dead[1] = buf;
 			prev->size += buf->size;
 			list_del(&buf->entry);
 			buf = prev;
 		}
 	}
-	blite_insert_free_locked(alloc, buf);
+	blite_insert_free_alocked(alloc, buf);
 }
 
 /**
@@ -517,9 +540,9 @@ void blite_alloc_free_buf(struct blite_alloc *alloc, struct blite_buffer *buf)
 	struct blite_buffer *dead[2] = { NULL, NULL };
 
 	spin_lock(&alloc->lock);
-	blite_alloc_free_buf_locked(alloc, buf, dead);
-	dead[0] = blite_put_spare_locked(alloc, dead[0]);
-	dead[1] = blite_put_spare_locked(alloc, dead[1]);
+	blite_alloc_free_buf_alocked(alloc, buf, dead);
+	dead[0] = blite_put_spare_alocked(alloc, dead[0]);
+	dead[1] = blite_put_spare_alocked(alloc, dead[1]);
 	spin_unlock(&alloc->lock);
 
 	kfree(dead[0]);
@@ -560,7 +583,7 @@ struct blite_buffer *blite_alloc_claim_delivered(struct blite_alloc *alloc,
 	struct blite_buffer *buf;
 
 	spin_lock(&alloc->lock);
-	buf = blite_find_used_locked(alloc, start);
+	buf = blite_find_used_alocked(alloc, start);
 	if (buf && buf->delivered)
 		buf->delivered = false;
 	else

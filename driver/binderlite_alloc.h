@@ -6,19 +6,18 @@
  * nothing about memory management: it never touches the pool's memory. It
  * tells the page layer, through &struct blite_alloc_ops, when a page of the
  * pool starts or stops being covered by an in-use buffer. That keeps it
- * testable in isolation (tests/kunit).
+ * testable in isolation (tests/kunit). Its nouns: alloc, buffer (&struct
+ * blite_buffer and its layout).
  */
 #ifndef _BINDERLITE_ALLOC_H
 #define _BINDERLITE_ALLOC_H
 
+#include <linux/align.h>
 #include <linux/list.h>
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/page.h>
-
-struct blite_node;
-struct blite_transaction;
 
 /* Alignment of every buffer and of the data and offsets sections. */
 #define BLITE_ALLOC_ALIGN	8
@@ -45,15 +44,11 @@ struct blite_transaction;
  *                like a oneway spammer (see blite_alloc_new_buf())
  * @delivered:    the buffer was handed to user space and may be released
  *                with BC_FREE_BUFFER; cleared when user space claims it
- * @clear_on_free: zero the buffer when it is freed (TF_CLEAR_BUF)
- * @transaction:  the transaction carrying the buffer, while there is one
- * @target_node:  the node a transaction in the buffer was sent to; the
- *                buffer holds a strong reference on it until freed
  *
- * The IPC fields (@clear_on_free, @transaction, @target_node) belong to
- * binderlite_ipc.c and are protected by its graph lock; the allocator
- * never looks at them. Everything else is protected by &blite_alloc.lock.
- * The structure lives outside the pool; user space never sees it.
+ * Protected by &blite_alloc.lock. The structure lives outside the pool;
+ * user space never sees it. The allocator's user may embed it, first, in
+ * a larger structure of its own (blite_alloc_set_buffer_size()): the
+ * allocator then allocates that, and never touches the rest.
  */
 struct blite_buffer {
 	struct list_head entry;
@@ -68,9 +63,6 @@ struct blite_buffer {
 	bool async;
 	bool oneway_spam_suspect;
 	bool delivered;
-	bool clear_on_free;
-	struct blite_transaction *transaction;
-	struct blite_node *target_node;
 };
 
 /**
@@ -84,6 +76,38 @@ static inline void blite_buffer_pages(const struct blite_buffer *buf,
 {
 	*first = buf->start >> PAGE_SHIFT;
 	*last = (buf->start + buf->size - 1) >> PAGE_SHIFT;
+}
+
+/*
+ * The layout of an in-use buffer, the one place it is computed (with
+ * blite_alloc_buf_size(), which sizes it): three sections, each starting
+ * at a multiple of %BLITE_ALLOC_ALIGN:
+ *
+ *   0        offsets_start          extra_start                 size
+ *   | data | pad | offsets | pad | extra (scatter-gather, secctx) | pad |
+ */
+
+/**
+ * blite_buffer_offsets_start() - where a buffer's offsets section starts
+ * @buf: an in-use buffer
+ *
+ * Return: the offset in the buffer, past the data, aligned.
+ */
+static inline size_t blite_buffer_offsets_start(const struct blite_buffer *buf)
+{
+	return ALIGN(buf->data_size, BLITE_ALLOC_ALIGN);
+}
+
+/**
+ * blite_buffer_extra_start() - where a buffer's extra section starts
+ * @buf: an in-use buffer
+ *
+ * Return: the offset in the buffer, past the offsets section, aligned.
+ */
+static inline size_t blite_buffer_extra_start(const struct blite_buffer *buf)
+{
+	return blite_buffer_offsets_start(buf) +
+	       ALIGN(buf->offsets_size, BLITE_ALLOC_ALIGN);
 }
 
 /**
@@ -122,6 +146,9 @@ struct blite_alloc_ops {
  * @page_users:       per page, how many in-use buffers cover it
  * @ops:              page-layer hooks
  * @ops_ctx:          their first argument
+ * @buffer_size:      bytes of the structure each block lives in: &struct
+ *                    blite_buffer, or a larger one of the allocator's user
+ *                    that begins with it (blite_alloc_set_buffer_size())
  */
 struct blite_alloc {
 	spinlock_t lock;	/* see the kernel-doc above */
@@ -142,6 +169,7 @@ struct blite_alloc {
 	unsigned int *page_users;
 	const struct blite_alloc_ops *ops;
 	void *ops_ctx;
+	size_t buffer_size;
 };
 
 /**
@@ -169,6 +197,7 @@ struct blite_alloc_stats {
 };
 
 void blite_alloc_early_init(struct blite_alloc *alloc);
+void blite_alloc_set_buffer_size(struct blite_alloc *alloc, size_t buffer_size);
 int blite_alloc_init(struct blite_alloc *alloc, size_t size,
 		     const struct blite_alloc_ops *ops, void *ops_ctx);
 void blite_alloc_destroy(struct blite_alloc *alloc);

@@ -18,7 +18,8 @@
  * The list of contexts is protected by blite_procs_lock, which also counts
  * each context's open files. misc_register() and misc_deregister() take
  * the misc core's own mutex, which is held around our open(), so they are
- * never called with blite_procs_lock held.
+ * never called with blite_procs_lock held (the lock table is in
+ * binderlite.h).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -26,13 +27,15 @@
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/fs.h>
+#include <linux/lockdep.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "binderlite.h"
+#include "binderlite_context.h"
 
 /* Contexts created through the control device, at most. */
 #define BLITE_MAX_RUNTIME_CONTEXTS	64
@@ -42,9 +45,14 @@ module_param_named(devices, blite_devices_param, charp, 0444);
 MODULE_PARM_DESC(devices,
 		 "Comma-separated names of the contexts to create at load, each a device /dev/NAME (default \"binderlite\")");
 
+/* The lists of open files and of contexts; see the lock table. */
+DEFINE_MUTEX(blite_procs_lock);
+
 /* Every context, in creation order; protected by blite_procs_lock. */
 LIST_HEAD(blite_contexts);
 static unsigned int blite_nr_runtime_contexts;
+/* The operations of every context's device (binderlite_main.c). */
+static const struct file_operations *blite_context_fops;
 
 static ssize_t binderlite_context_show(struct device *dev,
 				       struct device_attribute *attr, char *buf)
@@ -93,7 +101,8 @@ static bool blite_context_name_valid(const char *name, size_t len)
 }
 
 /* The context named @name, or NULL. */
-static struct blite_context *blite_context_find(const char *name)
+static struct blite_context *blite_context_find_plocked(const char *name)
+	__must_hold(&blite_procs_lock)
 {
 	struct blite_context *ctx;
 
@@ -145,12 +154,12 @@ static struct blite_context *blite_context_create(const char *name, bool runtime
 	ctx->mgr_uid = INVALID_UID;
 	ctx->miscdev.minor = MISC_DYNAMIC_MINOR;
 	ctx->miscdev.name = ctx->name;
-	ctx->miscdev.fops = &blite_fops;
+	ctx->miscdev.fops = blite_context_fops;
 	ctx->miscdev.groups = blite_context_groups;
 
 	/* Reserve the name, so that two creators cannot both register it. */
 	mutex_lock(&blite_procs_lock);
-	if (blite_context_find(name)) {
+	if (blite_context_find_plocked(name)) {
 		ret = -EEXIST;
 		goto err_unlock;
 	}
@@ -210,7 +219,7 @@ static int blite_context_remove(const char *name)
 	int ret = 0;
 
 	mutex_lock(&blite_procs_lock);
-	ctx = blite_context_find(name);
+	ctx = blite_context_find_plocked(name);
 	if (!ctx || ctx->removed)
 		ret = -ENOENT;
 	else if (!ctx->runtime)
@@ -296,11 +305,12 @@ struct blite_context *blite_context_open(struct file *filp)
 }
 
 /**
- * blite_context_close_locked() - an open file of a context is released
+ * blite_context_close_plocked() - an open file of a context is released
  * @ctx: the context; the file's reference is dropped later, with the file's
  *       state (blite_context_put())
  */
-void blite_context_close_locked(struct blite_context *ctx)
+void blite_context_close_plocked(struct blite_context *ctx)
+	__must_hold(&blite_procs_lock)
 {
 	lockdep_assert_held(&blite_procs_lock);
 	ctx->nr_procs--;
@@ -327,16 +337,18 @@ static void blite_context_destroy_all(void)
 /**
  * blite_context_init() - create the contexts of ``devices=`` and the
  *                        control device
+ * @fops: the operations of every context's device
  *
  * Return: 0, or a negative errno (a bad or duplicate name: -EINVAL,
  * -EEXIST), having created nothing.
  */
-int blite_context_init(void)
+int blite_context_init(const struct file_operations *fops)
 {
 	char *names, *p, *name;
 	struct blite_context *ctx;
 	int ret = 0;
 
+	blite_context_fops = fops;
 	ret = misc_register(&blite_control_dev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", blite_control_dev.name, ret);

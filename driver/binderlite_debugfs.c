@@ -26,11 +26,14 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
-#include "binderlite.h"
+#include "binderlite_context.h"
+#include "binderlite_debugfs.h"
+#include "binderlite_ref.h"
+#include "binderlite_stats.h"
 
 static struct dentry *blite_debugfs_root;
 
-static int blite_pools_show(struct seq_file *m, void *unused)
+static int blite_debugfs_pools_show(struct seq_file *m, void *unused)
 {
 	struct blite_pool_stats st;
 	struct blite_proc *proc;
@@ -49,9 +52,20 @@ static int blite_pools_show(struct seq_file *m, void *unused)
 	mutex_unlock(&blite_procs_lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(blite_pools);
+DEFINE_SHOW_ATTRIBUTE(blite_debugfs_pools);
 
-static int blite_procs_show(struct seq_file *m, void *unused)
+/* What ``procs`` shows of one open file, as of one moment. */
+static void blite_debugfs_proc_stats(struct blite_proc *proc, struct blite_proc_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&blite_graph_lock);
+	blite_node_add_stats_locked(proc, st);
+	blite_ref_add_stats_locked(proc, st);
+	blite_proc_add_stats(proc, st);
+	mutex_unlock(&blite_graph_lock);
+}
+
+static int blite_debugfs_procs_show(struct seq_file *m, void *unused)
 {
 	struct blite_proc_stats st;
 	struct blite_pool_stats pst;
@@ -60,7 +74,7 @@ static int blite_procs_show(struct seq_file *m, void *unused)
 	seq_puts(m, "pid threads nodes refs deaths buffers todo frozen context\n");
 	mutex_lock(&blite_procs_lock);
 	list_for_each_entry(proc, &blite_procs, procs_node) {
-		blite_proc_get_stats(proc, &st);
+		blite_debugfs_proc_stats(proc, &st);
 		blite_pool_get_stats(&proc->pool, &pst);
 		seq_printf(m, "%d %u %u %u %u %u %u %d %s\n", proc->pid, st.threads,
 			   st.nodes, st.refs, st.deaths, pst.alloc.nr_used, st.todo,
@@ -69,9 +83,9 @@ static int blite_procs_show(struct seq_file *m, void *unused)
 	mutex_unlock(&blite_procs_lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(blite_procs);
+DEFINE_SHOW_ATTRIBUTE(blite_debugfs_procs);
 
-static int blite_contexts_show(struct seq_file *m, void *unused)
+static int blite_debugfs_contexts_show(struct seq_file *m, void *unused)
 {
 	struct blite_context *ctx;
 	pid_t mgr;
@@ -89,15 +103,13 @@ static int blite_contexts_show(struct seq_file *m, void *unused)
 	mutex_unlock(&blite_procs_lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(blite_contexts);
+DEFINE_SHOW_ATTRIBUTE(blite_debugfs_contexts);
 
-static int blite_stats_show(struct seq_file *m, void *unused)
+static int blite_debugfs_stats_show(struct seq_file *m, void *unused)
 {
-	struct blite_pool_totals totals;
-	struct blite_pool_stats pst;
 	unsigned int procs = 0, buffers = 0;
+	struct blite_pool_stats pst;
 	struct blite_proc *proc;
-	int i;
 
 	mutex_lock(&blite_procs_lock);
 	list_for_each_entry(proc, &blite_procs, procs_node) {
@@ -106,23 +118,13 @@ static int blite_stats_show(struct seq_file *m, void *unused)
 		buffers += pst.alloc.nr_used;
 	}
 	mutex_unlock(&blite_procs_lock);
-	blite_pool_get_totals(&totals);
-
-	seq_printf(m, "procs %u\n", procs);
-	for (i = 0; i < BLITE_LIVE_NR; i++)
-		seq_printf(m, "%s %ld\n", blite_live_names[i], blite_live_read(i));
-	seq_printf(m, "buffers %u\n", buffers);
-	for (i = 0; i < BLITE_STAT_NR; i++)
-		seq_printf(m, "%s %llu\n", blite_stat_names[i], blite_stat_read(i));
-	seq_printf(m, "pages_resident %ld\n", totals.pages_resident);
-	seq_printf(m, "pages_lru %lu\n", totals.pages_lru);
-	seq_printf(m, "pages_reclaimed %lu\n", totals.pages_reclaimed);
+	blite_stats_show(m, procs, buffers);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(blite_stats);
+DEFINE_SHOW_ATTRIBUTE(blite_debugfs_stats);
 
-static ssize_t blite_reclaim_write(struct file *file, const char __user *ubuf,
-				   size_t count, loff_t *ppos)
+static ssize_t blite_debugfs_reclaim_write(struct file *file, const char __user *ubuf,
+					   size_t count, loff_t *ppos)
 {
 	unsigned long nr;
 	int ret;
@@ -134,10 +136,10 @@ static ssize_t blite_reclaim_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-static const struct file_operations blite_reclaim_fops = {
+static const struct file_operations blite_debugfs_reclaim_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.write = blite_reclaim_write,
+	.write = blite_debugfs_reclaim_write,
 	.llseek = default_llseek,
 };
 
@@ -149,11 +151,12 @@ static const struct file_operations blite_reclaim_fops = {
 int blite_debugfs_init(void)
 {
 	blite_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("pools", 0444, blite_debugfs_root, NULL, &blite_pools_fops);
-	debugfs_create_file("procs", 0444, blite_debugfs_root, NULL, &blite_procs_fops);
-	debugfs_create_file("contexts", 0444, blite_debugfs_root, NULL, &blite_contexts_fops);
-	debugfs_create_file("stats", 0444, blite_debugfs_root, NULL, &blite_stats_fops);
-	debugfs_create_file("reclaim", 0200, blite_debugfs_root, NULL, &blite_reclaim_fops);
+	debugfs_create_file("pools", 0444, blite_debugfs_root, NULL, &blite_debugfs_pools_fops);
+	debugfs_create_file("procs", 0444, blite_debugfs_root, NULL, &blite_debugfs_procs_fops);
+	debugfs_create_file("contexts", 0444, blite_debugfs_root, NULL,
+			    &blite_debugfs_contexts_fops);
+	debugfs_create_file("stats", 0444, blite_debugfs_root, NULL, &blite_debugfs_stats_fops);
+	debugfs_create_file("reclaim", 0200, blite_debugfs_root, NULL, &blite_debugfs_reclaim_fops);
 	return 0;
 }
 

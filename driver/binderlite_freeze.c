@@ -28,9 +28,13 @@
  * (BC_CLEAR_FREEZE_NOTIFICATION) ends with
  * BR_CLEAR_FREEZE_NOTIFICATION_DONE.
  *
- * Locks: see binderlite_ipc.c. The freeze state of a process is protected
- * by its inner lock; notifications by blite_graph_lock and the holder's
- * inner lock.
+ * The notification (&struct blite_freeze) belongs to the reference it
+ * watches until cleared, then to its work item, and is freed by
+ * blite_work_free().
+ *
+ * Locks (the lock table is in binderlite.h): the freeze state of a process
+ * is protected by its inner lock; notifications by blite_graph_lock and
+ * the holder's inner lock.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -42,21 +46,24 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
-#include "binderlite.h"
+#include "binderlite_context.h"
+#include "binderlite_freeze.h"
+#include "binderlite_stats.h"
 
 /*
  * Sends @freeze's state to its holder @proc now, or after the
  * acknowledgment of the one it has not acknowledged yet.
  */
-static void blite_freeze_queue_ilocked(struct blite_proc *proc,
-				       struct blite_freeze *freeze, bool is_frozen)
+static void blite_freeze_queue_gilocked(struct blite_proc *proc,
+					struct blite_freeze *freeze, bool is_frozen)
 	__must_hold(&blite_graph_lock) __must_hold(&proc->inner_lock)
 {
+	lockdep_assert_held(&blite_graph_lock);
 	lockdep_assert_held(&proc->inner_lock);
 	freeze->work.type = BLITE_WORK_FROZEN_BINDER;
 	if (list_empty(&freeze->work.entry)) {
 		freeze->is_frozen = is_frozen;
-		blite_enqueue_proc_work_ilocked(proc, &freeze->work);
+		blite_proc_enqueue_work_gilocked(proc, &freeze->work);
 		return;
 	}
 	if (freeze->sent && freeze->is_frozen != is_frozen)
@@ -79,7 +86,7 @@ static void blite_freeze_notify_locked(struct blite_proc *proc, bool is_frozen)
 			if (!ref->freeze)
 				continue;
 			spin_lock(&ref->proc->inner_lock);
-			blite_freeze_queue_ilocked(ref->proc, ref->freeze, is_frozen);
+			blite_freeze_queue_gilocked(ref->proc, ref->freeze, is_frozen);
 			spin_unlock(&ref->proc->inner_lock);
 		}
 	}
@@ -89,12 +96,13 @@ static void blite_freeze_notify_locked(struct blite_proc *proc, bool is_frozen)
  * Transactions in flight to @proc, or one of its threads inside a call:
  * freezing it now would leave somebody waiting.
  */
-static bool blite_txns_pending_locked(struct blite_proc *proc)
-	__must_hold(&blite_graph_lock)
+static bool blite_freeze_txns_pending_gilocked(struct blite_proc *proc)
+	__must_hold(&blite_graph_lock) __must_hold(&proc->inner_lock)
 {
 	struct rb_node *n;
 
 	lockdep_assert_held(&blite_graph_lock);
+	lockdep_assert_held(&proc->inner_lock);
 	if (proc->outstanding_txns > 0)
 		return true;
 	for (n = rb_first(&proc->threads); n; n = rb_next(n))
@@ -123,7 +131,7 @@ static int blite_freeze_proc(struct blite_proc *proc,
 	mutex_lock(&blite_graph_lock);
 	if (info->enable && ret >= 0) {
 		spin_lock(&proc->inner_lock);
-		if (blite_txns_pending_locked(proc))
+		if (blite_freeze_txns_pending_gilocked(proc))
 			ret = -EAGAIN;
 		spin_unlock(&proc->inner_lock);
 	}
@@ -138,46 +146,15 @@ static int blite_freeze_proc(struct blite_proc *proc,
 	return ret < 0 ? ret : 0;
 }
 
-/*
- * Takes a reference on every open file of thread group @pid, in every
- * context. Return: how many, in a kcalloc()ed *@procs; 0 (and no array) if
- * none, or -ENOMEM.
- */
-static int blite_procs_of_pid(u32 pid, struct blite_proc ***procs)
-{
-	struct blite_proc *proc;
-	int n = 0, i = 0;
-
-	*procs = NULL;
-	mutex_lock(&blite_procs_lock);
-	list_for_each_entry(proc, &blite_procs, procs_node)
-		n += proc->pid == pid;
-	if (n) {
-		*procs = kcalloc(n, sizeof(**procs), GFP_KERNEL);
-		if (!*procs) {
-			mutex_unlock(&blite_procs_lock);
-			return -ENOMEM;
-		}
-	}
-	list_for_each_entry(proc, &blite_procs, procs_node) {
-		if (proc->pid != pid)
-			continue;
-		kref_get(&proc->kref);
-		(*procs)[i++] = proc;
-	}
-	mutex_unlock(&blite_procs_lock);
-	return n;
-}
-
 /**
- * blite_ioctl_freeze() - BINDERLITE_FREEZE
+ * blite_freeze_ioctl_freeze() - BINDERLITE_FREEZE
  * @ubuf: the user's &struct binderlite_freeze_info
  *
  * Return: 0; -EINVAL if no open file belongs to the pid; -EAGAIN if a
  * transaction was still in flight after the timeout (the process is thawed
  * again); -ERESTARTSYS on a signal; -EFAULT, -ENOMEM.
  */
-int blite_ioctl_freeze(void __user *ubuf)
+int blite_freeze_ioctl_freeze(void __user *ubuf)
 {
 	struct binderlite_freeze_info info;
 	struct blite_proc **procs;
@@ -185,7 +162,7 @@ int blite_ioctl_freeze(void __user *ubuf)
 
 	if (copy_from_user(&info, ubuf, sizeof(info)))
 		return -EFAULT;
-	n = blite_procs_of_pid(info.pid, &procs);
+	n = blite_proc_get_by_pid(info.pid, &procs);
 	if (n <= 0)
 		return n ? n : -EINVAL;
 	for (i = 0; i < n; i++) {
@@ -198,12 +175,12 @@ int blite_ioctl_freeze(void __user *ubuf)
 }
 
 /**
- * blite_ioctl_get_frozen_info() - BINDERLITE_GET_FROZEN_INFO
+ * blite_freeze_ioctl_get_info() - BINDERLITE_GET_FROZEN_INFO
  * @ubuf: the user's &struct binderlite_frozen_status_info
  *
  * Return: 0; -EINVAL if no open file belongs to the pid; -EFAULT.
  */
-int blite_ioctl_get_frozen_info(void __user *ubuf)
+int blite_freeze_ioctl_get_info(void __user *ubuf)
 {
 	struct binderlite_frozen_status_info info;
 	struct blite_proc *proc;
@@ -221,7 +198,7 @@ int blite_ioctl_get_frozen_info(void __user *ubuf)
 		found = true;
 		spin_lock(&proc->inner_lock);
 		info.sync_recv |= proc->sync_recv |
-				  (blite_txns_pending_locked(proc) << 1);
+				  (blite_freeze_txns_pending_gilocked(proc) << 1);
 		info.async_recv |= proc->async_recv;
 		spin_unlock(&proc->inner_lock);
 	}
@@ -234,32 +211,29 @@ int blite_ioctl_get_frozen_info(void __user *ubuf)
 	return 0;
 }
 
-/**
- * blite_request_freeze_locked() - BC_REQUEST_FREEZE_NOTIFICATION
- * @proc:   the holder
- * @desc:   the handle to watch
- * @cookie: echoed back in BR_FROZEN_BINDER
- * @freeze: a new notification, taken over on success
- *
- * Return: 0, or -EINVAL for a bad handle or if one was asked for already.
+/*
+ * BC_REQUEST_FREEZE_NOTIFICATION, with the notification allocated: taken
+ * over on success. Returns 0, or -EINVAL for a bad handle or if one was
+ * asked for already.
  */
-int blite_request_freeze_locked(struct blite_proc *proc, u32 desc,
-				binderlite_uintptr_t cookie,
-				struct blite_freeze *freeze)
+static int blite_freeze_request_locked(struct blite_proc *proc, u32 desc,
+				       binderlite_uintptr_t cookie,
+				       struct blite_freeze *freeze)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_proc *owner;
 	struct blite_ref *ref;
 	bool is_frozen;
 
-	ref = blite_get_ref_locked(proc, desc, false);
+	lockdep_assert_held(&blite_graph_lock);
+	ref = blite_ref_find_locked(proc, desc, false);
 	if (!ref || ref->freeze)
 		return -EINVAL;
 	INIT_LIST_HEAD(&freeze->work.entry);
 	freeze->work.type = BLITE_WORK_FROZEN_BINDER;
 	freeze->cookie = cookie;
 	ref->freeze = freeze;
-	blite_live_inc(BLITE_LIVE_FREEZES);
+	blite_stats_live_inc(BLITE_LIVE_FREEZES);
 
 	owner = ref->node->proc;
 	if (!owner)
@@ -269,13 +243,42 @@ int blite_request_freeze_locked(struct blite_proc *proc, u32 desc,
 	spin_unlock(&owner->inner_lock);
 	spin_lock(&proc->inner_lock);
 	freeze->is_frozen = is_frozen;
-	blite_enqueue_proc_work_ilocked(proc, &freeze->work);
+	blite_proc_enqueue_work_gilocked(proc, &freeze->work);
 	spin_unlock(&proc->inner_lock);
 	return 0;
 }
 
 /**
- * blite_clear_freeze_locked() - BC_CLEAR_FREEZE_NOTIFICATION
+ * blite_freeze_request() - BC_REQUEST_FREEZE_NOTIFICATION
+ * @proc:   the holder
+ * @desc:   the handle to watch
+ * @cookie: echoed back in BR_FROZEN_BINDER
+ *
+ * Takes blite_graph_lock; the notification is allocated before.
+ *
+ * Return: 0, -EINVAL for a bad handle or if one was asked for already,
+ * -ENOMEM.
+ */
+int blite_freeze_request(struct blite_proc *proc, u32 desc,
+			 binderlite_uintptr_t cookie)
+{
+	struct blite_freeze *freeze;
+	int ret;
+
+	freeze = kzalloc(sizeof(*freeze), GFP_KERNEL);
+	if (!freeze)
+		return -ENOMEM;
+	mutex_lock(&blite_graph_lock);
+	ret = blite_freeze_request_locked(proc, desc, cookie, freeze);
+	mutex_unlock(&blite_graph_lock);
+	/* Never a work item: nobody else knows it. */
+	if (ret)
+		kfree(freeze);
+	return ret;
+}
+
+/**
+ * blite_freeze_clear_locked() - BC_CLEAR_FREEZE_NOTIFICATION
  * @proc:   the holder
  * @desc:   the handle watched
  * @cookie: the cookie it was asked with
@@ -285,14 +288,15 @@ int blite_request_freeze_locked(struct blite_proc *proc, u32 desc,
  *
  * Return: 0, or -EINVAL if no such notification was asked for.
  */
-int blite_clear_freeze_locked(struct blite_proc *proc, u32 desc,
+int blite_freeze_clear_locked(struct blite_proc *proc, u32 desc,
 			      binderlite_uintptr_t cookie)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_freeze *freeze;
 	struct blite_ref *ref;
 
-	ref = blite_get_ref_locked(proc, desc, false);
+	lockdep_assert_held(&blite_graph_lock);
+	ref = blite_ref_find_locked(proc, desc, false);
 	if (!ref || !ref->freeze || ref->freeze->cookie != cookie)
 		return -EINVAL;
 	freeze = ref->freeze;
@@ -300,7 +304,7 @@ int blite_clear_freeze_locked(struct blite_proc *proc, u32 desc,
 	spin_lock(&proc->inner_lock);
 	freeze->work.type = BLITE_WORK_CLEAR_FREEZE_NOTIFICATION;
 	if (list_empty(&freeze->work.entry))
-		blite_enqueue_proc_work_ilocked(proc, &freeze->work);
+		blite_proc_enqueue_work_gilocked(proc, &freeze->work);
 	else if (freeze->sent)
 		freeze->resend = true;
 	spin_unlock(&proc->inner_lock);
@@ -320,6 +324,7 @@ int blite_freeze_done_locked(struct blite_proc *proc, binderlite_uintptr_t cooki
 	struct blite_freeze *freeze;
 	int ret = -EINVAL;
 
+	lockdep_assert_held(&blite_graph_lock);
 	spin_lock(&proc->inner_lock);
 	list_for_each_entry(freeze, &proc->delivered_freeze, work.entry) {
 		if (freeze->cookie != cookie)
@@ -328,7 +333,7 @@ int blite_freeze_done_locked(struct blite_proc *proc, binderlite_uintptr_t cooki
 		freeze->sent = false;
 		if (freeze->resend) {
 			freeze->resend = false;
-			blite_enqueue_proc_work_ilocked(proc, &freeze->work);
+			blite_proc_enqueue_work_gilocked(proc, &freeze->work);
 		}
 		ret = 0;
 		break;
@@ -338,11 +343,51 @@ int blite_freeze_done_locked(struct blite_proc *proc, binderlite_uintptr_t cooki
 }
 
 /**
- * blite_freeze_free() - free a freeze notification
- * @freeze: the notification, on no list
+ * blite_freeze_deliver_locked() - BR_FROZEN_BINDER or
+ *                                 BR_CLEAR_FREEZE_NOTIFICATION_DONE
+ * @proc: the holder, reading
+ * @w:    the notification's work, just taken off one of @proc's lists
+ * @ptr:  where in the reader's buffer
+ * @done: set when the read must return now: after BR_FROZEN_BINDER,
+ *        whose handling may need the reader to send something first
+ *
+ * A cleared notification is freed; a BR_FROZEN_BINDER waits on
+ * &blite_proc.delivered_freeze for BC_FREEZE_NOTIFICATION_DONE.
+ *
+ * Return: bytes written, or -EAGAIN (blite_work_copy_out_locked()) having
+ * changed nothing.
  */
-void blite_freeze_free(struct blite_freeze *freeze)
+int blite_freeze_deliver_locked(struct blite_proc *proc, struct blite_work *w,
+				void __user *ptr, bool *done)
+	__must_hold(&blite_graph_lock)
 {
-	kfree(freeze);
-	blite_live_dec(BLITE_LIVE_FREEZES);
+	struct blite_freeze *freeze = container_of(w, struct blite_freeze, work);
+	struct {
+		u32 cmd;
+		struct binderlite_frozen_state_info info;
+	} __packed rec = { BINDERLITE_BR_FROZEN_BINDER };
+	struct {
+		u32 cmd;
+		binderlite_uintptr_t cookie;
+	} __packed clear = { BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, freeze->cookie };
+
+	lockdep_assert_held(&blite_graph_lock);
+	if (w->type == BLITE_WORK_CLEAR_FREEZE_NOTIFICATION) {
+		if (blite_work_copy_out_locked(ptr, &clear, sizeof(clear)))
+			return -EAGAIN;
+		/* Frees the notification: nothing of @w may be read after. */
+		blite_work_free(w);
+		return sizeof(clear);
+	}
+	rec.info.cookie = freeze->cookie;
+	rec.info.is_frozen = freeze->is_frozen;
+	if (blite_work_copy_out_locked(ptr, &rec, sizeof(rec)))
+		return -EAGAIN;
+	/* Kept until BC_FREEZE_NOTIFICATION_DONE; may cause transactions. */
+	spin_lock(&proc->inner_lock);
+	freeze->sent = true;
+	list_add_tail(&freeze->work.entry, &proc->delivered_freeze);
+	spin_unlock(&proc->inner_lock);
+	*done = true;
+	return sizeof(rec);
 }

@@ -2,18 +2,15 @@
 /*
  * binderlite: Binder-style IPC as an out-of-tree module.
  *
- * This file is the character device: module init and exit, open, release,
- * flush, poll, mmap and the ioctl dispatcher. The devices themselves, one
- * per context, are in binderlite_context.c; threads and the write-read
- * loop in binderlite_ipc.c (Documentation/protocol.rst), the receive pool
- * in binderlite_pool.c and its allocator in binderlite_alloc.c
- * (Documentation/pool.rst). The user-space API is
- * include/uapi/linux/binderlite.h.
- *
- * Lock order, outermost first (binderlite_pool.c has the pool's own):
- *
- *   blite_procs_lock (mutex; also the list of contexts)
- *     blite_alloc.lock (debugfs, through blite_pool_get_stats())
+ * This file is the character device, the top of the driver's stack:
+ * module init and exit, open, release, flush, poll, mmap and the ioctl
+ * dispatcher. The devices themselves, one per context, are in
+ * binderlite_context.c; the write-read loop in binderlite_ipc.c
+ * (Documentation/protocol.rst), the receive pool in binderlite_pool.c and
+ * its allocator in binderlite_alloc.c (Documentation/pool.rst). The
+ * layers, the lock table and the naming rules are in binderlite.h, and
+ * Documentation/architecture.rst walks through them. The user-space API
+ * is include/uapi/linux/binderlite.h.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -34,9 +31,14 @@
 
 #include <linux/binderlite.h>
 
-#include "binderlite.h"
+#include "binderlite_context.h"
+#include "binderlite_debugfs.h"
+#include "binderlite_freeze.h"
+#include "binderlite_ipc.h"
+#include "binderlite_ref.h"
+#include "binderlite_stats.h"
 
-unsigned int blite_debug_mask;
+/* The variable is binderlite_stats.c's, with the messages it selects. */
 module_param_named(debug_mask, blite_debug_mask, uint, 0644);
 MODULE_PARM_DESC(debug_mask,
 		 "Bitmask of debug messages: 1=open/release, 2=ioctl, 4=failed transactions (default 0)");
@@ -69,74 +71,17 @@ __MODULE_PARM_TYPE(max_pool_size, "ulong");
 MODULE_PARM_DESC(max_pool_size,
 		 "Largest receive pool in bytes; a larger mapping is used up to it. Page-aligned, 4096..1073741824 (default 4194304, as binder)");
 
-/* Every open file of the device; see struct blite_proc. */
-LIST_HEAD(blite_procs);
-DEFINE_MUTEX(blite_procs_lock);	/* protects blite_procs */
-
-static void blite_proc_link(struct blite_proc *proc)
-{
-	mutex_lock(&blite_procs_lock);
-	list_add_tail(&proc->procs_node, &blite_procs);
-	mutex_unlock(&blite_procs_lock);
-}
-
-static void blite_proc_unlink(struct blite_proc *proc)
-{
-	mutex_lock(&blite_procs_lock);
-	list_del(&proc->procs_node);
-	blite_context_close_locked(proc->context);
-	mutex_unlock(&blite_procs_lock);
-}
-
 static int blite_open(struct inode *inode, struct file *filp)
 {
-	struct blite_context *ctx;
 	struct blite_proc *proc;
 
-	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
-	if (!proc)
-		return -ENOMEM;
-	ctx = blite_context_open(filp);
-	if (IS_ERR(ctx)) {
-		kfree(proc);
-		return PTR_ERR(ctx);
-	}
-
-	kref_init(&proc->kref);
-	proc->context = ctx;
-	proc->cred = get_cred(filp->f_cred);
-	proc->tsk_pid = get_task_pid(current->group_leader, PIDTYPE_PID);
-	proc->pid = task_tgid_nr(current);
-	blite_pool_init(&proc->pool);
-	blite_proc_ipc_init(proc);
-	blite_proc_link(proc);
+	proc = blite_proc_create(filp);
+	if (IS_ERR(proc))
+		return PTR_ERR(proc);
 	filp->private_data = proc;
 
 	blite_debug(BLITE_DEBUG_OPEN_CLOSE, "%d: open\n", proc->pid);
 	return 0;
-}
-
-static void blite_proc_free(struct kref *kref)
-{
-	struct blite_proc *proc = container_of(kref, struct blite_proc, kref);
-
-	blite_pool_release(&proc->pool);
-	put_pid(proc->tsk_pid);
-	put_cred(proc->cred);
-	blite_context_put(proc->context);
-	kfree(proc);
-}
-
-/**
- * blite_proc_put() - drop a reference to an open file's state
- * @proc: the state; freed, with its pool, by the last reference
- *
- * Must not be called with blite_graph_lock held: freeing the pool sleeps
- * and takes the pool's locks.
- */
-void blite_proc_put(struct blite_proc *proc)
-{
-	kref_put(&proc->kref, blite_proc_free);
 }
 
 static int blite_release(struct inode *inode, struct file *filp)
@@ -145,7 +90,7 @@ static int blite_release(struct inode *inode, struct file *filp)
 
 	blite_debug(BLITE_DEBUG_OPEN_CLOSE, "%d: release\n", proc->pid);
 	blite_proc_unlink(proc);
-	blite_proc_ipc_release(proc);
+	blite_ipc_release_proc(proc);
 	blite_proc_put(proc);
 	return 0;
 }
@@ -165,8 +110,7 @@ static int blite_mmap(struct file *filp, struct vm_area_struct *vma)
 	return ret;
 }
 
-static int blite_ioctl_version(struct blite_proc *proc,
-			       struct binderlite_version __user *uver)
+static int blite_ioctl_version(struct binderlite_version __user *uver)
 {
 	if (put_user(BINDERLITE_CURRENT_PROTOCOL_VERSION,
 		     &uver->protocol_version))
@@ -180,7 +124,7 @@ static int blite_ioctl_set_context_mgr_ext(struct blite_proc *proc, void __user 
 
 	if (copy_from_user(&fbo, ubuf, sizeof(fbo)))
 		return -EFAULT;
-	return blite_ioctl_set_context_mgr(proc, &fbo);
+	return blite_node_ioctl_set_context_mgr(proc, &fbo);
 }
 
 static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -190,48 +134,49 @@ static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	struct blite_thread *thread;
 	int ret;
 
-	thread = blite_get_thread(proc);
+	thread = blite_thread_get(proc);
 	if (!thread)
 		return -ENOMEM;
 
 	switch (cmd) {
 	case BINDERLITE_WRITE_READ:
-		ret = blite_ioctl_write_read(proc, thread, filp, ubuf);
+		ret = blite_ipc_ioctl_write_read(thread, filp, ubuf);
 		break;
 	case BINDERLITE_SET_MAX_THREADS:
-		ret = blite_ioctl_set_max_threads(proc, ubuf);
+		ret = blite_proc_ioctl_set_max_threads(proc, ubuf);
 		break;
 	case BINDERLITE_SET_CONTEXT_MGR:
 		/* The argument is unused, as in binder. */
-		ret = blite_ioctl_set_context_mgr(proc, &(struct flat_binderlite_object){});
+		ret = blite_node_ioctl_set_context_mgr(proc,
+						       &(struct flat_binderlite_object){});
 		break;
 	case BINDERLITE_SET_CONTEXT_MGR_EXT:
 		ret = blite_ioctl_set_context_mgr_ext(proc, ubuf);
 		break;
 	case BINDERLITE_THREAD_EXIT:
-		ret = blite_ioctl_thread_exit(proc, thread);
+		ret = blite_ipc_ioctl_thread_exit(thread);
 		thread = NULL;
 		break;
 	case BINDERLITE_VERSION:
-		ret = blite_ioctl_version(proc, ubuf);
+		ret = blite_ioctl_version(ubuf);
 		break;
 	case BINDERLITE_GET_EXTENDED_ERROR:
-		ret = blite_ioctl_get_extended_error(thread, ubuf);
+		ret = blite_thread_ioctl_get_extended_error(thread, ubuf);
 		break;
 	case BINDERLITE_GET_NODE_DEBUG_INFO:
-		ret = blite_ioctl_get_node_debug_info(proc, ubuf);
+		ret = blite_node_ioctl_get_debug_info(proc, ubuf);
 		break;
 	case BINDERLITE_GET_NODE_INFO_FOR_REF:
-		ret = blite_ioctl_get_node_info_for_ref(proc, ubuf);
+		ret = blite_ref_ioctl_get_node_info(proc, ubuf);
 		break;
 	case BINDERLITE_FREEZE:
-		ret = blite_ioctl_freeze(ubuf);
+		ret = blite_freeze_ioctl_freeze(ubuf);
 		break;
 	case BINDERLITE_GET_FROZEN_INFO:
-		ret = blite_ioctl_get_frozen_info(ubuf);
+		ret = blite_freeze_ioctl_get_info(ubuf);
 		break;
 	case BINDERLITE_ENABLE_ONEWAY_SPAM_DETECTION:
-		ret = blite_ioctl_enable_oneway_spam_detection(proc, ubuf);
+		ret = blite_proc_ioctl_enable_oneway_spam_detection(proc, ubuf);
 		break;
 	default:
 		/* What binder answers to a command it does not know. */
@@ -253,12 +198,12 @@ static int blite_flush(struct file *filp, fl_owner_t id)
 }
 
 /* The operations of every context's device (binderlite_context.c). */
-const struct file_operations blite_fops = {
+static const struct file_operations blite_fops = {
 	.owner = THIS_MODULE,
 	.open = blite_open,
 	.release = blite_release,
 	.flush = blite_flush,
-	.poll = blite_poll,
+	.poll = blite_ipc_poll,
 	.mmap = blite_mmap,
 	.unlocked_ioctl = blite_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
@@ -273,7 +218,7 @@ static int __init blite_init(void)
 		return ret;
 	/* debugfs is optional: the driver works without it. */
 	blite_debugfs_init();
-	ret = blite_context_init();
+	ret = blite_context_init(&blite_fops);
 	if (ret)
 		goto err_debugfs_exit;
 

@@ -5,7 +5,7 @@
  * The offsets array names the objects in a payload. Each is one of:
  *
  * - BINDER / WEAK_BINDER: a local object of the sender, which becomes a
- *   HANDLE / WEAK_HANDLE of the receiver (binderlite_node.c);
+ *   HANDLE / WEAK_HANDLE of the receiver (binderlite_ref.c);
  * - HANDLE / WEAK_HANDLE: a reference of the sender, which becomes the
  *   receiver's handle for the same node, or its own BINDER;
  * - FD: a file descriptor of the sender; the receiver gets a descriptor of
@@ -18,11 +18,9 @@
  *   in place by the receiver's own; they are closed again when the
  *   receiver frees the buffer.
  *
- * The layout of a buffer in the receiver's pool:
- *
- *   0          data_size  ALIGN(data,8)   +offsets_size   ...             size
- *   | data ... |pad|  offsets array (u64s)  |pad| PTR buffers ...| secctx |
- *                                              each ALIGN(length, 8)
+ * The PTR buffers fill the extra section of the receiver's buffer (the
+ * layout is in binderlite_alloc.h), each ALIGN(length, 8), in order,
+ * followed by the security context (binderlite_txn.c).
  *
  * Objects are handled in two passes, so that no user memory is touched
  * with the graph lock held:
@@ -54,7 +52,8 @@
 #include <linux/uaccess.h>
 
 #include "binderlite_compat.h"
-#include "binderlite_txn.h"
+#include "binderlite_object.h"
+#include "binderlite_ref.h"
 
 /* An object as found in a payload, whatever its type. */
 union blite_object {
@@ -64,23 +63,6 @@ union blite_object {
 	struct binderlite_buffer_object bbo;
 	struct binderlite_fd_array_object fdao;
 };
-
-/**
- * blite_buffer_offsets_start() - where a buffer's offsets array starts
- * @buf: the buffer
- *
- * Return: the offset in the buffer, past the data, 8-byte aligned.
- */
-size_t blite_buffer_offsets_start(const struct blite_buffer *buf)
-{
-	return ALIGN(buf->data_size, sizeof(u64));
-}
-
-/* Where a buffer's scatter-gather area starts: past the offsets array. */
-static size_t blite_buffer_sg_start(const struct blite_buffer *buf)
-{
-	return blite_buffer_offsets_start(buf) + ALIGN(buf->offsets_size, sizeof(u64));
-}
 
 /* The size of an object of @type, or 0 for an unknown type. */
 static size_t blite_object_size(u32 type)
@@ -161,8 +143,8 @@ static bool blite_object_ptr(struct blite_pool *pool, struct blite_buffer *buf,
  * in binder, a PTR object at offset 0 cannot be a parent), @last_min the
  * lowest offset still allowed in it.
  */
-static bool blite_fixup_in_order(struct blite_pool *pool, struct blite_buffer *buf,
-				 u64 parent_off, u64 fixup_off, u64 last_off,
+static bool blite_object_fixup_in_order(struct blite_pool *pool, struct blite_buffer *buf,
+					u64 parent_off, u64 fixup_off, u64 last_off,
 				 u64 last_min)
 {
 	union blite_object obj;
@@ -181,7 +163,7 @@ static bool blite_fixup_in_order(struct blite_pool *pool, struct blite_buffer *b
 }
 
 /* State of the first pass over a buffer's objects. */
-struct blite_prepare {
+struct blite_object_prepare {
 	struct blite_pool *pool;
 	struct blite_buffer *buf;
 	unsigned long user_base;
@@ -192,8 +174,8 @@ struct blite_prepare {
 };
 
 /* A PTR object: its buffer copied in, its pointer (and its parent's) fixed. */
-static int blite_prepare_ptr(struct blite_txn *txn, struct blite_prepare *p,
-			     u64 off, size_t index, union blite_object *obj)
+static int blite_object_prepare_ptr(struct blite_txn_build *build, struct blite_object_prepare *p,
+				    u64 off, size_t index, union blite_object *obj)
 {
 	struct binderlite_buffer_object *bbo = &obj->bbo;
 	union blite_object parent;
@@ -203,15 +185,15 @@ static int blite_prepare_ptr(struct blite_txn *txn, struct blite_prepare *p,
 		return -EINVAL;
 	if (blite_pool_copy_from_user(p->pool, p->buf, p->sg_pos,
 				      u64_to_user_ptr(bbo->buffer), bbo->length))
-		txn->sg_fault = true;
-	txn->sg_bytes += bbo->length;
+		build->sg_fault = true;
+	build->sg_bytes += bbo->length;
 	bbo->buffer = p->user_base + p->sg_pos;
 	p->sg_pos += ALIGN(bbo->length, sizeof(u64));
 
 	if (bbo->flags & BINDERLITE_BUFFER_FLAG_HAS_PARENT) {
 		if (!blite_object_ptr(p->pool, p->buf, bbo->parent, index, &parent,
 				      &parent_off) ||
-		    !blite_fixup_in_order(p->pool, p->buf, parent_off,
+		    !blite_object_fixup_in_order(p->pool, p->buf, parent_off,
 					  bbo->parent_offset, p->last_fixup_off,
 					  p->last_fixup_min) ||
 		    parent.bbo.length < sizeof(u64) ||
@@ -222,7 +204,7 @@ static int blite_prepare_ptr(struct blite_txn *txn, struct blite_prepare *p,
 		 * and finds out when it copies, after every object.
 		 */
 		if (!IS_ALIGNED(bbo->parent_offset, sizeof(u32)))
-			txn->sg_fault = true;
+			build->sg_fault = true;
 		addr = bbo->buffer;
 		blite_pool_write(p->pool, p->buf,
 				 parent.bbo.buffer - p->user_base + bbo->parent_offset,
@@ -235,20 +217,20 @@ static int blite_prepare_ptr(struct blite_txn *txn, struct blite_prepare *p,
 }
 
 /* An FDA object: its array must lie, aligned, inside an earlier PTR buffer. */
-static int blite_prepare_fda(struct blite_txn *txn, struct blite_prepare *p,
-			     size_t index, union blite_object *obj)
+static int blite_object_prepare_fda(struct blite_txn_build *build, struct blite_object_prepare *p,
+				    size_t index, union blite_object *obj)
 {
 	struct binderlite_fd_array_object *fda = &obj->fdao;
 	union blite_object parent, sender_parent;
 	u64 parent_off, fda_off, len;
 
 	if (!blite_object_ptr(p->pool, p->buf, fda->parent, index, &parent, &parent_off) ||
-	    !blite_fixup_in_order(p->pool, p->buf, parent_off, fda->parent_offset,
+	    !blite_object_fixup_in_order(p->pool, p->buf, parent_off, fda->parent_offset,
 				  p->last_fixup_off, p->last_fixup_min))
 		return -EINVAL;
 	/* The sender's own parent object has the address it filled the array at. */
 	if (blite_object_read(p->pool, p->buf, parent_off,
-			      u64_to_user_ptr(txn->tr->data.ptr.buffer),
+			      u64_to_user_ptr(build->tr->data.ptr.buffer),
 			      &sender_parent) != sizeof(sender_parent.bbo))
 		return -EINVAL;
 	if (fda->num_fds) {
@@ -269,62 +251,62 @@ static int blite_prepare_fda(struct blite_txn *txn, struct blite_prepare *p,
 
 /**
  * blite_objects_prepare() - first pass over a payload's objects, unlocked
- * @txn: the transaction; its buffer holds the data and offsets
+ * @build: the transaction; its buffer holds the data and offsets
  *
  * Validates each object in turn and copies the scatter-gather buffers.
- * Stops at the first invalid object, recording its error (@txn->bad_*);
- * @txn->nr_valid counts the objects before it. A scatter-gather buffer
+ * Stops at the first invalid object, recording its error (@build->bad_*);
+ * @build->nr_valid counts the objects before it. A scatter-gather buffer
  * that cannot be read, or a pointer fixup at an offset binder could not
- * write, sets @txn->sg_fault and the pass goes on.
+ * write, sets @build->sg_fault and the pass goes on.
  */
-void blite_objects_prepare(struct blite_txn *txn)
+void blite_objects_prepare(struct blite_txn_build *build)
 {
-	struct blite_prepare p = {
-		.pool = &txn->target_proc->pool,
-		.buf = txn->buf,
+	struct blite_object_prepare p = {
+		.pool = &build->target_proc->pool,
+		.buf = build->buf,
 	};
-	size_t i, size, count = txn->buf->offsets_size / sizeof(u64);
+	size_t i, size, count = build->buf->offsets_size / sizeof(u64);
 	union blite_object obj;
 	u64 off, min = 0;
 	int ret = 0;
 
 	p.user_base = blite_pool_user_addr(p.pool, p.buf);
-	p.sg_pos = blite_buffer_sg_start(p.buf);
-	p.sg_end = p.sg_pos + txn->extra_size;
+	p.sg_pos = blite_buffer_extra_start(p.buf);
+	p.sg_end = p.sg_pos + build->extra_size;
 	for (i = 0; i < count; i++) {
 		off = blite_object_offset(p.pool, p.buf, i);
 		size = blite_object_read(p.pool, p.buf, off, NULL, &obj);
 		if (!size || off < min) {
 			/* An unknown type is a bad object; the rest, bad offsets. */
-			txn->bad_stat = BLITE_STAT_FAILED_OFFSETS;
+			build->bad_stat = BLITE_STAT_FAILED_OFFSETS;
 			if (off >= min && IS_ALIGNED(off, sizeof(u32)) &&
 			    off <= p.buf->data_size &&
 			    p.buf->data_size - off >= sizeof(obj.hdr) &&
 			    !blite_object_size(obj.hdr.type))
-				txn->bad_stat = BLITE_STAT_FAILED_OBJECT;
+				build->bad_stat = BLITE_STAT_FAILED_OBJECT;
 			ret = -EINVAL;
 			break;
 		}
 		min = off + size;
 		if (obj.hdr.type == BINDERLITE_TYPE_PTR)
-			ret = blite_prepare_ptr(txn, &p, off, i, &obj);
+			ret = blite_object_prepare_ptr(build, &p, off, i, &obj);
 		else if (obj.hdr.type == BINDERLITE_TYPE_FDA)
-			ret = blite_prepare_fda(txn, &p, i, &obj);
+			ret = blite_object_prepare_fda(build, &p, i, &obj);
 		if (ret) {
-			txn->bad_stat = BLITE_STAT_FAILED_OBJECT;
+			build->bad_stat = BLITE_STAT_FAILED_OBJECT;
 			break;
 		}
 	}
-	txn->nr_valid = i;
+	build->nr_valid = i;
 	if (ret) {
-		txn->bad_object = true;
-		txn->bad_param = ret;
+		build->bad_object = true;
+		build->bad_param = ret;
 	}
 }
 
 /* A binder of the sender: becomes a handle of the receiver. */
-static int blite_translate_binder_locked(struct blite_txn *txn,
-					 struct flat_binderlite_object *obj)
+static int blite_object_translate_binder_locked(struct blite_txn_build *build,
+						struct flat_binderlite_object *obj)
 	__must_hold(&blite_graph_lock)
 {
 	bool strong = obj->hdr.type == BINDERLITE_TYPE_BINDER;
@@ -332,28 +314,29 @@ static int blite_translate_binder_locked(struct blite_txn *txn,
 	u32 desc;
 	int ret;
 
-	node = blite_get_node_locked(txn->proc, obj->binder);
+	lockdep_assert_held(&blite_graph_lock);
+	node = blite_node_find_locked(build->proc, obj->binder);
 	if (!node) {
-		node = blite_new_node_locked(txn->proc, obj);
+		node = blite_node_new_locked(build->proc, obj);
 		if (!node)
-			return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -ENOMEM,
+			return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -ENOMEM,
 					      BLITE_STAT_FAILED_NOMEM);
 	}
 	if (node->cookie != obj->cookie) {
-		ret = blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
+		ret = blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
 				     BLITE_STAT_FAILED_OBJECT);
 		goto out_release;
 	}
-	if (security_binder_transfer_binder(txn->proc->cred, txn->target_proc->cred)) {
-		ret = blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EPERM,
+	if (security_binder_transfer_binder(build->proc->cred, build->target_proc->cred)) {
+		ret = blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EPERM,
 				     BLITE_STAT_FAILED_SECURITY);
 		goto out_release;
 	}
 	/* The sending thread learns at once that its object is referenced. */
-	ret = blite_inc_ref_for_node_locked(txn->target_proc, node, strong,
-					    txn->thread, &desc);
+	ret = blite_ref_inc_for_node_locked(build->target_proc, node, strong,
+					    build->thread, &desc);
 	if (ret) {
-		ret = blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, ret,
+		ret = blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, ret,
 				     ret == -ENOMEM ? BLITE_STAT_FAILED_NOMEM :
 						      BLITE_STAT_FAILED_OBJECT);
 		goto out_release;
@@ -366,7 +349,7 @@ static int blite_translate_binder_locked(struct blite_txn *txn,
 
 out_release:
 	/* A node created for nothing goes again. */
-	blite_node_released_locked(node);
+	blite_node_count_dropped_locked(node);
 	return ret;
 }
 
@@ -374,8 +357,8 @@ out_release:
  * A handle of the sender: a handle of the receiver, or the receiver's own
  * binder if it owns the node.
  */
-static int blite_translate_handle_locked(struct blite_txn *txn,
-					 struct flat_binderlite_object *obj)
+static int blite_object_translate_handle_locked(struct blite_txn_build *build,
+						struct flat_binderlite_object *obj)
 	__must_hold(&blite_graph_lock)
 {
 	bool strong = obj->hdr.type == BINDERLITE_TYPE_HANDLE;
@@ -384,18 +367,19 @@ static int blite_translate_handle_locked(struct blite_txn *txn,
 	u32 desc;
 	int ret;
 
-	ref = blite_get_ref_locked(txn->proc, obj->handle, strong);
+	lockdep_assert_held(&blite_graph_lock);
+	ref = blite_ref_find_locked(build->proc, obj->handle, strong);
 	if (!ref)
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
 				      BLITE_STAT_FAILED_HANDLE);
 	node = ref->node;
-	if (security_binder_transfer_binder(txn->proc->cred, txn->target_proc->cred))
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EPERM,
+	if (security_binder_transfer_binder(build->proc->cred, build->target_proc->cred))
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EPERM,
 				      BLITE_STAT_FAILED_SECURITY);
-	if (node->proc == txn->target_proc) {
-		ret = blite_inc_node_locked(node, strong, false, NULL);
+	if (node->proc == build->target_proc) {
+		ret = blite_node_inc_locked(node, strong, false, NULL);
 		if (ret)
-			return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, ret,
+			return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, ret,
 					      BLITE_STAT_FAILED_OBJECT);
 		obj->hdr.type = strong ? BINDERLITE_TYPE_BINDER :
 					 BINDERLITE_TYPE_WEAK_BINDER;
@@ -403,9 +387,9 @@ static int blite_translate_handle_locked(struct blite_txn *txn,
 		obj->cookie = node->cookie;
 		return 0;
 	}
-	ret = blite_inc_ref_for_node_locked(txn->target_proc, node, strong, NULL, &desc);
+	ret = blite_ref_inc_for_node_locked(build->target_proc, node, strong, NULL, &desc);
 	if (ret)
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, ret,
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, ret,
 				      ret == -ENOMEM ? BLITE_STAT_FAILED_NOMEM :
 						       BLITE_STAT_FAILED_OBJECT);
 	obj->binder = 0;
@@ -418,58 +402,60 @@ static int blite_translate_handle_locked(struct blite_txn *txn,
  * A descriptor of the sender: its file is taken now, and installed in the
  * receiver, at @offset of the buffer, when the receiver reads it.
  */
-static int blite_translate_fd_locked(struct blite_txn *txn, u32 fd, size_t offset)
+static int blite_object_translate_fd_locked(struct blite_txn_build *build, u32 fd, size_t offset)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_fd_fixup *fixup;
 	struct file *file;
 
-	if (!txn->accept_fds)
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EPERM,
+	lockdep_assert_held(&blite_graph_lock);
+	if (!build->accept_fds)
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EPERM,
 				      BLITE_STAT_FAILED_FD);
 	file = fget(fd);
 	if (!file)
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EBADF,
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EBADF,
 				      BLITE_STAT_FAILED_FD);
-	if (security_binder_transfer_file(txn->proc->cred, txn->target_proc->cred,
+	if (security_binder_transfer_file(build->proc->cred, build->target_proc->cred,
 					  file) < 0) {
 		fput(file);
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -EPERM,
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EPERM,
 				      BLITE_STAT_FAILED_SECURITY);
 	}
 	fixup = kzalloc(sizeof(*fixup), GFP_KERNEL);
 	if (!fixup) {
 		fput(file);
-		return blite_txn_fail(txn, BINDERLITE_BR_FAILED_REPLY, -ENOMEM,
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -ENOMEM,
 				      BLITE_STAT_FAILED_NOMEM);
 	}
 	fixup->file = file;
 	fixup->offset = offset;
 	fixup->fd = -1;
-	list_add_tail(&fixup->entry, &txn->t->fd_fixups);
-	blite_live_inc(BLITE_LIVE_FILES);
+	list_add_tail(&fixup->entry, &build->t->fd_fixups);
+	blite_stats_live_inc(BLITE_LIVE_FILES);
 	return 0;
 }
 
 /* Every descriptor of an FDA object, read from the parent's copy. */
-static int blite_translate_fda_locked(struct blite_txn *txn, size_t index,
-				      const struct binderlite_fd_array_object *fda)
+static int blite_object_translate_fda_locked(struct blite_txn_build *build, size_t index,
+					     const struct binderlite_fd_array_object *fda)
 	__must_hold(&blite_graph_lock)
 {
-	struct blite_pool *pool = &txn->target_proc->pool;
+	struct blite_pool *pool = &build->target_proc->pool;
 	union blite_object parent;
 	u64 i, parent_off, off;
 	u32 fd;
 	int ret;
 
+	lockdep_assert_held(&blite_graph_lock);
 	if (!fda->num_fds)
 		return 0;
-	blite_object_ptr(pool, txn->buf, fda->parent, index, &parent, &parent_off);
-	off = parent.bbo.buffer - blite_pool_user_addr(pool, txn->buf) +
+	blite_object_ptr(pool, build->buf, fda->parent, index, &parent, &parent_off);
+	off = parent.bbo.buffer - blite_pool_user_addr(pool, build->buf) +
 	      fda->parent_offset;
 	for (i = 0; i < fda->num_fds; i++, off += sizeof(fd)) {
-		blite_pool_read(pool, txn->buf, off, &fd, sizeof(fd));
-		ret = blite_translate_fd_locked(txn, fd, off);
+		blite_pool_read(pool, build->buf, off, &fd, sizeof(fd));
+		ret = blite_object_translate_fd_locked(build, fd, off);
 		if (ret)
 			return ret;
 	}
@@ -478,42 +464,42 @@ static int blite_translate_fda_locked(struct blite_txn *txn, size_t index,
 
 /**
  * blite_objects_translate_locked() - second pass: translate the objects
- * @txn: the transaction, whose first @txn->nr_valid objects are valid
+ * @build: the transaction, whose first @build->nr_valid objects are valid
  *
  * Translated objects are written back into the receiver's buffer;
- * @txn->objects_done counts those whose references are taken.
+ * @build->objects_done counts those whose references are taken.
  *
- * Return: 0, or -1 with the failure recorded in @txn.
+ * Return: 0, or -1 with the failure recorded in @build.
  */
-int blite_objects_translate_locked(struct blite_txn *txn)
+int blite_objects_translate_locked(struct blite_txn_build *build)
 	__must_hold(&blite_graph_lock)
 {
-	struct blite_pool *pool = &txn->target_proc->pool;
-	struct blite_buffer *buf = txn->buf;
+	struct blite_pool *pool = &build->target_proc->pool;
+	struct blite_buffer *buf = build->buf;
 	union blite_object obj;
 	size_t i;
 	int ret;
 	u64 off;
 
 	lockdep_assert_held(&blite_graph_lock);
-	for (i = 0; i < txn->nr_valid; i++) {
+	for (i = 0; i < build->nr_valid; i++) {
 		off = blite_object_offset(pool, buf, i);
 		blite_object_read(pool, buf, off, NULL, &obj);
 		switch (obj.hdr.type) {
 		case BINDERLITE_TYPE_BINDER:
 		case BINDERLITE_TYPE_WEAK_BINDER:
-			ret = blite_translate_binder_locked(txn, &obj.fbo);
+			ret = blite_object_translate_binder_locked(build, &obj.fbo);
 			if (!ret)
 				blite_pool_write(pool, buf, off, &obj.fbo, sizeof(obj.fbo));
 			break;
 		case BINDERLITE_TYPE_HANDLE:
 		case BINDERLITE_TYPE_WEAK_HANDLE:
-			ret = blite_translate_handle_locked(txn, &obj.fbo);
+			ret = blite_object_translate_handle_locked(build, &obj.fbo);
 			if (!ret)
 				blite_pool_write(pool, buf, off, &obj.fbo, sizeof(obj.fbo));
 			break;
 		case BINDERLITE_TYPE_FD:
-			ret = blite_translate_fd_locked(txn, obj.fdo.fd, off +
+			ret = blite_object_translate_fd_locked(build, obj.fdo.fd, off +
 							offsetof(struct binderlite_fd_object, fd));
 			/* The receiver's descriptor is written when it reads. */
 			obj.fdo.pad_binder = 0;
@@ -521,7 +507,7 @@ int blite_objects_translate_locked(struct blite_txn *txn)
 				blite_pool_write(pool, buf, off, &obj.fdo, sizeof(obj.fdo));
 			break;
 		case BINDERLITE_TYPE_FDA:
-			ret = blite_translate_fda_locked(txn, i, &obj.fdao);
+			ret = blite_object_translate_fda_locked(build, i, &obj.fdao);
 			break;
 		default:
 			ret = 0;
@@ -529,26 +515,26 @@ int blite_objects_translate_locked(struct blite_txn *txn)
 		}
 		if (ret)
 			return ret;
-		txn->objects_done = i + 1;
+		build->objects_done = i + 1;
 	}
 	return 0;
 }
 
 /**
- * struct blite_fd_close - a descriptor closed by BC_FREE_BUFFER
+ * struct blite_object_fd_close - a descriptor closed by BC_FREE_BUFFER
  * @entry: entry in the list of files to close once the graph lock is gone
  * @twork: drops the last reference when the task returns to user space
  * @file:  the file, taken out of the descriptor table
  */
-struct blite_fd_close {
+struct blite_object_fd_close {
 	struct list_head entry;
 	struct callback_head twork;
 	struct file *file;
 };
 
-static void blite_fd_close_work(struct callback_head *twork)
+static void blite_object_fd_close_work(struct callback_head *twork)
 {
-	struct blite_fd_close *c = container_of(twork, struct blite_fd_close, twork);
+	struct blite_object_fd_close *c = container_of(twork, struct blite_object_fd_close, twork);
 
 	fput(c->file);
 	kfree(c);
@@ -556,13 +542,13 @@ static void blite_fd_close_work(struct callback_head *twork)
 
 /*
  * Takes the receiver's descriptors of a delivered FDA object out of the
- * current task's table, onto @closing; blite_fds_close() finishes.
+ * current task's table, onto @closing; blite_objects_close_fds() finishes.
  */
-static void blite_fda_detach(struct blite_pool *pool, struct blite_buffer *buf,
-			     size_t index, const struct binderlite_fd_array_object *fda,
+static void blite_object_fda_detach(struct blite_pool *pool, struct blite_buffer *buf,
+				    size_t index, const struct binderlite_fd_array_object *fda,
 			     struct list_head *closing)
 {
-	struct blite_fd_close *c;
+	struct blite_object_fd_close *c;
 	union blite_object parent;
 	u64 i, parent_off, off;
 	u32 fd;
@@ -586,7 +572,7 @@ static void blite_fda_detach(struct blite_pool *pool, struct blite_buffer *buf,
 }
 
 /**
- * blite_fds_close() - close the descriptors blite_objects_release_locked()
+ * blite_objects_close_fds() - close the descriptors blite_objects_release_locked()
  *                     took out of the current task's table
  * @closing: the list; emptied
  *
@@ -596,15 +582,15 @@ static void blite_fda_detach(struct blite_pool *pool, struct blite_buffer *buf,
  * the file closed may be the very device file this ioctl runs on, as
  * binder notes.
  */
-void blite_fds_close(struct list_head *closing)
+void blite_objects_close_fds(struct list_head *closing)
 {
-	struct blite_fd_close *c, *tmp;
+	struct blite_object_fd_close *c, *tmp;
 
 	list_for_each_entry_safe(c, tmp, closing, entry) {
 		list_del(&c->entry);
 		get_file(c->file);
 		filp_close(c->file, current->files);
-		init_task_work(&c->twork, blite_fd_close_work);
+		init_task_work(&c->twork, blite_object_fd_close_work);
 		if (task_work_add(current, &c->twork, TWA_RESUME)) {
 			/* The task is exiting: nothing runs after this ioctl anyway. */
 			fput(c->file);
@@ -620,7 +606,7 @@ void blite_fds_close(struct list_head *closing)
  * @count:   how many of its objects to release, from the first
  * @closing: for a delivered buffer the owner frees (BC_FREE_BUFFER, run
  *           by the owner): where the descriptors of its FDA objects go, out
- *           of the owner's table, for blite_fds_close(); NULL for a buffer
+ *           of the owner's table, for blite_objects_close_fds(); NULL for a buffer
  *           never delivered, whose descriptors were never installed
  */
 void blite_objects_release_locked(struct blite_proc *proc, struct blite_buffer *buf,
@@ -641,21 +627,21 @@ void blite_objects_release_locked(struct blite_proc *proc, struct blite_buffer *
 		switch (obj.hdr.type) {
 		case BINDERLITE_TYPE_BINDER:
 		case BINDERLITE_TYPE_WEAK_BINDER:
-			node = blite_get_node_locked(proc, obj.fbo.binder);
+			node = blite_node_find_locked(proc, obj.fbo.binder);
 			if (node)
-				blite_dec_node_locked(node,
+				blite_node_dec_locked(node,
 						      obj.hdr.type == BINDERLITE_TYPE_BINDER);
 			break;
 		case BINDERLITE_TYPE_HANDLE:
 		case BINDERLITE_TYPE_WEAK_HANDLE:
-			ref = blite_get_ref_locked(proc, obj.fbo.handle, false);
+			ref = blite_ref_find_locked(proc, obj.fbo.handle, false);
 			if (ref)
-				blite_dec_ref_locked(ref,
+				blite_ref_dec_locked(ref,
 						     obj.hdr.type == BINDERLITE_TYPE_HANDLE);
 			break;
 		case BINDERLITE_TYPE_FDA:
 			if (closing)
-				blite_fda_detach(pool, buf, i, &obj.fdao, closing);
+				blite_object_fda_detach(pool, buf, i, &obj.fdao, closing);
 			break;
 		}
 	}
@@ -718,7 +704,7 @@ void blite_fd_fixups_install(struct blite_transaction *t)
 		fd_install(fixup->fd, fixup->file);
 		list_del(&fixup->entry);
 		kfree(fixup);
-		blite_live_dec(BLITE_LIVE_FILES);
+		blite_stats_live_dec(BLITE_LIVE_FILES);
 	}
 }
 
@@ -735,6 +721,6 @@ void blite_fd_fixups_free(struct blite_transaction *t)
 		fput(fixup->file);
 		list_del(&fixup->entry);
 		kfree(fixup);
-		blite_live_dec(BLITE_LIVE_FILES);
+		blite_stats_live_dec(BLITE_LIVE_FILES);
 	}
 }

@@ -20,15 +20,10 @@
  *   pressure: it zaps the user PTE and frees the page. Freeing a buffer and
  *   allocating the next one thus costs no page churn.
  *
- * Lock order, outermost first:
- *
- *   mm->mmap_lock (or the VMA lock of a fault)
- *     blite_pool.mutex
- *       blite_alloc.lock
- *         the list_lru lock
- *
- * The shrinker starts with the list_lru lock held, so it only trylocks the
- * others; see blite_pool_isolate().
+ * Locks: this file's are the memory chain of the lock table in
+ * binderlite.h. The shrinker starts with the innermost of them, the
+ * list_lru lock, held, so it only trylocks the others; see
+ * blite_pool_isolate().
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -52,7 +47,7 @@ static struct shrinker *blite_shrinker;
 static atomic_long_t blite_pages_resident = ATOMIC_LONG_INIT(0);
 static atomic_long_t blite_pages_reclaimed = ATOMIC_LONG_INIT(0);
 
-static void blite_pool_page_used(void *ctx, unsigned long index)
+static void blite_pool_page_used_alocked(void *ctx, unsigned long index)
 {
 	struct blite_pool *pool = ctx;
 
@@ -60,7 +55,7 @@ static void blite_pool_page_used(void *ctx, unsigned long index)
 	list_lru_del_obj(&blite_lru, &pool->pages[index].lru);
 }
 
-static void blite_pool_page_unused(void *ctx, unsigned long index)
+static void blite_pool_page_unused_alocked(void *ctx, unsigned long index)
 {
 	struct blite_pool *pool = ctx;
 
@@ -70,8 +65,8 @@ static void blite_pool_page_unused(void *ctx, unsigned long index)
 }
 
 static const struct blite_alloc_ops blite_pool_alloc_ops = {
-	.page_used = blite_pool_page_used,
-	.page_unused = blite_pool_page_unused,
+	.page_used = blite_pool_page_used_alocked,
+	.page_unused = blite_pool_page_unused_alocked,
 };
 
 static vm_fault_t blite_vm_fault(struct vm_fault *vmf)
@@ -280,6 +275,16 @@ void blite_pool_init(struct blite_pool *pool)
 	memset(pool, 0, sizeof(*pool));
 	mutex_init(&pool->mutex);
 	blite_alloc_early_init(&pool->alloc);
+}
+
+/**
+ * blite_pool_set_buffer_size() - let a structure of the user hold each buffer
+ * @pool:        the pool, initialized and not mapped yet
+ * @buffer_size: see blite_alloc_set_buffer_size()
+ */
+void blite_pool_set_buffer_size(struct blite_pool *pool, size_t buffer_size)
+{
+	blite_alloc_set_buffer_size(&pool->alloc, buffer_size);
 }
 
 /**
@@ -601,6 +606,18 @@ unsigned long blite_pool_user_addr(struct blite_pool *pool,
 				   struct blite_buffer *buf)
 {
 	return pool->user_base + buf->start;
+}
+
+/**
+ * blite_pool_mark_delivered() - hand a buffer to its owner's user space
+ * @pool: the pool
+ * @buf:  an in-use buffer of @pool, now delivered
+ *
+ * From now on the owner may free it: blite_pool_claim_user_buf() finds it.
+ */
+void blite_pool_mark_delivered(struct blite_pool *pool, struct blite_buffer *buf)
+{
+	blite_alloc_mark_delivered(&pool->alloc, buf);
 }
 
 /**

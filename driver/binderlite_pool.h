@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * binderlite receive pool: the page layer under the allocator.
+ * binderlite receive pool: the page layer under the allocator. Its nouns:
+ * pool.
  */
 #ifndef _BINDERLITE_POOL_H
 #define _BINDERLITE_POOL_H
@@ -44,9 +45,8 @@ struct blite_pool_page {
  * @pages_resident: pages allocated to the pool; protected by @alloc.lock
  * @pages_high:     the largest @pages_resident seen; protected by @alloc.lock
  *
- * Lock order, outermost first: the mm's mmap_lock, @mutex, @alloc.lock, the
- * list_lru lock. Reclaim enters with the list_lru lock held and so only
- * ever trylocks the others.
+ * The lock order (@mutex, @alloc.lock and their neighbours) is in the lock
+ * table of binderlite.h.
  */
 struct blite_pool {
 	struct mutex mutex;	/* see the kernel-doc above */
@@ -90,6 +90,7 @@ void blite_pool_get_totals(struct blite_pool_totals *totals);
 unsigned long blite_pool_reclaim(unsigned long nr_to_scan);
 
 void blite_pool_init(struct blite_pool *pool);
+void blite_pool_set_buffer_size(struct blite_pool *pool, size_t buffer_size);
 int blite_pool_mmap(struct blite_pool *pool, struct vm_area_struct *vma,
 		    size_t max_size);
 void blite_pool_release(struct blite_pool *pool);
@@ -107,6 +108,7 @@ int blite_pool_write(struct blite_pool *pool, struct blite_buffer *buf,
 void blite_pool_clear(struct blite_pool *pool, struct blite_buffer *buf);
 unsigned long blite_pool_user_addr(struct blite_pool *pool,
 				   struct blite_buffer *buf);
+void blite_pool_mark_delivered(struct blite_pool *pool, struct blite_buffer *buf);
 struct blite_buffer *blite_pool_claim_user_buf(struct blite_pool *pool,
 					       unsigned long uaddr);
 void blite_pool_get_stats(struct blite_pool *pool,

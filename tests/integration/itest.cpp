@@ -298,8 +298,9 @@ std::map<std::string, long long> readStats()
 
 std::string waitForCleanStats(std::chrono::milliseconds timeout)
 {
-	static const char *const keys[] = {
+	static const char *const kKeys[] = {
 		"procs", "threads", "nodes", "refs", "buffers", "deaths", "transactions_live",
+		"freezes", "files_in_flight", // the same keys as ipc_clean_keys (selftests) and BL_CLEAN_KEYS
 	};
 	std::string left;
 	eventually(
@@ -307,7 +308,7 @@ std::string waitForCleanStats(std::chrono::milliseconds timeout)
 			try {
 				const auto s = readStats();
 				left.clear();
-				for (const char *k : keys) {
+				for (const char *k : kKeys) {
 					auto it = s.find(k);
 					if (it == s.end())
 						left += std::string(left.empty() ? "" : ", ") + "no \"" + k + "\"";
@@ -420,7 +421,7 @@ private:
 };
 
 // Listeners are appended before main() runs: gtest owns and deletes it.
-const bool g_watchdog = [] {
+const bool kWatchdogInstalled = [] {
 	::testing::UnitTest::GetInstance()->listeners().Append(new Watchdog);
 	return true;
 }();

@@ -67,20 +67,20 @@ constexpr const char *kCalledPrefix = "called back: ";
 constexpr const char *kDumpText = "binderlite-interop: nothing to dump\n";
 constexpr auto kWait = 20s;
 
-std::string role = "binderlite-interop";
+std::string g_role = "binderlite-interop";
 
 void say(const std::string &line)
 {
-	std::cout << role << ": " << line << std::endl;
+	std::cout << g_role << ": " << line << std::endl;
 }
 
 std::string hex(std::span<const std::byte> bytes)
 {
-	static const char digits[] = "0123456789abcdef";
+	static const char kDigits[] = "0123456789abcdef";
 	std::string s;
 	for (auto b : bytes) {
-		s += digits[std::to_integer<unsigned>(b) >> 4];
-		s += digits[std::to_integer<unsigned>(b) & 15];
+		s += kDigits[std::to_integer<unsigned>(b) >> 4];
+		s += kDigits[std::to_integer<unsigned>(b) & 15];
 	}
 	return s;
 }
@@ -360,7 +360,7 @@ int main(int argc, char *argv[])
 	if (pos.size() < 3)
 		return usage();
 	const std::string &cmd = pos[0];
-	role = "binderlite-interop " + cmd;
+	g_role = "binderlite-interop " + cmd;
 	o.device = pos[1];
 	o.name = pos[2];
 	if (pos.size() == 4)

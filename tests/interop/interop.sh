@@ -24,6 +24,9 @@
 # case starts in the background outlive it (the next cases use them) and
 # are killed when the device's turn ends.
 
+# The bench's list of what debugfs shows when nothing is left (vm.sh).
+. /bench/debugfs-clean.sh
+
 X=${INTEROP_BIN:-/extra}
 T=${INTEROP_TMP:-/tmp/interop}
 W=20				# seconds any wait may take
@@ -480,11 +483,8 @@ c_gb_sees_bl_die() {
 
 c_clean() {
 	stop_all
-	keys="procs threads nodes refs buffers deaths transactions_live"
-	wait_for "binderlite's debugfs stats to show nothing left" sh -c "
-		awk -v keys='$keys' 'BEGIN { n = split(keys, k) } { v[\$1] = \$2 }
-			END { for (i = 1; i <= n; i++) if (v[k[i]] != \"0\") exit 1 }' \
-			/sys/kernel/debug/binderlite/stats" || { cat /sys/kernel/debug/binderlite/stats; return 1; }
+	wait_for "binderlite's debugfs stats to show nothing left" bl_stats_clean ||
+		{ bl_stats_clean; cat "$BL_STATS"; return 1; }
 }
 
 # --- the devices and dialects ----------------------------------------
@@ -555,6 +555,7 @@ if [ -z "$dialects" ]; then
 fi
 [ "$dialects" = all ] && dialects=$(for d in $DIALECTS; do printf "%s " "${d%%:*}"; done)
 devices=${*:-/dev/binderlite /dev/binder}
+echo "TAP version 13"
 skip_all=
 if [ -f "$X/interop-skip" ]; then
 	skip_all="libgbinder not built: $(cat "$X/interop-skip")"

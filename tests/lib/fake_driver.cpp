@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "fake_driver.hpp"
 
+#include "dispatch.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -176,7 +178,7 @@ std::vector<std::byte> hexBytes(std::string_view hex)
 
 std::string hexDump(std::span<const std::byte> bytes)
 {
-	static const char digits[] = "0123456789abcdef";
+	static const char kDigits[] = "0123456789abcdef";
 	std::string out;
 	for (std::size_t i = 0; i < bytes.size(); i++) {
 		if (i && i % 16 == 0)
@@ -184,8 +186,8 @@ std::string hexDump(std::span<const std::byte> bytes)
 		else if (i && i % 4 == 0)
 			out += ' ';
 		const auto b = static_cast<unsigned>(bytes[i]);
-		out += digits[b >> 4];
-		out += digits[b & 15];
+		out += kDigits[b >> 4];
+		out += kDigits[b & 15];
 	}
 	return out;
 }
@@ -409,6 +411,23 @@ Fixture::Fixture(std::size_t poolSize, binderlite::Dialect dialect)
 	process->setErrorHandler([e = errors](std::string_view msg) { e->add(msg); });
 }
 
+binderlite::Parcel received(Fixture &f, const binderlite_transaction_data &txn)
+{
+	return binderlite::detail::Dispatcher::receive(f.process, txn);
+}
+
+binderlite::Parcel received(Fixture &f, const RawParcel &raw) { return received(f, f.state->deliver(raw)); }
+
+void serveOne(Fixture &f, const binderlite_transaction_data &call, bool expectReply)
+{
+	binderlite::Remote r = remoteTo(f, 5);
+	f.state->script(Returns().noop().transaction(call));
+	if (expectReply)
+		f.state->script(Returns().noop().complete());
+	f.state->script(Returns().noop().complete());
+	r.transactOneway(100, binderlite::Parcel());
+}
+
 binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
 {
 	RawParcel raw;
@@ -417,7 +436,7 @@ binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle)
 		raw.handle(handle, 0x0c000001);
 	else
 		raw.handle(handle);
-	binderlite::Parcel p = binderlite::detail::Access::receive(f.process, f.state->deliver(raw));
+	binderlite::Parcel p = received(f, raw);
 	binderlite::Remote r = p.reader().readRemote();
 	p = binderlite::Parcel();
 	f.state->clearLog();

@@ -4,15 +4,17 @@
 // command written (with a copy of each transaction's data, as the kernel
 // would take it), and answers reads from a script of return streams. Tests
 // build return streams with Returns and payloads with RawParcel, both
-// written from the protocol documents, independently of the library.
+// written from the protocol documents, independently of the library; the
+// helpers every test file shares (received(), serveOne(), Nop, caught(),
+// parcelErrno(), waitUntil()) are here too.
 #ifndef BINDERLITE_TEST_FAKE_DRIVER_HPP
 #define BINDERLITE_TEST_FAKE_DRIVER_HPP
 
 #include <binderlite/binderlite.hpp>
 
-// The library's internals (detail::Access), for receiving parcels by hand.
-#include "internal.hpp"
+#include <gtest/gtest.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -22,6 +24,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace fake {
@@ -237,17 +240,48 @@ struct Fixture {
 // A Remote to @handle, as if received in a parcel; the log is then cleared.
 binderlite::Remote remoteTo(Fixture &f, std::uint32_t handle);
 
+// A parcel the driver delivered to @f's process: @txn (State::deliver(),
+// State::statusReply()), or @raw delivered.
+binderlite::Parcel received(Fixture &f, const binderlite_transaction_data &txn);
+binderlite::Parcel received(Fixture &f, const RawParcel &raw);
+
+// Serves @call on the test thread: the process sends a oneway to handle 5,
+// and its wait for the oneway's completion sees @call first (and, if
+// @expectReply, the completion of the reply it sends).
+void serveOne(Fixture &f, const binderlite_transaction_data &call, bool expectReply = true);
+
+// An object that answers every call with an empty reply.
+class Nop : public binderlite::Binder {
+public:
+	void onTransact(std::uint32_t, binderlite::Parcel::Reader &, binderlite::Parcel &) override {}
+};
+
+// The Error @f throws; a test failure if it throws none.
+template <class F> binderlite::Error caught(F &&f)
+{
+	try {
+		f();
+	} catch (const binderlite::Error &e) {
+		return e;
+	}
+	ADD_FAILURE() << "no Error thrown";
+	return binderlite::Error(binderlite::ErrorKind::Usage, 0, "none");
+}
+
+// The errno of the Error(Parcel) @f throws; 0 if it throws none.
+template <class F> int parcelErrno(F &&f)
+{
+	try {
+		f();
+	} catch (const binderlite::Error &e) {
+		EXPECT_EQ(binderlite::ErrorKind::Parcel, e.kind()) << e.what();
+		return e.errnum();
+	}
+	return 0;
+}
+
 // The ptr/cookie the library gives a Binder's node.
 inline std::uint64_t nodeOf(const binderlite::Binder &b) { return b.id(); }
-
-} // namespace fake
-
-
-
-#include <chrono>
-#include <thread>
-
-namespace fake {
 
 // Polls @pred for up to 5 s; the tests' only way to wait for pool threads.
 template <class Pred> bool waitUntil(Pred pred)
@@ -268,4 +302,5 @@ inline void setBlocking(State &s, bool on)
 }
 
 } // namespace fake
+
 #endif

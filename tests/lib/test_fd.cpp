@@ -20,6 +20,9 @@
 using namespace binderlite;
 using fake::RawParcel;
 using fake::Returns;
+using fake::Nop;
+using fake::caught;
+using fake::received;
 
 namespace {
 
@@ -39,27 +42,6 @@ bool sameFile(int a, int b)
 	struct stat sa {}, sb {};
 	return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
-
-template <class F> Error caught(F &&f)
-{
-	try {
-		f();
-	} catch (const Error &e) {
-		return e;
-	}
-	ADD_FAILURE() << "no Error thrown";
-	return Error(ErrorKind::Usage, 0, "none");
-}
-
-Parcel receive(fake::Fixture &f, const RawParcel &raw)
-{
-	return detail::Access::receive(f.process, f.state->deliver(raw));
-}
-
-class Nop : public Binder {
-public:
-	void onTransact(std::uint32_t, Parcel::Reader &, Parcel &) override {}
-};
 
 } // namespace
 
@@ -248,7 +230,7 @@ TEST(ParcelFd, ReceivedParcelClosesItsDescriptorsOnce)
 	{
 		RawParcel raw;
 		raw.fd(a).i32(7).fd(b);
-		Parcel p = receive(f, raw);
+		Parcel p = received(f, raw);
 		EXPECT_TRUE(isOpen(a));
 		EXPECT_TRUE(isOpen(b));
 	}
@@ -265,7 +247,7 @@ TEST(ParcelFd, TakenOnceThenOwnedByTheTaker)
 	{
 		RawParcel raw;
 		raw.fd(a).fd(b);
-		Parcel p = receive(f, raw);
+		Parcel p = received(f, raw);
 		auto r = p.reader();
 		taken = r.readFileDescriptor();
 		EXPECT_EQ(a, taken.get());
@@ -292,7 +274,7 @@ TEST(ParcelFd, MovedParcelTakesItsDescriptorsAlong)
 	raw.fd(a);
 	std::optional<Parcel> to;
 	{
-		Parcel from = receive(f, raw);
+		Parcel from = received(f, raw);
 		to.emplace(std::move(from));
 	}
 	EXPECT_TRUE(isOpen(a));
@@ -309,8 +291,8 @@ TEST(ParcelFd, MoveAssignmentClosesTheOldDescriptors)
 	RawParcel ra, rb;
 	ra.fd(a);
 	rb.fd(b);
-	Parcel p = receive(f, ra);
-	p = receive(f, rb);
+	Parcel p = received(f, ra);
+	p = received(f, rb);
 	EXPECT_FALSE(isOpen(a));
 	EXPECT_TRUE(isOpen(b));
 	p = Parcel();
@@ -324,7 +306,7 @@ TEST(ParcelFd, WrongReadsLeaveTheDescriptorInTheParcel)
 	const int a = newFd();
 	RawParcel raw;
 	raw.fd(a);
-	Parcel p = receive(f, raw);
+	Parcel p = received(f, raw);
 	auto r = p.reader();
 	Error e = caught([&] { (void)r.readInt32(); });
 	EXPECT_EQ(EBADMSG, e.errnum());
@@ -341,7 +323,7 @@ TEST(ParcelFd, ReadingAnotherObjectTypeAsADescriptorIsMalformed)
 	// A HANDLE object: not a descriptor, nothing owned.
 	RawParcel raw;
 	raw.handle(3);
-	Parcel p = receive(f, raw);
+	Parcel p = received(f, raw);
 	auto r = p.reader();
 	EXPECT_EQ(EBADMSG, caught([&] { (void)r.readFileDescriptor(); }).errnum());
 	EXPECT_EQ(0U, f.process->handleCount());
@@ -353,7 +335,7 @@ TEST(ParcelFd, ABadDescriptorFailsTheReceiveAndClosesTheOthers)
 	const int a = newFd();
 	RawParcel raw;
 	raw.fd(a).fd(-1);
-	Error e = caught([&] { (void)receive(f, raw); });
+	Error e = caught([&] { (void)received(f, raw); });
 	EXPECT_EQ(ErrorKind::Protocol, e.kind());
 	EXPECT_FALSE(isOpen(a));
 	EXPECT_EQ(1U, f.state->freed().size());

@@ -11,22 +11,8 @@
 
 using namespace binderlite;
 using fake::Returns;
+using fake::caught;
 using namespace std::chrono_literals;
-
-namespace {
-
-template <class F> Error caught(F &&f)
-{
-	try {
-		f();
-	} catch (const Error &e) {
-		return e;
-	}
-	ADD_FAILURE() << "no Error thrown";
-	return Error(ErrorKind::Usage, 0, "none");
-}
-
-} // namespace
 
 TEST(Freeze, FreezeAndThawIoctls)
 {

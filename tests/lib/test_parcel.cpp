@@ -12,19 +12,11 @@
 
 using namespace binderlite;
 using fake::RawParcel;
+using fake::Nop;
+using fake::parcelErrno;
+using fake::received;
 
 namespace {
-
-template <class F> int parcelErrno(F &&f)
-{
-	try {
-		f();
-	} catch (const Error &e) {
-		EXPECT_EQ(ErrorKind::Parcel, e.kind()) << e.what();
-		return e.errnum();
-	}
-	return 0;
-}
 
 std::vector<std::byte> bytesOf(std::initializer_list<int> v)
 {
@@ -34,17 +26,7 @@ std::vector<std::byte> bytesOf(std::initializer_list<int> v)
 	return out;
 }
 
-class Nop : public Binder {
-public:
-	void onTransact(std::uint32_t, Parcel::Reader &, Parcel &) override {}
-};
-
 // A parcel of @raw's bytes, as received.
-Parcel received(fake::Fixture &f, const RawParcel &raw)
-{
-	return detail::Access::receive(f.process, f.state->deliver(raw));
-}
-
 } // namespace
 
 TEST(Parcel, EmptyParcel)
@@ -428,7 +410,7 @@ TEST(Parcel, ReceivedParcelIsReadOnly)
 	fake::Fixture f;
 	RawParcel raw;
 	raw.i32(5);
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw, 0, BINDERLITE_TF_ONE_WAY));
+	Parcel p = fake::received(f, f.state->deliver(raw, 0, BINDERLITE_TF_ONE_WAY));
 	EXPECT_TRUE(p.isReceived());
 	EXPECT_TRUE(p.isOneway());
 	try {
@@ -448,7 +430,7 @@ TEST(Parcel, ReceivedParcelFreesOnceAndMoves)
 	raw.i32(5);
 	const auto t = f.state->deliver(raw, 0, 0);
 	{
-		Parcel a = detail::Access::receive(f.process, t);
+		Parcel a = fake::received(f, t);
 		EXPECT_EQ(4242, a.senderPid());
 		EXPECT_EQ(1000U, a.senderEuid());
 		Parcel b = std::move(a);
@@ -469,8 +451,8 @@ TEST(Parcel, MoveAssignOverReceivedFreesTheOldBuffer)
 	raw.i32(1);
 	const auto t1 = f.state->deliver(raw);
 	const auto t2 = f.state->deliver(raw);
-	Parcel a = detail::Access::receive(f.process, t1);
-	a = detail::Access::receive(f.process, t2);
+	Parcel a = fake::received(f, t1);
+	a = fake::received(f, t2);
 	EXPECT_EQ(std::vector<std::uint64_t>{t1.data.ptr.buffer}, f.state->freed());
 	a = Parcel();
 	EXPECT_EQ((std::vector<std::uint64_t>{t1.data.ptr.buffer, t2.data.ptr.buffer}), f.state->freed());
@@ -479,12 +461,12 @@ TEST(Parcel, MoveAssignOverReceivedFreesTheOldBuffer)
 TEST(Parcel, ReceivedBufferOutsideThePoolIsRefusedAndFreed)
 {
 	fake::Fixture f;
-	static const std::int32_t outside[2] = {5, 1};
+	static const std::int32_t kOutside[2] = {5, 1};
 	binderlite_transaction_data t{};
-	t.data_size = sizeof(outside);
-	t.data.ptr.buffer = reinterpret_cast<std::uintptr_t>(outside);
+	t.data_size = sizeof(kOutside);
+	t.data.ptr.buffer = reinterpret_cast<std::uintptr_t>(kOutside);
 	try {
-		Parcel p = detail::Access::receive(f.process, t);
+		Parcel p = fake::received(f, t);
 		FAIL() << "accepted a buffer outside the pool";
 	} catch (const Error &e) {
 		EXPECT_EQ(ErrorKind::Protocol, e.kind());
@@ -499,7 +481,7 @@ TEST(Parcel, ReceivedBadOffsetsRefused)
 	raw.i32(1);
 	raw.offsets.push_back(2); // misaligned, and the object would not fit
 	try {
-		Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+		Parcel p = fake::received(f, f.state->deliver(raw));
 		FAIL();
 	} catch (const Error &e) {
 		EXPECT_EQ(ErrorKind::Protocol, e.kind());
@@ -513,7 +495,7 @@ TEST(Parcel, ReceivedHandleBecomesRemote)
 	fake::Fixture f;
 	RawParcel raw;
 	raw.handle(7).i32(9);
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+	Parcel p = fake::received(f, f.state->deliver(raw));
 	auto r = p.reader();
 	Remote rem = r.readRemote();
 	EXPECT_FALSE(rem.isLocal());
@@ -531,7 +513,7 @@ TEST(Parcel, WriteRemoteKeepsTheReference)
 	raw.handle(3);
 	Parcel out;
 	{
-		Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+		Parcel p = fake::received(f, f.state->deliver(raw));
 		Remote rem = p.reader().readRemote();
 		out.writeRemote(rem);
 	}

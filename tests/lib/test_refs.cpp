@@ -12,20 +12,16 @@
 using namespace binderlite;
 using fake::RawParcel;
 using fake::Returns;
+using fake::Nop;
 
 namespace {
-
-class Nop : public Binder {
-public:
-	void onTransact(std::uint32_t, Parcel::Reader &, Parcel &) override {}
-};
 
 Parcel receiveHandles(fake::Fixture &f, std::initializer_list<std::uint32_t> handles)
 {
 	RawParcel raw;
 	for (auto h : handles)
 		raw.handle(h);
-	return detail::Access::receive(f.process, f.state->deliver(raw));
+	return fake::received(f, f.state->deliver(raw));
 }
 
 const std::vector<std::uint32_t> kAcquire{BINDERLITE_BC_INCREFS, BINDERLITE_BC_ACQUIRE};
@@ -172,7 +168,7 @@ TEST(Refs, ConcurrentReceiversShareOneRecord)
 	std::vector<std::thread> threads;
 	for (const auto &t : txns)
 		threads.emplace_back([&, t] {
-			Parcel p = detail::Access::receive(f.process, t);
+			Parcel p = fake::received(f, t);
 			Remote r = p.reader().readRemote();
 			std::lock_guard g(m);
 			got.push_back(r);
@@ -298,11 +294,11 @@ TEST(Nodes, UnknownOrForgedLocalObjectIsRefused)
 	RawParcel raw;
 	raw.binder(obj->id(), obj->id() + 1); // wrong cookie
 	raw.binder(0x424242, 0x424242);       // never ours
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+	Parcel p = fake::received(f, f.state->deliver(raw));
 	auto r = p.reader();
 	EXPECT_THROW((void)r.readRemote(), Error);
 	EXPECT_EQ(0U, r.position());
-	Parcel q = detail::Access::receive(f.process, f.state->deliver(RawParcel().binder(0x424242, 0x424242)));
+	Parcel q = fake::received(f, f.state->deliver(RawParcel().binder(0x424242, 0x424242)));
 	auto r2 = q.reader();
 	EXPECT_THROW((void)r2.readBinder(), Error);
 }

@@ -16,6 +16,7 @@ using namespace binderlite;
 using fake::hexBytes;
 using fake::RawParcel;
 using fake::Returns;
+using fake::caught;
 
 namespace {
 
@@ -56,29 +57,6 @@ std::int32_t statusOf(const fake::Command &c)
 	EXPECT_EQ(4U, c.data.size());
 	std::memcpy(&st, c.data.data(), 4);
 	return st;
-}
-
-// Delivers @call to the process as an incoming transaction, served on
-// this thread while it sends a oneway of its own.
-void serveOne(fake::Fixture &f, const binderlite_transaction_data &call, bool expectReply = true)
-{
-	Remote r = fake::remoteTo(f, 5);
-	f.state->script(Returns().noop().transaction(call));
-	if (expectReply)
-		f.state->script(Returns().noop().complete());
-	f.state->script(Returns().noop().complete());
-	r.transactOneway(100, Parcel());
-}
-
-template <class F> Error caught(F &&f)
-{
-	try {
-		f();
-	} catch (const Error &e) {
-		return e;
-	}
-	ADD_FAILURE() << "nothing thrown";
-	return Error(ErrorKind::Usage, EINVAL, "nothing thrown");
 }
 
 } // namespace
@@ -368,7 +346,7 @@ TEST(Dialects, OfAProcess)
 	EXPECT_EQ(Dialect::Android12, f.process->dialect());
 	RawParcel raw;
 	raw.i32(1);
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+	Parcel p = fake::received(f, f.state->deliver(raw));
 	EXPECT_EQ(Dialect::Android12, p.dialect());
 
 	::setenv("BINDERLITE_DIALECT", "android11", 1);

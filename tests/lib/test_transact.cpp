@@ -13,6 +13,7 @@
 using namespace binderlite;
 using fake::RawParcel;
 using fake::Returns;
+using fake::caught;
 
 namespace {
 
@@ -39,17 +40,6 @@ std::int32_t statusOf(const fake::Command &c)
 	EXPECT_EQ(4U, c.data.size());
 	std::memcpy(&st, c.data.data(), 4);
 	return st;
-}
-
-template <class F> Error caught(F &&f)
-{
-	try {
-		f();
-	} catch (const Error &e) {
-		return e;
-	}
-	ADD_FAILURE() << "no Error thrown";
-	return Error(ErrorKind::Usage, 0, "none");
 }
 
 } // namespace
@@ -332,22 +322,6 @@ TEST(Transact, CallbackThatCallsOut)
 	EXPECT_EQ(3U, f.state->freed().size()); // the callback's request, inner and outer replies
 }
 
-namespace {
-
-// Runs one incoming call on the test thread: a oneway from us to handle 5
-// whose wait sees @call first.
-void serveOne(fake::Fixture &f, const binderlite_transaction_data &call, bool expectReply = true)
-{
-	Remote r = fake::remoteTo(f, 5);
-	f.state->script(Returns().noop().transaction(call));
-	if (expectReply)
-		f.state->script(Returns().noop().complete());
-	f.state->script(Returns().noop().complete());
-	r.transactOneway(100, Parcel());
-}
-
-} // namespace
-
 TEST(Incoming, ErrorStatusFromOnTransact)
 {
 	fake::Fixture f;
@@ -397,10 +371,10 @@ TEST(Incoming, CallToUnknownObject)
 TEST(Incoming, BufferOutsideThePoolIsAnsweredWithAStatus)
 {
 	fake::Fixture f;
-	static const std::int32_t outside[2] = {};
+	static const std::int32_t kOutside[2] = {};
 	binderlite_transaction_data call{};
-	call.data_size = sizeof(outside);
-	call.data.ptr.buffer = reinterpret_cast<std::uintptr_t>(outside);
+	call.data_size = sizeof(kOutside);
+	call.data.ptr.buffer = reinterpret_cast<std::uintptr_t>(kOutside);
 	serveOne(f, call);
 	EXPECT_EQ(-EPROTO, statusOf(f.state->only(BINDERLITE_BC_REPLY).at(0)));
 	EXPECT_EQ(1U, f.state->freed().size());

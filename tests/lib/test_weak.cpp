@@ -13,13 +13,9 @@
 using namespace binderlite;
 using fake::RawParcel;
 using fake::Returns;
+using fake::Nop;
 
 namespace {
-
-class Nop : public Binder {
-public:
-	void onTransact(std::uint32_t, Parcel::Reader &, Parcel &) override {}
-};
 
 flat_binderlite_object objectAt(const Parcel &p, std::size_t i)
 {
@@ -101,7 +97,7 @@ TEST(Weak, ReceivedWeakHandleTakesOnlyTheWeakCount)
 	{
 		RawParcel raw;
 		raw.weakHandle(8);
-		Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+		Parcel p = fake::received(f, f.state->deliver(raw));
 		w = p.reader().readWeakRemote();
 	}
 	// Taken before the buffer (which held the driver's weak reference)
@@ -121,7 +117,7 @@ TEST(Weak, WeakAndStrongShareTheHandleRecord)
 	Remote strong = fake::remoteTo(f, 8);
 	RawParcel raw;
 	raw.weakHandle(8);
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+	Parcel p = fake::received(f, f.state->deliver(raw));
 	WeakRemote w = p.reader().readWeakRemote();
 	EXPECT_TRUE(f.state->refCodes().empty()); // counted already
 	auto promoted = w.promote();
@@ -134,7 +130,7 @@ TEST(Weak, AStrongObjectMayBeReadAsWeak)
 	fake::Fixture f;
 	RawParcel raw;
 	raw.handle(4).null();
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+	Parcel p = fake::received(f, f.state->deliver(raw));
 	auto r = p.reader();
 	WeakRemote w = r.readWeakRemote();
 	EXPECT_EQ(4U, w.handle());
@@ -148,7 +144,7 @@ TEST(Weak, AWeakObjectIsNoStrongOne)
 	fake::Fixture f;
 	RawParcel raw;
 	raw.weakHandle(4);
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+	Parcel p = fake::received(f, f.state->deliver(raw));
 	auto r = p.reader();
 	EXPECT_EQ(EBADMSG, errnoOf([&] { (void)r.readRemote(); }));
 	EXPECT_EQ(EBADMSG, errnoOf([&] { (void)r.readBinder(); }));
@@ -175,7 +171,7 @@ TEST(Weak, OurObjectComesBackLocalAliveOrNot)
 	RawParcel raw;
 	raw.weakBinder(obj->id(), obj->id());
 	{
-		Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+		Parcel p = fake::received(f, f.state->deliver(raw));
 		auto back = p.reader().readWeakRemote().promote();
 		ASSERT_TRUE(back);
 		EXPECT_EQ(obj, back->local());
@@ -190,7 +186,7 @@ TEST(Weak, OurObjectComesBackLocalAliveOrNot)
 	EXPECT_EQ(OnewayResult::Sent, r.transactOneway(1, Parcel()));
 	EXPECT_TRUE(watch.expired());
 	// A weak reference to it may still come back: to nothing.
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(raw));
+	Parcel p = fake::received(f, f.state->deliver(raw));
 	auto r2 = p.reader();
 	WeakRemote gone = r2.readWeakRemote();
 	EXPECT_FALSE(gone.promote());

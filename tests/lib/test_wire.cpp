@@ -14,6 +14,8 @@ using namespace binderlite;
 using fake::hexBytes;
 using fake::hexDump;
 using fake::RawParcel;
+using fake::Nop;
+using fake::parcelErrno;
 
 namespace {
 
@@ -29,26 +31,10 @@ std::string le64(std::uint64_t v)
 
 #define EXPECT_BYTES(hex, parcel) EXPECT_EQ(hexBytes(hex), bytes(parcel)) << hexDump((parcel).data())
 
-class Nop : public Binder {
-public:
-	void onTransact(std::uint32_t, Parcel::Reader &, Parcel &) override {}
-};
-
 // A parcel of @hex's bytes, received by @f's process (in its dialect).
 Parcel receivedHex(fake::Fixture &f, std::string_view hex, std::vector<binderlite_size_t> offsets = {})
 {
-	return detail::Access::receive(f.process, f.state->deliver(hexBytes(hex), offsets));
-}
-
-template <class F> int parcelErrno(F &&f)
-{
-	try {
-		f();
-	} catch (const Error &e) {
-		EXPECT_EQ(ErrorKind::Parcel, e.kind()) << e.what();
-		return e.errnum();
-	}
-	return 0;
+	return fake::received(f, f.state->deliver(hexBytes(hex), offsets));
 }
 
 } // namespace
@@ -222,7 +208,7 @@ TEST(Wire, AStabilityReceivedIsPassedOn)
 		fake::Fixture f(1 << 20, d);
 		RawParcel raw;
 		raw.handle(9, d == Dialect::Android12 ? 0x3f000001 : 0x3f);
-		Parcel in = detail::Access::receive(f.process, f.state->deliver(raw));
+		Parcel in = fake::received(f, f.state->deliver(raw));
 		const Remote vintf = in.reader().readRemote();
 		Parcel out(d);
 		out.writeRemote(vintf);
@@ -239,7 +225,7 @@ TEST(Wire, Android12Stability)
 	RawParcel good;
 	good.stability = false;
 	good.handle(3).u32(0x0c000001).null().u32(0x00000001);
-	Parcel p = detail::Access::receive(f.process, f.state->deliver(good));
+	Parcel p = fake::received(f, f.state->deliver(good));
 	auto r = p.reader();
 	EXPECT_EQ(3U, r.readRemote().handle());
 	EXPECT_FALSE(r.readOptionalRemote());
@@ -249,7 +235,7 @@ TEST(Wire, Android12Stability)
 		RawParcel raw;
 		raw.stability = false;
 		raw.handle(4).u32(bad);
-		Parcel q = detail::Access::receive(f.process, f.state->deliver(raw));
+		Parcel q = fake::received(f, f.state->deliver(raw));
 		auto s = q.reader();
 		EXPECT_EQ(EBADMSG, parcelErrno([&] { (void)s.readRemote(); })) << std::hex << bad;
 	}

@@ -40,9 +40,7 @@ FIXTURE(bad) {
 };
 
 FIXTURE_VARIANT(bad) {
-	const char *path;
-	/* binderlite's debugfs shows every process and object */
-	bool debugfs;
+	BL_VARIANT_DEVICE;
 	/* errno of VERSION, SET_MAX_THREADS, SET_CONTEXT_MGR_EXT for an unreadable argument */
 	int bad_arg_errno;
 	/*
@@ -72,24 +70,17 @@ FIXTURE_VARIANT(bad) {
 	int fuzz_rounds;
 };
 
-FIXTURE_VARIANT_ADD(bad, binderlite) {
-	.path = "/dev/binderlite",
-	.debugfs = true,
-	.bad_arg_errno = EFAULT,
-	.refuses_cut_commands = true,
-	.short_read_errno = EINVAL,
-	.order_param = -EINVAL,
-	.fuzz_rounds = 2000,
-};
-
-FIXTURE_VARIANT_ADD(bad, binder) {
-	.path = "/dev/binder",
-	.bad_arg_errno = EINVAL,
-	.ignores_wrapping_write = true,
-	.short_read_errno = EAGAIN,
-	.order_param = -EFAULT,
-	.fuzz_rounds = 10,
-};
+BL_DEVICE_VARIANTS(bad,
+		   (.bad_arg_errno = EFAULT,
+		    .refuses_cut_commands = true,
+		    .short_read_errno = EINVAL,
+		    .order_param = -EINVAL,
+		    .fuzz_rounds = 2000),
+		   (.bad_arg_errno = EINVAL,
+		    .ignores_wrapping_write = true,
+		    .short_read_errno = EAGAIN,
+		    .order_param = -EFAULT,
+		    .fuzz_rounds = 10));
 
 FIXTURE_SETUP(bad)
 {
@@ -108,7 +99,7 @@ FIXTURE_SETUP(bad)
 
 FIXTURE_TEARDOWN(bad)
 {
-	ipc_fixture_close(_metadata, &self->dev, variant->debugfs);
+	ipc_fixture_close(_metadata, &self->dev, variant->binderlite);
 	EXPECT_EQ(0, munmap(self->page, 2 * self->page_size));
 }
 
@@ -133,38 +124,10 @@ static void round_trip(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *sel
 	IPC_ASSERT_IDLE(&self->r, 0);
 }
 
-/* WRITE_READ with the pointer @arg; returns 0 or -errno. */
+/* WRITE_READ with the pointer @arg, valid or not; returns 0 or -errno. */
 static int write_read_at(int fd, const void *arg)
 {
-	return ioctl(fd, BINDERLITE_WRITE_READ, arg) ? -errno : 0;
-}
-
-/* Writes @size bytes of commands at @buf, from @consumed on. */
-static int write_at(int fd, const void *buf, uint64_t size, uint64_t *consumed)
-{
-	struct binderlite_write_read bwr = {
-		.write_size = size,
-		.write_consumed = *consumed,
-		.write_buffer = (uintptr_t)buf,
-	};
-	int ret = ipc_write_read(fd, &bwr);
-
-	*consumed = bwr.write_consumed;
-	return ret;
-}
-
-/* Reads into @size bytes at @buf, from @consumed on. */
-static int read_at(int fd, void *buf, uint64_t size, uint64_t *consumed)
-{
-	struct binderlite_write_read bwr = {
-		.read_size = size,
-		.read_consumed = *consumed,
-		.read_buffer = (uintptr_t)buf,
-	};
-	int ret = ipc_write_read(fd, &bwr);
-
-	*consumed = bwr.read_consumed;
-	return ret;
+	return ipc_write_read(fd, (struct binderlite_write_read *)arg);
 }
 
 /* Makes reads of @fd fail with EAGAIN rather than block, or block again. */
@@ -214,28 +177,28 @@ TEST_F(bad, write_buffer)
 	uint8_t *last = self->hole - sizeof(enter);
 	uint64_t consumed = 0;
 
-	ASSERT_EQ(-EFAULT, write_at(self->dev.fd, NULL, 4, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_write_at(self->dev.fd, NULL, 4, &consumed));
 	ASSERT_EQ(0ULL, consumed);
-	ASSERT_EQ(-EFAULT, write_at(self->dev.fd, self->hole, 4, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_write_at(self->dev.fd, self->hole, 4, &consumed));
 	ASSERT_EQ(0ULL, consumed);
-	ASSERT_EQ(-EFAULT, write_at(self->dev.fd, (void *)KERNEL_ADDR, 4, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_write_at(self->dev.fd, (void *)KERNEL_ADDR, 4, &consumed));
 	ASSERT_EQ(0ULL, consumed);
 	round_trip(_metadata, self);
 
 	/* A command, then the hole: the command is carried out. */
 	memcpy(last, &enter, sizeof(enter));
-	ASSERT_EQ(-EFAULT, write_at(self->dev.fd, last, 8, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_write_at(self->dev.fd, last, 8, &consumed));
 	ASSERT_EQ(4ULL, consumed);
 	/* The same with huge sizes. */
 	consumed = 0;
-	ASSERT_EQ(-EFAULT, write_at(self->dev.fd, last, 1ULL << 63, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_write_at(self->dev.fd, last, 1ULL << 63, &consumed));
 	ASSERT_EQ(4ULL, consumed);
 	consumed = 0;
 	if (variant->ignores_wrapping_write) {
-		ASSERT_EQ(0, write_at(self->dev.fd, last, ~0ULL, &consumed));
+		ASSERT_EQ(0, ipc_write_at(self->dev.fd, last, ~0ULL, &consumed));
 		ASSERT_EQ(0ULL, consumed);
 	} else {
-		ASSERT_EQ(-EFAULT, write_at(self->dev.fd, last, ~0ULL, &consumed));
+		ASSERT_EQ(-EFAULT, ipc_write_at(self->dev.fd, last, ~0ULL, &consumed));
 		ASSERT_EQ(4ULL, consumed);
 	}
 	round_trip(_metadata, self);
@@ -243,11 +206,11 @@ TEST_F(bad, write_buffer)
 	/* Misaligned is fine. */
 	memcpy(self->page + 1, &enter, sizeof(enter));
 	consumed = 0;
-	ASSERT_EQ(0, write_at(self->dev.fd, self->page + 1, 4, &consumed));
+	ASSERT_EQ(0, ipc_write_at(self->dev.fd, self->page + 1, 4, &consumed));
 	ASSERT_EQ(4ULL, consumed);
 	/* Consumed beyond the size: nothing to do. */
 	consumed = 8;
-	ASSERT_EQ(0, write_at(self->dev.fd, self->page + 1, 4, &consumed));
+	ASSERT_EQ(0, ipc_write_at(self->dev.fd, self->page + 1, 4, &consumed));
 	ASSERT_EQ(8ULL, consumed);
 	round_trip(_metadata, self);
 }
@@ -273,10 +236,10 @@ TEST_F(bad, command_cut_short)
 
 	/* Half a command code. */
 	if (variant->refuses_cut_commands) {
-		ASSERT_EQ(-EINVAL, write_at(self->dev.fd, cmds, 2, &consumed));
+		ASSERT_EQ(-EINVAL, ipc_write_at(self->dev.fd, cmds, 2, &consumed));
 		ASSERT_EQ(0ULL, consumed);
 	} else {
-		ASSERT_EQ(0, write_at(self->dev.fd, cmds, 2, &consumed));
+		ASSERT_EQ(0, ipc_write_at(self->dev.fd, cmds, 2, &consumed));
 		ASSERT_EQ(4ULL, consumed);
 	}
 	round_trip(_metadata, self);
@@ -286,10 +249,10 @@ TEST_F(bad, command_cut_short)
 	memcpy(&cmds[1], &cookie, sizeof(cookie));
 	consumed = 0;
 	if (variant->refuses_cut_commands) {
-		ASSERT_EQ(-EINVAL, write_at(self->dev.fd, cmds, 8, &consumed));
+		ASSERT_EQ(-EINVAL, ipc_write_at(self->dev.fd, cmds, 8, &consumed));
 		ASSERT_EQ(0ULL, consumed);
 	} else {
-		ASSERT_EQ(0, write_at(self->dev.fd, cmds, 8, &consumed));
+		ASSERT_EQ(0, ipc_write_at(self->dev.fd, cmds, 8, &consumed));
 		ASSERT_EQ(sizeof(cmds), consumed);
 	}
 	round_trip(_metadata, self);
@@ -306,12 +269,12 @@ TEST_F(bad, read_buffer)
 	uint64_t consumed = 0;
 	uint32_t cmd;
 
-	ASSERT_EQ(-EFAULT, read_at(self->dev.fd, NULL, 64, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_read_at(self->dev.fd, NULL, 64, &consumed));
 	ASSERT_EQ(0ULL, consumed);
-	ASSERT_EQ(-EFAULT, read_at(self->dev.fd, self->hole, 64, &consumed));
-	ASSERT_EQ(-EFAULT, read_at(self->dev.fd, (void *)KERNEL_ADDR, 64, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_read_at(self->dev.fd, self->hole, 64, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_read_at(self->dev.fd, (void *)KERNEL_ADDR, 64, &consumed));
 	/* The read-only receive pool. */
-	ASSERT_EQ(-EFAULT, read_at(self->dev.fd, self->dev.pool, 64, &consumed));
+	ASSERT_EQ(-EFAULT, ipc_read_at(self->dev.fd, self->dev.pool, 64, &consumed));
 	ASSERT_EQ(0ULL, consumed);
 	round_trip(_metadata, self);
 
@@ -333,13 +296,13 @@ TEST_F(bad, read_buffer)
 	/* Misaligned is fine; a huge size too, as long as the returns fit. */
 	pending_complete(_metadata, self);
 	consumed = 0;
-	ASSERT_EQ(0, read_at(self->dev.fd, self->page + 1, 128, &consumed));
+	ASSERT_EQ(0, ipc_read_at(self->dev.fd, self->page + 1, 128, &consumed));
 	ASSERT_EQ(8ULL, consumed);
 	memcpy(&cmd, self->page + 5, sizeof(cmd));
 	ASSERT_EQ(BINDERLITE_BR_TRANSACTION_COMPLETE, cmd);
 	pending_complete(_metadata, self);
 	consumed = 0;
-	ASSERT_EQ(0, read_at(self->dev.fd, last, 1ULL << 63, &consumed));
+	ASSERT_EQ(0, ipc_read_at(self->dev.fd, last, 1ULL << 63, &consumed));
 	ASSERT_EQ(8ULL, consumed);
 	round_trip(_metadata, self);
 
@@ -349,17 +312,18 @@ TEST_F(bad, read_buffer)
 	 */
 	pending_complete(_metadata, self);
 	consumed = 0;
-	ASSERT_EQ(0, read_at(self->dev.fd, last, 64, &consumed));
+	ASSERT_EQ(0, ipc_read_at(self->dev.fd, last, 64, &consumed));
 	ASSERT_EQ(4ULL, consumed);
 	ASSERT_EQ(0, ipc_expect(&self->r, BINDERLITE_BR_TRANSACTION_COMPLETE, &ev));
 
 	/* Nothing to read, without blocking: less than BR_NOOP, consumed beyond the size. */
 	ASSERT_EQ(0, set_nonblock(self->dev.fd, true));
 	consumed = 0;
-	ASSERT_EQ(-variant->short_read_errno, read_at(self->dev.fd, self->hole - 4, 2, &consumed));
+	ASSERT_EQ(-variant->short_read_errno,
+		  ipc_read_at(self->dev.fd, self->hole - 4, 2, &consumed));
 	ASSERT_EQ(0ULL, consumed);
 	consumed = 16;
-	ASSERT_EQ(-EAGAIN, read_at(self->dev.fd, last, 8, &consumed));
+	ASSERT_EQ(-EAGAIN, ipc_read_at(self->dev.fd, last, 8, &consumed));
 	ASSERT_EQ(16ULL, consumed);
 	ASSERT_EQ(0, set_nonblock(self->dev.fd, false));
 	round_trip(_metadata, self);
@@ -611,7 +575,7 @@ static void assert_buffers(struct __test_metadata *_metadata, const FIXTURE_VARI
 {
 	struct obj_counts c;
 
-	if (!variant->debugfs)
+	if (!variant->binderlite)
 		return;
 	ASSERT_EQ(0, obj_proc_counts(pid, &c));
 	ASSERT_EQ(n, c.buffers) TH_LOG("buffers of %d", pid);
@@ -728,11 +692,11 @@ TEST_F(bad, manager_takes_handle_0)
 	uint64_t consumed = 0;
 
 	/* Handle 0 is no reference its manager can take: an error of the write. */
-	ASSERT_EQ(-EINVAL, write_at(self->dev.fd, buf, sizeof(buf), &consumed));
+	ASSERT_EQ(-EINVAL, ipc_write_at(self->dev.fd, buf, sizeof(buf), &consumed));
 	ASSERT_EQ(4ULL, consumed);
 	buf[1] = BINDERLITE_BC_INCREFS;
 	consumed = 0;
-	ASSERT_EQ(-EINVAL, write_at(self->dev.fd, buf, sizeof(buf), &consumed));
+	ASSERT_EQ(-EINVAL, ipc_write_at(self->dev.fd, buf, sizeof(buf), &consumed));
 	ASSERT_EQ(4ULL, consumed);
 	round_trip(_metadata, self);
 	/* It has none to drop either: ignored. */
@@ -820,7 +784,7 @@ static void assert_deaths(struct __test_metadata *_metadata, const FIXTURE_VARIA
 {
 	struct obj_counts c;
 
-	if (!variant->debugfs)
+	if (!variant->binderlite)
 		return;
 	ASSERT_EQ(0, obj_proc_counts(getpid(), &c));
 	ASSERT_EQ(n, c.deaths);
@@ -868,12 +832,12 @@ TEST_F(bad, unknown_commands)
 	for (i = 0; i < ARRAY_SIZE(codes); i++) {
 		buf[1] = codes[i];
 		consumed = 0;
-		ASSERT_EQ(-EINVAL, write_at(self->dev.fd, buf, sizeof(buf), &consumed))
+		ASSERT_EQ(-EINVAL, ipc_write_at(self->dev.fd, buf, sizeof(buf), &consumed))
 			TH_LOG("code %#x", codes[i]);
 		ASSERT_EQ(4ULL, consumed);
 		/* Resuming after it works. */
 		consumed = 8;
-		ASSERT_EQ(0, write_at(self->dev.fd, buf, sizeof(buf), &consumed));
+		ASSERT_EQ(0, ipc_write_at(self->dev.fd, buf, sizeof(buf), &consumed));
 		ASSERT_EQ(sizeof(buf), consumed);
 		round_trip(_metadata, self);
 	}
@@ -939,11 +903,11 @@ static void assert_write_stops_at(struct __test_metadata *_metadata, FIXTURE_DAT
 	at = c.len;
 	ipc_cmd(&c, cmd, arg, size);
 	ipc_cmd(&c, BINDERLITE_BC_ENTER_LOOPER, NULL, 0);
-	ASSERT_EQ(-EINVAL, write_at(self->dev.fd, c.buf, c.len, &consumed))
+	ASSERT_EQ(-EINVAL, ipc_write_at(self->dev.fd, c.buf, c.len, &consumed))
 		TH_LOG("command %#x", cmd);
 	ASSERT_EQ(at, consumed);
 	consumed = at + sizeof(uint32_t) + size;
-	ASSERT_EQ(0, write_at(self->dev.fd, c.buf, c.len, &consumed));
+	ASSERT_EQ(0, ipc_write_at(self->dev.fd, c.buf, c.len, &consumed));
 	ASSERT_EQ(c.len, consumed);
 	IPC_ASSERT_IDLE(&self->r, 0);
 	round_trip(_metadata, self);
@@ -1103,7 +1067,7 @@ static void take_counts(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *se
 			const FIXTURE_VARIANT(bad) *variant, struct counts *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (!variant->debugfs)
+	if (!variant->binderlite)
 		return;
 	ASSERT_EQ(0, obj_proc_counts(getpid(), &c->test));
 	ASSERT_EQ(0, obj_proc_counts(self->s.pid, &c->peer));
@@ -1459,7 +1423,7 @@ TEST_F(bad, scatter_gather_unmapped)
 	cmd = self->hole - sizeof(uint32_t) - sizeof(sg) + 4;
 	memcpy(cmd, &(uint32_t){ BINDERLITE_BC_TRANSACTION_SG }, sizeof(uint32_t));
 	memcpy(cmd + 4, &sg, sizeof(sg) - 4);
-	ASSERT_EQ(-EFAULT, write_at(self->dev.fd, cmd, 4 + sizeof(sg), &consumed));
+	ASSERT_EQ(-EFAULT, ipc_write_at(self->dev.fd, cmd, 4 + sizeof(sg), &consumed));
 	ASSERT_EQ(0ULL, consumed);
 	IPC_ASSERT_IDLE(&self->r, 0);
 	round_trip(_metadata, self);
@@ -1639,7 +1603,7 @@ TEST_F_TIMEOUT(bad, fuzz_commands, 300)
 		}
 		ASSERT_FALSE(c.overflow);
 		consumed = 0;
-		ret = write_at(self->dev.fd, c.buf, c.len, &consumed);
+		ret = ipc_write_at(self->dev.fd, c.buf, c.len, &consumed);
 		/* Ignored, or stopped at an unknown code. */
 		ASSERT_TRUE(ret == 0 || ret == -EINVAL) TH_LOG("round %d: %d", round, ret);
 		ASSERT_TRUE(ret ? consumed < c.len : consumed == c.len)

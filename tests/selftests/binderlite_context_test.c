@@ -18,13 +18,11 @@
  * loaded with its defaults.
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
 #include "binderlite_ipc_freeze.h"
 
 #define CTL_PATH	"/dev/binderlite-control"
-#define MOD_NAME	"binderlite"
 #define MAX_CONTEXTS	64
 
 /* Names of the run-time contexts the tests make. */
@@ -110,7 +108,7 @@ static int ctl_remove_retry(int fd, const char *name)
 
 	for (i = 0; i < 500 && ret == -EBUSY; i++) {
 		if (i)
-			ipc_sleep_ms(10);
+			bl_sleep_ms(10);
 		ret = ctl(fd, BINDERLITE_CTL_REMOVE, name, NULL);
 	}
 	return ret;
@@ -126,19 +124,14 @@ FIXTURE(ctx) {
 };
 
 FIXTURE_VARIANT(ctx) {
-	/* The three contexts; binderlite makes the last two at run time. */
-	const char *path[3];
-	bool binderlite;
+	BL_VARIANT_DEVICE;
+	/* The two other contexts; binderlite makes them at run time. */
+	const char *more[2];
 };
 
-FIXTURE_VARIANT_ADD(ctx, binderlite) {
-	.path = { "/dev/binderlite", "/dev/" CTX_HW, "/dev/" CTX_VND },
-	.binderlite = true,
-};
-
-FIXTURE_VARIANT_ADD(ctx, binder) {
-	.path = { "/dev/binder", "/dev/hwbinder", "/dev/vndbinder" },
-};
+BL_DEVICE_VARIANTS(ctx,
+		   (.more = { "/dev/" CTX_HW, "/dev/" CTX_VND }),
+		   (.more = { "/dev/hwbinder", "/dev/vndbinder" }));
 
 FIXTURE_SETUP(ctx)
 {
@@ -148,11 +141,11 @@ FIXTURE_SETUP(ctx)
 	for (i = 0; i < 3; i++) {
 		self->dev[i].fd = -1;
 		self->dev[i].pool = MAP_FAILED;
-		self->path[i] = variant->path[i];
+		self->path[i] = i ? variant->more[i - 1] : variant->path;
 	}
 	if (variant->binderlite) {
-		if (access(variant->path[0], F_OK))
-			SKIP(return, "%s is not present", variant->path[0]);
+		if (!bl_fixture_present(_metadata, variant->path))
+			return;
 		self->ctl = open(CTL_PATH, O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, self->ctl) TH_LOG("%s: %s", CTL_PATH, strerror(errno));
 		for (i = 1; i < 3; i++) {
@@ -167,8 +160,8 @@ FIXTURE_SETUP(ctx)
 		}
 	}
 	for (i = 0; i < 3; i++) {
-		if (access(self->path[i], F_OK))
-			SKIP(return, "%s is not present", self->path[i]);
+		if (!bl_fixture_present(_metadata, self->path[i]))
+			return;
 	}
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(0, ipc_open(&self->dev[i], self->path[i], IPC_POOL_SIZE));
@@ -348,7 +341,7 @@ TEST_F(ctx, freeze_applies_to_every_context)
 		ASSERT_EQ(0, ipc_call(&self->r[1], 0, CODE_WHO, NULL, 0, &res));
 		if (res.cmd == BINDERLITE_BR_REPLY)
 			break;
-		ipc_sleep_ms(10);
+		bl_sleep_ms(10);
 	}
 	ASSERT_EQ(BINDERLITE_BR_REPLY, res.cmd);
 	ASSERT_EQ(0, ipc_free_buffer(self->dev[1].fd, res.txn.data.ptr.buffer));
@@ -400,7 +393,7 @@ TEST_F(ctx, debugfs_shows_contexts)
 		ASSERT_EQ(0, ipc_table_string("contexts", CTX_HW, "manager", cell, sizeof(cell)));
 		if (!strcmp(cell, "0"))
 			break;
-		ipc_sleep_ms(10);
+		bl_sleep_ms(10);
 	}
 	EXPECT_STREQ("0", cell);
 	ASSERT_EQ(0, ipc_table_string("contexts", CTX_HW, "procs", cell, sizeof(cell)));
@@ -415,16 +408,10 @@ FIXTURE(ctl) {
 };
 
 FIXTURE_VARIANT(ctl) {
-	bool binderlite;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(ctl, binderlite) {
-	.binderlite = true,
-};
-
-FIXTURE_VARIANT_ADD(ctl, binder) {
-	.binderlite = false,
-};
+BL_DEVICE_VARIANTS(ctl, (), ());
 
 FIXTURE_SETUP(ctl)
 {
@@ -432,8 +419,8 @@ FIXTURE_SETUP(ctl)
 	self->made = 0;
 	if (!variant->binderlite)
 		SKIP(return, "binderlite's control device (binder's contexts come from binderfs)");
-	if (access("/dev/binderlite", F_OK))
-		SKIP(return, "/dev/binderlite is not present");
+	if (!bl_fixture_present(_metadata, variant->path))
+		return;
 	self->fd = open(CTL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", CTL_PATH, strerror(errno));
 }
@@ -663,50 +650,15 @@ TEST_F(ctl, other_ioctls_refused)
 }
 
 /* The module parameter devices=: binderlite only, with a module reload. */
-static int unload_retry(void)
-{
-	int i, ret = -EAGAIN;
-
-	for (i = 0; i < 500 && (ret == -EAGAIN || ret == -EBUSY); i++) {
-		if (i)
-			ipc_sleep_ms(10);
-		ret = syscall(SYS_delete_module, MOD_NAME, O_NONBLOCK) ? -errno : 0;
-	}
-	return ret;
-}
-
-static int load(const char *ko, const char *params)
-{
-	int fd, ret;
-
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static bool loaded(void)
-{
-	return !access("/sys/module/" MOD_NAME, F_OK);
-}
-
 FIXTURE(param) {
 	const char *ko;
 };
 
 FIXTURE_VARIANT(param) {
-	bool binderlite;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(param, binderlite) {
-	.binderlite = true,
-};
-
-FIXTURE_VARIANT_ADD(param, binder) {
-	.binderlite = false,
-};
+BL_DEVICE_VARIANTS(param, (), ());
 
 FIXTURE_SETUP(param)
 {
@@ -716,7 +668,7 @@ FIXTURE_SETUP(param)
 	if (!self->ko)
 		SKIP(return, "BINDERLITE_KO is not set");
 	/* Nothing may hold the module: the other tests are done with it. */
-	ASSERT_EQ(0, unload_retry());
+	ASSERT_EQ(0, bl_module_unload_retry());
 }
 
 FIXTURE_TEARDOWN(param)
@@ -724,9 +676,9 @@ FIXTURE_TEARDOWN(param)
 	/* Leave the module as the bench loaded it: no parameters. */
 	if (!self->ko || !variant->binderlite)
 		return;
-	if (loaded())
-		EXPECT_EQ(0, unload_retry());
-	EXPECT_EQ(0, load(self->ko, ""));
+	if (bl_module_loaded())
+		EXPECT_EQ(0, bl_module_unload_retry());
+	EXPECT_EQ(0, bl_module_load(self->ko, ""));
 	EXPECT_EQ(0, access("/dev/binderlite", F_OK));
 }
 
@@ -739,7 +691,7 @@ TEST_F(param, devices_makes_each_context)
 	size_t i;
 	pid_t mgr;
 
-	ASSERT_EQ(0, load(self->ko, "devices=blt-a,blt-b,blt-c"));
+	ASSERT_EQ(0, bl_module_load(self->ko, "devices=blt-a,blt-b,blt-c"));
 	/* No default context next to them; the control device all the same. */
 	EXPECT_NE(0, access("/dev/binderlite", F_OK));
 	EXPECT_EQ(0, access(CTL_PATH, F_OK));
@@ -766,7 +718,7 @@ TEST_F(param, devices_makes_each_context)
 	EXPECT_EQ(-EEXIST, ctl(fd, BINDERLITE_CTL_ADD, "blt-c", NULL));
 	close(fd);
 	ipc_expect_clean(_metadata);
-	ASSERT_EQ(0, unload_retry());
+	ASSERT_EQ(0, bl_module_unload_retry());
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(path, sizeof(path), "/dev/%s", names[i]);
 		EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s outlived the module", path);
@@ -787,21 +739,21 @@ TEST_F(param, devices_refuses_bad_values)
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ret = load(self->ko, bad[i]);
+		ret = bl_module_load(self->ko, bad[i]);
 		EXPECT_EQ(-EINVAL, ret) TH_LOG("%s", bad[i]);
 		if (!ret)
-			ASSERT_EQ(0, unload_retry());
-		EXPECT_FALSE(loaded()) TH_LOG("%s", bad[i]);
+			ASSERT_EQ(0, bl_module_unload_retry());
+		EXPECT_FALSE(bl_module_loaded()) TH_LOG("%s", bad[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(taken); i++) {
-		ret = load(self->ko, taken[i]);
+		ret = bl_module_load(self->ko, taken[i]);
 		EXPECT_TRUE(ret == -EEXIST || ret == -EINVAL) TH_LOG("%s: %d", taken[i], ret);
 		if (!ret)
-			ASSERT_EQ(0, unload_retry());
+			ASSERT_EQ(0, bl_module_unload_retry());
 	}
 	EXPECT_NE(0, access("/dev/blt-a", F_OK));
 	/* A good value still loads. */
-	ASSERT_EQ(0, load(self->ko, "devices=binderlite"));
+	ASSERT_EQ(0, bl_module_load(self->ko, "devices=binderlite"));
 	EXPECT_EQ(0, access("/dev/binderlite", F_OK));
 }
 

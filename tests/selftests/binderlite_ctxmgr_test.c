@@ -7,41 +7,21 @@
  * Binder releases a dead manager from a workqueue, so a successor retries
  * for a while before concluding the slot is taken.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
-#include <sys/ioctl.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <linux/binderlite.h>
-
-#include "kselftest_harness.h"
+#include "binderlite_ipc.h"
 
 FIXTURE(mgr) {
 	int fd;
 };
 
 FIXTURE_VARIANT(mgr) {
-	const char *path;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(mgr, binderlite) {
-	.path = "/dev/binderlite",
-};
-
-FIXTURE_VARIANT_ADD(mgr, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(mgr, (), ());
 
 FIXTURE_SETUP(mgr)
 {
-	self->fd = -1;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
+	bl_fixture_open(_metadata, variant->path, &self->fd);
 }
 
 FIXTURE_TEARDOWN(mgr)
@@ -52,33 +32,10 @@ FIXTURE_TEARDOWN(mgr)
 
 static int32_t unused;
 
-static int mgr_ioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) ? -errno : 0;
-}
-
+/* One SET_CONTEXT_MGR, without waiting out a dead predecessor. */
 static int set_mgr(int fd)
 {
-	return mgr_ioctl(fd, BINDERLITE_SET_CONTEXT_MGR, &unused);
-}
-
-/* Becomes manager, retrying while a dead predecessor is being released. */
-static int mgr_ioctl_retry(int fd, unsigned long cmd, void *arg)
-{
-	struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
-	int i, ret = -EBUSY;
-
-	for (i = 0; i < 500 && ret == -EBUSY; i++) {
-		ret = mgr_ioctl(fd, cmd, arg);
-		if (ret == -EBUSY)
-			nanosleep(&pause, NULL);
-	}
-	return ret;
-}
-
-static int set_mgr_retry(int fd)
-{
-	return mgr_ioctl_retry(fd, BINDERLITE_SET_CONTEXT_MGR, &unused);
+	return ipc_mgr_ioctl_once(fd, BINDERLITE_SET_CONTEXT_MGR, &unused);
 }
 
 TEST_F(mgr, one_at_a_time)
@@ -94,7 +51,7 @@ TEST_F(mgr, one_at_a_time)
 	if (pid == 0) {
 		int fd = open(variant->path, O_RDWR | O_CLOEXEC);
 
-		if (fd < 0 || set_mgr_retry(fd) || write(ready[1], "r", 1) != 1)
+		if (fd < 0 || ipc_become_mgr(fd) || write(ready[1], "r", 1) != 1)
 			_exit(1);
 		/* Hold the slot until the parent has tried. */
 		_exit(read(done[0], &c, 1) == 1 ? 0 : 2);
@@ -106,7 +63,7 @@ TEST_F(mgr, one_at_a_time)
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	/* The manager died: the slot is free for the same uid. */
-	ASSERT_EQ(0, set_mgr_retry(self->fd));
+	ASSERT_EQ(0, ipc_become_mgr(self->fd));
 	/* Even its holder cannot take it twice. */
 	ASSERT_EQ(-EBUSY, set_mgr(self->fd));
 }
@@ -119,8 +76,8 @@ TEST_F(mgr, ext_with_an_object)
 		.cookie = 0x2000,
 	};
 
-	ASSERT_EQ(0, mgr_ioctl_retry(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
-	ASSERT_EQ(-EBUSY, mgr_ioctl(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
+	ASSERT_EQ(0, ipc_mgr_ioctl(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
+	ASSERT_EQ(-EBUSY, ipc_mgr_ioctl_once(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
 }
 
 /* Asking for the senders' security contexts is a manager like any other. */
@@ -131,8 +88,8 @@ TEST_F(mgr, ext_security_context)
 		.flags = BINDERLITE_FLAG_TXN_SECURITY_CTX,
 	};
 
-	ASSERT_EQ(0, mgr_ioctl_retry(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
-	ASSERT_EQ(-EBUSY, mgr_ioctl(self->fd, BINDERLITE_SET_CONTEXT_MGR, &unused));
+	ASSERT_EQ(0, ipc_mgr_ioctl(self->fd, BINDERLITE_SET_CONTEXT_MGR_EXT, &fbo));
+	ASSERT_EQ(-EBUSY, ipc_mgr_ioctl_once(self->fd, BINDERLITE_SET_CONTEXT_MGR, &unused));
 }
 
 TEST_F(mgr, another_uid_is_refused)
@@ -141,7 +98,7 @@ TEST_F(mgr, another_uid_is_refused)
 	pid_t pid;
 
 	/* Root has been (and now is) the manager. */
-	ASSERT_EQ(0, set_mgr_retry(self->fd));
+	ASSERT_EQ(0, ipc_become_mgr(self->fd));
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 
@@ -152,7 +109,7 @@ TEST_F(mgr, another_uid_is_refused)
 
 		if (fd < 0 || seteuid(1000))
 			_exit(1);
-		_exit(set_mgr_retry(fd) == -EPERM ? 0 : 2);
+		_exit(ipc_become_mgr(fd) == -EPERM ? 0 : 2);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
@@ -160,7 +117,7 @@ TEST_F(mgr, another_uid_is_refused)
 
 	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, set_mgr_retry(self->fd));
+	ASSERT_EQ(0, ipc_become_mgr(self->fd));
 }
 
 TEST_HARNESS_MAIN

@@ -26,19 +26,10 @@ FIXTURE(death) {
 };
 
 FIXTURE_VARIANT(death) {
-	const char *path;
-	/* binderlite's debugfs shows every process and object */
-	bool debugfs;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(death, binderlite) {
-	.path = "/dev/binderlite",
-	.debugfs = true,
-};
-
-FIXTURE_VARIANT_ADD(death, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(death, (), ());
 
 FIXTURE_SETUP(death)
 {
@@ -48,7 +39,7 @@ FIXTURE_SETUP(death)
 
 FIXTURE_TEARDOWN(death)
 {
-	ipc_fixture_close(_metadata, &self->dev, variant->debugfs);
+	ipc_fixture_close(_metadata, &self->dev, variant->binderlite);
 }
 
 /* SIGKILLs a child and reaps it. */
@@ -110,14 +101,14 @@ TEST_F(death, owner_dies)
 	IPC_ASSERT_IDLE(&self->r, 0);
 
 	/* The reference to the dead node lasts until the test drops it. */
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		ASSERT_EQ(-ENOENT, obj_proc_counts(a.pid, &c));
 		ASSERT_EQ(0, obj_proc_counts(getpid(), &c));
 		ASSERT_EQ(1, c.refs);
 		ASSERT_EQ(0, c.deaths);
 	}
 	release_handle(_metadata, self, a.handle);
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		ASSERT_EQ(0, obj_proc_counts(getpid(), &c));
 		ASSERT_EQ(0, c.refs);
 	}
@@ -485,7 +476,7 @@ TEST_F_TIMEOUT(death, process_killed_with_everything_in_flight, 120)
 	make_call_x(_metadata, self, &y[0], OBJ_PEER_STALL);
 	ASSERT_EQ(0, obj_peer_wait(&x, 30));
 	make_call_x(_metadata, self, &y[1], OBJ_PEER_ECHO);
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		ASSERT_EQ(0, obj_proc_counts(x.pid, &c));
 		ASSERT_EQ(X_NODES + 1, c.nodes);
 		ASSERT_EQ(X_HELD, c.refs);
@@ -497,7 +488,7 @@ TEST_F_TIMEOUT(death, process_killed_with_everything_in_flight, 120)
 	/* Both calls died with X. */
 	for (i = 0; i < 2; i++)
 		ASSERT_TRUE(obj_peer_events_are(_metadata, &self->r, &y[i], &dead_reply, 1));
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		/* Nothing of X is left but its dead nodes, still referenced. */
 		ASSERT_EQ(-ENOENT, obj_proc_counts(x.pid, &c));
 		ASSERT_EQ(0, ipc_stats_read(&st));
@@ -512,7 +503,7 @@ TEST_F_TIMEOUT(death, process_killed_with_everything_in_flight, 120)
 		ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_RELEASE, handles[i]));
 	release_handle(_metadata, self, x.handle);
 	IPC_ASSERT_IDLE(&self->r, 0);
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		/* The test holds its references to Y0 and Y1 alone. */
 		ASSERT_EQ(0, obj_proc_counts(getpid(), &c));
 		ASSERT_EQ(2, c.refs);

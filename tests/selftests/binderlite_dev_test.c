@@ -8,20 +8,12 @@
  * /dev/binder when that device exists. Where binder answers differently by
  * design, the variant records binder's answer.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <linux/binderlite.h>
-
-#include "kselftest_harness.h"
 #include "binderlite_selftest.h"
 
 FIXTURE(dev) {
@@ -29,33 +21,21 @@ FIXTURE(dev) {
 };
 
 FIXTURE_VARIANT(dev) {
-	const char *path;
+	BL_VARIANT_DEVICE;
 	/* errno for a version ioctl whose argument cannot be written */
 	int bad_arg_errno;
 	/* random commands to try; binder logs each failed ioctl */
 	int random_rounds;
 };
 
-FIXTURE_VARIANT_ADD(dev, binderlite) {
-	.path = "/dev/binderlite",
-	.bad_arg_errno = EFAULT,
-	.random_rounds = 4000,
-};
-
 /* binder maps every put_user() failure of BINDER_VERSION to -EINVAL. */
-FIXTURE_VARIANT_ADD(dev, binder) {
-	.path = "/dev/binder",
-	.bad_arg_errno = EINVAL,
-	.random_rounds = 200,
-};
+BL_DEVICE_VARIANTS(dev,
+		   (.bad_arg_errno = EFAULT, .random_rounds = 4000),
+		   (.bad_arg_errno = EINVAL, .random_rounds = 200));
 
 FIXTURE_SETUP(dev)
 {
-	self->fd = -1;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", variant->path, strerror(errno));
+	bl_fixture_open(_metadata, variant->path, &self->fd);
 }
 
 FIXTURE_TEARDOWN(dev)
@@ -66,9 +46,9 @@ FIXTURE_TEARDOWN(dev)
 
 TEST_F(dev, version)
 {
-	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(self->fd));
+	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(self->fd));
 	/* Asking twice changes nothing. */
-	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(self->fd));
+	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(self->fd));
 }
 
 TEST_F(dev, open_flags)
@@ -80,7 +60,7 @@ TEST_F(dev, open_flags)
 		int fd = open(variant->path, flags[i] | O_CLOEXEC);
 
 		ASSERT_LE(0, fd) TH_LOG("flags %#x: %s", flags[i], strerror(errno));
-		EXPECT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(fd));
+		EXPECT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(fd));
 		ASSERT_EQ(0, close(fd));
 	}
 }
@@ -120,7 +100,7 @@ TEST_F(dev, version_bad_argument)
 	ASSERT_EQ(0, munmap(ro, page));
 
 	/* The file is still fully usable. */
-	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(self->fd));
+	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(self->fd));
 }
 
 /*
@@ -151,7 +131,7 @@ TEST_F(dev, unknown_ioctls)
 		EXPECT_EQ(EINVAL, errno) TH_LOG("cmd %#lx", cmds[i]);
 	}
 	EXPECT_EQ(0, ver.protocol_version) TH_LOG("an unknown ioctl wrote its argument");
-	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(self->fd));
+	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(self->fd));
 }
 
 /*
@@ -180,7 +160,7 @@ TEST_F(dev, random_ioctls)
 		ASSERT_EQ(-1, ioctl(self->fd, cmd, arg)) TH_LOG("cmd %#lx", cmd);
 		ASSERT_EQ(EINVAL, errno) TH_LOG("cmd %#lx", cmd);
 	}
-	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(self->fd));
+	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(self->fd));
 }
 
 TEST_F(dev, shared_across_fork)
@@ -191,12 +171,12 @@ TEST_F(dev, shared_across_fork)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(get_version(self->fd) == BINDERLITE_CURRENT_PROTOCOL_VERSION ? 0 : 1);
+		_exit(bl_version(self->fd) == BINDERLITE_CURRENT_PROTOCOL_VERSION ? 0 : 1);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	/* The child's exit closed its copy only. */
-	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(self->fd));
+	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(self->fd));
 }
 
 #define OPENERS_PROCS		8
@@ -226,7 +206,7 @@ static void *opener_thread(void *arg)
 		for (i = 0; i < OPENERS_FDS; i++) {
 			if (fds[i] < 0)
 				continue;
-			if (get_version(fds[i]) != BINDERLITE_CURRENT_PROTOCOL_VERSION)
+			if (bl_version(fds[i]) != BINDERLITE_CURRENT_PROTOCOL_VERSION)
 				op->failures++;
 			if (close(fds[i]))
 				op->failures++;
@@ -272,7 +252,7 @@ TEST_F(dev, many_concurrent_opens)
 		ASSERT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("opener %d failed", i);
 	}
-	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(self->fd));
+	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(self->fd));
 }
 
 TEST_HARNESS_MAIN

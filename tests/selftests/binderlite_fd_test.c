@@ -49,19 +49,10 @@ FIXTURE(fd) {
 };
 
 FIXTURE_VARIANT(fd) {
-	const char *path;
-	/* IPC_DEBUGFS has the stats file, with files_in_flight */
-	bool debugfs;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(fd, binderlite) {
-	.path = "/dev/binderlite",
-	.debugfs = true,
-};
-
-FIXTURE_VARIANT_ADD(fd, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(fd, (), ());
 
 FIXTURE_SETUP(fd)
 {
@@ -71,7 +62,7 @@ FIXTURE_SETUP(fd)
 
 FIXTURE_TEARDOWN(fd)
 {
-	sg_fixture_teardown(_metadata, &self->dev, self->s, self->fds_before, variant->debugfs);
+	sg_fixture_teardown(_metadata, &self->dev, self->s, self->fds_before, variant->binderlite);
 }
 
 /* Appends an fd object with garbage in its padding. */
@@ -532,7 +523,7 @@ static void assert_files_in_flight(struct __test_metadata *_metadata,
 	struct ipc_stats s;
 	long long val = -1;
 
-	if (!variant->debugfs)
+	if (!variant->binderlite)
 		return;
 	ASSERT_EQ(0, ipc_stats_read(&s));
 	ASSERT_EQ(0, ipc_stats_get(&s, "files_in_flight", &val)) TH_LOG("no files_in_flight");

@@ -143,19 +143,10 @@ FIXTURE(freeze) {
 };
 
 FIXTURE_VARIANT(freeze) {
-	const char *path;
-	/* binderlite: debugfs, and every return of 6.12 */
-	bool binderlite;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(freeze, binderlite) {
-	.path = "/dev/binderlite",
-	.binderlite = true,
-};
-
-FIXTURE_VARIANT_ADD(freeze, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(freeze, (), ());
 
 FIXTURE_SETUP(freeze)
 {
@@ -238,7 +229,7 @@ static void assert_served(struct __test_metadata *_metadata, FIXTURE_DATA(freeze
 
 	ASSERT_TRUE(ipc_wait_int(&self->sh->n, n, 10000)) TH_LOG("served %d of %d", self->sh->n, n);
 	/* Nothing more comes. */
-	ipc_sleep_ms(30);
+	bl_sleep_ms(30);
 	ASSERT_EQ(n, ipc_load(&self->sh->n));
 	for (i = 0; i < n; i++) {
 		rec = &self->sh->log[i];
@@ -431,7 +422,7 @@ TEST_F(freeze, timeout_while_serving)
 
 	/* A freeze that waits long enough: the call is answered meanwhile. */
 	ASSERT_EQ(0, pthread_create(&thread, NULL, freeze_thread, &f));
-	ipc_sleep_ms(100);
+	bl_sleep_ms(100);
 	ipc_store(&self->sh->unhold, 1);
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	ASSERT_EQ(0, f.ret);

@@ -3,15 +3,18 @@
  * Helpers for the IPC kselftests (transactions, references, deaths):
  *
  * - ipc_open() and ipc_close(): a device with a mapped receive pool;
- * - ipc_write_read(), struct ipc_cmds: one WRITE_READ, a command stream;
+ * - ipc_write_read(), ipc_write_at(), ipc_read_at(): one WRITE_READ;
+ *   struct ipc_cmds: a command stream;
  * - ipc_send(), ipc_transact(), ipc_reply(), ipc_free_buffer(),
  *   ipc_cmd_txn_sg(): commands, scatter-gather ones included;
+ * - ipc_return_size(): the size of each return's payload, from the UAPI;
  * - struct ipc_reader, ipc_next(), ipc_expect(), ipc_call(): the return
  *   stream parsed into events, every return of binder 6.12 included
  *   (BR_FROZEN_REPLY, BR_TRANSACTION_SEC_CTX, BR_FROZEN_BINDER, ...);
  *   ipc_next_timeout(), ipc_idle(), IPC_ASSERT_NEXT(), IPC_ASSERT_IDLE():
  *   bounded waits for it;
- * - ipc_become_mgr(): the context manager, waiting out a dead predecessor;
+ * - ipc_mgr_ioctl(), ipc_become_mgr(), ipc_become_mgr_ext(): the context
+ *   manager, waiting out a dead predecessor; ipc_mgr_ioctl_once(): without;
  * - ipc_obj_*(), ipc_ack_ref(), ipc_call_objs(): objects in payloads;
  * - ipc_extended_error(), ipc_flush(): the other per-thread ioctls;
  * - ipc_fork(), ipc_start(), ipc_start_with(), ipc_wait(),
@@ -20,15 +23,18 @@
  * - ipc_shared(), ipc_load(), ipc_store(), ipc_wait_int(): memory shared
  *   with children, and bounded waits on it;
  * - ipc_fill(), ipc_check_fill(), ipc_hash(): payloads that check themselves;
- * - ipc_stats_*(), ipc_table_value(), ipc_table_string(),
- *   ipc_expect_clean(): binderlite's debugfs.
+ * - ipc_stats_*(), ipc_table_value(), ipc_table_string(): binderlite's
+ *   debugfs; ipc_clean_keys, ipc_stats_clean(), ipc_expect_clean(): its
+ *   stats show nothing left behind;
+ * - ipc_fixture_open(), ipc_fixture_close(): a fixture's device.
+ *
+ * The devices, their fixture variants and the module are in
+ * binderlite_selftest.h, included here.
  *
  * Functions return 0 or a negative errno unless said otherwise. Children
  * must never use the harness's ASSERT_*() (it would unwind into the
  * harness's own frames inside the child): they report through their exit
  * status, and IPC_CHECK() says which check failed.
- *
- * Include after "kselftest_harness.h".
  */
 #ifndef _BINDERLITE_IPC_H
 #define _BINDERLITE_IPC_H
@@ -53,6 +59,7 @@
 #include <linux/binderlite.h>
 
 #include "kselftest_harness.h"
+#include "binderlite_selftest.h"
 
 /* A receive pool size that binder (at most 4 MiB) and binderlite accept. */
 #define IPC_POOL_SIZE		(1024 * 1024)
@@ -71,18 +78,6 @@ struct ipc_dev {
 };
 
 /**
- * ipc_sleep_ms() - sleep for @ms milliseconds
- * @ms: how long
- */
-static inline void ipc_sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/**
  * ipc_open() - open a device, map its receive pool, check the version
  * @dev:       filled in; on failure it holds nothing open
  * @path:      the device, e.g. "/dev/binderlite" or "/dev/binder"
@@ -93,7 +88,6 @@ static inline void ipc_sleep_ms(long ms)
  */
 static inline int ipc_open(struct ipc_dev *dev, const char *path, size_t pool_size)
 {
-	struct binderlite_version ver = { .protocol_version = -1 };
 	int ret;
 
 	dev->pool = MAP_FAILED;
@@ -101,11 +95,10 @@ static inline int ipc_open(struct ipc_dev *dev, const char *path, size_t pool_si
 	dev->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0)
 		return -errno;
-	if (ioctl(dev->fd, BINDERLITE_VERSION, &ver)) {
-		ret = -errno;
+	ret = bl_version(dev->fd);
+	if (ret < 0)
 		goto err;
-	}
-	if (ver.protocol_version != BINDERLITE_CURRENT_PROTOCOL_VERSION) {
+	if (ret != BINDERLITE_CURRENT_PROTOCOL_VERSION) {
 		ret = -EPROTO;
 		goto err;
 	}
@@ -148,6 +141,48 @@ static inline int ipc_close(struct ipc_dev *dev)
 static inline int ipc_write_read(int fd, struct binderlite_write_read *bwr)
 {
 	return ioctl(fd, BINDERLITE_WRITE_READ, bwr) ? -errno : 0;
+}
+
+/**
+ * ipc_write_at() - one WRITE_READ that only writes
+ * @fd:       the device
+ * @buf:      the commands
+ * @size:     the write_size: bytes of commands at @buf
+ * @consumed: in, the write_consumed to start from; out, the driver's, also
+ *            on error
+ */
+static inline int ipc_write_at(int fd, const void *buf, uint64_t size, uint64_t *consumed)
+{
+	struct binderlite_write_read bwr = {
+		.write_size = size,
+		.write_consumed = *consumed,
+		.write_buffer = (uintptr_t)buf,
+	};
+	int ret = ipc_write_read(fd, &bwr);
+
+	*consumed = bwr.write_consumed;
+	return ret;
+}
+
+/**
+ * ipc_read_at() - one WRITE_READ that only reads
+ * @fd:       the device
+ * @buf:      room for the returns
+ * @size:     the read_size: bytes of room at @buf
+ * @consumed: in, the read_consumed to start from; out, the driver's, also
+ *            on error
+ */
+static inline int ipc_read_at(int fd, void *buf, uint64_t size, uint64_t *consumed)
+{
+	struct binderlite_write_read bwr = {
+		.read_size = size,
+		.read_consumed = *consumed,
+		.read_buffer = (uintptr_t)buf,
+	};
+	int ret = ipc_write_read(fd, &bwr);
+
+	*consumed = bwr.read_consumed;
+	return ret;
 }
 
 /* Room for a few dozen commands, transactions included. */
@@ -459,48 +494,52 @@ static inline int ipc_flush(int fd)
 	return close(dup_fd) ? -errno : 0;
 }
 
+/*
+ * Every return of include/uapi/linux/binderlite.h, those binder never sends
+ * included. Each code is an _IOR() of its payload's type, or an _IO()
+ * without one: _IOC_SIZE() of the code is the size of its payload.
+ */
+static const __u32 ipc_returns[] = {
+	BINDERLITE_BR_ERROR,
+	BINDERLITE_BR_OK,
+	BINDERLITE_BR_TRANSACTION_SEC_CTX,
+	BINDERLITE_BR_TRANSACTION,
+	BINDERLITE_BR_REPLY,
+	BINDERLITE_BR_ACQUIRE_RESULT,
+	BINDERLITE_BR_DEAD_REPLY,
+	BINDERLITE_BR_TRANSACTION_COMPLETE,
+	BINDERLITE_BR_INCREFS,
+	BINDERLITE_BR_ACQUIRE,
+	BINDERLITE_BR_RELEASE,
+	BINDERLITE_BR_DECREFS,
+	BINDERLITE_BR_ATTEMPT_ACQUIRE,
+	BINDERLITE_BR_NOOP,
+	BINDERLITE_BR_SPAWN_LOOPER,
+	BINDERLITE_BR_FINISHED,
+	BINDERLITE_BR_DEAD_BINDER,
+	BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE,
+	BINDERLITE_BR_FAILED_REPLY,
+	BINDERLITE_BR_FROZEN_REPLY,
+	BINDERLITE_BR_ONEWAY_SPAM_SUSPECT,
+	BINDERLITE_BR_TRANSACTION_PENDING_FROZEN,
+	BINDERLITE_BR_FROZEN_BINDER,
+	BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE,
+};
+
 /**
  * ipc_return_size() - the size of what follows a return code
  * @cmd: a BINDERLITE_BR_* code
  *
- * Knows every return of include/uapi/linux/binderlite.h, those binder
- * never sends included. Returns the size, or -1 for an unknown code.
+ * Returns _IOC_SIZE(@cmd) for a code of ipc_returns[], or -1 for an
+ * unknown code.
  */
 static inline int ipc_return_size(uint32_t cmd)
 {
-	switch (cmd) {
-	case BINDERLITE_BR_NOOP:
-	case BINDERLITE_BR_OK:
-	case BINDERLITE_BR_TRANSACTION_COMPLETE:
-	case BINDERLITE_BR_DEAD_REPLY:
-	case BINDERLITE_BR_FAILED_REPLY:
-	case BINDERLITE_BR_FROZEN_REPLY:
-	case BINDERLITE_BR_SPAWN_LOOPER:
-	case BINDERLITE_BR_FINISHED:
-	case BINDERLITE_BR_ONEWAY_SPAM_SUSPECT:
-	case BINDERLITE_BR_TRANSACTION_PENDING_FROZEN:
-		return 0;
-	case BINDERLITE_BR_ERROR:
-	case BINDERLITE_BR_ACQUIRE_RESULT:
-		return sizeof(int32_t);
-	case BINDERLITE_BR_TRANSACTION:
-	case BINDERLITE_BR_REPLY:
-		return sizeof(struct binderlite_transaction_data);
-	case BINDERLITE_BR_TRANSACTION_SEC_CTX:
-		return sizeof(struct binderlite_transaction_data_secctx);
-	case BINDERLITE_BR_INCREFS:
-	case BINDERLITE_BR_ACQUIRE:
-	case BINDERLITE_BR_RELEASE:
-	case BINDERLITE_BR_DECREFS:
-		return sizeof(struct binderlite_ptr_cookie);
-	case BINDERLITE_BR_ATTEMPT_ACQUIRE:
-		return sizeof(struct binderlite_pri_ptr_cookie);
-	case BINDERLITE_BR_DEAD_BINDER:
-	case BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE:
-	case BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE:
-		return sizeof(binderlite_uintptr_t);
-	case BINDERLITE_BR_FROZEN_BINDER:
-		return sizeof(struct binderlite_frozen_state_info);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ipc_returns); i++) {
+		if (ipc_returns[i] == cmd)
+			return _IOC_SIZE(cmd);
 	}
 	return -1;
 }
@@ -909,7 +948,20 @@ static inline int ipc_call_objs(struct ipc_reader *r, uint32_t handle, uint32_t 
 }
 
 /**
- * ipc_mgr_ioctl() - SET_CONTEXT_MGR or _EXT, retrying EBUSY for ~2 s
+ * ipc_mgr_ioctl_once() - SET_CONTEXT_MGR or _EXT, once
+ * @fd:  the device
+ * @cmd: BINDERLITE_SET_CONTEXT_MGR or BINDERLITE_SET_CONTEXT_MGR_EXT
+ * @arg: its argument
+ *
+ * Returns 0, or -errno: -EBUSY while the slot is taken.
+ */
+static inline int ipc_mgr_ioctl_once(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+/**
+ * ipc_mgr_ioctl() - SET_CONTEXT_MGR or _EXT, retrying EBUSY for ~5 s
  * @fd:  the device
  * @cmd: BINDERLITE_SET_CONTEXT_MGR or BINDERLITE_SET_CONTEXT_MGR_EXT
  * @arg: its argument
@@ -921,10 +973,10 @@ static inline int ipc_mgr_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	int i, ret = -EBUSY;
 
-	for (i = 0; i < 200 && ret == -EBUSY; i++) {
+	for (i = 0; i < 500 && ret == -EBUSY; i++) {
 		if (i)
-			ipc_sleep_ms(10);
-		ret = ioctl(fd, cmd, arg) ? -errno : 0;
+			bl_sleep_ms(10);
+		ret = ipc_mgr_ioctl_once(fd, cmd, arg);
 	}
 	return ret;
 }
@@ -1023,7 +1075,7 @@ static inline int ipc_wait(pid_t pid, int timeout_s)
 			break;
 		if (i == timeout_s * 100)
 			kill(pid, SIGKILL);
-		ipc_sleep_ms(10);
+		bl_sleep_ms(10);
 	}
 	if (ret < 0)
 		return -errno;
@@ -1204,7 +1256,7 @@ static inline bool ipc_wait_int(const int *p, int val, int timeout_ms)
 			return true;
 		if (ipc_watching && ipc_child_failed)
 			return false;
-		ipc_sleep_ms(1);
+		bl_sleep_ms(1);
 	}
 	return ipc_load(p) >= val;
 }
@@ -1362,7 +1414,7 @@ static inline int ipc_stats_wait(const char *key, long long val, int timeout_ms,
 	*last = -1;
 	for (i = 0; i <= timeout_ms / 10; i++) {
 		if (i)
-			ipc_sleep_ms(10);
+			bl_sleep_ms(10);
 		ret = ipc_stats_read(&s) ?: ipc_stats_get(&s, key, last);
 		if (ret)
 			return ret;
@@ -1485,7 +1537,7 @@ static inline void ipc_expect_clean(struct __test_metadata *_metadata)
 
 	for (i = 0; i < 500 && !clean && !ret; i++) {
 		if (i)
-			ipc_sleep_ms(10);
+			bl_sleep_ms(10);
 		ret = ipc_stats_read(&s);
 		clean = !ret && ipc_stats_clean(&s, &bad, &val);
 	}
@@ -1514,8 +1566,8 @@ static inline bool ipc_fixture_open(struct __test_metadata *_metadata, const cha
 {
 	dev->fd = -1;
 	dev->pool = MAP_FAILED;
-	if (access(path, F_OK))
-		SKIP(return false, "%s is not present", path);
+	if (!bl_fixture_present(_metadata, path))
+		return false;
 	ASSERT_EQ(0, ipc_open(dev, path, IPC_POOL_SIZE));
 	ipc_reader_init(r, dev->fd);
 	return true;

@@ -92,7 +92,7 @@ static inline int fz_serve_next(struct ipc_reader *r, const int *serve, int *par
 		if (!ipc_load(serve) && !ipc_buffered(r)) {
 			if (parked)
 				ipc_store(parked, 1);
-			ipc_sleep_ms(1);
+			bl_sleep_ms(1);
 			continue;
 		}
 		if (parked)
@@ -158,7 +158,7 @@ static inline int fz_binder_active_wait(const char *kind, long long val, int tim
 
 	for (i = 0; i <= timeout_ms / 10; i++) {
 		if (i)
-			ipc_sleep_ms(10);
+			bl_sleep_ms(10);
 		ret = fz_binder_active(kind, last);
 		if (ret && ret != -ENOENT)
 			return ret;

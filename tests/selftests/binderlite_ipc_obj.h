@@ -1135,7 +1135,7 @@ static inline int obj_peer_spawn_mgr(struct ipc_reader *r, const char *path,
 				     binderlite_uintptr_t ptr, binderlite_uintptr_t cookie,
 				     struct obj_peer *peer)
 {
-	/* ipc_become_mgr_ext() waits up to 2 s for a dead predecessor. */
+	/* ipc_become_mgr_ext() waits up to 5 s for a dead predecessor. */
 	return obj_peer_fork(r, path, true, ptr, cookie, peer) ?: obj_peer_wait(peer, 30);
 }
 

@@ -320,7 +320,7 @@ static inline int sg_writers_gone(int rfd, int timeout_ms)
 			return ret;
 		if (i * 10 >= timeout_ms)
 			return -ETIMEDOUT;
-		ipc_sleep_ms(10);
+		bl_sleep_ms(10);
 	}
 }
 

@@ -199,19 +199,10 @@ FIXTURE(misc) {
 };
 
 FIXTURE_VARIANT(misc) {
-	const char *path;
-	/* binderlite: debugfs */
-	bool binderlite;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(misc, binderlite) {
-	.path = "/dev/binderlite",
-	.binderlite = true,
-};
-
-FIXTURE_VARIANT_ADD(misc, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(misc, (), ());
 
 FIXTURE_SETUP(misc)
 {
@@ -505,7 +496,7 @@ TEST_F(misc, node_info_for_ref_counts)
 		ASSERT_EQ(0, node_info(self->dev.fd, a.handle, &info));
 		if (info.strong_count == 1)
 			break;
-		ipc_sleep_ms(10);
+		bl_sleep_ms(10);
 	}
 	assert_counts(_metadata, self->dev.fd, a.handle, 1, 0, "C dead");
 }
@@ -672,7 +663,7 @@ static void secctx_call(struct __test_metadata *_metadata, struct msrv_shared *s
 		ASSERT_EQ(0, ipc_free_buffer(dev.fd, ev.txn.data.ptr.buffer));
 	/* A second call ends the same way. */
 	ASSERT_EQ(0, ipc_call(&r, 0, CODE_CALL, payload, sizeof(payload), &res));
-	ipc_sleep_ms(20);
+	bl_sleep_ms(20);
 	out->served = ipc_load(&sh->n);
 	out->rec = sh->log[0];
 	if (res.cmd == BINDERLITE_BR_REPLY)

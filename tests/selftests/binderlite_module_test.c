@@ -7,61 +7,13 @@
  * The bench passes the module's path in BINDERLITE_KO. Every test leaves the
  * module loaded, as it found it.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/binderlite.h>
-
-#include "kselftest_harness.h"
 #include "binderlite_selftest.h"
 
-#define DEV_PATH	"/dev/binderlite"
-#define MOD_NAME	"binderlite"
 #define CYCLES		20
-
-static int unload(void)
-{
-	return syscall(SYS_delete_module, MOD_NAME, O_NONBLOCK) ? -errno : 0;
-}
-
-static int load(const char *path)
-{
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int loaded(void)
-{
-	return access("/sys/module/" MOD_NAME, F_OK) == 0;
-}
-
-/* Unload, retrying while a racing opener still holds the module. */
-static int unload_retry(void)
-{
-	struct timespec pause = { .tv_nsec = 1000 * 1000 };
-	int i, ret = -EAGAIN;
-
-	for (i = 0; i < 5000 && (ret == -EAGAIN || ret == -EBUSY); i++) {
-		ret = unload();
-		if (ret)
-			nanosleep(&pause, NULL);
-	}
-	return ret;
-}
 
 FIXTURE(module) {
 	const char *ko;
@@ -72,35 +24,35 @@ FIXTURE_SETUP(module)
 	self->ko = getenv("BINDERLITE_KO");
 	if (!self->ko)
 		SKIP(return, "BINDERLITE_KO is not set");
-	if (!loaded())
-		ASSERT_EQ(0, load(self->ko));
-	ASSERT_EQ(0, access(DEV_PATH, F_OK));
+	if (!bl_module_loaded())
+		ASSERT_EQ(0, bl_module_load(self->ko, ""));
+	ASSERT_EQ(0, access(BL_BINDERLITE_PATH, F_OK));
 }
 
 FIXTURE_TEARDOWN(module)
 {
 	/* Leave the driver loaded for whatever runs next. */
-	if (self->ko && !loaded())
-		EXPECT_EQ(0, load(self->ko));
+	if (self->ko && !bl_module_loaded())
+		EXPECT_EQ(0, bl_module_load(self->ko, ""));
 }
 
 TEST_F(module, unload_refused_while_open)
 {
 	int fd, ret;
 
-	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	fd = open(BL_BINDERLITE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 
-	ret = unload();
+	ret = bl_module_unload();
 	EXPECT_TRUE(ret == -EAGAIN || ret == -EBUSY) TH_LOG("delete_module: %d", ret);
-	ASSERT_TRUE(loaded());
+	ASSERT_TRUE(bl_module_loaded());
 	/* The open file works on, untouched by the refused unload. */
-	EXPECT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(fd));
+	EXPECT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(fd));
 	ASSERT_EQ(0, close(fd));
 
-	ASSERT_EQ(0, unload());
-	ASSERT_FALSE(loaded());
-	ASSERT_EQ(0, load(self->ko));
+	ASSERT_EQ(0, bl_module_unload());
+	ASSERT_FALSE(bl_module_loaded());
+	ASSERT_EQ(0, bl_module_load(self->ko, ""));
 }
 
 TEST_F(module, unload_refused_while_open_in_child)
@@ -115,22 +67,22 @@ TEST_F(module, unload_refused_while_open_in_child)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+		int fd = open(BL_BINDERLITE_PATH, O_RDWR | O_CLOEXEC);
 
 		if (fd < 0 || write(ready[1], "r", 1) != 1 || read(done[0], &c, 1) != 1)
 			_exit(2);
-		_exit(get_version(fd) == BINDERLITE_CURRENT_PROTOCOL_VERSION ? 0 : 1);
+		_exit(bl_version(fd) == BINDERLITE_CURRENT_PROTOCOL_VERSION ? 0 : 1);
 	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ret = unload();
+	ret = bl_module_unload();
 	EXPECT_TRUE(ret == -EAGAIN || ret == -EBUSY) TH_LOG("delete_module: %d", ret);
 	ASSERT_EQ(1, write(done[1], "d", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	/* The child's exit dropped the last reference. */
-	ASSERT_EQ(0, unload());
-	ASSERT_EQ(0, load(self->ko));
+	ASSERT_EQ(0, bl_module_unload());
+	ASSERT_EQ(0, bl_module_load(self->ko, ""));
 }
 
 TEST_F(module, load_unload_cycles)
@@ -138,13 +90,14 @@ TEST_F(module, load_unload_cycles)
 	int i, fd;
 
 	for (i = 0; i < CYCLES; i++) {
-		ASSERT_EQ(0, unload()) TH_LOG("cycle %d", i);
-		ASSERT_FALSE(loaded());
-		ASSERT_NE(0, access(DEV_PATH, F_OK)) TH_LOG("device node outlived the module");
-		ASSERT_EQ(0, load(self->ko)) TH_LOG("cycle %d", i);
-		fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+		ASSERT_EQ(0, bl_module_unload()) TH_LOG("cycle %d", i);
+		ASSERT_FALSE(bl_module_loaded());
+		ASSERT_NE(0, access(BL_BINDERLITE_PATH, F_OK))
+			TH_LOG("device node outlived the module");
+		ASSERT_EQ(0, bl_module_load(self->ko, "")) TH_LOG("cycle %d", i);
+		fd = open(BL_BINDERLITE_PATH, O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, fd) TH_LOG("cycle %d: %s", i, strerror(errno));
-		ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, get_version(fd));
+		ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(fd));
 		ASSERT_EQ(0, close(fd));
 	}
 }
@@ -164,14 +117,14 @@ TEST_F(module, cycles_racing_openers)
 		ASSERT_LE(0, pids[i]);
 		if (pids[i] == 0) {
 			for (;;) {
-				int fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+				int fd = open(BL_BINDERLITE_PATH, O_RDWR | O_CLOEXEC);
 
 				if (fd < 0) {
 					if (errno != ENOENT && errno != ENODEV && errno != ENXIO)
 						_exit(1);
 					continue;
 				}
-				if (get_version(fd) != BINDERLITE_CURRENT_PROTOCOL_VERSION)
+				if (bl_version(fd) != BINDERLITE_CURRENT_PROTOCOL_VERSION)
 					_exit(2);
 				close(fd);
 			}
@@ -179,8 +132,8 @@ TEST_F(module, cycles_racing_openers)
 	}
 
 	for (i = 0; i < CYCLES / 2; i++) {
-		ASSERT_EQ(0, unload_retry()) TH_LOG("cycle %d", i);
-		ASSERT_EQ(0, load(self->ko)) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, bl_module_unload_retry()) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, bl_module_load(self->ko, "")) TH_LOG("cycle %d", i);
 	}
 
 	for (i = 0; i < nchildren; i++) {

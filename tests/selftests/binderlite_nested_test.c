@@ -318,7 +318,7 @@ static int ch_serve(struct ch_party *p, const struct binderlite_transaction_data
 				return ch_act(p);
 			if (ipc_load(&ch_sh->done) || ch_now_ms() > deadline)
 				return -ETIMEDOUT;
-			ipc_sleep_ms(1);
+			bl_sleep_ms(1);
 		}
 	} else {
 		ret = ch_call(p, level + 1);
@@ -561,25 +561,16 @@ FIXTURE(nested) {
 };
 
 FIXTURE_VARIANT(nested) {
-	const char *path;
-	/* binderlite's debugfs, else binder's own stats */
-	bool debugfs;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(nested, binderlite) {
-	.path = "/dev/binderlite",
-	.debugfs = true,
-};
-
-FIXTURE_VARIANT_ADD(nested, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(nested, (), ());
 
 FIXTURE_SETUP(nested)
 {
 	self->sh = MAP_FAILED;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
+	if (!bl_fixture_present(_metadata, variant->path))
+		return;
 	self->sh = ipc_shared(sizeof(*self->sh));
 	ASSERT_NE(MAP_FAILED, self->sh);
 	ch_sh = self->sh;
@@ -589,7 +580,7 @@ FIXTURE_SETUP(nested)
 
 FIXTURE_TEARDOWN(nested)
 {
-	ipc_fixture_close(_metadata, NULL, variant->debugfs);
+	ipc_fixture_close(_metadata, NULL, variant->binderlite);
 	if (self->sh != MAP_FAILED)
 		munmap(self->sh, sizeof(*self->sh));
 }
@@ -609,7 +600,7 @@ static void ch_assert_nothing_left(struct __test_metadata *_metadata,
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
-		if (variant->debugfs) {
+		if (variant->binderlite) {
 			ret = ipc_stats_wait(lite[i], want[i], 5000, &last);
 			ASSERT_EQ(0, ret) TH_LOG("%s: stats %s %lld", what, lite[i], last);
 		} else if (!access(FZ_BINDER_STATS, R_OK)) {
@@ -679,7 +670,7 @@ static void ch_round(struct __test_metadata *_metadata, FIXTURE_DATA(nested) *se
 	}
 	if (victim != top) {
 		/* Deeper transactions are detached: nothing happens before the top replies. */
-		ipc_sleep_ms(30);
+		bl_sleep_ms(30);
 		for (i = 0; i < sh->nprocs; i++)
 			ASSERT_TRUE(ch_log_is(_metadata, what, i, &x, x.forward[i]));
 		ipc_store(&sh->release, 1);
@@ -688,7 +679,7 @@ static void ch_round(struct __test_metadata *_metadata, FIXTURE_DATA(nested) *se
 	for (i = 0; i < sh->nprocs; i++)
 		ipc_wait_int(&sh->log[i].n, x.n[i], CH_HANG_MS);
 	/* A little time for anything more to show. */
-	ipc_sleep_ms(20);
+	bl_sleep_ms(20);
 	for (i = 0; i < sh->nprocs; i++)
 		EXPECT_TRUE(ch_log_is(_metadata, what, i, &x, x.n[i]));
 	ipc_store(&sh->done, 1);

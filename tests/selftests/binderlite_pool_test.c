@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kselftest_harness.h"
+#include "binderlite_selftest.h"
 
 #define POOL_SIZE	(1024 * 1024)
 #define DEFAULT_CAP	(4 * 1024 * 1024)
@@ -104,7 +104,8 @@ FIXTURE(pool) {
 };
 
 FIXTURE_VARIANT(pool) {
-	const char *path;
+	/* with binderlite, POOLS_FILE describes the pool */
+	BL_VARIANT_DEVICE;
 	/* mmap() by a process that did not open the device */
 	int foreign_errno;
 	/* munmap() of part of the pool, and mremap() moving it, are refused */
@@ -113,17 +114,6 @@ FIXTURE_VARIANT(pool) {
 	bool checks_offset;
 	/* madvise(MADV_DOFORK) cannot make a child inherit the pool */
 	bool dofork_refused;
-	/* POOLS_FILE describes the pool */
-	bool debugfs;
-};
-
-FIXTURE_VARIANT_ADD(pool, binderlite) {
-	.path = "/dev/binderlite",
-	.foreign_errno = EPERM,
-	.fixed_mapping = true,
-	.checks_offset = true,
-	.dofork_refused = true,
-	.debugfs = true,
 };
 
 /*
@@ -131,19 +121,17 @@ FIXTURE_VARIANT_ADD(pool, binderlite) {
  * and moved (and then keeps using the old addresses), ignores the offset,
  * and lets madvise(MADV_DOFORK) undo VM_DONTCOPY.
  */
-FIXTURE_VARIANT_ADD(pool, binder) {
-	.path = "/dev/binder",
-	.foreign_errno = EINVAL,
-};
+BL_DEVICE_VARIANTS(pool,
+		   (.foreign_errno = EPERM,
+		    .fixed_mapping = true,
+		    .checks_offset = true,
+		    .dofork_refused = true),
+		   (.foreign_errno = EINVAL));
 
 FIXTURE_SETUP(pool)
 {
-	self->fd = -1;
 	self->map = MAP_FAILED;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", variant->path, strerror(errno));
+	bl_fixture_open(_metadata, variant->path, &self->fd);
 }
 
 FIXTURE_TEARDOWN(pool)
@@ -155,7 +143,7 @@ FIXTURE_TEARDOWN(pool)
 	if (self->fd >= 0)
 		EXPECT_EQ(0, close(self->fd));
 	/* Nothing of the pool is left behind. */
-	if (variant->debugfs && self->fd >= 0)
+	if (variant->binderlite && self->fd >= 0)
 		EXPECT_NE(0, pool_state(getpid(), &st));
 }
 
@@ -173,7 +161,7 @@ TEST_F(pool, lazy_and_readonly)
 	struct pool_state st;
 
 	map_pool(_metadata, self, POOL_SIZE);
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		ASSERT_EQ(0, pool_state(getpid(), &st));
 		EXPECT_EQ(POOL_SIZE, st.size);
 		EXPECT_EQ(0, st.used);
@@ -300,7 +288,7 @@ TEST_F(pool, size_capped)
 	char *p = map_pool(_metadata, self, 2 * DEFAULT_CAP);
 	struct pool_state st;
 
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		ASSERT_EQ(0, pool_state(getpid(), &st));
 		EXPECT_EQ(DEFAULT_CAP, st.size);
 	}
@@ -328,7 +316,7 @@ TEST_F(pool, cap_is_a_parameter)
 	const long big = 64 * 1024 * 1024;
 	struct pool_state st;
 
-	if (!variant->debugfs)
+	if (!variant->binderlite)
 		SKIP(return, "%s has a fixed cap", variant->path);
 	ASSERT_EQ(-EINVAL, set_cap("4097"));
 	ASSERT_EQ(-EINVAL, set_cap("0"));
@@ -392,7 +380,7 @@ TEST_F(pool, teardown_any_order)
 	p = map_pool(_metadata, self, POOL_SIZE);
 	ASSERT_EQ(0, munmap(p, POOL_SIZE));
 	self->map = MAP_FAILED;
-	if (variant->debugfs)
+	if (variant->binderlite)
 		ASSERT_EQ(0, pool_state(getpid(), &st));
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
@@ -403,11 +391,11 @@ TEST_F(pool, teardown_any_order)
 	p = mmap(NULL, POOL_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, close(fd));
-	if (variant->debugfs)
+	if (variant->binderlite)
 		ASSERT_EQ(0, pool_state(getpid(), &st));
 	ASSERT_EQ(SIGBUS, touch_read(p));
 	ASSERT_EQ(0, munmap(p, POOL_SIZE));
-	if (variant->debugfs)
+	if (variant->binderlite)
 		ASSERT_NE(0, pool_state(getpid(), &st)) TH_LOG("the pool outlived its last user");
 
 	/* Reopen, so the fixture's teardown has something to close. */
@@ -453,7 +441,7 @@ TEST_F(pool, concurrent_exit)
 				TH_LOG("child %d: status %#x", i, status);
 		}
 	}
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		struct pool_state st;
 
 		for (i = 0; i < EXITERS; i++) {

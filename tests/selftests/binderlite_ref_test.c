@@ -27,19 +27,10 @@ FIXTURE(ref) {
 };
 
 FIXTURE_VARIANT(ref) {
-	const char *path;
-	/* binderlite's debugfs shows every node and reference */
-	bool debugfs;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(ref, binderlite) {
-	.path = "/dev/binderlite",
-	.debugfs = true,
-};
-
-FIXTURE_VARIANT_ADD(ref, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(ref, (), ());
 
 FIXTURE_SETUP(ref)
 {
@@ -52,7 +43,7 @@ FIXTURE_SETUP(ref)
 
 FIXTURE_TEARDOWN(ref)
 {
-	ipc_fixture_close(_metadata, &self->dev, variant->debugfs);
+	ipc_fixture_close(_metadata, &self->dev, variant->binderlite);
 }
 
 /*
@@ -338,7 +329,7 @@ TEST_F(ref, context_manager_reference)
 	struct obj_view v;
 	struct obj_msg m;
 
-	if (variant->debugfs)
+	if (variant->binderlite)
 		ASSERT_EQ(0, obj_proc_counts(self->p.pid, &before));
 	/* Calling handle 0 needs no reference, but sending it does. */
 	obj_msg_init(&m);
@@ -350,7 +341,7 @@ TEST_F(ref, context_manager_reference)
 
 	/* BC_INCREFS on handle 0 creates a weak reference to the manager. */
 	peer_refcount(_metadata, self, &self->p, BINDERLITE_BC_INCREFS, 0);
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		ASSERT_EQ(0, obj_proc_counts(self->p.pid, &after));
 		ASSERT_EQ(before.refs + 1, after.refs);
 	}
@@ -379,7 +370,7 @@ TEST_F(ref, context_manager_reference)
 	/* The manager's node was held all along: no news for its owner. */
 	IPC_ASSERT_IDLE(&self->r, 0);
 	peer_drops(_metadata, self, &self->p, 0, true);
-	if (variant->debugfs) {
+	if (variant->binderlite) {
 		ASSERT_EQ(0, obj_proc_counts(self->p.pid, &after));
 		ASSERT_EQ(before.refs + 1, after.refs);
 	}
@@ -517,7 +508,7 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_Q, OBJ_PEER_COOKIE(PEER_Q), &q));
 	/* The peer P has handle 1 to OBJ_NODE(0); the test has q.handle to Q's node. */
 	send_one(_metadata, self, 0, 1);
-	if (variant->debugfs)
+	if (variant->binderlite)
 		take_snapshot(_metadata, self, &q, &before);
 
 	/* Every kind of object taken, then a bogus handle: refused. */
@@ -529,7 +520,7 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	obj_msg_handle(&m, BINDERLITE_TYPE_WEAK_HANDLE, q.handle);
 	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, 77);
 	assert_refused(_metadata, self, self->p.handle, &m);
-	if (variant->debugfs)
+	if (variant->binderlite)
 		assert_snapshot(_metadata, self, &q, &before);
 
 	/* The bad object first, good ones after it: nothing to drop for those. */
@@ -539,7 +530,7 @@ TEST_F(ref, refused_transaction_drops_what_it_took)
 	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, q.handle);
 	obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(0), OBJ_COOKIE(0));
 	assert_refused(_metadata, self, self->p.handle, &m);
-	if (variant->debugfs)
+	if (variant->binderlite)
 		assert_snapshot(_metadata, self, &q, &before);
 
 	/* Q heard nothing; P's handle 1 and the test's handle to Q still work. */

@@ -43,19 +43,10 @@ FIXTURE(sg) {
 };
 
 FIXTURE_VARIANT(sg) {
-	const char *path;
-	/* IPC_DEBUGFS has the stats file */
-	bool debugfs;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(sg, binderlite) {
-	.path = "/dev/binderlite",
-	.debugfs = true,
-};
-
-FIXTURE_VARIANT_ADD(sg, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(sg, (), ());
 
 FIXTURE_SETUP(sg)
 {
@@ -65,7 +56,7 @@ FIXTURE_SETUP(sg)
 
 FIXTURE_TEARDOWN(sg)
 {
-	sg_fixture_teardown(_metadata, &self->dev, self->s, self->fds_before, variant->debugfs);
+	sg_fixture_teardown(_metadata, &self->dev, self->s, self->fds_before, variant->binderlite);
 }
 
 /* Starts @m with the 8-byte header HDR: no object at data offset 0. */
@@ -770,7 +761,7 @@ TEST_F(sg, stats_count_buffers)
 	uint64_t base;
 	pid_t pid;
 
-	if (!variant->debugfs)
+	if (!variant->binderlite)
 		SKIP(return, "%s has no debugfs statistics", variant->path);
 	obj_msg_init(&e);
 	sg_step_add(self->s, BINDERLITE_BC_REPLY, 0, 0, &e);

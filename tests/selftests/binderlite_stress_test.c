@@ -32,28 +32,19 @@ FIXTURE(stress) {
 };
 
 FIXTURE_VARIANT(stress) {
-	const char *path;
-	bool debugfs;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(stress, binderlite) {
-	.path = "/dev/binderlite",
-	.debugfs = true,
-};
-
-FIXTURE_VARIANT_ADD(stress, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(stress, (), ());
 
 FIXTURE_SETUP(stress)
 {
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
+	bl_fixture_present(_metadata, variant->path);
 }
 
 FIXTURE_TEARDOWN(stress)
 {
-	ipc_fixture_close(_metadata, NULL, variant->debugfs);
+	ipc_fixture_close(_metadata, NULL, variant->binderlite);
 }
 
 /* The bytes a checksum covers: the payload after its object, if any. */
@@ -219,7 +210,7 @@ TEST_F_TIMEOUT(stress, kill_storm, 300)
 	}
 
 	for (round = 0; round < ROUNDS; round++) {
-		ipc_sleep_ms(20 + rand_r(&seed) % 80);
+		bl_sleep_ms(20 + rand_r(&seed) % 80);
 		i = rand_r(&seed) % NR_SENDERS;
 		ASSERT_EQ(128 + SIGKILL, reap(senders[i])) TH_LOG("sender %d", i);
 		senders[i] = spawn_sender(variant->path, round * NR_SENDERS + i + 1,
@@ -456,7 +447,7 @@ TEST_F_TIMEOUT(stress, fd_sg_kill_storm, 300)
 	}
 
 	for (round = 0; round < ROUNDS; round++) {
-		ipc_sleep_ms(20 + rand_r(&seed) % 80);
+		bl_sleep_ms(20 + rand_r(&seed) % 80);
 		i = 1 + rand_r(&seed) % (NR_SENDERS - 1);
 		ASSERT_EQ(128 + SIGKILL, reap(senders[i])) TH_LOG("sender %d", i);
 		senders[i] = spawn_storm_sender(variant->path, round * NR_SENDERS + i + 1,

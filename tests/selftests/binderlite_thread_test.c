@@ -8,49 +8,26 @@
  *
  * Every test runs against /dev/binderlite and the reference /dev/binder.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdint.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/binderlite.h>
-
-#include "kselftest_harness.h"
+#include "binderlite_ipc.h"
 
 FIXTURE(thr) {
 	int fd;
 };
 
 FIXTURE_VARIANT(thr) {
-	const char *path;
+	BL_VARIANT_DEVICE;
 	/* errno for SET_MAX_THREADS with an unreadable argument */
 	int bad_arg_errno;
 };
 
-FIXTURE_VARIANT_ADD(thr, binderlite) {
-	.path = "/dev/binderlite",
-	.bad_arg_errno = EFAULT,
-};
-
 /* binder maps copy_from_user() failures of SET_MAX_THREADS to -EINVAL. */
-FIXTURE_VARIANT_ADD(thr, binder) {
-	.path = "/dev/binder",
-	.bad_arg_errno = EINVAL,
-};
+BL_DEVICE_VARIANTS(thr, (.bad_arg_errno = EFAULT), (.bad_arg_errno = EINVAL));
 
 FIXTURE_SETUP(thr)
 {
-	self->fd = -1;
-	if (access(variant->path, F_OK))
-		SKIP(return, "%s is not present", variant->path);
-	self->fd = open(variant->path, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
+	bl_fixture_open(_metadata, variant->path, &self->fd);
 }
 
 FIXTURE_TEARDOWN(thr)
@@ -59,43 +36,11 @@ FIXTURE_TEARDOWN(thr)
 		EXPECT_EQ(0, close(self->fd));
 }
 
-/* One WRITE_READ; returns 0 or -errno and leaves the counts in @bwr. */
-static int write_read(int fd, struct binderlite_write_read *bwr)
-{
-	return ioctl(fd, BINDERLITE_WRITE_READ, bwr) ? -errno : 0;
-}
-
-static int read_only(int fd, uint32_t *buf, size_t size, uint64_t *consumed)
-{
-	struct binderlite_write_read bwr = {
-		.read_size = size,
-		.read_buffer = (uintptr_t)buf,
-	};
-	int ret = write_read(fd, &bwr);
-
-	*consumed = bwr.read_consumed;
-	return ret;
-}
-
-static int write_only(int fd, const uint32_t *cmds, size_t size, uint64_t start,
-		      uint64_t *consumed)
-{
-	struct binderlite_write_read bwr = {
-		.write_size = size,
-		.write_consumed = start,
-		.write_buffer = (uintptr_t)cmds,
-	};
-	int ret = write_read(fd, &bwr);
-
-	*consumed = bwr.write_consumed;
-	return ret;
-}
-
 TEST_F(thr, empty_write_read)
 {
 	struct binderlite_write_read bwr = { 0 };
 
-	ASSERT_EQ(0, write_read(self->fd, &bwr));
+	ASSERT_EQ(0, ipc_write_read(self->fd, &bwr));
 	ASSERT_EQ(0ULL, bwr.write_consumed);
 	ASSERT_EQ(0ULL, bwr.read_consumed);
 }
@@ -103,10 +48,10 @@ TEST_F(thr, empty_write_read)
 TEST_F(thr, first_read_returns_noop)
 {
 	uint32_t buf[8] = { 0xffffffff };
-	uint64_t consumed;
+	uint64_t consumed = 0;
 
 	/* A thread's first read has nothing to wait for and returns. */
-	ASSERT_EQ(0, read_only(self->fd, buf, sizeof(buf), &consumed));
+	ASSERT_EQ(0, ipc_read_at(self->fd, buf, sizeof(buf), &consumed));
 	ASSERT_EQ(sizeof(uint32_t), consumed);
 	ASSERT_EQ(BINDERLITE_BR_NOOP, buf[0]);
 }
@@ -114,18 +59,19 @@ TEST_F(thr, first_read_returns_noop)
 TEST_F(thr, nonblocking_read)
 {
 	uint32_t buf[8];
-	uint64_t consumed;
+	uint64_t consumed = 0;
 	int fd;
 
 	fd = open(variant->path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, read_only(fd, buf, sizeof(buf), &consumed));
+	ASSERT_EQ(0, ipc_read_at(fd, buf, sizeof(buf), &consumed));
 	/*
 	 * Nothing to do: EAGAIN. The BR_NOOP every read starts with is in the
 	 * buffer, but a failed read reports nothing consumed.
 	 */
 	buf[0] = 0;
-	ASSERT_EQ(-EAGAIN, read_only(fd, buf, sizeof(buf), &consumed));
+	consumed = 0;
+	ASSERT_EQ(-EAGAIN, ipc_read_at(fd, buf, sizeof(buf), &consumed));
 	ASSERT_EQ(0ULL, consumed);
 	ASSERT_EQ(BINDERLITE_BR_NOOP, buf[0]);
 	ASSERT_EQ(0, close(fd));
@@ -139,22 +85,23 @@ TEST_F(thr, looper_commands)
 		/* Not requested by the driver: logged, not an error. */
 		BINDERLITE_BC_REGISTER_LOOPER,
 	};
-	uint64_t consumed;
+	uint64_t consumed = 0;
 
-	ASSERT_EQ(0, write_only(self->fd, cmds, sizeof(cmds), 0, &consumed));
+	ASSERT_EQ(0, ipc_write_at(self->fd, cmds, sizeof(cmds), &consumed));
 	ASSERT_EQ(sizeof(cmds), consumed);
 }
 
 TEST_F(thr, unknown_command_stops_the_stream)
 {
 	uint32_t cmds[] = { BINDERLITE_BC_ENTER_LOOPER, 0x12345678, BINDERLITE_BC_EXIT_LOOPER };
-	uint64_t consumed;
+	uint64_t consumed = 0;
 
-	ASSERT_EQ(-EINVAL, write_only(self->fd, cmds, sizeof(cmds), 0, &consumed));
+	ASSERT_EQ(-EINVAL, ipc_write_at(self->fd, cmds, sizeof(cmds), &consumed));
 	/* Consumed up to, not including, the bad command. */
 	ASSERT_EQ(sizeof(uint32_t), consumed);
 	/* Resuming after it works. */
-	ASSERT_EQ(0, write_only(self->fd, cmds, sizeof(cmds), 2 * sizeof(uint32_t), &consumed));
+	consumed = 2 * sizeof(uint32_t);
+	ASSERT_EQ(0, ipc_write_at(self->fd, cmds, sizeof(cmds), &consumed));
 	ASSERT_EQ(sizeof(cmds), consumed);
 }
 
@@ -167,23 +114,23 @@ TEST_F(thr, bad_buffers)
 	ASSERT_EQ(-1, ioctl(self->fd, BINDERLITE_WRITE_READ, NULL));
 	ASSERT_EQ(EFAULT, errno);
 	/* Commands at an unmapped address. */
-	ASSERT_EQ(-EFAULT, write_read(self->fd, &bwr));
+	ASSERT_EQ(-EFAULT, ipc_write_read(self->fd, &bwr));
 	ASSERT_EQ(0ULL, bwr.write_consumed);
 	/* Returns to an unmapped address. */
 	bwr = (struct binderlite_write_read){ .read_size = 16, .read_buffer = 8 };
-	ASSERT_EQ(-EFAULT, write_read(self->fd, &bwr));
+	ASSERT_EQ(-EFAULT, ipc_write_read(self->fd, &bwr));
 	ASSERT_EQ(0ULL, bwr.read_consumed);
 	/* A kernel address is no better. */
 	bwr = (struct binderlite_write_read){
 		.write_size = 4, .write_buffer = 0xffff888000000000ull,
 	};
-	ASSERT_EQ(-EFAULT, write_read(self->fd, &bwr));
+	ASSERT_EQ(-EFAULT, ipc_write_read(self->fd, &bwr));
 	/* And the file still works. */
 	buf[0] = BINDERLITE_BC_ENTER_LOOPER;
 	bwr = (struct binderlite_write_read){
 		.write_size = sizeof(buf[0]), .write_buffer = (uintptr_t)buf,
 	};
-	ASSERT_EQ(0, write_read(self->fd, &bwr));
+	ASSERT_EQ(0, ipc_write_read(self->fd, &bwr));
 	ASSERT_EQ(sizeof(buf[0]), bwr.write_consumed);
 }
 
@@ -215,15 +162,16 @@ TEST_F(thr, extended_error_starts_clear)
 TEST_F(thr, thread_exit)
 {
 	uint32_t buf[4];
-	uint64_t consumed;
 	int fd, i;
 
 	fd = open(variant->path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	ASSERT_LE(0, fd);
 	for (i = 0; i < 3; i++) {
+		uint64_t first = 0, second = 0;
+
 		/* A new thread: the first read returns, the second has to wait. */
-		ASSERT_EQ(0, read_only(fd, buf, sizeof(buf), &consumed));
-		ASSERT_EQ(-EAGAIN, read_only(fd, buf, sizeof(buf), &consumed));
+		ASSERT_EQ(0, ipc_read_at(fd, buf, sizeof(buf), &first));
+		ASSERT_EQ(-EAGAIN, ipc_read_at(fd, buf, sizeof(buf), &second));
 		ASSERT_EQ(0, ioctl(fd, BINDERLITE_THREAD_EXIT, 0));
 	}
 	ASSERT_EQ(0, close(fd));
@@ -246,12 +194,13 @@ static void on_usr1(int sig)
 static void *reader_thread(void *arg)
 {
 	struct reader *r = arg;
-	uint64_t consumed;
+	uint64_t consumed = 0;
 
 	/* The first read of a thread returns at once; the second blocks. */
-	read_only(r->fd, r->buf, sizeof(r->buf), &consumed);
+	ipc_read_at(r->fd, r->buf, sizeof(r->buf), &consumed);
 	r->started = 1;
-	r->ret = read_only(r->fd, r->buf, sizeof(r->buf), &r->consumed);
+	/* r->consumed starts at 0. */
+	r->ret = ipc_read_at(r->fd, r->buf, sizeof(r->buf), &r->consumed);
 	r->done = 1;
 	return NULL;
 }
@@ -259,13 +208,12 @@ static void *reader_thread(void *arg)
 /* Pokes the reader with @poke every 20 ms until it returns; 0 if it did. */
 static int wait_reader(struct reader *r, pthread_t tid, void (*poke)(struct reader *, pthread_t))
 {
-	struct timespec ts = { .tv_nsec = 20 * 1000 * 1000 };
 	int i;
 
 	while (!r->started)
-		nanosleep(&ts, NULL);
+		bl_sleep_ms(20);
 	for (i = 0; i < 500 && !r->done; i++) {
-		nanosleep(&ts, NULL);
+		bl_sleep_ms(20);
 		poke(r, tid);
 	}
 	return r->done ? pthread_join(tid, NULL) : -1;
@@ -315,14 +263,14 @@ TEST_F(thr, poll)
 	struct binderlite_write_read bwr = { 0 };
 
 	/* After the thread's first ioctl there is nothing to read. */
-	ASSERT_EQ(0, write_read(self->fd, &bwr));
+	ASSERT_EQ(0, ipc_write_read(self->fd, &bwr));
 	ASSERT_EQ(0, poll(&pfd, 1, 0));
 	/* A flush makes the next read return, so the file polls readable. */
 	ASSERT_EQ(0, close(dup(self->fd)));
 	ASSERT_EQ(1, poll(&pfd, 1, 5000));
 	ASSERT_TRUE(pfd.revents & POLLIN);
 	/* An ioctl consumes that. */
-	ASSERT_EQ(0, write_read(self->fd, &bwr));
+	ASSERT_EQ(0, ipc_write_read(self->fd, &bwr));
 	ASSERT_EQ(0, poll(&pfd, 1, 0));
 }
 

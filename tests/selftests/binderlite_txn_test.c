@@ -93,19 +93,10 @@ FIXTURE(txn) {
 };
 
 FIXTURE_VARIANT(txn) {
-	const char *path;
-	/* IPC_DEBUGFS has the stats, procs and pools files */
-	bool debugfs;
+	BL_VARIANT_DEVICE;
 };
 
-FIXTURE_VARIANT_ADD(txn, binderlite) {
-	.path = "/dev/binderlite",
-	.debugfs = true,
-};
-
-FIXTURE_VARIANT_ADD(txn, binder) {
-	.path = "/dev/binder",
-};
+BL_DEVICE_VARIANTS(txn, (), ());
 
 FIXTURE_SETUP(txn)
 {
@@ -121,7 +112,7 @@ FIXTURE_SETUP(txn)
 
 FIXTURE_TEARDOWN(txn)
 {
-	ipc_fixture_close(_metadata, &self->dev, variant->debugfs);
+	ipc_fixture_close(_metadata, &self->dev, variant->binderlite);
 	if (self->sh != MAP_FAILED)
 		munmap(self->sh, sizeof(*self->sh));
 }
@@ -173,7 +164,7 @@ static void block(struct shared *sh)
 					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		;
 	while (!__atomic_load_n(&sh->release, __ATOMIC_SEQ_CST))
-		ipc_sleep_ms(5);
+		bl_sleep_ms(5);
 	__atomic_sub_fetch(&sh->busy, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -292,7 +283,7 @@ static int echo_server(struct ipc_dev *dev, void *arg)
 
 	IPC_CHECK(ioctl(s.fd, BINDERLITE_SET_MAX_THREADS, &max) == 0);
 	while (__atomic_load_n(&s.sh->gate, __ATOMIC_SEQ_CST))
-		ipc_sleep_ms(5);
+		bl_sleep_ms(5);
 	for (i = 1; i < s.sh->loopers; i++)
 		IPC_CHECK(start_thread(&s, entered_looper) == 0);
 	failed = looper(&s, BINDERLITE_BC_ENTER_LOOPER);
@@ -394,7 +385,7 @@ static bool wait_value(int *v, int want)
 	for (i = 0; i < 6000 && !ipc_child_failed; i++) {
 		if (__atomic_load_n(v, __ATOMIC_SEQ_CST) == want)
 			return true;
-		ipc_sleep_ms(5);
+		bl_sleep_ms(5);
 	}
 	return false;
 }
@@ -915,7 +906,7 @@ TEST_F_TIMEOUT(txn, thread_pool, 120)
 	/* The looper that entered and the two spawned ones are all busy... */
 	ASSERT_TRUE(wait_value(&self->sh->busy, POOL_MAX_THREADS + 1));
 	/* ...and stay the only ones, while two calls wait. */
-	ipc_sleep_ms(500);
+	bl_sleep_ms(500);
 	EXPECT_EQ(POOL_MAX_THREADS + 1, self->sh->busy);
 	EXPECT_EQ(POOL_MAX_THREADS, self->sh->spawns);
 	__atomic_store_n(&self->sh->release, 1, __ATOMIC_SEQ_CST);
@@ -1161,7 +1152,7 @@ TEST_F(txn, no_context_manager)
 	 */
 	for (i = 0; i < 200 && ee.command != BINDERLITE_BR_DEAD_REPLY; i++) {
 		if (i)
-			ipc_sleep_ms(10);
+			bl_sleep_ms(10);
 		ASSERT_EQ(0, ipc_call(&self->r, 0, CODE_ECHO, NULL, 0, &res));
 		ASSERT_EQ(BINDERLITE_BR_DEAD_REPLY, res.cmd);
 		ASSERT_EQ(0, ipc_extended_error(self->dev.fd, &ee));
@@ -1219,7 +1210,7 @@ TEST_F(txn, stats_count_one_copy)
 	pid_t srv;
 	void *p;
 
-	if (!variant->debugfs)
+	if (!variant->binderlite)
 		SKIP(return, "%s has no statistics", variant->path);
 	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);
@@ -1289,7 +1280,7 @@ TEST_F(txn, reclaim_between_calls)
 	pid_t srv;
 	int fd;
 
-	if (!variant->debugfs)
+	if (!variant->binderlite)
 		SKIP(return, "%s has no reclaim control", variant->path);
 	srv = start_echo_server(variant->path, self->sh);
 	ASSERT_LT(0, srv);

@@ -22,10 +22,10 @@ plan=$out/pool.plan
 cat > "$plan" <<'EOP'
 pool-bench insmod /extra/binderlite_bench.ko && rmmod binderlite_bench && dmesg | grep -o 'binderlite_bench: .*'
 EOP
+logs=$BL_OUT/logs/$kernel-bench
 BL_EXTRA_FILES="$build/src/tools/bench/kernel/binderlite_bench.ko" \
-	"$BL_TOP/tools/testing/vm.sh" -k "$kernel" -m test -p "$plan" >&2
-logs=$BL_OUT/logs/$kernel-test
-sed -n '/^@@BEGIN pool-bench$/,/^@@END pool-bench /p' "$logs/results.log" |
+	"$BL_TOP/tools/testing/vm.sh" -k "$kernel" -m test -p "$plan" -l "$logs" >&2
+bl_results output "$logs/results.log" pool-bench |
 	sed -n 's/^binderlite_bench: //p' > "$out/pool.txt"
 grep -q '^done$' "$out/pool.txt" || bl_die "the benchmark did not complete; see $logs"
 

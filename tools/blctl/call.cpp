@@ -15,25 +15,25 @@ namespace blctl {
 
 namespace bl = binderlite;
 
-int run_call(const Env &env, const CallOptions &options)
+int runCall(const Env &env, const CallOptions &options)
 {
 	Session session(env);
-	const bl::Remote service = session.find_service(options.name);
+	const bl::Remote service = session.findService(options.name);
 	bl::Parcel request(session.dialect());
 	try {
 		if (!options.raw)
 			request.writeInterfaceToken(options.descriptor ? *options.descriptor
 								       : service.interfaceDescriptor());
 		for (const auto &a : options.arguments)
-			write_argument(request, a, [&](std::string_view name) { return session.find_service(name); });
+			writeArgument(request, a, [&](std::string_view name) { return session.findService(name); });
 	} catch (const bl::Error &e) {
-		throw Failure(call_failure(session.device(), options.name, e));
+		throw Failure(callFailure(session.device(), options.name, e));
 	}
 	if (options.oneway) {
 		try {
 			service.transactOneway(options.code, request);
 		} catch (const bl::Error &e) {
-			throw Failure(call_failure(session.device(), options.name, e));
+			throw Failure(callFailure(session.device(), options.name, e));
 		}
 		return kExitOk;
 	}
@@ -46,24 +46,24 @@ int run_call(const Env &env, const CallOptions &options)
 		if (options.reply) {
 			std::vector<std::string> items;
 			for (const ValueType t : *options.reply)
-				items.push_back(format_item(reader, t));
+				items.push_back(formatItem(reader, t));
 			if (!reader.atEnd())
 				throw Failure(fmt::format("the reply of service \"{}\" holds {} bytes more than {} "
 							  "as --reply says ({}): leave --reply out to see it",
 							  options.name, reader.remaining(),
-							  describe_types(*options.reply), format_rest(reader)));
+							  describeTypes(*options.reply), formatRest(reader)));
 			for (const auto &item : items)
 				env.out << item << '\n';
 		} else if (!reader.atEnd()) {
-			env.out << format_rest(reader) << '\n';
+			env.out << formatRest(reader) << '\n';
 		} else {
 			env.err << "blctl: the reply is empty\n";
 		}
 	} catch (const bl::Error &e) {
 		if (e.kind() == bl::ErrorKind::Parcel && options.reply)
 			throw Failure(fmt::format("the reply of service \"{}\" does not read as {}: {}", options.name,
-						  describe_types(*options.reply), e.what()));
-		throw Failure(call_failure(session.device(), options.name, e));
+						  describeTypes(*options.reply), e.what()));
+		throw Failure(callFailure(session.device(), options.name, e));
 	}
 	return kExitOk;
 }

@@ -49,7 +49,7 @@ const std::array<TypeName, 13> kTypes{{
 }};
 
 // Types a reply may hold but the command line cannot write.
-bool reply_only(ValueType t)
+bool replyOnly(ValueType t)
 {
 	return t == T::FileDescriptor;
 }
@@ -59,12 +59,12 @@ bool reply_only(ValueType t)
 	throw ArgumentError(fmt::format("\"{}\": {}", text, why));
 }
 
-bool is_signed(ValueType t)
+bool isSigned(ValueType t)
 {
 	return t == T::Byte || t == T::Int32 || t == T::Int64;
 }
 
-bool is_unsigned(ValueType t)
+bool isUnsigned(ValueType t)
 {
 	return t == T::UInt32 || t == T::UInt64;
 }
@@ -75,7 +75,7 @@ struct Range {
 	std::uint64_t max;
 };
 
-Range range_of(ValueType t)
+Range rangeOf(ValueType t)
 {
 	switch (t) {
 	case T::Byte: return {INT8_MIN, INT8_MAX};
@@ -88,7 +88,7 @@ Range range_of(ValueType t)
 
 // A magnitude in decimal or 0x hex, the whole text: nullopt otherwise or
 // on overflow.
-std::optional<std::uint64_t> parse_magnitude(std::string_view digits)
+std::optional<std::uint64_t> parseMagnitude(std::string_view digits)
 {
 	int base = 10;
 	if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
@@ -104,15 +104,15 @@ std::optional<std::uint64_t> parse_magnitude(std::string_view digits)
 	return value;
 }
 
-CallArgument parse_integer(std::string_view text, ValueType type, std::string_view value)
+CallArgument parseInteger(std::string_view text, ValueType type, std::string_view value)
 {
-	const Range r = range_of(type);
+	const Range r = rangeOf(type);
 	const bool negative = !value.empty() && value.front() == '-';
-	const auto magnitude = parse_magnitude(negative ? value.substr(1) : value);
+	const auto magnitude = parseMagnitude(negative ? value.substr(1) : value);
 	if (!magnitude)
-		fail(text, fmt::format("{} wants an integer, decimal or 0x hex", type_name(type)));
-	const std::string why = fmt::format("out of range for {} ({} to {})", type_name(type), r.min, r.max);
-	if (is_unsigned(type)) {
+		fail(text, fmt::format("{} wants an integer, decimal or 0x hex", typeName(type)));
+	const std::string why = fmt::format("out of range for {} ({} to {})", typeName(type), r.min, r.max);
+	if (isUnsigned(type)) {
 		if (negative && *magnitude != 0)
 			fail(text, why);
 		if (*magnitude > r.max)
@@ -127,27 +127,27 @@ CallArgument parse_integer(std::string_view text, ValueType type, std::string_vi
 	return {type, v};
 }
 
-CallArgument parse_float(std::string_view text, ValueType type, std::string_view value)
+CallArgument parseFloat(std::string_view text, ValueType type, std::string_view value)
 {
 	// strtod, for the hex floats, inf and nan that from_chars spells
 	// differently; the whole value must be the number.
 	const std::string s{value};
 	if (s.empty() || std::isspace(static_cast<unsigned char>(s.front())))
-		fail(text, fmt::format("{} wants a number such as 1.5 or -2e-3", type_name(type)));
+		fail(text, fmt::format("{} wants a number such as 1.5 or -2e-3", typeName(type)));
 	char *end = nullptr;
 	errno = 0;
 	const double d = std::strtod(s.c_str(), &end);
 	if (end != s.c_str() + s.size())
-		fail(text, fmt::format("{} wants a number such as 1.5 or -2e-3", type_name(type)));
-	const bool too_large = type == T::Float
+		fail(text, fmt::format("{} wants a number such as 1.5 or -2e-3", typeName(type)));
+	const bool tooLarge = type == T::Float
 		? std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max()
 		: errno == ERANGE && std::isinf(d);
-	if (too_large)
-		fail(text, fmt::format("out of range for {}", type_name(type)));
+	if (tooLarge)
+		fail(text, fmt::format("out of range for {}", typeName(type)));
 	return {type, type == T::Float ? static_cast<double>(static_cast<float>(d)) : d};
 }
 
-int hex_digit(char c)
+int hexDigit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -158,7 +158,7 @@ int hex_digit(char c)
 	return -1;
 }
 
-CallArgument parse_bytes(std::string_view text, std::string_view value)
+CallArgument parseBytes(std::string_view text, std::string_view value)
 {
 	if (value.starts_with("0x") || value.starts_with("0X"))
 		value.remove_prefix(2);
@@ -167,7 +167,7 @@ CallArgument parse_bytes(std::string_view text, std::string_view value)
 	std::vector<std::byte> bytes;
 	bytes.reserve(value.size() / 2);
 	for (std::size_t i = 0; i < value.size(); i += 2) {
-		const int hi = hex_digit(value[i]), lo = hex_digit(value[i + 1]);
+		const int hi = hexDigit(value[i]), lo = hexDigit(value[i + 1]);
 		if (hi < 0 || lo < 0)
 			fail(text, "bytes wants hex digits, two per byte (bytes:00ff10)");
 		bytes.push_back(static_cast<std::byte>(hi << 4 | lo));
@@ -208,7 +208,7 @@ std::string hex(std::span<const std::byte> bytes)
 
 } // namespace
 
-std::string describe_fd(int fd)
+std::string describeFd(int fd)
 {
 	std::array<char, 4096> target{};
 	const std::string link = fmt::format("/proc/self/fd/{}", fd);
@@ -218,19 +218,19 @@ std::string describe_fd(int fd)
 	return escape(std::string_view{target.data(), static_cast<std::size_t>(n)});
 }
 
-std::optional<ValueType> parse_type(std::string_view name, bool allow_reply_only)
+std::optional<ValueType> parseType(std::string_view name, bool allowReplyOnly)
 {
 	for (const TypeName &t : kTypes) {
 		if (name != t.name && std::find(t.aliases.begin(), t.aliases.end(), name) == t.aliases.end())
 			continue;
-		if (reply_only(t.type) && !allow_reply_only)
+		if (replyOnly(t.type) && !allowReplyOnly)
 			return std::nullopt;
 		return t.type;
 	}
 	return std::nullopt;
 }
 
-std::string_view type_name(ValueType type)
+std::string_view typeName(ValueType type)
 {
 	for (const TypeName &t : kTypes)
 		if (t.type == type)
@@ -238,11 +238,11 @@ std::string_view type_name(ValueType type)
 	return "?";
 }
 
-std::string type_names()
+std::string typeNames()
 {
 	std::string out;
 	for (const TypeName &t : kTypes) {
-		if (reply_only(t.type))
+		if (replyOnly(t.type))
 			continue;
 		if (!out.empty())
 			out += ' ';
@@ -251,22 +251,22 @@ std::string type_names()
 	return out;
 }
 
-CallArgument parse_argument(std::string_view text)
+CallArgument parseArgument(std::string_view text)
 {
 	const auto colon = text.find(':');
 	const std::string_view name = text.substr(0, colon);
-	const auto type = parse_type(name);
+	const auto type = parseType(name);
 	if (colon == std::string_view::npos && type != T::Null)
 		fail(text, "want TYPE:VALUE, such as i32:5 or str:hello");
 	if (!type) {
-		if (parse_type(name, true) == T::FileDescriptor)
+		if (parseType(name, true) == T::FileDescriptor)
 			fail(text, "file descriptors cannot be written from the command line");
-		fail(text, fmt::format("unknown type \"{}\" (types: {})", name, type_names()));
+		fail(text, fmt::format("unknown type \"{}\" (types: {})", name, typeNames()));
 	}
 	const std::string_view value = colon == std::string_view::npos ? "" : text.substr(colon + 1);
 
-	if (is_signed(*type) || is_unsigned(*type))
-		return parse_integer(text, *type, value);
+	if (isSigned(*type) || isUnsigned(*type))
+		return parseInteger(text, *type, value);
 	switch (*type) {
 	case T::Bool:
 		if (value == "true" || value == "1")
@@ -276,11 +276,11 @@ CallArgument parse_argument(std::string_view text)
 		fail(text, "bool wants true or false");
 	case T::Float:
 	case T::Double:
-		return parse_float(text, *type, value);
+		return parseFloat(text, *type, value);
 	case T::String:
 		return {T::String, std::string{value}};
 	case T::Bytes:
-		return parse_bytes(text, value);
+		return parseBytes(text, value);
 	case T::Binder:
 		if (value.empty())
 			fail(text, "binder wants the name of a service (binder:NAME), or write \"null\"");
@@ -295,9 +295,9 @@ CallArgument parse_argument(std::string_view text)
 	fail(text, "cannot be written");
 }
 
-std::uint32_t parse_code(std::string_view text)
+std::uint32_t parseCode(std::string_view text)
 {
-	const auto code = parse_magnitude(text);
+	const auto code = parseMagnitude(text);
 	if (!code)
 		fail(text, "a code is a number, decimal or 0x hex (1, 0x5f504e47)");
 	if (*code > UINT32_MAX)
@@ -305,7 +305,7 @@ std::uint32_t parse_code(std::string_view text)
 	return static_cast<std::uint32_t>(*code);
 }
 
-std::vector<ValueType> parse_reply_types(std::string_view text)
+std::vector<ValueType> parseReplyTypes(std::string_view text)
 {
 	std::vector<ValueType> types;
 	if (text == "none")
@@ -314,10 +314,10 @@ std::vector<ValueType> parse_reply_types(std::string_view text)
 	for (;;) {
 		const auto comma = text.find(',', start);
 		const auto name = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
-		const auto type = parse_type(name, true);
+		const auto type = parseType(name, true);
 		if (!type)
 			throw ArgumentError(fmt::format("\"{}\" is not a type (types: {} fd; none for an "
-							"empty reply)", name, type_names()));
+							"empty reply)", name, typeNames()));
 		types.push_back(*type);
 		if (comma == std::string_view::npos)
 			return types;
@@ -325,7 +325,7 @@ std::vector<ValueType> parse_reply_types(std::string_view text)
 	}
 }
 
-void write_argument(Parcel &parcel, const CallArgument &argument, const BinderResolver &resolve)
+void writeArgument(Parcel &parcel, const CallArgument &argument, const BinderResolver &resolve)
 {
 	const auto sv = [&] { return std::get<std::int64_t>(argument.value); };
 	const auto uv = [&] { return std::get<std::uint64_t>(argument.value); };
@@ -351,12 +351,12 @@ void write_argument(Parcel &parcel, const CallArgument &argument, const BinderRe
 	case T::FileDescriptor:
 		break;
 	}
-	throw ArgumentError(fmt::format("cannot write a value of type {}", type_name(argument.type)));
+	throw ArgumentError(fmt::format("cannot write a value of type {}", typeName(argument.type)));
 }
 
-std::string format_item(Parcel::Reader &reader, ValueType type)
+std::string formatItem(Parcel::Reader &reader, ValueType type)
 {
-	const auto item = [&](const auto &value) { return fmt::format("{}:{}", type_name(type), value); };
+	const auto item = [&](const auto &value) { return fmt::format("{}:{}", typeName(type), value); };
 	switch (type) {
 	case T::Int32: return item(reader.readInt32());
 	case T::UInt32: return item(reader.readUint32());
@@ -389,19 +389,19 @@ std::string format_item(Parcel::Reader &reader, ValueType type)
 	case T::FileDescriptor: {
 		// Ours now: say what it is, then close it.
 		const binderlite::UniqueFd fd = reader.readFileDescriptor();
-		return item(describe_fd(fd.get()));
+		return item(describeFd(fd.get()));
 	}
 	}
 	return "?";
 }
 
-std::string format_rest(Parcel::Reader &reader)
+std::string formatRest(Parcel::Reader &reader)
 {
 	const auto data = reader.parcel().data().subspan(reader.position());
 	return "hex:" + hex(data);
 }
 
-std::string describe_types(const std::vector<ValueType> &types)
+std::string describeTypes(const std::vector<ValueType> &types)
 {
 	if (types.empty())
 		return "(nothing)";
@@ -409,7 +409,7 @@ std::string describe_types(const std::vector<ValueType> &types)
 	for (std::size_t i = 0; i < types.size(); i++) {
 		if (i)
 			out += ", ";
-		out += type_name(types[i]);
+		out += typeName(types[i]);
 	}
 	return out + ")";
 }

@@ -23,9 +23,10 @@
 // A reply's file descriptors are type fd, printed as fd:WHAT, what
 // /proc/self/fd says the descriptor is (a path, pipe:[N], /memfd:NAME...).
 //
-// Everything here is pure (no device, no I/O) but describe_fd().
+// Everything here is pure (no device, no I/O) but describeFd().
 
-#pragma once
+#ifndef BLCTL_CALLARGS_HPP
+#define BLCTL_CALLARGS_HPP
 
 #include <binderlite/parcel.hpp>
 
@@ -81,53 +82,55 @@ struct CallArgument {
 };
 
 // The type a name stands for ("i32", "int32", "str", "utf8", ...);
-// nullopt if none. "fd" is a type of replies only: allow_reply_only says
+// nullopt if none. "fd" is a type of replies only: allowReplyOnly says
 // whether it is accepted.
-std::optional<ValueType> parse_type(std::string_view name, bool allow_reply_only = false);
+std::optional<ValueType> parseType(std::string_view name, bool allowReplyOnly = false);
 
 // The short name of a type: "i32", "str", "binder", ...
-std::string_view type_name(ValueType type);
+std::string_view typeName(ValueType type);
 
 // Every short name an argument may have, for messages: "i32 u32 ... null".
-std::string type_names();
+std::string typeNames();
 
 // TYPE:VALUE (or "null"); throws ArgumentError.
-CallArgument parse_argument(std::string_view text);
+CallArgument parseArgument(std::string_view text);
 
 // A transaction code: decimal or 0x hex, 0 to 0xffffffff; throws
 // ArgumentError.
-std::uint32_t parse_code(std::string_view text);
+std::uint32_t parseCode(std::string_view text);
 
 // --reply: the types of the reply's items, comma-separated ("str",
 // "i32,str"), or "none" for an empty reply. Throws ArgumentError.
-std::vector<ValueType> parse_reply_types(std::string_view text);
+std::vector<ValueType> parseReplyTypes(std::string_view text);
 
 // The object a binder:NAME argument passes (the service NAME).
 using BinderResolver = std::function<binderlite::Remote(std::string_view name)>;
 
 // Appends the argument to a writable parcel; a binder argument needs
 // @resolve (ArgumentError without it).
-void write_argument(Parcel &parcel, const CallArgument &argument, const BinderResolver &resolve = {});
+void writeArgument(Parcel &parcel, const CallArgument &argument, const BinderResolver &resolve = {});
 
 // Reads the next item as @type and formats it as TYPE:VALUE, as
-// parse_argument() reads it: strings with control characters and
+// parseArgument() reads it: strings with control characters and
 // backslashes escaped (\n, \t, \\, \xNN), bytes in hex (at most the
 // first 64 bytes, then "... (N bytes)"), objects as "binder:handle N" (or
 // "binder:local" for one of ours), null objects as "null", file
-// descriptors as "fd:" and describe_fd() (the descriptor is taken out of
+// descriptors as "fd:" and describeFd() (the descriptor is taken out of
 // the parcel and closed). Throws the library's Error for an item that is
 // not of that type.
-std::string format_item(Parcel::Reader &reader, ValueType type);
+std::string formatItem(Parcel::Reader &reader, ValueType type);
 
 // The rest of a parcel, unread, as "hex:" and its bytes (at most 64, then
 // "... (N bytes)").
-std::string format_rest(Parcel::Reader &reader);
+std::string formatRest(Parcel::Reader &reader);
 
 // What a descriptor of ours refers to, from /proc/self/fd/FD: a path,
 // "pipe:[1234]", "/memfd:name (deleted)"..., escaped as strings are.
-std::string describe_fd(int fd);
+std::string describeFd(int fd);
 
 // "(str, i32)"; "(nothing)" for no items.
-std::string describe_types(const std::vector<ValueType> &types);
+std::string describeTypes(const std::vector<ValueType> &types);
 
 } // namespace blctl
+
+#endif

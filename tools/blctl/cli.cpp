@@ -44,7 +44,7 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 			"debugfs) binderlite's contexts and the processes it has frozen.\n"
 			"Exits 0 if the device is usable and speaks the protocol blctl was built\n"
 			"for, 1 otherwise (with the reason on stderr).",
-		.declare = declare_status,
+		.declare = declareStatus,
 	},
 	{
 		.name = "stats",
@@ -57,7 +57,7 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 			"receive pool, whether it is frozen and its context; then the contexts\n"
 			"(devices) with their open files and context manager.\n"
 			"debugfs is readable by root only.",
-		.declare = declare_stats,
+		.declare = declareStats,
 	},
 	{
 		.name = "list",
@@ -68,7 +68,7 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 			"it (listServices, every dump priority), and prints them sorted, one per\n"
 			"line. Needs access to the device, not debugfs. --dialect names the Android\n"
 			"release whose service manager protocol to speak.",
-		.declare = declare_list,
+		.declare = declareList,
 	},
 	{
 		.name = "ping",
@@ -81,7 +81,7 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 			"alive and serving calls. Fails (exit 1) if no service has that name, if it\n"
 			"is dead, or if the driver refuses the call.\n"
 			"Without NAME, pings the service manager itself.",
-		.declare = declare_ping,
+		.declare = declarePing,
 	},
 	{
 		.name = "call",
@@ -107,7 +107,7 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 			"and fails unless that is all the reply holds; without it the rest is\n"
 			"printed in hex. --raw sends ARGS alone and reads no status header.\n"
 			"Example: blctl call hello 1 str:world --reply str",
-		.declare = declare_call,
+		.declare = declareCall,
 	},
 	{
 		.name = "freeze",
@@ -120,7 +120,7 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 			"until `blctl thaw PID`. Calls already in flight to it may finish within\n"
 			"--timeout milliseconds; if some remain, the driver thaws it again and\n"
 			"blctl fails (exit 1). PID must have the driver's device open.",
-		.declare = declare_freeze,
+		.declare = declareFreeze,
 	},
 	{
 		.name = "thaw",
@@ -128,7 +128,7 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 		.description =
 			"Thaws process PID (BINDERLITE_FREEZE with enable 0): the oneway calls\n"
 			"queued while it was frozen are delivered, and calls to it are served.",
-		.declare = declare_thaw,
+		.declare = declareThaw,
 	},
 	{
 		.name = "frozen",
@@ -138,13 +138,13 @@ constexpr std::array<Subcommand, 8> kSubcommands{{
 			"sync calls (refused) or oneway calls (queued) since it was last frozen,\n"
 			"and whether it has transactions in flight. `blctl status` and `blctl\n"
 			"stats` show which processes are frozen now (debugfs).",
-		.declare = declare_frozen,
+		.declare = declareFrozen,
 	},
 }};
 
 // Checks a service name as the service manager does (1 to 255 printable
 // ASCII characters, no spaces).
-CLI::Validator service_name_validator()
+CLI::Validator serviceNameValidator()
 {
 	return CLI::Validator(
 		[](std::string &name) -> std::string {
@@ -170,7 +170,7 @@ struct CallLine {
 
 // A CLI11 validator from one of callargs' parsers.
 template <class Parse>
-CLI::Validator checked_by(Parse parse)
+CLI::Validator checkedBy(Parse parse)
 {
 	return CLI::Validator(
 		[parse](std::string &text) -> std::string {
@@ -188,11 +188,11 @@ CallOptions convert(const CallLine &line)
 {
 	CallOptions options;
 	options.name = line.name;
-	options.code = parse_code(line.code);
+	options.code = parseCode(line.code);
 	for (const auto &a : line.arguments)
-		options.arguments.push_back(parse_argument(a));
+		options.arguments.push_back(parseArgument(a));
 	if (!line.reply.empty())
-		options.reply = parse_reply_types(line.reply);
+		options.reply = parseReplyTypes(line.reply);
 	options.oneway = line.oneway;
 	options.raw = line.raw;
 	if (!line.descriptor.empty())
@@ -207,61 +207,61 @@ std::span<const Subcommand> subcommands()
 	return kSubcommands;
 }
 
-void add_json_flag(CLI::App &cmd, bool &json)
+void addJsonFlag(CLI::App &cmd, bool &json)
 {
 	cmd.add_flag("--json", json, "Print one JSON document instead of tables");
 }
 
-Action declare_status(CLI::App &cmd)
+Action declareStatus(CLI::App &cmd)
 {
 	auto options = std::make_shared<StatusOptions>();
-	add_json_flag(cmd, options->json);
-	return [options](const Env &env) { return run_status(env, *options); };
+	addJsonFlag(cmd, options->json);
+	return [options](const Env &env) { return runStatus(env, *options); };
 }
 
-Action declare_stats(CLI::App &cmd)
+Action declareStats(CLI::App &cmd)
 {
 	auto options = std::make_shared<StatsOptions>();
-	add_json_flag(cmd, options->json);
+	addJsonFlag(cmd, options->json);
 	cmd.add_flag("-b,--bytes", options->bytes,
 		     "Pool sizes in bytes, exactly, rather than in KiB and MiB");
-	return [options](const Env &env) { return run_stats(env, *options); };
+	return [options](const Env &env) { return runStats(env, *options); };
 }
 
-Action declare_list(CLI::App &cmd)
+Action declareList(CLI::App &cmd)
 {
 	auto options = std::make_shared<ListOptions>();
-	add_json_flag(cmd, options->json);
-	return [options](const Env &env) { return run_list(env, *options); };
+	addJsonFlag(cmd, options->json);
+	return [options](const Env &env) { return runList(env, *options); };
 }
 
-Action declare_ping(CLI::App &cmd)
+Action declarePing(CLI::App &cmd)
 {
 	auto options = std::make_shared<PingOptions>();
 	cmd.add_option("NAME", options->name, "The service; without it, the service manager")
 		->type_name("")
-		->check(service_name_validator());
-	return [options](const Env &env) { return run_ping(env, *options); };
+		->check(serviceNameValidator());
+	return [options](const Env &env) { return runPing(env, *options); };
 }
 
-Action declare_call(CLI::App &cmd)
+Action declareCall(CLI::App &cmd)
 {
 	auto line = std::make_shared<CallLine>();
 	cmd.add_option("NAME", line->name, "The service")
 		->type_name("")
 		->required()
-		->check(service_name_validator());
+		->check(serviceNameValidator());
 	cmd.add_option("CODE", line->code, "The transaction code: decimal or 0x hex")
 		->type_name("")
 		->required()
-		->check(checked_by(parse_code));
+		->check(checkedBy(parseCode));
 	cmd.add_option("ARGS", line->arguments, "The request's items, each TYPE:VALUE")
 		->type_name("")
-		->check(checked_by(parse_argument));
+		->check(checkedBy(parseArgument));
 	auto *reply = cmd.add_option("-r,--reply", line->reply,
 				     "Read the reply's items as these types (str; i32,str; none)")
 			      ->type_name("TYPES")
-			      ->check(checked_by(parse_reply_types));
+			      ->check(checkedBy(parseReplyTypes));
 	cmd.add_flag("--oneway", line->oneway,
 		     "A oneway call (TF_ONE_WAY): no reply; done once the driver took it")
 		->excludes(reply);
@@ -271,12 +271,12 @@ Action declare_call(CLI::App &cmd)
 		       "The interface token's descriptor (default: the service's own)")
 		->type_name("NAME")
 		->excludes(raw);
-	return [line](const Env &env) { return run_call(env, convert(*line)); };
+	return [line](const Env &env) { return runCall(env, convert(*line)); };
 }
 
 namespace {
 
-void add_pid(CLI::App &cmd, std::int64_t &pid)
+void addPid(CLI::App &cmd, std::int64_t &pid)
 {
 	cmd.add_option("PID", pid, "The process (its process id)")
 		->type_name("")
@@ -286,42 +286,42 @@ void add_pid(CLI::App &cmd, std::int64_t &pid)
 
 } // namespace
 
-Action declare_freeze(CLI::App &cmd)
+Action declareFreeze(CLI::App &cmd)
 {
 	auto options = std::make_shared<FreezeOptions>();
-	add_pid(cmd, options->pid);
-	cmd.add_option("-t,--timeout", options->timeout_ms,
+	addPid(cmd, options->pid);
+	cmd.add_option("-t,--timeout", options->timeoutMs,
 		       "How long calls in flight to it may take to finish, in ms (0: do not wait)")
 		->type_name("MS")
 		->capture_default_str();
-	return [options](const Env &env) { return run_freeze(env, *options); };
+	return [options](const Env &env) { return runFreeze(env, *options); };
 }
 
-Action declare_thaw(CLI::App &cmd)
+Action declareThaw(CLI::App &cmd)
 {
 	auto options = std::make_shared<FreezeOptions>();
-	add_pid(cmd, options->pid);
-	return [options](const Env &env) { return run_thaw(env, *options); };
+	addPid(cmd, options->pid);
+	return [options](const Env &env) { return runThaw(env, *options); };
 }
 
-Action declare_frozen(CLI::App &cmd)
+Action declareFrozen(CLI::App &cmd)
 {
 	auto options = std::make_shared<FrozenOptions>();
-	add_pid(cmd, options->pid);
-	add_json_flag(cmd, options->json);
-	return [options](const Env &env) { return run_frozen(env, *options); };
+	addPid(cmd, options->pid);
+	addJsonFlag(cmd, options->json);
+	return [options](const Env &env) { return runFrozen(env, *options); };
 }
 
-std::string version_string()
+std::string versionString()
 {
 	return fmt::format("blctl {} (binderlite protocol {})", BLCTL_VERSION,
 			   BINDERLITE_CURRENT_PROTOCOL_VERSION);
 }
 
-int run_cli(int argc, const char *const argv[], Env env)
+int runCli(int argc, const char *const argv[], Env env)
 {
 	CLI::App app{"blctl: look at binderlite, Binder-style IPC on /dev/binderlite", "blctl"};
-	app.set_version_flag("-V,--version", version_string(), "Print blctl's version and exit");
+	app.set_version_flag("-V,--version", versionString(), "Print blctl's version and exit");
 	app.require_subcommand(1);
 	app.get_formatter()->label("SUBCOMMAND", "COMMAND");
 	// Options of blctl itself may also follow the subcommand.

@@ -3,7 +3,8 @@
 // blctl's command line: the options every subcommand shares, the table of
 // subcommands (subcommands.hpp), exit statuses, and error messages.
 
-#pragma once
+#ifndef BLCTL_CLI_HPP
+#define BLCTL_CLI_HPP
 
 #include "env.hpp"
 
@@ -12,11 +13,13 @@
 namespace blctl {
 
 // "blctl 0.1 (binderlite protocol 8)"
-std::string version_string();
+std::string versionString();
 
 // Parses argv (argv[0] is the program), runs the subcommand it names with
 // env, and returns the exit status: help and version print to env.out,
 // errors to env.err.
-int run_cli(int argc, const char *const argv[], Env env);
+int runCli(int argc, const char *const argv[], Env env);
 
 } // namespace blctl
+
+#endif

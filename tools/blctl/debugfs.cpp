@@ -36,7 +36,7 @@ std::vector<std::string_view> words(std::string_view line)
 
 // Calls fn(line number, words) for each line that has any.
 template <typename Fn>
-void for_each_line(std::string_view text, Fn fn)
+void forEachLine(std::string_view text, Fn fn)
 {
 	std::size_t number = 0;
 	while (!text.empty()) {
@@ -71,10 +71,10 @@ const std::string *Record::text(std::string_view name) const
 std::optional<std::int64_t> Record::number(std::string_view name) const
 {
 	const std::string *value = text(name);
-	return value ? parse_integer(*value) : std::nullopt;
+	return value ? parseInteger(*value) : std::nullopt;
 }
 
-std::optional<std::int64_t> parse_integer(std::string_view text)
+std::optional<std::int64_t> parseInteger(std::string_view text)
 {
 	std::int64_t value = 0;
 	if (text.empty())
@@ -85,10 +85,10 @@ std::optional<std::int64_t> parse_integer(std::string_view text)
 	return value;
 }
 
-Record parse_key_values(std::string_view text, std::string_view source)
+Record parseKeyValues(std::string_view text, std::string_view source)
 {
 	Record record;
-	for_each_line(text, [&](std::size_t line, const std::vector<std::string_view> &w) {
+	forEachLine(text, [&](std::size_t line, const std::vector<std::string_view> &w) {
 		if (w.size() != 2)
 			throw ParseError(fmt::format("{}: line {}: expected \"name value\", found {} words",
 						     source, line, w.size()));
@@ -99,12 +99,12 @@ Record parse_key_values(std::string_view text, std::string_view source)
 	return record;
 }
 
-ColumnFile parse_columns(std::string_view text, std::string_view source)
+ColumnFile parseColumns(std::string_view text, std::string_view source)
 {
 	ColumnFile file;
-	bool have_header = false;
-	for_each_line(text, [&](std::size_t line, const std::vector<std::string_view> &w) {
-		if (!have_header) {
+	bool haveHeader = false;
+	forEachLine(text, [&](std::size_t line, const std::vector<std::string_view> &w) {
+		if (!haveHeader) {
 			for (const auto name : w) {
 				if (std::find(file.header.begin(), file.header.end(), name) !=
 				    file.header.end())
@@ -112,7 +112,7 @@ ColumnFile parse_columns(std::string_view text, std::string_view source)
 								     source, line, name));
 				file.header.emplace_back(name);
 			}
-			have_header = true;
+			haveHeader = true;
 			return;
 		}
 		if (w.size() != file.header.size())
@@ -123,15 +123,15 @@ ColumnFile parse_columns(std::string_view text, std::string_view source)
 			row.add(file.header[i], std::string{w[i]});
 		file.rows.push_back(std::move(row));
 	});
-	if (!have_header)
+	if (!haveHeader)
 		throw ParseError(fmt::format("{}: no header line", source));
 	return file;
 }
 
-std::vector<ProcessRow> join_by_pid(const ColumnFile &procs, const ColumnFile &pools)
+std::vector<ProcessRow> joinByPid(const ColumnFile &procs, const ColumnFile &pools)
 {
 	// pid -> its rows, in file order.
-	std::map<std::int64_t, std::vector<ProcessRow>> by_pid;
+	std::map<std::int64_t, std::vector<ProcessRow>> byPid;
 	const auto each = [&](const ColumnFile &file, std::string_view source, auto &&put) {
 		if (std::find(file.header.begin(), file.header.end(), "pid") == file.header.end())
 			throw ParseError(fmt::format("{}: no \"pid\" column", source));
@@ -141,7 +141,7 @@ std::vector<ProcessRow> join_by_pid(const ColumnFile &procs, const ColumnFile &p
 			if (!pid)
 				throw ParseError(fmt::format("{}: row {}: pid \"{}\" is not a number",
 							     source, i + 1, *file.rows[i].text("pid")));
-			auto &rows = by_pid[*pid];
+			auto &rows = byPid[*pid];
 			const std::size_t nth = seen[*pid]++;
 			if (rows.size() <= nth)
 				rows.resize(nth + 1, ProcessRow{.pid = *pid, .procs = {}, .pool = {}});
@@ -152,15 +152,15 @@ std::vector<ProcessRow> join_by_pid(const ColumnFile &procs, const ColumnFile &p
 	each(pools, "pools", [](ProcessRow &row, const Record &r) { row.pool = r; });
 
 	std::vector<ProcessRow> out;
-	for (auto &[pid, rows] : by_pid)
+	for (auto &[pid, rows] : byPid)
 		for (auto &row : rows)
 			out.push_back(std::move(row));
 	return out;
 }
 
-std::string explain_debugfs_error(std::string_view path, int err, const DebugfsFacts &facts)
+std::string explainDebugfsError(std::string_view path, int err, const DebugfsFacts &facts)
 {
-	if (!facts.module_loaded)
+	if (!facts.moduleLoaded)
 		return "binderlite module is not loaded: try `sudo modprobe binderlite`";
 	if (!facts.fstype)
 		return fmt::format("debugfs is not mounted at {0}: mount -t debugfs none {0}",
@@ -184,16 +184,16 @@ std::string explain_debugfs_error(std::string_view path, int err, const DebugfsF
 	}
 }
 
-DebugfsFacts debugfs_facts(const Env &env)
+DebugfsFacts debugfsFacts(const Env &env)
 {
 	return {
-		.module_loaded = module_loaded(env.paths),
-		.fstype = debugfs_fstype(env.paths),
+		.moduleLoaded = moduleLoaded(env.paths),
+		.fstype = debugfsFstype(env.paths),
 		.root = env.root,
 	};
 }
 
-std::optional<std::vector<FrozenProcess>> frozen_processes(const ColumnFile &procs)
+std::optional<std::vector<FrozenProcess>> frozenProcesses(const ColumnFile &procs)
 {
 	const auto has = [&](std::string_view column) {
 		return std::find(procs.header.begin(), procs.header.end(), column) != procs.header.end();
@@ -216,7 +216,7 @@ std::optional<std::vector<FrozenProcess>> frozen_processes(const ColumnFile &pro
 	return out;
 }
 
-std::vector<Context> parse_contexts(const ColumnFile &contexts)
+std::vector<Context> parseContexts(const ColumnFile &contexts)
 {
 	if (std::find(contexts.header.begin(), contexts.header.end(), "name") == contexts.header.end())
 		throw ParseError("contexts: no \"name\" column");
@@ -227,27 +227,27 @@ std::vector<Context> parse_contexts(const ColumnFile &contexts)
 	return out;
 }
 
-std::string read_debugfs_file(const Env &env, std::string_view name)
+std::string readDebugfsFile(const Env &env, std::string_view name)
 {
 	const std::string path = fmt::format("{}/{}", Paths::kDebugfsDir, name);
 	int err = 0;
-	auto text = read_file(env.paths.at(path), &err);
+	auto text = readFile(env.paths.at(path), &err);
 	if (!text)
-		throw Failure(explain_debugfs_error(path, err, debugfs_facts(env)));
+		throw Failure(explainDebugfsError(path, err, debugfsFacts(env)));
 	return std::move(*text);
 }
 
-std::optional<std::string> read_optional_debugfs_file(const Env &env, std::string_view name)
+std::optional<std::string> readOptionalDebugfsFile(const Env &env, std::string_view name)
 {
 	const std::string path = fmt::format("{}/{}", Paths::kDebugfsDir, name);
 	int err = 0;
-	auto text = read_file(env.paths.at(path), &err);
+	auto text = readFile(env.paths.at(path), &err);
 	if (text)
 		return text;
 	std::error_code ec;
 	if (err == ENOENT && std::filesystem::is_directory(env.paths.at(Paths::kDebugfsDir), ec))
 		return std::nullopt;
-	throw Failure(explain_debugfs_error(path, err, debugfs_facts(env)));
+	throw Failure(explainDebugfsError(path, err, debugfsFacts(env)));
 }
 
 } // namespace blctl

@@ -14,7 +14,8 @@
 // "context" columns and the contexts file came with several contexts and
 // freezing; without them blctl shows what there is.
 
-#pragma once
+#ifndef BLCTL_DEBUGFS_HPP
+#define BLCTL_DEBUGFS_HPP
 
 #include "env.hpp"
 
@@ -55,12 +56,12 @@ private:
 };
 
 // A decimal integer (optional '-'), nothing else; nullopt otherwise.
-std::optional<std::int64_t> parse_integer(std::string_view text);
+std::optional<std::int64_t> parseInteger(std::string_view text);
 
 // "name value" lines, as in stats. Blank lines are skipped; a line that is
 // not exactly two words, or a name seen twice, is a ParseError. source is
 // the file's name for messages.
-Record parse_key_values(std::string_view text, std::string_view source);
+Record parseKeyValues(std::string_view text, std::string_view source);
 
 // A header line of unique column names, then rows of as many values.
 // A file with no header line, or a row of another width, is a ParseError.
@@ -68,7 +69,7 @@ struct ColumnFile {
 	std::vector<std::string> header;
 	std::vector<Record> rows;
 };
-ColumnFile parse_columns(std::string_view text, std::string_view source);
+ColumnFile parseColumns(std::string_view text, std::string_view source);
 
 // One open file of the device: its line in procs and its line in pools.
 // Either may be missing, since the files are read one after the other
@@ -85,29 +86,29 @@ struct ProcessRow {
 // open files in the same order). Rows come out sorted by pid, then by that
 // order. A file without a "pid" column, or a pid that is not a number, is a
 // ParseError.
-std::vector<ProcessRow> join_by_pid(const ColumnFile &procs, const ColumnFile &pools);
+std::vector<ProcessRow> joinByPid(const ColumnFile &procs, const ColumnFile &pools);
 
 // What blctl knows about the system when reading debugfs fails.
 struct DebugfsFacts {
-	bool module_loaded = false;
+	bool moduleLoaded = false;
 	std::optional<std::string> fstype;	// mounted at /sys/kernel/debug
 	bool root = false;			// effective uid 0
 };
 
 // The message for a debugfs file that could not be read (errno err): the
 // cause a person can fix, and how, rather than the bare errno.
-std::string explain_debugfs_error(std::string_view path, int err, const DebugfsFacts &facts);
+std::string explainDebugfsError(std::string_view path, int err, const DebugfsFacts &facts);
 
 // The facts above, gathered from the system.
-DebugfsFacts debugfs_facts(const Env &env);
+DebugfsFacts debugfsFacts(const Env &env);
 
 // Reads /sys/kernel/debug/binderlite/NAME; throws Failure, explained as
 // above, when it cannot.
-std::string read_debugfs_file(const Env &env, std::string_view name);
+std::string readDebugfsFile(const Env &env, std::string_view name);
 
 // The same, or nullopt if binderlite's debugfs directory is there but NAME
 // is not: a file an older module does not have.
-std::optional<std::string> read_optional_debugfs_file(const Env &env, std::string_view name);
+std::optional<std::string> readOptionalDebugfsFile(const Env &env, std::string_view name);
 
 // A process procs marks frozen ("frozen" is 1), with its context's name
 // ("" without a "context" column).
@@ -120,7 +121,7 @@ struct FrozenProcess {
 
 // The frozen processes of procs, by pid, each once per context; nullopt
 // if procs has no "frozen" column (an older module).
-std::optional<std::vector<FrozenProcess>> frozen_processes(const ColumnFile &procs);
+std::optional<std::vector<FrozenProcess>> frozenProcesses(const ColumnFile &procs);
 
 // One context of the contexts file.
 struct Context {
@@ -133,6 +134,8 @@ struct Context {
 
 // The contexts file's rows; a file without a "name" column is a
 // ParseError, other columns may be missing (nullopt).
-std::vector<Context> parse_contexts(const ColumnFile &contexts);
+std::vector<Context> parseContexts(const ColumnFile &contexts);
 
 } // namespace blctl
+
+#endif

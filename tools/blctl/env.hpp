@@ -3,7 +3,8 @@
 // What every blctl subcommand runs in: where the system's files are, where
 // output goes, and how a failure is reported.
 
-#pragma once
+#ifndef BLCTL_ENV_HPP
+#define BLCTL_ENV_HPP
 
 #include <filesystem>
 #include <ostream>
@@ -50,7 +51,7 @@ struct Paths {
 	// /dev/NAME (every context of binderlite is a misc device of its
 	// own: /dev/binderlite, or another name of devices= or the control
 	// device).
-	[[nodiscard]] std::string misc_dev() const;
+	[[nodiscard]] std::string miscDev() const;
 };
 
 struct Env {
@@ -61,3 +62,5 @@ struct Env {
 };
 
 } // namespace blctl
+
+#endif

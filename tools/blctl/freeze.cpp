@@ -25,21 +25,21 @@ namespace {
 // "169 (demo-service)", or "169" for a pid without /proc/PID.
 std::string who(const Env &env, std::int64_t pid)
 {
-	const auto comm = process_name(env.paths, pid);
+	const auto comm = processName(env.paths, pid);
 	return comm ? fmt::format("{} ({})", pid, *comm) : std::to_string(pid);
 }
 
 } // namespace
 
-int run_freeze(const Env &env, const FreezeOptions &options)
+int runFreeze(const Env &env, const FreezeOptions &options)
 {
 	Session session(env);
 	const std::string name = who(env, options.pid);
 	try {
 		session.process().freeze(static_cast<pid_t>(options.pid),
-					 std::chrono::milliseconds(options.timeout_ms));
+					 std::chrono::milliseconds(options.timeoutMs));
 	} catch (const bl::Error &e) {
-		throw Failure(freeze_failure(session.device(), "freeze", name, options.timeout_ms, e));
+		throw Failure(freezeFailure(session.device(), "freeze", name, options.timeoutMs, e));
 	}
 	env.out << fmt::format("process {} is frozen on every context of {}'s driver: its sync "
 			       "calls fail (BR_FROZEN_REPLY), oneways wait; `blctl thaw {}` ends it\n",
@@ -47,21 +47,21 @@ int run_freeze(const Env &env, const FreezeOptions &options)
 	return kExitOk;
 }
 
-int run_thaw(const Env &env, const FreezeOptions &options)
+int runThaw(const Env &env, const FreezeOptions &options)
 {
 	Session session(env);
 	const std::string name = who(env, options.pid);
 	try {
 		session.process().thaw(static_cast<pid_t>(options.pid));
 	} catch (const bl::Error &e) {
-		throw Failure(freeze_failure(session.device(), "thaw", name, 0, e));
+		throw Failure(freezeFailure(session.device(), "thaw", name, 0, e));
 	}
 	env.out << fmt::format("process {} is thawed: the oneways queued for it are delivered now\n",
 			       name);
 	return kExitOk;
 }
 
-int run_frozen(const Env &env, const FrozenOptions &options)
+int runFrozen(const Env &env, const FrozenOptions &options)
 {
 	Session session(env);
 	const std::string name = who(env, options.pid);
@@ -69,7 +69,7 @@ int run_frozen(const Env &env, const FrozenOptions &options)
 	try {
 		info = session.process().frozenInfo(static_cast<pid_t>(options.pid));
 	} catch (const bl::Error &e) {
-		throw Failure(freeze_failure(session.device(), "frozen info", name, 0, e));
+		throw Failure(freezeFailure(session.device(), "frozen info", name, 0, e));
 	}
 	if (options.json) {
 		const nlohmann::ordered_json doc{
@@ -84,11 +84,11 @@ int run_frozen(const Env &env, const FrozenOptions &options)
 	}
 	const auto yes = [](bool b) { return std::string{b ? "yes" : "no"}; };
 	TextTable t{{Column{}, Column{}}};
-	t.add_row({"sync calls while frozen", yes(info.syncReceived) +
+	t.addRow({"sync calls while frozen", yes(info.syncReceived) +
 			   (info.syncReceived ? " (refused with BR_FROZEN_REPLY)" : "")});
-	t.add_row({"oneways while frozen", yes(info.asyncReceived) +
+	t.addRow({"oneways while frozen", yes(info.asyncReceived) +
 			   (info.asyncReceived ? " (queued until thawed)" : "")});
-	t.add_row({"transactions in flight", yes(info.transactionsPending)});
+	t.addRow({"transactions in flight", yes(info.transactionsPending)});
 	env.out << fmt::format("process {} on {}'s driver (since it was last frozen):\n", name,
 			       session.device());
 	t.print(env.out, "  ");

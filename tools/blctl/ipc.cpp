@@ -13,20 +13,20 @@ namespace bl = binderlite;
 
 namespace {
 
-std::string start_manager_hint(std::string_view device)
+std::string startManagerHint(std::string_view device)
 {
 	return fmt::format("start it (`blservicemanager -d {} &`)", device);
 }
 
 } // namespace
 
-std::string errno_name(int errnum)
+std::string errnoName(int errnum)
 {
 	const char *name = ::strerrorname_np(errnum);
 	return name ? std::string{name} : fmt::format("error {}", errnum);
 }
 
-std::string errno_text(int errnum)
+std::string errnoText(int errnum)
 {
 	const char *name = ::strerrorname_np(errnum);
 	if (!name)
@@ -34,7 +34,7 @@ std::string errno_text(int errnum)
 	return fmt::format("{} ({})", name, std::strerror(errnum));
 }
 
-std::string remote_text(const bl::Error &e)
+std::string remoteText(const bl::Error &e)
 {
 	const auto &status = e.remoteStatus();
 	if (!status || status->exceptionCode() == bl::ExceptionCode::TransactionFailed) {
@@ -43,7 +43,7 @@ std::string remote_text(const bl::Error &e)
 			return "UNKNOWN_TRANSACTION (EBADMSG): it has no call of that code";
 		if (s == bl::kBadType)
 			return "BAD_TYPE: not the interface token it expects (--descriptor, --raw)";
-		return "an error: " + errno_text(e.errnum());
+		return "an error: " + errnoText(e.errnum());
 	}
 	std::string text = "the exception " + bl::toString(status->exceptionCode());
 	if (status->exceptionCode() == bl::ExceptionCode::ServiceSpecific)
@@ -53,7 +53,7 @@ std::string remote_text(const bl::Error &e)
 	return text;
 }
 
-std::string open_failure(std::string_view device, const bl::Error &e)
+std::string openFailure(std::string_view device, const bl::Error &e)
 {
 	if (e.kind() == bl::ErrorKind::Protocol)
 		return fmt::format("{} speaks another protocol than binder 8 ({}): use a "
@@ -86,27 +86,27 @@ std::string open_failure(std::string_view device, const bl::Error &e)
 			   "tells)", device, e.what());
 }
 
-std::string manager_failure(std::string_view device, const bl::Error &e)
+std::string managerFailure(std::string_view device, const bl::Error &e)
 {
 	if (e.dead())
 		return fmt::format("service manager not running on {}: {}", device,
-				   start_manager_hint(device));
+				   startManagerHint(device));
 	if (e.kind() == bl::ErrorKind::Remote)
 		return fmt::format("the service manager on {} refused: {}: does it speak the same "
 				   "dialect? (blctl --dialect; blservicemanager -D)", device,
-				   remote_text(e));
+				   remoteText(e));
 	return fmt::format("talking to the service manager on {} failed: {}: is it "
 			   "blservicemanager? (restart it: {})", device, e.what(),
-			   start_manager_hint(device));
+			   startManagerHint(device));
 }
 
-std::string no_such_service(std::string_view device, std::string_view name)
+std::string noSuchService(std::string_view device, std::string_view name)
 {
 	return fmt::format("no service named \"{}\" on {}: `blctl list` shows the "
 			   "registered ones", name, device);
 }
 
-std::string call_failure(std::string_view device, std::string_view service, const bl::Error &e)
+std::string callFailure(std::string_view device, std::string_view service, const bl::Error &e)
 {
 	const std::string who = service.empty() ? std::string{"the service manager"}
 						: fmt::format("service \"{}\"", service);
@@ -115,7 +115,7 @@ std::string call_failure(std::string_view device, std::string_view service, cons
 		return fmt::format("{} on {} is dead (its process is gone): restart it", who, device);
 	case bl::ErrorKind::Remote:
 		return fmt::format("{} answered with {}: check the code and the arguments it "
-				   "expects", who, remote_text(e));
+				   "expects", who, remoteText(e));
 	case bl::ErrorKind::FailedReply:
 		return fmt::format("the driver refused the call to {}: {}: `blctl stats` "
 				   "counts failures by reason", who, e.what());
@@ -127,22 +127,22 @@ std::string call_failure(std::string_view device, std::string_view service, cons
 	return fmt::format("calling {} on {} failed: {}", who, device, e.what());
 }
 
-std::string freeze_failure(std::string_view device, std::string_view what, std::string_view who,
-			   std::uint32_t timeout_ms, const bl::Error &e)
+std::string freezeFailure(std::string_view device, std::string_view what, std::string_view who,
+			   std::uint32_t timeoutMs, const bl::Error &e)
 {
 	if (e.kind() == bl::ErrorKind::System && e.errnum() == EINVAL)
 		return fmt::format("process {} has no binder file of {}'s driver open (or does not "
 				   "exist): only processes that use the driver can be frozen", who, device);
 	if (e.kind() == bl::ErrorKind::System && e.errnum() == EAGAIN && what == "freeze")
 		return fmt::format("process {} still had transactions in flight after {} ms, so the "
-				   "driver thawed it again: try a longer --timeout, or later", who, timeout_ms);
+				   "driver thawed it again: try a longer --timeout, or later", who, timeoutMs);
 	if (e.kind() == bl::ErrorKind::System && (e.errnum() == EPERM || e.errnum() == EACCES))
 		return fmt::format("{} of process {} refused: {}: run blctl as root", what, who,
-				   errno_text(e.errnum()));
+				   errnoText(e.errnum()));
 	return fmt::format("{} of process {} on {} failed: {}", what, who, device, e.what());
 }
 
-bl::Dialect dialect_of(std::string_view text)
+bl::Dialect dialectOf(std::string_view text)
 {
 	try {
 		if (text.empty())
@@ -159,12 +159,12 @@ bl::Dialect dialect_of(std::string_view text)
 
 Session::Session(const Env &env) : device_(env.paths.device)
 {
-	const bl::Dialect dialect = dialect_of(env.paths.dialect);
+	const bl::Dialect dialect = dialectOf(env.paths.dialect);
 	try {
 		process_ = bl::Process::create(std::make_unique<bl::SystemDriver>(device_),
 					       bl::Device::kDefaultPoolSize, dialect);
 	} catch (const bl::Error &e) {
-		throw Failure(open_failure(device_, e));
+		throw Failure(openFailure(device_, e));
 	}
 	// Nobody else hears of what goes wrong in the library's destructors.
 	process_->setErrorHandler([](std::string_view message) {
@@ -178,33 +178,33 @@ bl::ServiceManagerClient &Session::client()
 		try {
 			client_.emplace(process_);
 		} catch (const bl::Error &e) {
-			throw Failure(manager_failure(device_, e));
+			throw Failure(managerFailure(device_, e));
 		}
 	}
 	return *client_;
 }
 
-std::vector<std::string> Session::list_services()
+std::vector<std::string> Session::listServices()
 {
 	auto &sm = client();
 	try {
 		return sm.listServices();
 	} catch (const bl::Error &e) {
-		throw Failure(manager_failure(device_, e));
+		throw Failure(managerFailure(device_, e));
 	}
 }
 
-bl::Remote Session::find_service(std::string_view name)
+bl::Remote Session::findService(std::string_view name)
 {
 	auto &sm = client();
 	std::optional<bl::Remote> service;
 	try {
 		service = sm.getService(name);
 	} catch (const bl::Error &e) {
-		throw Failure(manager_failure(device_, e));
+		throw Failure(managerFailure(device_, e));
 	}
 	if (!service)
-		throw Failure(no_such_service(device_, name));
+		throw Failure(noSuchService(device_, name));
 	return *service;
 }
 

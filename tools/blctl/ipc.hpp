@@ -7,7 +7,8 @@
 // "device not present", "service manager not running", "no service
 // named X", rather than an errno.
 
-#pragma once
+#ifndef BLCTL_IPC_HPP
+#define BLCTL_IPC_HPP
 
 #include "env.hpp"
 
@@ -39,9 +40,9 @@ public:
 	[[nodiscard]] const std::string &device() const noexcept { return device_; }
 
 	// The names the service manager knows, sorted.
-	[[nodiscard]] std::vector<std::string> list_services();
+	[[nodiscard]] std::vector<std::string> listServices();
 	// The service registered as name.
-	[[nodiscard]] binderlite::Remote find_service(std::string_view name);
+	[[nodiscard]] binderlite::Remote findService(std::string_view name);
 	// The service manager itself, handle 0.
 	[[nodiscard]] binderlite::Remote manager();
 	// The device's Process (freeze, thaw, frozen info need no manager).
@@ -58,30 +59,32 @@ private:
 
 // The dialect a --dialect text names (parseDialect()); "" is the
 // library's default. Throws Failure for an unknown one.
-binderlite::Dialect dialect_of(std::string_view text);
+binderlite::Dialect dialectOf(std::string_view text);
 
 // "EBADRQC"; "error 4242" for a number that is no errno.
-std::string errno_name(int errnum);
+std::string errnoName(int errnum);
 // "EBADRQC (Invalid request code)"; "error 4242" for a number that is no
 // errno.
-std::string errno_text(int errnum);
+std::string errnoText(int errnum);
 
 // What a callee answered with: "the exception EX_ILLEGAL_ARGUMENT
 // (\"Invalid service name\")", "UNKNOWN_TRANSACTION (EBADMSG): ...",
 // "an error: ENOENT (No such file or directory)".
-std::string remote_text(const binderlite::Error &e);
+std::string remoteText(const binderlite::Error &e);
 
 // The messages of the Failures above, for a library Error e, each "what
 // went wrong: what to do". device names the device; service the service
 // called, or "" for the service manager.
-std::string open_failure(std::string_view device, const binderlite::Error &e);
-std::string manager_failure(std::string_view device, const binderlite::Error &e);
-std::string no_such_service(std::string_view device, std::string_view name);
-std::string call_failure(std::string_view device, std::string_view service,
+std::string openFailure(std::string_view device, const binderlite::Error &e);
+std::string managerFailure(std::string_view device, const binderlite::Error &e);
+std::string noSuchService(std::string_view device, std::string_view name);
+std::string callFailure(std::string_view device, std::string_view service,
 			 const binderlite::Error &e);
 // For BINDERLITE_FREEZE (what: "freeze" or "thaw") and GET_FROZEN_INFO
 // ("frozen") of process pid, called who ("169 (demo-service)").
-std::string freeze_failure(std::string_view device, std::string_view what, std::string_view who,
-			   std::uint32_t timeout_ms, const binderlite::Error &e);
+std::string freezeFailure(std::string_view device, std::string_view what, std::string_view who,
+			   std::uint32_t timeoutMs, const binderlite::Error &e);
 
 } // namespace blctl
+
+#endif

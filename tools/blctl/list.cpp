@@ -10,10 +10,10 @@
 
 namespace blctl {
 
-int run_list(const Env &env, const ListOptions &options)
+int runList(const Env &env, const ListOptions &options)
 {
 	Session session(env);
-	const auto names = session.list_services();
+	const auto names = session.listServices();
 	if (options.json) {
 		const nlohmann::ordered_json doc{
 			{"device", session.device()},

@@ -16,5 +16,5 @@ int main(int argc, char *argv[])
 		.err = std::cerr,
 		.root = ::geteuid() == 0,
 	};
-	return blctl::run_cli(argc, argv, env);
+	return blctl::runCli(argc, argv, env);
 }

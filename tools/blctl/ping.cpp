@@ -15,11 +15,11 @@ namespace blctl {
 
 namespace bl = binderlite;
 
-int run_ping(const Env &env, const PingOptions &options)
+int runPing(const Env &env, const PingOptions &options)
 {
 	Session session(env);
 	const bl::Remote target =
-		options.name.empty() ? session.manager() : session.find_service(options.name);
+		options.name.empty() ? session.manager() : session.findService(options.name);
 	const std::string who = options.name.empty() ? std::string{"the service manager"}
 						     : fmt::format("\"{}\"", options.name);
 
@@ -40,9 +40,9 @@ int run_ping(const Env &env, const PingOptions &options)
 		// An error status is an answer too: the process is serving.
 		if (e.kind() != bl::ErrorKind::Remote)
 			throw Failure(options.name.empty()
-					      ? manager_failure(session.device(), e)
-					      : call_failure(session.device(), options.name, e));
-		note = fmt::format(" (with {}: it does not implement PING)", remote_text(e));
+					      ? managerFailure(session.device(), e)
+					      : callFailure(session.device(), options.name, e));
+		note = fmt::format(" (with {}: it does not implement PING)", remoteText(e));
 	}
 	const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
 	env.out << fmt::format("{} on {} is alive: PING answered in {:.2f} ms{}\n", who,

@@ -23,25 +23,25 @@ namespace blctl {
 
 namespace {
 
-enum class Unit { count, bytes, pages };
+enum class Unit { Count, Bytes, Pages };
 
 struct Counter {
 	std::string_view key;	// the name in stats
 	std::string_view label;
-	Unit unit = Unit::count;
+	Unit unit = Unit::Count;
 };
 
 struct Group {
 	std::string_view title;
 	std::vector<Counter> counters;
-	std::string_view failure_prefix;	// also every key starting with this
+	std::string_view failurePrefix;	// also every key starting with this
 };
 
 // The stats keys of Documentation/protocol.rst and pool.rst, grouped.
 // Keys a newer module adds land under "Other".
 const std::vector<Group> &groups()
 {
-	static const std::vector<Group> g{
+	static const std::vector<Group> kGroups{
 		{"Live objects", {
 			{"procs", "open files"},
 			{"threads", "threads"},
@@ -60,19 +60,19 @@ const std::vector<Group> &groups()
 			{"failed", "failed"},
 		}, "failed_"},
 		{"Bytes since load", {
-			{"bytes_sent", "sent (data and offsets)", Unit::bytes},
-			{"bytes_copied", "copied into pools", Unit::bytes},
+			{"bytes_sent", "sent (data and offsets)", Unit::Bytes},
+			{"bytes_copied", "copied into pools", Unit::Bytes},
 		}, {}},
 		{"Pool pages", {
-			{"pages_resident", "resident", Unit::pages},
-			{"pages_lru", "parked, reclaimable", Unit::pages},
-			{"pages_reclaimed", "reclaimed since load", Unit::pages},
+			{"pages_resident", "resident", Unit::Pages},
+			{"pages_lru", "parked, reclaimable", Unit::Pages},
+			{"pages_reclaimed", "reclaimed since load", Unit::Pages},
 		}, {}},
 	};
-	return g;
+	return kGroups;
 }
 
-std::int64_t page_size()
+std::int64_t pageSize()
 {
 	const long size = ::sysconf(_SC_PAGESIZE);
 	return size > 0 ? size : 4096;
@@ -86,23 +86,23 @@ std::pair<std::string, std::string> show(const Record &stats, std::string_view k
 	if (!n)
 		return {text, ""};
 	switch (unit) {
-	case Unit::bytes:
-		return {group_digits(*n), *n >= 1024 ? fmt::format("({})", human_bytes(*n)) : ""};
-	case Unit::pages:
-		return {group_digits(*n), *n > 0 ? fmt::format("({})", human_bytes(*n * page_size())) : ""};
-	case Unit::count:
+	case Unit::Bytes:
+		return {groupDigits(*n), *n >= 1024 ? fmt::format("({})", humanBytes(*n)) : ""};
+	case Unit::Pages:
+		return {groupDigits(*n), *n > 0 ? fmt::format("({})", humanBytes(*n * pageSize())) : ""};
+	case Unit::Count:
 		break;
 	}
-	return {group_digits(*n), ""};
+	return {groupDigits(*n), ""};
 }
 
-void print_counters(std::ostream &out, const Record &stats)
+void printCounters(std::ostream &out, const Record &stats)
 {
-	TextTable t{{Column{}, Column{"", Align::right}, Column{}}};
+	TextTable t{{Column{}, Column{"", Align::Right}, Column{}}};
 	std::set<std::string, std::less<>> shown;
 	const auto row = [&](std::string label, std::string_view key, Unit unit) {
 		auto [value, note] = show(stats, key, unit);
-		t.add_row({std::move(label), std::move(value), std::move(note)});
+		t.addRow({std::move(label), std::move(value), std::move(note)});
 		shown.emplace(key);
 	};
 	for (const Group &g : groups()) {
@@ -111,24 +111,24 @@ void print_counters(std::ostream &out, const Record &stats)
 		if (!any)
 			continue;
 		if (!t.empty())
-			t.add_row({"", "", ""});
-		t.add_row({std::string{g.title}, "", ""});
+			t.addRow({"", "", ""});
+		t.addRow({std::string{g.title}, "", ""});
 		for (const Counter &c : g.counters) {
 			if (!stats.has(c.key))
 				continue;
 			row(fmt::format("  {}", c.label), c.key, c.unit);
-			if (c.key != "failed" || g.failure_prefix.empty())
+			if (c.key != "failed" || g.failurePrefix.empty())
 				continue;
 			// The reasons that occurred, under "failed".
 			for (const auto &[key, value] : stats.fields()) {
-				if (!key.starts_with(g.failure_prefix))
+				if (!key.starts_with(g.failurePrefix))
 					continue;
 				shown.insert(key);
 				if (stats.number(key) == 0)
 					continue;
-				std::string reason = key.substr(g.failure_prefix.size());
+				std::string reason = key.substr(g.failurePrefix.size());
 				std::replace(reason.begin(), reason.end(), '_', ' ');
-				row(fmt::format("    {}", reason), key, Unit::count);
+				row(fmt::format("    {}", reason), key, Unit::Count);
 			}
 		}
 	}
@@ -138,16 +138,16 @@ void print_counters(std::ostream &out, const Record &stats)
 			continue;
 		if (!other) {
 			if (!t.empty())
-				t.add_row({"", "", ""});
-			t.add_row({"Other", "", ""});
+				t.addRow({"", "", ""});
+			t.addRow({"Other", "", ""});
 			other = true;
 		}
-		row(fmt::format("  {}", key), key, Unit::count);
+		row(fmt::format("  {}", key), key, Unit::Count);
 	}
 	t.print(out);
 }
 
-void print_processes(std::ostream &out, const Env &env, const std::vector<ProcessRow> &rows,
+void printProcesses(std::ostream &out, const Env &env, const std::vector<ProcessRow> &rows,
 		     bool bytes)
 {
 	struct Cell {
@@ -157,7 +157,7 @@ void print_processes(std::ostream &out, const Env &env, const std::vector<Proces
 		bool size;
 		bool optional = false;	// shown only when some row has it
 	};
-	static constexpr Cell all_cells[] = {
+	static constexpr Cell kAllCells[] = {
 		{"THREADS", false, "threads", false},
 		{"NODES", false, "nodes", false},
 		{"REFS", false, "refs", false},
@@ -174,25 +174,25 @@ void print_processes(std::ostream &out, const Env &env, const std::vector<Proces
 	};
 	// The columns of a newer module only when it has them.
 	std::vector<Cell> cells;
-	for (const Cell &c : all_cells) {
+	for (const Cell &c : kAllCells) {
 		const bool any = std::any_of(rows.begin(), rows.end(), [&](const ProcessRow &row) {
 			return row.procs && row.procs->has(c.key);
 		});
 		if (!c.optional || any)
 			cells.push_back(c);
 	}
-	std::vector<Column> columns{{"PID", Align::right}, {"COMMAND", Align::left}};
+	std::vector<Column> columns{{"PID", Align::Right}, {"COMMAND", Align::Left}};
 	for (const Cell &c : cells)
-		columns.push_back({std::string{c.title}, c.key == "context" ? Align::left : Align::right});
+		columns.push_back({std::string{c.title}, c.key == "context" ? Align::Left : Align::Right});
 	TextTable t{std::move(columns)};
 
 	for (const ProcessRow &row : rows) {
 		std::vector<std::string> line{std::to_string(row.pid),
-					      process_name(env.paths, row.pid).value_or("?")};
+					      processName(env.paths, row.pid).value_or("?")};
 		for (const Cell &c : cells) {
 			const auto &record = c.pool ? row.pool : row.procs;
 			const std::string *text = record ? record->text(c.key) : nullptr;
-			const auto n = text ? parse_integer(*text) : std::nullopt;
+			const auto n = text ? parseInteger(*text) : std::nullopt;
 			if (!text)
 				line.emplace_back("-");
 			else if (!n)
@@ -200,11 +200,11 @@ void print_processes(std::ostream &out, const Env &env, const std::vector<Proces
 			else if (c.key == "frozen")
 				line.emplace_back(n.value() ? "yes" : "no");
 			else if (c.size && !bytes)
-				line.push_back(human_bytes(n.value()));
+				line.push_back(humanBytes(n.value()));
 			else
 				line.push_back(*text);
 		}
-		t.add_row(std::move(line));
+		t.addRow(std::move(line));
 	}
 	out << fmt::format("Open files of the device ({}/procs, pools)\n", Paths::kDebugfsDir);
 	if (t.empty()) {
@@ -217,22 +217,22 @@ void print_processes(std::ostream &out, const Env &env, const std::vector<Proces
 }
 
 // "154 (blservicemanage)", or "none" for 0.
-std::string manager_text(const Env &env, const std::optional<std::int64_t> &manager)
+std::string managerText(const Env &env, const std::optional<std::int64_t> &manager)
 {
 	if (!manager)
 		return "-";
 	if (*manager == 0)
 		return "none";
-	return fmt::format("{} ({})", *manager, process_name(env.paths, *manager).value_or("?"));
+	return fmt::format("{} ({})", *manager, processName(env.paths, *manager).value_or("?"));
 }
 
-void print_contexts(std::ostream &out, const Env &env, const std::vector<Context> &contexts)
+void printContexts(std::ostream &out, const Env &env, const std::vector<Context> &contexts)
 {
-	TextTable t{{{"NAME", Align::left}, {"DEVICE", Align::left}, {"FILES", Align::right},
-		     {"CONTEXT MANAGER", Align::left}}};
+	TextTable t{{{"NAME", Align::Left}, {"DEVICE", Align::Left}, {"FILES", Align::Right},
+		     {"CONTEXT MANAGER", Align::Left}}};
 	for (const Context &c : contexts)
-		t.add_row({printable(c.name), fmt::format("/dev/{}", printable(c.name)),
-			   c.procs ? std::to_string(*c.procs) : "-", manager_text(env, c.manager)});
+		t.addRow({printable(c.name), fmt::format("/dev/{}", printable(c.name)),
+			   c.procs ? std::to_string(*c.procs) : "-", managerText(env, c.manager)});
 	out << fmt::format("Contexts ({}/contexts)\n", Paths::kDebugfsDir);
 	if (t.empty()) {
 		out << "  none\n";
@@ -242,12 +242,12 @@ void print_contexts(std::ostream &out, const Env &env, const std::vector<Context
 	out << "  (FILES: the open files of the context's device; CONTEXT MANAGER: its handle 0's process)\n";
 }
 
-nlohmann::ordered_json contexts_json(const Env &env, const std::vector<Context> &contexts)
+nlohmann::ordered_json contextsJson(const Env &env, const std::vector<Context> &contexts)
 {
 	using nlohmann::ordered_json;
 	auto out = ordered_json::array();
 	for (const Context &c : contexts) {
-		const auto comm = c.manager && *c.manager ? process_name(env.paths, *c.manager) : std::nullopt;
+		const auto comm = c.manager && *c.manager ? processName(env.paths, *c.manager) : std::nullopt;
 		out.push_back({
 			{"name", c.name},
 			{"device", fmt::format("/dev/{}", c.name)},
@@ -259,11 +259,11 @@ nlohmann::ordered_json contexts_json(const Env &env, const std::vector<Context> 
 	return out;
 }
 
-nlohmann::ordered_json to_json(const Record &record)
+nlohmann::ordered_json toJson(const Record &record)
 {
 	auto obj = nlohmann::ordered_json::object();
 	for (const auto &[key, value] : record.fields()) {
-		if (const auto n = parse_integer(value))
+		if (const auto n = parseInteger(value))
 			obj[key] = *n;
 		else
 			obj[key] = value;
@@ -271,54 +271,54 @@ nlohmann::ordered_json to_json(const Record &record)
 	return obj;
 }
 
-void print_json(std::ostream &out, const Env &env, const Record &stats,
+void printJson(std::ostream &out, const Env &env, const Record &stats,
 		const std::vector<ProcessRow> &rows, const std::optional<std::vector<Context>> &contexts)
 {
 	using nlohmann::ordered_json;
 	auto processes = ordered_json::array();
 	for (const ProcessRow &row : rows) {
-		const auto comm = process_name(env.paths, row.pid);
+		const auto comm = processName(env.paths, row.pid);
 		processes.push_back({
 			{"pid", row.pid},
 			{"comm", comm ? ordered_json(*comm) : ordered_json(nullptr)},
-			{"procs", row.procs ? to_json(*row.procs) : ordered_json(nullptr)},
-			{"pool", row.pool ? to_json(*row.pool) : ordered_json(nullptr)},
+			{"procs", row.procs ? toJson(*row.procs) : ordered_json(nullptr)},
+			{"pool", row.pool ? toJson(*row.pool) : ordered_json(nullptr)},
 		});
 	}
 	const ordered_json doc{
 		{"debugfs", Paths::kDebugfsDir},
-		{"page_size", page_size()},
-		{"stats", to_json(stats)},
+		{"page_size", pageSize()},
+		{"stats", toJson(stats)},
 		{"processes", processes},
-		{"contexts", contexts ? contexts_json(env, *contexts) : ordered_json(nullptr)},
+		{"contexts", contexts ? contextsJson(env, *contexts) : ordered_json(nullptr)},
 	};
 	out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
 }
 
 } // namespace
 
-int run_stats(const Env &env, const StatsOptions &options)
+int runStats(const Env &env, const StatsOptions &options)
 {
 	const std::string dir{Paths::kDebugfsDir};
-	const Record stats = parse_key_values(read_debugfs_file(env, "stats"), dir + "/stats");
-	const ColumnFile procs = parse_columns(read_debugfs_file(env, "procs"), dir + "/procs");
-	const ColumnFile pools = parse_columns(read_debugfs_file(env, "pools"), dir + "/pools");
-	const std::vector<ProcessRow> rows = join_by_pid(procs, pools);
+	const Record stats = parseKeyValues(readDebugfsFile(env, "stats"), dir + "/stats");
+	const ColumnFile procs = parseColumns(readDebugfsFile(env, "procs"), dir + "/procs");
+	const ColumnFile pools = parseColumns(readDebugfsFile(env, "pools"), dir + "/pools");
+	const std::vector<ProcessRow> rows = joinByPid(procs, pools);
 	// Several contexts: a newer module's file.
 	std::optional<std::vector<Context>> contexts;
-	if (const auto text = read_optional_debugfs_file(env, "contexts"))
-		contexts = parse_contexts(parse_columns(*text, dir + "/contexts"));
+	if (const auto text = readOptionalDebugfsFile(env, "contexts"))
+		contexts = parseContexts(parseColumns(*text, dir + "/contexts"));
 
 	if (options.json) {
-		print_json(env.out, env, stats, rows, contexts);
+		printJson(env.out, env, stats, rows, contexts);
 		return kExitOk;
 	}
-	print_counters(env.out, stats);
+	printCounters(env.out, stats);
 	env.out << '\n';
-	print_processes(env.out, env, rows, options.bytes);
+	printProcesses(env.out, env, rows, options.bytes);
 	if (contexts) {
 		env.out << '\n';
-		print_contexts(env.out, env, *contexts);
+		printContexts(env.out, env, *contexts);
 	}
 	return kExitOk;
 }

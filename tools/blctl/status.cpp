@@ -33,24 +33,24 @@ namespace fs = std::filesystem;
 struct ModuleState {
 	bool loaded = false;
 	std::optional<std::string> initstate;	// absent when built in
-	std::optional<std::int64_t> used_by;	// refcnt, as lsmod's "Used by"
+	std::optional<std::int64_t> usedBy;	// refcnt, as lsmod's "Used by"
 	std::vector<std::pair<std::string, std::optional<std::string>>> parameters;
 };
 
 struct DeviceState {
 	std::string path;
-	int stat_error = 0;			// errno of stat(), 0 if it worked
+	int statError = 0;			// errno of stat(), 0 if it worked
 	mode_t mode = 0;
 	std::string owner, group;
 	unsigned int major = 0, minor = 0;
-	std::optional<std::string> misc_dev;	// "MAJOR:MINOR" binderlite registered
+	std::optional<std::string> miscDev;	// "MAJOR:MINOR" binderlite registered
 	std::optional<int> protocol;
-	std::optional<std::string> protocol_error;
+	std::optional<std::string> protocolError;
 };
 
 struct DebugfsState {
 	std::optional<std::string> fstype;
-	std::optional<bool> has_binderlite;	// nullopt: cannot tell (not root)
+	std::optional<bool> hasBinderlite;	// nullopt: cannot tell (not root)
 	// From a newer module's debugfs, when it can be read: its contexts and
 	// the processes it has frozen.
 	std::optional<std::vector<Context>> contexts;
@@ -64,53 +64,53 @@ struct Report {
 	std::vector<std::string> problems;	// each a Failure-style message
 };
 
-ModuleState module_state(const Paths &paths)
+ModuleState moduleState(const Paths &paths)
 {
 	ModuleState m;
-	m.loaded = module_loaded(paths);
+	m.loaded = moduleLoaded(paths);
 	if (!m.loaded)
 		return m;
 	const fs::path dir = paths.at(Paths::kModule);
-	if (const auto state = read_file(dir / "initstate"))
+	if (const auto state = readFile(dir / "initstate"))
 		m.initstate = std::string{trim(*state)};
-	if (const auto refcnt = read_file(dir / "refcnt"))
-		m.used_by = parse_integer(trim(*refcnt));
-	m.parameters = module_parameters(paths);
+	if (const auto refcnt = readFile(dir / "refcnt"))
+		m.usedBy = parseInteger(trim(*refcnt));
+	m.parameters = moduleParameters(paths);
 	return m;
 }
 
-std::string octal_mode(mode_t mode)
+std::string octalMode(mode_t mode)
 {
 	return fmt::format("{:04o}", mode & 07777);
 }
 
 // Why the device cannot be opened, and what to do.
-std::string open_problem(const DeviceState &d, int err)
+std::string openProblem(const DeviceState &d, int err)
 {
 	if (err != EACCES && err != EPERM)
 		return fmt::format("cannot open {}: {}", d.path, std::strerror(err));
 	const std::string what = fmt::format("cannot open {}: permission denied ({} {}:{})", d.path,
-					     mode_string(d.mode), d.owner, d.group);
+					     modeString(d.mode), d.owner, d.group);
 	if ((d.mode & S_IRGRP) && (d.mode & S_IWGRP) && d.group != "root")
 		return fmt::format("{}: join the group (sudo usermod -aG {} $USER, then log in "
 				   "again) or run as root", what, d.group);
 	return what + ": run as root, or install binderlite's udev rule (sudo make install)";
 }
 
-DeviceState device_state(const Paths &paths, bool module, std::vector<std::string> &problems)
+DeviceState deviceState(const Paths &paths, bool module, std::vector<std::string> &problems)
 {
 	DeviceState d;
 	d.path = paths.device;
 	if (module) {
-		if (const auto dev = read_file(paths.at(paths.misc_dev())))
-			d.misc_dev = std::string{trim(*dev)};
+		if (const auto dev = readFile(paths.at(paths.miscDev())))
+			d.miscDev = std::string{trim(*dev)};
 	}
 	struct stat st {};
 	if (::stat(paths.at(d.path).c_str(), &st) < 0) {
-		d.stat_error = errno;
+		d.statError = errno;
 		// Without the module, the module is the problem, not the node.
-		if (module && d.stat_error == ENOENT) {
-			std::string number = d.misc_dev.value_or("MAJOR:MINOR");
+		if (module && d.statError == ENOENT) {
+			std::string number = d.miscDev.value_or("MAJOR:MINOR");
 			std::replace(number.begin(), number.end(), ':', ' ');
 			problems.push_back(fmt::format("{0} does not exist although binderlite is "
 						       "loaded: is udev running? (by hand: mknod {0} c {1})",
@@ -118,12 +118,12 @@ DeviceState device_state(const Paths &paths, bool module, std::vector<std::strin
 		}
 		else if (module)
 			problems.push_back(fmt::format("cannot look at {}: {}", d.path,
-						       std::strerror(d.stat_error)));
+						       std::strerror(d.statError)));
 		return d;
 	}
 	d.mode = st.st_mode;
-	d.owner = user_name(paths, st.st_uid);
-	d.group = group_name(paths, st.st_gid);
+	d.owner = userName(paths, st.st_uid);
+	d.group = groupName(paths, st.st_gid);
 	if (!S_ISCHR(st.st_mode)) {
 		if (module)
 			problems.push_back(fmt::format("{} is not a character device", d.path));
@@ -132,14 +132,14 @@ DeviceState device_state(const Paths &paths, bool module, std::vector<std::strin
 	d.major = ::major(st.st_rdev);
 	d.minor = ::minor(st.st_rdev);
 	const std::string rdev = fmt::format("{}:{}", d.major, d.minor);
-	if (d.misc_dev && *d.misc_dev != rdev) {
+	if (d.miscDev && *d.miscDev != rdev) {
 		problems.push_back(fmt::format("{} is device {}, but binderlite is {}: a stale node; "
-					       "remove it and reload the module", d.path, rdev, *d.misc_dev));
+					       "remove it and reload the module", d.path, rdev, *d.miscDev));
 		return d;
 	}
 	if (!module)
 		return d;
-	const VersionAnswer answer = ask_protocol_version(paths.at(d.path));
+	const VersionAnswer answer = askProtocolVersion(paths.at(d.path));
 	d.protocol = answer.version;
 	if (answer.version && *answer.version != BINDERLITE_CURRENT_PROTOCOL_VERSION)
 		problems.push_back(fmt::format("{} speaks protocol {}, blctl speaks {}: use the blctl "
@@ -147,37 +147,37 @@ DeviceState device_state(const Paths &paths, bool module, std::vector<std::strin
 					       BINDERLITE_CURRENT_PROTOCOL_VERSION));
 	if (answer.version)
 		return d;
-	d.protocol_error = fmt::format("{}: {}", answer.failed_step, std::strerror(answer.error));
-	if (answer.failed_step == "open")
-		problems.push_back(open_problem(d, answer.error));
+	d.protocolError = fmt::format("{}: {}", answer.failedStep, std::strerror(answer.error));
+	if (answer.failedStep == "open")
+		problems.push_back(openProblem(d, answer.error));
 	else
 		problems.push_back(fmt::format("{} on {} failed: {}: is it binderlite's device?",
-					       answer.failed_step, d.path, std::strerror(answer.error)));
+					       answer.failedStep, d.path, std::strerror(answer.error)));
 	return d;
 }
 
-DebugfsState debugfs_state(const Env &env, bool module)
+DebugfsState debugfsState(const Env &env, bool module)
 {
 	const Paths &paths = env.paths;
 	DebugfsState s;
-	s.fstype = debugfs_fstype(paths);
+	s.fstype = debugfsFstype(paths);
 	if (module && s.fstype == "debugfs") {
 		// Not root: debugfs's top directory is 0700, so no telling.
 		struct stat st {};
 		if (::stat(paths.at(Paths::kDebugfsDir).c_str(), &st) == 0)
-			s.has_binderlite = S_ISDIR(st.st_mode);
+			s.hasBinderlite = S_ISDIR(st.st_mode);
 		else if (errno == ENOENT)
-			s.has_binderlite = false;
+			s.hasBinderlite = false;
 	}
-	if (!s.has_binderlite.value_or(false))
+	if (!s.hasBinderlite.value_or(false))
 		return s;
 	// What a newer module tells; status says nothing of what it cannot
 	// read (blctl stats does).
 	const std::string dir{Paths::kDebugfsDir};
 	try {
-		if (const auto text = read_optional_debugfs_file(env, "contexts"))
-			s.contexts = parse_contexts(parse_columns(*text, dir + "/contexts"));
-		s.frozen = frozen_processes(parse_columns(read_debugfs_file(env, "procs"), dir + "/procs"));
+		if (const auto text = readOptionalDebugfsFile(env, "contexts"))
+			s.contexts = parseContexts(parseColumns(*text, dir + "/contexts"));
+		s.frozen = frozenProcesses(parseColumns(readDebugfsFile(env, "procs"), dir + "/procs"));
 	} catch (const std::exception &) {
 		// Left out.
 	}
@@ -187,57 +187,57 @@ DebugfsState debugfs_state(const Env &env, bool module)
 Report collect(const Env &env)
 {
 	Report r;
-	r.module = module_state(env.paths);
+	r.module = moduleState(env.paths);
 	if (!r.module.loaded)
 		r.problems.emplace_back("binderlite module is not loaded: try `sudo modprobe binderlite`");
-	r.device = device_state(env.paths, r.module.loaded, r.problems);
-	r.debugfs = debugfs_state(env, r.module.loaded);
+	r.device = deviceState(env.paths, r.module.loaded, r.problems);
+	r.debugfs = debugfsState(env, r.module.loaded);
 	return r;
 }
 
-void print_text(std::ostream &out, const Paths &paths, const Report &r)
+void printText(std::ostream &out, const Paths &paths, const Report &r)
 {
 	TextTable t{{Column{}, Column{}}};
 
 	if (!r.module.loaded) {
-		t.add_row({"module", fmt::format("not loaded ({} is missing)", Paths::kModule)});
+		t.addRow({"module", fmt::format("not loaded ({} is missing)", Paths::kModule)});
 	} else {
 		std::string what = "loaded";
 		if (!r.module.initstate)
 			what = "built into the kernel";
 		else if (*r.module.initstate != "live")
 			what = fmt::format("loaded, {}", *r.module.initstate);
-		if (r.module.used_by)
-			what += fmt::format(", used by {}", *r.module.used_by);
-		t.add_row({"module", what});
+		if (r.module.usedBy)
+			what += fmt::format(", used by {}", *r.module.usedBy);
+		t.addRow({"module", what});
 	}
 
 	const DeviceState &d = r.device;
-	if (d.stat_error)
-		t.add_row({"device", fmt::format("{}: {}", d.path, d.stat_error == ENOENT
-					? std::string{"missing"} : std::strerror(d.stat_error))});
+	if (d.statError)
+		t.addRow({"device", fmt::format("{}: {}", d.path, d.statError == ENOENT
+					? std::string{"missing"} : std::strerror(d.statError))});
 	else if (!S_ISCHR(d.mode))
-		t.add_row({"device", fmt::format("{}: {} {}:{}, not a character device", d.path,
-						 mode_string(d.mode), d.owner, d.group)});
+		t.addRow({"device", fmt::format("{}: {} {}:{}, not a character device", d.path,
+						 modeString(d.mode), d.owner, d.group)});
 	else
-		t.add_row({"device", fmt::format("{}: {} ({}) {}:{}, device {}:{}", d.path,
-						 mode_string(d.mode), octal_mode(d.mode), d.owner,
+		t.addRow({"device", fmt::format("{}: {} ({}) {}:{}, device {}:{}", d.path,
+						 modeString(d.mode), octalMode(d.mode), d.owner,
 						 d.group, d.major, d.minor)});
 
 	if (d.protocol)
-		t.add_row({"protocol", fmt::format("{} (blctl speaks {})", *d.protocol,
+		t.addRow({"protocol", fmt::format("{} (blctl speaks {})", *d.protocol,
 						   BINDERLITE_CURRENT_PROTOCOL_VERSION)});
-	else if (d.protocol_error)
-		t.add_row({"protocol", fmt::format("unknown ({})", *d.protocol_error)});
+	else if (d.protocolError)
+		t.addRow({"protocol", fmt::format("unknown ({})", *d.protocolError)});
 	else
-		t.add_row({"protocol", "unknown"});
+		t.addRow({"protocol", "unknown"});
 
 	if (r.module.loaded) {
 		if (r.module.parameters.empty())
-			t.add_row({"parameters", "none"});
+			t.addRow({"parameters", "none"});
 		bool first = true;
 		for (const auto &[name, value] : r.module.parameters) {
-			t.add_row({first ? "parameters" : "",
+			t.addRow({first ? "parameters" : "",
 				   fmt::format("{} = {}", name, value ? *value : "(not readable)")});
 			first = false;
 		}
@@ -251,18 +251,18 @@ void print_text(std::ostream &out, const Paths &paths, const Report &r)
 		dbg = fmt::format("{} holds {}, not debugfs", Paths::kDebugfsMount, *r.debugfs.fstype);
 	else if (!r.module.loaded)
 		dbg = fmt::format("mounted at {}", Paths::kDebugfsMount);
-	else if (!r.debugfs.has_binderlite)
+	else if (!r.debugfs.hasBinderlite)
 		dbg = fmt::format("mounted at {} (readable by root only)", Paths::kDebugfsMount);
-	else if (*r.debugfs.has_binderlite)
+	else if (*r.debugfs.hasBinderlite)
 		dbg = fmt::format("mounted; {} present", Paths::kDebugfsDir);
 	else
 		dbg = fmt::format("mounted at {}, but {} is missing", Paths::kDebugfsMount,
 				  Paths::kDebugfsDir);
-	t.add_row({"debugfs", dbg});
+	t.addRow({"debugfs", dbg});
 
 	if (r.debugfs.contexts) {
 		if (r.debugfs.contexts->empty())
-			t.add_row({"contexts", "none"});
+			t.addRow({"contexts", "none"});
 		bool first = true;
 		for (const Context &c : *r.debugfs.contexts) {
 			std::string what = fmt::format("{} (/dev/{})", printable(c.name), printable(c.name));
@@ -270,29 +270,29 @@ void print_text(std::ostream &out, const Paths &paths, const Report &r)
 				what += fmt::format(": {} open file{}", *c.procs, *c.procs == 1 ? "" : "s");
 			if (c.manager && *c.manager)
 				what += fmt::format(", manager {} ({})", *c.manager,
-						    process_name(paths, *c.manager).value_or("?"));
+						    processName(paths, *c.manager).value_or("?"));
 			else if (c.manager)
 				what += ", no manager";
-			t.add_row({first ? "contexts" : "", what});
+			t.addRow({first ? "contexts" : "", what});
 			first = false;
 		}
 	}
 	if (r.debugfs.frozen) {
 		if (r.debugfs.frozen->empty())
-			t.add_row({"frozen", "none"});
+			t.addRow({"frozen", "none"});
 		bool first = true;
 		for (const FrozenProcess &f : *r.debugfs.frozen) {
-			std::string what = fmt::format("{} ({})", f.pid, process_name(paths, f.pid).value_or("?"));
+			std::string what = fmt::format("{} ({})", f.pid, processName(paths, f.pid).value_or("?"));
 			if (!f.context.empty())
 				what += fmt::format(" on {}", printable(f.context));
-			t.add_row({first ? "frozen" : "", what});
+			t.addRow({first ? "frozen" : "", what});
 			first = false;
 		}
 	}
 	t.print(out);
 }
 
-void print_json(std::ostream &out, const Paths &paths, const Report &r)
+void printJson(std::ostream &out, const Paths &paths, const Report &r)
 {
 	using nlohmann::ordered_json;
 	const auto opt = [](const auto &o) { return o ? ordered_json(*o) : ordered_json(nullptr); };
@@ -303,21 +303,21 @@ void print_json(std::ostream &out, const Paths &paths, const Report &r)
 	const DeviceState &d = r.device;
 	ordered_json device{
 		{"path", d.path},
-		{"present", d.stat_error == 0},
-		{"error", d.stat_error ? ordered_json(std::strerror(d.stat_error)) : ordered_json(nullptr)},
+		{"present", d.statError == 0},
+		{"error", d.statError ? ordered_json(std::strerror(d.statError)) : ordered_json(nullptr)},
 	};
-	if (!d.stat_error) {
+	if (!d.statError) {
 		device["character_device"] = S_ISCHR(d.mode);
-		device["mode"] = octal_mode(d.mode);
-		device["permissions"] = mode_string(d.mode);
+		device["mode"] = octalMode(d.mode);
+		device["permissions"] = modeString(d.mode);
 		device["owner"] = d.owner;
 		device["group"] = d.group;
 		device["device_number"] = S_ISCHR(d.mode) ? ordered_json(fmt::format("{}:{}", d.major, d.minor))
 							  : ordered_json(nullptr);
 	}
-	device["registered_number"] = opt(d.misc_dev);
+	device["registered_number"] = opt(d.miscDev);
 	device["protocol_version"] = opt(d.protocol);
-	device["protocol_error"] = opt(d.protocol_error);
+	device["protocol_error"] = opt(d.protocolError);
 
 	// null when this module (or this user) cannot tell.
 	ordered_json contexts(nullptr), frozen(nullptr);
@@ -329,7 +329,7 @@ void print_json(std::ostream &out, const Paths &paths, const Report &r)
 	if (r.debugfs.frozen) {
 		frozen = ordered_json::array();
 		for (const FrozenProcess &f : *r.debugfs.frozen)
-			frozen.push_back({{"pid", f.pid}, {"comm", opt(process_name(paths, f.pid))},
+			frozen.push_back({{"pid", f.pid}, {"comm", opt(processName(paths, f.pid))},
 					  {"context", f.context}});
 	}
 
@@ -337,7 +337,7 @@ void print_json(std::ostream &out, const Paths &paths, const Report &r)
 		{"module", {
 			{"loaded", r.module.loaded},
 			{"initstate", opt(r.module.initstate)},
-			{"used_by", opt(r.module.used_by)},
+			{"used_by", opt(r.module.usedBy)},
 			{"parameters", params},
 		}},
 		{"device", device},
@@ -345,7 +345,7 @@ void print_json(std::ostream &out, const Paths &paths, const Report &r)
 		{"debugfs", {
 			{"mountpoint", Paths::kDebugfsMount},
 			{"fstype", opt(r.debugfs.fstype)},
-			{"binderlite", opt(r.debugfs.has_binderlite)},
+			{"binderlite", opt(r.debugfs.hasBinderlite)},
 			{"contexts", contexts},
 			{"frozen", frozen},
 		}},
@@ -356,13 +356,13 @@ void print_json(std::ostream &out, const Paths &paths, const Report &r)
 
 } // namespace
 
-int run_status(const Env &env, const StatusOptions &options)
+int runStatus(const Env &env, const StatusOptions &options)
 {
 	const Report r = collect(env);
 	if (options.json)
-		print_json(env.out, env.paths, r);
+		printJson(env.out, env.paths, r);
 	else
-		print_text(env.out, env.paths, r);
+		printText(env.out, env.paths, r);
 	for (const auto &problem : r.problems)
 		env.err << "blctl: " << problem << '\n';
 	return r.problems.empty() ? kExitOk : kExitFailure;

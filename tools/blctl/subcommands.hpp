@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// blctl's subcommands: one table, one run_*() function per subcommand.
+// blctl's subcommands: one table, one run*() function per subcommand.
 //
 // status and stats read sysfs and debugfs; list, ping, call, freeze, thaw
 // and frozen talk to the device through libbinderlite (ipc.hpp). Adding a subcommand:
 //
-//   1. an options struct and `int run_NAME(const Env &, const NAMEOptions &)`
-//      here, implemented in NAME.cpp: it writes to env.out, returns an
+//   1. an options struct and `int runName(const Env &, const NameOptions &)`
+//      here, implemented in name.cpp: it writes to env.out, returns an
 //      ExitStatus, and throws Failure with a message a person can act on;
-//   2. `Action declare_NAME(CLI::App &cmd)` in cli.cpp: it declares the
+//   2. `Action declareName(CLI::App &cmd)` in cli.cpp: it declares the
 //      options and positionals on cmd (CLI11) and returns the action that
-//      calls run_NAME() with them;
+//      calls runName() with them;
 //   3. a line in the table in cli.cpp;
-//   4. its tests in tests/NAME_test.cpp, listed in CMakeLists.txt.
+//   4. its tests in tests/test_name.cpp, listed in CMakeLists.txt.
 //
 // Output goes through TextTable (table.hpp); --json, where offered, prints
 // one JSON document with the debugfs names as keys.
 
-#pragma once
+#ifndef BLCTL_SUBCOMMANDS_HPP
+#define BLCTL_SUBCOMMANDS_HPP
 
 #include "callargs.hpp"
 #include "env.hpp"
@@ -52,36 +53,36 @@ struct Subcommand {
 std::span<const Subcommand> subcommands();
 
 // --json, for the subcommands that offer it.
-void add_json_flag(CLI::App &cmd, bool &json);
+void addJsonFlag(CLI::App &cmd, bool &json);
 
 // blctl status
 struct StatusOptions {
 	bool json = false;
 };
-int run_status(const Env &env, const StatusOptions &options);
-Action declare_status(CLI::App &cmd);
+int runStatus(const Env &env, const StatusOptions &options);
+Action declareStatus(CLI::App &cmd);
 
 // blctl stats
 struct StatsOptions {
 	bool json = false;
 	bool bytes = false;	// exact byte counts instead of KiB/MiB
 };
-int run_stats(const Env &env, const StatsOptions &options);
-Action declare_stats(CLI::App &cmd);
+int runStats(const Env &env, const StatsOptions &options);
+Action declareStats(CLI::App &cmd);
 
 // blctl list
 struct ListOptions {
 	bool json = false;
 };
-int run_list(const Env &env, const ListOptions &options);
-Action declare_list(CLI::App &cmd);
+int runList(const Env &env, const ListOptions &options);
+Action declareList(CLI::App &cmd);
 
 // blctl ping [NAME]
 struct PingOptions {
 	std::string name;	// "": the service manager
 };
-int run_ping(const Env &env, const PingOptions &options);
-Action declare_ping(CLI::App &cmd);
+int runPing(const Env &env, const PingOptions &options);
+Action declarePing(CLI::App &cmd);
 
 // blctl call NAME CODE [ARGS...]
 struct CallOptions {
@@ -98,25 +99,27 @@ struct CallOptions {
 	// (INTERFACE_TRANSACTION).
 	std::optional<std::string> descriptor;
 };
-int run_call(const Env &env, const CallOptions &options);
-Action declare_call(CLI::App &cmd);
+int runCall(const Env &env, const CallOptions &options);
+Action declareCall(CLI::App &cmd);
 
 // blctl freeze PID [--timeout MS], blctl thaw PID
 struct FreezeOptions {
 	std::int64_t pid = 0;
-	std::uint32_t timeout_ms = 1000;	// freeze: how long calls in flight may take
+	std::uint32_t timeoutMs = 1000;	// freeze: how long calls in flight may take
 };
-int run_freeze(const Env &env, const FreezeOptions &options);
-Action declare_freeze(CLI::App &cmd);
-int run_thaw(const Env &env, const FreezeOptions &options);
-Action declare_thaw(CLI::App &cmd);
+int runFreeze(const Env &env, const FreezeOptions &options);
+Action declareFreeze(CLI::App &cmd);
+int runThaw(const Env &env, const FreezeOptions &options);
+Action declareThaw(CLI::App &cmd);
 
 // blctl frozen PID
 struct FrozenOptions {
 	std::int64_t pid = 0;
 	bool json = false;
 };
-int run_frozen(const Env &env, const FrozenOptions &options);
-Action declare_frozen(CLI::App &cmd);
+int runFrozen(const Env &env, const FrozenOptions &options);
+Action declareFrozen(CLI::App &cmd);
 
 } // namespace blctl
+
+#endif

@@ -31,13 +31,13 @@ fs::path Paths::at(std::string_view absolute) const
 	return root / absolute;
 }
 
-std::string Paths::misc_dev() const
+std::string Paths::miscDev() const
 {
 	const std::string name = fs::path(device).filename().string();
 	return fmt::format("{}/{}/dev", kMiscClass, name.empty() ? std::string{"binderlite"} : name);
 }
 
-std::optional<std::string> read_file(const fs::path &path, int *err)
+std::optional<std::string> readFile(const fs::path &path, int *err)
 {
 	// Plain read(): sysfs and debugfs files report a size of 4096 or 0,
 	// so the file is read until its end rather than by its size.
@@ -77,7 +77,7 @@ std::string_view trim(std::string_view text)
 	return text;
 }
 
-std::string unescape_mount_field(std::string_view field)
+std::string unescapeMountField(std::string_view field)
 {
 	std::string out;
 	for (std::size_t i = 0; i < field.size(); i++) {
@@ -94,7 +94,7 @@ std::string unescape_mount_field(std::string_view field)
 	return out;
 }
 
-std::optional<std::string> mount_fstype(std::string_view mounts, std::string_view mountpoint)
+std::optional<std::string> mountFstype(std::string_view mounts, std::string_view mountpoint)
 {
 	std::optional<std::string> found;
 	std::istringstream in{std::string{mounts}};
@@ -104,13 +104,13 @@ std::optional<std::string> mount_fstype(std::string_view mounts, std::string_vie
 		std::string device, where, type;
 		if (!(words >> device >> where >> type))
 			continue;
-		if (unescape_mount_field(where) == mountpoint)
+		if (unescapeMountField(where) == mountpoint)
 			found = type;
 	}
 	return found;
 }
 
-std::optional<std::string> id_name(std::string_view table, std::uint32_t id)
+std::optional<std::string> idName(std::string_view table, std::uint32_t id)
 {
 	std::istringstream in{std::string{table}};
 	std::string line;
@@ -133,7 +133,7 @@ std::optional<std::string> id_name(std::string_view table, std::uint32_t id)
 	return std::nullopt;
 }
 
-std::string mode_string(mode_t mode)
+std::string modeString(mode_t mode)
 {
 	std::string s(10, '-');
 	switch (mode & S_IFMT) {
@@ -145,13 +145,13 @@ std::string mode_string(mode_t mode)
 	case S_IFSOCK: s[0] = 's'; break;
 	default: break;
 	}
-	static constexpr char rwx[] = "rwx";
+	static constexpr char kRwx[] = "rwx";
 	for (int i = 0; i < 9; i++)
 		if (mode & (1u << (8 - i)))
-			s[static_cast<std::size_t>(i) + 1] = rwx[i % 3];
-	const auto special = [&](mode_t bit, std::size_t pos, char with_x, char without_x) {
+			s[static_cast<std::size_t>(i) + 1] = kRwx[i % 3];
+	const auto special = [&](mode_t bit, std::size_t pos, char withX, char withoutX) {
 		if (mode & bit)
-			s[pos] = s[pos] == 'x' ? with_x : without_x;
+			s[pos] = s[pos] == 'x' ? withX : withoutX;
 	};
 	special(S_ISUID, 3, 's', 'S');
 	special(S_ISGID, 6, 's', 'S');
@@ -159,19 +159,19 @@ std::string mode_string(mode_t mode)
 	return s;
 }
 
-bool module_loaded(const Paths &paths)
+bool moduleLoaded(const Paths &paths)
 {
 	std::error_code ec;
 	return fs::is_directory(paths.at(Paths::kModule), ec);
 }
 
-std::vector<std::pair<std::string, std::optional<std::string>>> module_parameters(const Paths &paths)
+std::vector<std::pair<std::string, std::optional<std::string>>> moduleParameters(const Paths &paths)
 {
 	std::vector<std::pair<std::string, std::optional<std::string>>> params;
 	std::error_code ec;
 	const fs::path dir = paths.at(Paths::kModule) / "parameters";
 	for (fs::directory_iterator it{dir, ec}, end; !ec && it != end; it.increment(ec)) {
-		std::optional<std::string> value = read_file(it->path());
+		std::optional<std::string> value = readFile(it->path());
 		if (value)
 			value = std::string{trim(*value)};
 		params.emplace_back(it->path().filename().string(), std::move(value));
@@ -180,17 +180,17 @@ std::vector<std::pair<std::string, std::optional<std::string>>> module_parameter
 	return params;
 }
 
-std::optional<std::string> debugfs_fstype(const Paths &paths)
+std::optional<std::string> debugfsFstype(const Paths &paths)
 {
-	const auto mounts = read_file(paths.at(Paths::kMounts));
+	const auto mounts = readFile(paths.at(Paths::kMounts));
 	if (!mounts)
 		return std::nullopt;
-	return mount_fstype(*mounts, Paths::kDebugfsMount);
+	return mountFstype(*mounts, Paths::kDebugfsMount);
 }
 
-std::optional<std::string> process_name(const Paths &paths, std::int64_t pid)
+std::optional<std::string> processName(const Paths &paths, std::int64_t pid)
 {
-	auto comm = read_file(paths.at("/proc") / std::to_string(pid) / "comm");
+	auto comm = readFile(paths.at("/proc") / std::to_string(pid) / "comm");
 	if (!comm)
 		return std::nullopt;
 	if (!comm->empty() && comm->back() == '\n')
@@ -198,32 +198,32 @@ std::optional<std::string> process_name(const Paths &paths, std::int64_t pid)
 	return printable(*comm);
 }
 
-std::string user_name(const Paths &paths, uid_t uid)
+std::string userName(const Paths &paths, uid_t uid)
 {
-	const auto table = read_file(paths.at("/etc/passwd"));
-	auto name = table ? id_name(*table, uid) : std::nullopt;
+	const auto table = readFile(paths.at("/etc/passwd"));
+	auto name = table ? idName(*table, uid) : std::nullopt;
 	return name ? *name : std::to_string(uid);
 }
 
-std::string group_name(const Paths &paths, gid_t gid)
+std::string groupName(const Paths &paths, gid_t gid)
 {
-	const auto table = read_file(paths.at("/etc/group"));
-	auto name = table ? id_name(*table, gid) : std::nullopt;
+	const auto table = readFile(paths.at("/etc/group"));
+	auto name = table ? idName(*table, gid) : std::nullopt;
 	return name ? *name : std::to_string(gid);
 }
 
-VersionAnswer ask_protocol_version(const fs::path &device)
+VersionAnswer askProtocolVersion(const fs::path &device)
 {
 	const int fd = ::open(device.c_str(), O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return {.version = std::nullopt, .failed_step = "open", .error = errno};
+		return {.version = std::nullopt, .failedStep = "open", .error = errno};
 	binderlite_version ver{.protocol_version = -1};
 	const int ret = ::ioctl(fd, BINDERLITE_VERSION, &ver);
 	const int err = errno;
 	::close(fd);
 	if (ret < 0)
-		return {.version = std::nullopt, .failed_step = "BINDERLITE_VERSION", .error = err};
-	return {.version = ver.protocol_version, .failed_step = {}, .error = 0};
+		return {.version = std::nullopt, .failedStep = "BINDERLITE_VERSION", .error = err};
+	return {.version = ver.protocol_version, .failedStep = {}, .error = 0};
 }
 
 } // namespace blctl

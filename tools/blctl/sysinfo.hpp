@@ -4,7 +4,8 @@
 // device node, user and group names. Parsers take text and are pure; the
 // readers around them take Paths, so the unit tests can fake a system.
 
-#pragma once
+#ifndef BLCTL_SYSINFO_HPP
+#define BLCTL_SYSINFO_HPP
 
 #include "env.hpp"
 
@@ -21,7 +22,7 @@
 namespace blctl {
 
 // A whole file, or nullopt with *err set to errno.
-std::optional<std::string> read_file(const std::filesystem::path &path, int *err = nullptr);
+std::optional<std::string> readFile(const std::filesystem::path &path, int *err = nullptr);
 
 // text without leading and trailing blanks and newlines.
 std::string_view trim(std::string_view text);
@@ -30,46 +31,48 @@ std::string_view trim(std::string_view text);
 // (/proc/self/mounts format: "device mountpoint fstype options 0 0", with
 // blanks in paths escaped as \040); the last mount there wins, as it hides
 // the earlier ones. nullopt if nothing is mounted there.
-std::optional<std::string> mount_fstype(std::string_view mounts, std::string_view mountpoint);
+std::optional<std::string> mountFstype(std::string_view mounts, std::string_view mountpoint);
 
 // A mounts-table field with its octal escapes (\040, \011, \012, \134)
 // decoded.
-std::string unescape_mount_field(std::string_view field);
+std::string unescapeMountField(std::string_view field);
 
 // The name for a numeric id in a passwd or group file ("name:x:id:...").
-std::optional<std::string> id_name(std::string_view table, std::uint32_t id);
+std::optional<std::string> idName(std::string_view table, std::uint32_t id);
 
 // "crw-rw-rw-" for a st_mode, as ls -l shows it (set-id and sticky bits
 // included).
-std::string mode_string(mode_t mode);
+std::string modeString(mode_t mode);
 
 // Is binderlite loaded (or built in)? /sys/module/binderlite exists.
-bool module_loaded(const Paths &paths);
+bool moduleLoaded(const Paths &paths);
 
 // The module's parameters, sorted by name: (name, value), the value
 // trimmed, or nullopt when the parameter is not readable.
-std::vector<std::pair<std::string, std::optional<std::string>>> module_parameters(const Paths &paths);
+std::vector<std::pair<std::string, std::optional<std::string>>> moduleParameters(const Paths &paths);
 
 // The fstype mounted at /sys/kernel/debug, from /proc/self/mounts.
-std::optional<std::string> debugfs_fstype(const Paths &paths);
+std::optional<std::string> debugfsFstype(const Paths &paths);
 
 // A process's command name (/proc/PID/comm), made printable; nullopt if
 // the process is gone.
-std::optional<std::string> process_name(const Paths &paths, std::int64_t pid);
+std::optional<std::string> processName(const Paths &paths, std::int64_t pid);
 
 // "name" for a uid or gid from /etc/passwd or /etc/group below the root,
 // else the number. blctl is static, so it cannot ask NSS; the groups that
 // own device nodes are local system groups anyway.
-std::string user_name(const Paths &paths, uid_t uid);
-std::string group_name(const Paths &paths, gid_t gid);
+std::string userName(const Paths &paths, uid_t uid);
+std::string groupName(const Paths &paths, gid_t gid);
 
 // What a device answers to BINDERLITE_VERSION: the protocol version, or
 // the step that failed ("open" or "BINDERLITE_VERSION") and its errno.
 struct VersionAnswer {
 	std::optional<int> version;
-	std::string_view failed_step;
+	std::string_view failedStep;
 	int error = 0;
 };
-VersionAnswer ask_protocol_version(const std::filesystem::path &device);
+VersionAnswer askProtocolVersion(const std::filesystem::path &device);
 
 } // namespace blctl
+
+#endif

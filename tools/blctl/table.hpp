@@ -2,7 +2,8 @@
 //
 // The one table printer of blctl, and the number formats it shows.
 
-#pragma once
+#ifndef BLCTL_TABLE_HPP
+#define BLCTL_TABLE_HPP
 
 #include <cstddef>
 #include <cstdint>
@@ -13,11 +14,11 @@
 
 namespace blctl {
 
-enum class Align { left, right };
+enum class Align { Left, Right };
 
 struct Column {
 	std::string title;	// "" for every column: no header line
-	Align align = Align::left;
+	Align align = Align::Left;
 };
 
 // Text in aligned columns, two spaces apart, with no trailing blanks.
@@ -27,7 +28,7 @@ public:
 	explicit TextTable(std::vector<Column> columns);
 
 	// A row has exactly one cell per column (std::invalid_argument else).
-	void add_row(std::vector<std::string> cells);
+	void addRow(std::vector<std::string> cells);
 	[[nodiscard]] std::size_t size() const noexcept { return rows_.size(); }
 	[[nodiscard]] bool empty() const noexcept { return rows_.empty(); }
 
@@ -36,7 +37,7 @@ public:
 	void print(std::ostream &out, std::string_view indent = {}) const;
 
 private:
-	void print_line(std::ostream &out, std::string_view indent,
+	void printLine(std::ostream &out, std::string_view indent,
 			const std::vector<std::string> &cells,
 			const std::vector<std::size_t> &widths) const;
 
@@ -45,18 +46,20 @@ private:
 };
 
 // Characters in a UTF-8 string (continuation bytes do not count).
-std::size_t display_width(std::string_view text);
+std::size_t displayWidth(std::string_view text);
 
 // 1234567 -> "1,234,567"; -1234 -> "-1,234".
-std::string group_digits(std::int64_t value);
+std::string groupDigits(std::int64_t value);
 
 // A size in binary units, as people read them: "512 B", "1.5 KiB",
 // "1016 KiB", "4 MiB". One decimal below 10, none above; exact values
 // lose their ".0". Negative sizes are printed as plain numbers of bytes.
-std::string human_bytes(std::int64_t bytes);
+std::string humanBytes(std::int64_t bytes);
 
 // The text with every control byte replaced by '?': names that processes
 // choose (comm) must not move the cursor or break a line.
 std::string printable(std::string_view text);
 
 } // namespace blctl
+
+#endif

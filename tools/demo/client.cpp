@@ -43,7 +43,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point start)
+double msSince(Clock::time_point start)
 {
 	return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
@@ -81,19 +81,19 @@ int checksum(const std::shared_ptr<bl::Process> &process, std::size_t size)
 
 	const auto start = Clock::now();
 	const bl::Parcel reply = service.transact(demo::kChecksum, request);
-	const double took = ms_since(start);
+	const double took = msSince(start);
 	auto in = reply.reader();
 	in.readException();
-	const std::uint64_t theirs_size = in.readUint64();
+	const std::uint64_t theirsSize = in.readUint64();
 	const std::uint64_t theirs = in.readUint64();
 	(void)in.readUint64(); // the offset: the service says it
 	in.expectEnd();
 
-	if (theirs_size != size || theirs != ours) {
+	if (theirsSize != size || theirs != ours) {
 		std::printf("demo-client: CHECKSUM: we sent %zu bytes, fnv1a64 %016llx; the service "
 			    "got %llu, fnv1a64 %016llx\n",
 			    size, static_cast<unsigned long long>(ours),
-			    static_cast<unsigned long long>(theirs_size),
+			    static_cast<unsigned long long>(theirsSize),
 			    static_cast<unsigned long long>(theirs));
 		return 1;
 	}
@@ -153,7 +153,7 @@ int memfd(const std::shared_ptr<bl::Process> &process)
 }
 
 int watch(const std::shared_ptr<bl::Process> &process, const std::string &name,
-	  const std::string &ready_file)
+	  const std::string &readyFile)
 {
 	// Death notifications arrive on looper threads: start the pool.
 	process->startThreadPool();
@@ -164,8 +164,8 @@ int watch(const std::shared_ptr<bl::Process> &process, const std::string &name,
 	std::printf("demo-client: death notification requested for \"%s\" (handle %u); waiting\n",
 		    name.c_str(), service.handle());
 	std::fflush(stdout);
-	if (!ready_file.empty())
-		std::ofstream(ready_file) << ::getpid() << '\n';
+	if (!readyFile.empty())
+		std::ofstream(readyFile) << ::getpid() << '\n';
 
 	if (dead.wait_for(std::chrono::minutes(1)) != std::future_status::ready) {
 		std::printf("demo-client: no death notification for \"%s\" in a minute\n", name.c_str());
@@ -191,12 +191,12 @@ int watch(const std::shared_ptr<bl::Process> &process, const std::string &name,
 int main(int argc, char *argv[])
 {
 	std::string device{bl::Device::kDefaultPath};
-	std::string ready_file;
+	std::string readyFile;
 	for (int c; (c = ::getopt(argc, argv, "d:r:")) != -1;) {
 		if (c == 'd')
 			device = optarg;
 		else if (c == 'r')
-			ready_file = optarg;
+			readyFile = optarg;
 		else
 			usage();
 	}
@@ -211,7 +211,7 @@ int main(int argc, char *argv[])
 		if (args[0] == "memfd" && args.size() == 1)
 			return memfd(process);
 		if (args[0] == "watch" && args.size() == 2)
-			return watch(process, args[1], ready_file);
+			return watch(process, args[1], readyFile);
 		usage();
 	} catch (const std::exception &e) {
 		std::cerr << "demo-client: " << device << ": " << e.what() << '\n';

@@ -54,25 +54,25 @@ private:
 	int fd_;
 };
 
-std::error_code last_error() { return {errno, std::generic_category()}; }
+std::error_code lastError() { return {errno, std::generic_category()}; }
 
-UniqueFd open_device(const std::string &path)
+UniqueFd openDevice(const std::string &path)
 {
 	UniqueFd fd{::open(path.c_str(), O_RDWR | O_CLOEXEC)};
 	if (fd.get() < 0)
-		throw std::system_error(last_error(), "open " + path);
+		throw std::system_error(lastError(), "open " + path);
 	return fd;
 }
 
-int protocol_version(const UniqueFd &fd)
+int protocolVersion(const UniqueFd &fd)
 {
 	binderlite_version ver{.protocol_version = -1};
 	if (::ioctl(fd.get(), BINDERLITE_VERSION, &ver) < 0)
-		throw std::system_error(last_error(), "BINDERLITE_VERSION");
+		throw std::system_error(lastError(), "BINDERLITE_VERSION");
 	return ver.protocol_version;
 }
 
-std::optional<std::string> read_line(const std::filesystem::path &path)
+std::optional<std::string> readLine(const std::filesystem::path &path)
 {
 	std::ifstream in(path);
 	std::string line;
@@ -88,7 +88,7 @@ public:
 	{
 		addr_ = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
 		if (addr_ == MAP_FAILED)
-			throw std::system_error(last_error(), "mmap");
+			throw std::system_error(lastError(), "mmap");
 	}
 	PoolMapping(const PoolMapping &) = delete;
 	PoolMapping &operator=(const PoolMapping &) = delete;
@@ -103,16 +103,16 @@ private:
 	std::size_t size_;
 };
 
-sigjmp_buf fault_env;
+sigjmp_buf g_faultEnv;
 
 // Reads one byte; returns the signal the read raised, or 0.
 int probe(const volatile char *addr)
 {
 	struct sigaction sa{}, old{};
-	sa.sa_handler = [](int sig) { siglongjmp(fault_env, sig); };
+	sa.sa_handler = [](int sig) { siglongjmp(g_faultEnv, sig); };
 	sigemptyset(&sa.sa_mask);
 	::sigaction(SIGBUS, &sa, &old);
-	volatile int sig = sigsetjmp(fault_env, 1);
+	volatile int sig = sigsetjmp(g_faultEnv, 1);
 	if (!sig)
 		(void)*addr;
 	::sigaction(SIGBUS, &old, nullptr);
@@ -120,7 +120,7 @@ int probe(const volatile char *addr)
 }
 
 // This process's line of /sys/kernel/debug/binderlite/pools, as name=value.
-std::string pool_state()
+std::string poolState()
 {
 	std::ifstream in("/sys/kernel/debug/binderlite/pools");
 	std::string header, line;
@@ -143,8 +143,8 @@ std::string pool_state()
 
 void handshake(const std::string &path)
 {
-	const UniqueFd fd = open_device(path);
-	std::cout << "  " << path << ": protocol version " << protocol_version(fd) << '\n';
+	const UniqueFd fd = openDevice(path);
+	std::cout << "  " << path << ": protocol version " << protocolVersion(fd) << '\n';
 }
 
 } // namespace
@@ -161,7 +161,7 @@ int main()
 		else
 			std::cout << "  /dev/binder: not present on this kernel\n";
 
-		const UniqueFd fd = open_device("/dev/binderlite");
+		const UniqueFd fd = openDevice("/dev/binderlite");
 		errno = 0;
 		const int rc = ::ioctl(fd.get(), _IOWR('b', 200, binderlite_version), nullptr);
 		std::cout << "  an unknown ioctl: " << rc << " (" << std::strerror(errno)
@@ -171,23 +171,23 @@ int main()
 		const std::filesystem::path params{"/sys/module/binderlite/parameters"};
 		for (const auto &entry : std::filesystem::directory_iterator(params))
 			std::cout << "  " << entry.path().filename().string() << " = "
-				  << read_line(entry.path()).value_or("?") << '\n';
+				  << readLine(entry.path()).value_or("?") << '\n';
 
 		std::cout << "== the receive pool ==\n";
-		constexpr std::size_t pool_size = 1 << 20;
+		constexpr std::size_t kPoolSize = 1 << 20;
 		errno = 0;
-		void *writable = ::mmap(nullptr, pool_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		void *writable = ::mmap(nullptr, kPoolSize, PROT_READ | PROT_WRITE, MAP_PRIVATE,
 					fd.get(), 0);
 		std::cout << "  mmap PROT_WRITE: " << (writable == MAP_FAILED ? std::strerror(errno)
 				: "mapped?!") << " (the pool is the driver's)\n";
-		const PoolMapping pool(fd, pool_size);
-		std::cout << "  mmap 1 MiB read-only: " << pool_state() << '\n';
+		const PoolMapping pool(fd, kPoolSize);
+		std::cout << "  mmap 1 MiB read-only: " << poolState() << '\n';
 		const int sig = probe(pool.data());
 		std::cout << "  reading a page no buffer covers: "
 			  << (sig == SIGBUS ? "SIGBUS" : sig ? "another signal?!" : "no fault?!")
 			  << " (pages appear only when a payload arrives)\n";
 
-		const int version = protocol_version(fd);
+		const int version = protocolVersion(fd);
 		if (version != BINDERLITE_CURRENT_PROTOCOL_VERSION) {
 			std::cerr << "unexpected protocol version " << version << '\n';
 			return 1;

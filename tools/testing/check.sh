@@ -4,22 +4,29 @@
 #
 #   1. packages        tools/testing/deps.sh (idempotent)
 #   2. static checks   W=1 + sparse builds against every kernel, modinfo,
-#                      checkpatch --strict, the UAPI header as C and C++,
-#                      the user-space C++ build with gcc and with clang,
-#                      and its unit tests (ctest, one case per test)
-#   3. KUnit           in the debug kernel (tools/testing/kunit.sh)
-#   4. VM tests        on every kernel (tools/testing/vm.sh): the
+#                      checkpatch --strict, the UAPI header as C and C++
+#   3. layers          the driver's files call only downward, with no
+#                      cycle (layers.sh, on each kernel's objects of 2)
+#   4. user space      the C++ build with gcc and with clang, its unit
+#                      tests (ctest, one case per test), the package
+#   5. VM test build   the integration tests and the interoperability
+#                      tests with libgbinder (selftests.sh build; skipped
+#                      when ../shared/third_party is absent)
+#   6. KUnit           in the debug kernel (tools/testing/kunit.sh)
+#   7. VM tests        on every kernel (selftests.sh run, vm.sh): the
 #                      libbinderlite integration tests (tests/integration,
-#                      GoogleTest), the interoperability tests with
-#                      libgbinder (tests/interop; skipped when
-#                      ../shared/third_party is absent), then the kselftests
-#   5. bench self-test a deliberately faulty module must fail the run
-#   6. package         the user space installed, the hello example built
+#                      GoogleTest), the interoperability tests, then the
+#                      kselftests
+#   8. bench self-test a deliberately faulty module must fail the run
+#   9. package         the user space installed, the hello example built
 #                      from the installed package (find_package, pkg-config)
 #                      and run in the VM on 6.12 (package-check.sh)
 #
-# Every check and every test case counts as one case. The last line is
-# "N passed, N failed"; the exit status is non-zero if anything failed.
+# Every check and every test case counts as one case, a line of
+# out/check/cases; the VM runs' and CTest's come through results.py, which
+# also counts them all (Documentation/testing.rst, "The test pipeline").
+# The last line is "N passed, N failed[, N skipped]"; the exit status is
+# non-zero if anything failed.
 # KERNELS="6.12" limits the kernels (default: 6.1 6.12 debug cloud rt).
 # Which test programs the VM runs on each kernel is bl_check_tests in
 # lib.sh (every one, or a named subset); BL_CHECK_TESTS_<kernel> overrides
@@ -142,6 +149,18 @@ check "static: UAPI is binder's, number for number and byte for byte (C11)" \
 check "static: UAPI is binder's, number for number and byte for byte (C++17)" \
 	abi_identical g++ -std=c++17 -x c++
 
+# The module builds above are W=1 builds: layers.sh reads their objects.
+phase "layers: the driver's file dependency graph"
+for k in $kernels; do
+	objs=$BL_OUT/build/$k/module/src/driver
+	if ls "$objs"/binderlite_*.o >/dev/null 2>&1; then
+		check "layers: $k: the driver's files call only downward, with no cycle" \
+			"$BL_TOP/tools/testing/layers.sh" -v "$objs"
+	else
+		record FAIL "layers: $k: no objects in $objs (the module did not build)"
+	fi
+done
+
 phase "user space: builds with gcc and clang, unit tests, the package"
 check "build: user space, C and C++ (cmake)" \
 	bash -c "cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake' && cmake --build '$BL_OUT/cmake' -j$(nproc)"
@@ -152,7 +171,8 @@ built=$(tail -n 1 "$cases")
 # gtest_discover_tests). CTest reads the tree from each directory that
 # called enable_testing(): the top one, or else every topmost subdirectory
 # that did. Results come from CTest's JUnit report (--output-junit, CTest
-# 3.21 and later); a test skipped with GTEST_SKIP() is a SKIP.
+# 3.21 and later), read by results.py; a test skipped with GTEST_SKIP() is
+# a SKIP.
 ctest_cases() {
 	local prefix=$1 build=$2 junit=$dir/ctest.xml log=$dir/ctest.log f d name verdict rest
 	local roots=()
@@ -181,22 +201,7 @@ ctest_cases() {
 			record FAIL "$name: ctest wrote no report (log: $log)"
 			continue
 		fi
-		python3 - "$junit" "$name" "$log" <<-'PY' > "$dir/ctest.cases"
-			import sys
-			import xml.etree.ElementTree as ET
-			junit, prefix, log = sys.argv[1:]
-			for case in ET.parse(junit).getroot().iter("testcase"):
-			    status = case.get("status")
-			    skipped = case.find("skipped")
-			    why = skipped.get("message", "") if skipped is not None else ""
-			    if status == "run":
-			        verdict, note = "PASS", ""
-			    elif status == "disabled" or "SKIP_REGULAR_EXPRESSION" in why:
-			        verdict, note = "SKIP", ""
-			    else:
-			        verdict, note = "FAIL", f" ({status}; log: {log})"
-			    print(f"{verdict} {prefix}: {case.get('name')}{note}")
-		PY
+		bl_results cases --prefix "$name: " --log "$log" "$junit" > "$dir/ctest.cases"
 		if [ ! -s "$dir/ctest.cases" ]; then
 			record FAIL "$name: no test cases in the CTest report (log: $log)"
 			continue
@@ -218,58 +223,20 @@ if command -v clang++ >/dev/null && command -v clang >/dev/null; then
 		bash -c "CC=clang CXX=clang++ cmake -S '$BL_TOP/tools' -B '$BL_OUT/cmake-clang' &&
 			 cmake --build '$BL_OUT/cmake-clang' -j$(nproc)"
 else
-	record SKIP "build: user space with clang: clang++ is not installed"
+	record SKIP "build: user space with clang # clang++ is not installed"
 fi
 
 check "package: install; the hello example built outside the tree with find_package and pkg-config" \
 	"$BL_TOP/tools/testing/package-check.sh" host
 
-# The integration tests the build made (its lists: the GoogleTest programs
-# for BL_GTESTS, the service manager they start for BL_EXTRA_FILES). One
-# that is missing fails here; the others still run.
-itest_dir=$BL_OUT/cmake/tests/integration
-itest_gtests=
-itest_extra=
-for list in gtests extra; do
-	if [ ! -f "$itest_dir/itest-$list" ]; then
-		record FAIL "build: the integration tests' list $itest_dir/itest-$list is missing"
-		continue
-	fi
-	for f in $(cat "$itest_dir/itest-$list"); do
-		if [ ! -x "$f" ]; then
-			record FAIL "build: $f (integration tests) was not built"
-		elif [ "$list" = gtests ]; then
-			itest_gtests+=" $f"
-		else
-			itest_extra+=" $f"
-		fi
-	done
-done
-
-# The interoperability tests with libgbinder: libgbinder and its tools
-# built from the third-party folder (cached), our glue on both sides, and
-# the lists for vm.sh (tools/testing/interop-build.sh). Without the folder
-# this is a SKIP, and each VM run reports every interop case skipped, with
-# the reason.
-phase "libgbinder and the interoperability glue (cached)"
-interop_dir=$BL_OUT/interop
-interop_extra=
-interop_etc=
-interop_steps=
-if "$BL_TOP/tools/testing/interop-build.sh" "$BL_OUT/cmake" > "$dir/interop-build.log" 2>&1; then
-	if [ -f "$interop_dir/interop-skip" ]; then
-		record SKIP "build: libgbinder for the interoperability tests: $(cat "$interop_dir/interop-skip")"
-		bl_log "interoperability tests with libgbinder: skipped ($(cat "$interop_dir/interop-skip"))"
-	else
-		record PASS "build: libgbinder, its tools and the interop glue, static ($(cat "$interop_dir/interop-versions"))"
-	fi
-	interop_extra=$(cat "$interop_dir/interop-extra")
-	interop_etc=$(cat "$interop_dir/interop-etc")
-	interop_steps=$interop_dir/interop-steps
-else
-	record FAIL "build: libgbinder and the interop glue (log: $dir/interop-build.log)"
-	tail -n 15 "$dir/interop-build.log" | sed 's/^/  | /' >&2
-fi
+# The programs the VM runs before the kselftests: the integration tests
+# and the interoperability tests with libgbinder (libgbinder built from
+# the third-party folder, cached; a SKIP with the reason without it).
+# make selftests builds them with the same script. A program that did not
+# build fails here; the others still run.
+phase "VM test programs: integration tests, libgbinder and the interop glue (cached)"
+"$BL_TOP/tools/testing/selftests.sh" build || true
+cat "$BL_OUT/vmtests/cases" >> "$cases"
 
 if [ -f "$BL_TOP/tests/kunit/Kbuild" ] && [[ " $kernels " == *" debug "* ]]; then
 	phase "KUnit (debug kernel)"
@@ -292,10 +259,7 @@ for k in $kernels; do
 	fi
 	echo "$k: $tests" >> "$subsets"
 	rm -f "$BL_OUT/logs/$k-test/cases"
-	# shellcheck disable=SC2086
-	BL_TESTS="$tests" BL_GTESTS="$itest_gtests" BL_EXTRA_FILES="$(echo $itest_extra $interop_extra)" \
-		BL_ETC_FILES="$interop_etc" BL_EXTRA_STEPS="$interop_steps" \
-		"$BL_TOP/tools/testing/vm.sh" -k "$k" -m test || true
+	BL_TESTS="$tests" "$BL_TOP/tools/testing/selftests.sh" run "$k" || true
 	import_cases "$k" "$BL_OUT/logs/$k-test/cases"
 	[ -f "$BL_OUT/logs/$k-test/cases" ] || record FAIL "$k: the VM bench did not run"
 done
@@ -332,17 +296,5 @@ bl_log "test programs run in the VM, per kernel (all: every one):"
 sed 's/^/  /' "$subsets" >&2
 bl_log "time per phase:"
 cat "$phases" >&2
-passed=$(grep -c '^PASS ' "$cases")
-failed=$(grep -c '^FAIL ' "$cases")
-skipped=$(grep -c '^SKIP ' "$cases")
-if [ "$failed" != 0 ]; then
-	bl_log "failed cases:"
-	grep '^FAIL ' "$cases" | sed 's/^FAIL /  /' >&2
-fi
 bl_log "every case: $cases; logs: $BL_OUT/logs; took $(( $(date +%s) - t0 )) s"
-if [ "$skipped" != 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
-[ "$failed" = 0 ]
+bl_results tally --skips "$cases"

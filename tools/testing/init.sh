@@ -1,14 +1,25 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 # /init of the binderlite test VM. The console (ttyS0) carries the kernel
-# log; everything the host judges goes to a separate channel, ttyS1:
+# log; everything the host judges goes to a separate channel, ttyS1, as
+# one KTAP document (tools/testing/results.py reads it; Documentation/
+# testing.rst, "The test pipeline"):
 #
-#   @@INIT                      /init started (earlier crashes may be retried)
-#   @@BEGIN <name> / @@END <name> <rc> <seconds>
-#                               one entry of /bench/plan and its output
-#   @@KMEMLEAK ... @@/KMEMLEAK  kmemleak report after a final scan
-#   @@DMESG ... @@/DMESG        the whole kernel log
-#   @@DONE                      /init reached the end
+#   KTAP version 1
+#   # bench: init <release>     /init started (earlier crashes may be retried)
+#       # Subtest: <name>       one entry of /bench/plan: its output, four
+#       ...                     spaces in (tools/testing/ktap.awk)
+#   # bench: time <name> <seconds>
+#   ok <n> <name>               or "not ok <n> <name> # exit status <rc>"
+#   ...
+#   # bench: section kmemleak   kmemleak report after a final scan, and
+#   # bench: section dmesg      the whole kernel log, each line after "# "
+#   1..<n>
+#   # bench: done               /init reached the end
+#
+# A step's output is TAP when its name starts with "selftests/" (the
+# kselftests, the interoperability tests) or is "kunit" (KUnit's KTAP),
+# GoogleTest's when it starts with "gtest/", and text otherwise.
 #
 # /bench/mode is "test" (run the plan), "shell" (interactive shell on the
 # console) or "fault" (load the deliberately faulty module, then test).
@@ -26,22 +37,48 @@ exec 3>/dev/ttyS1
 report() { echo "$*" >&3; }
 leak=/sys/kernel/debug/kmemleak
 
-report "@@INIT $(uname -r)"
+report "KTAP version 1"
+report "# bench: init $(uname -r)"
 mode=$(cat /bench/mode)
 export BINDERLITE_KO=/lib/modules/binderlite.ko
 
 # Only what happens from here on is ours to answer for.
 [ -e $leak ] && echo clear > $leak
 
-# step NAME CMD...: run one step, its output to the results channel.
+# step NAME CMD...: run one step, its output to the results channel as a
+# subtest, then its result. The filter ends when every writer has closed
+# the FIFO: at once, unless the step left a process behind that holds its
+# output, which is cut off after 5 s. Only /init and the filter hold the
+# channel (fd 3), so that its last close, before the reboot, waits until
+# everything was sent; the watchdog holds nothing.
+steps=0
 step() {
 	name=$1
 	shift
+	case $name in
+	selftests/*|kunit) kind=tap ;;
+	gtest/*) kind=gtest ;;
+	*) kind=plain ;;
+	esac
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	report "@@BEGIN $name"
-	"$@" >&3 2>&1 </dev/null
+	report "    # Subtest: $name"
+	rm -f /tmp/step.fifo
+	mkfifo /tmp/step.fifo
+	awk -v kind=$kind -f /bench/ktap.awk < /tmp/step.fifo >&3 &
+	filter=$!
+	"$@" > /tmp/step.fifo 2>&1 </dev/null 3>&-
 	rc=$?
-	report "@@END $name $rc $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)"
+	(exec </dev/null >/dev/null 2>&1 3>&-; sleep 5; kill $filter) &
+	watchdog=$!
+	wait $filter || report "    # bench: a process the step left behind still held its output: cut off"
+	kill $watchdog 2>/dev/null
+	steps=$((steps + 1))
+	report "# bench: time $name $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)"
+	if [ $rc = 0 ]; then
+		report "ok $steps $name"
+	else
+		report "not ok $steps $name # exit status $rc"
+	fi
 	return $rc
 }
 
@@ -132,14 +169,13 @@ if [ -e $leak ]; then
 	sleep 6
 	echo scan > $leak
 	echo scan > $leak
-	report "@@KMEMLEAK"
-	cat $leak >&3
-	report "@@/KMEMLEAK"
+	report "# bench: section kmemleak"
+	sed 's/^/# /' $leak >&3
 fi
-report "@@DMESG"
-dmesg >&3
-report "@@/DMESG"
-report "@@DONE"
+report "# bench: section dmesg"
+dmesg | sed 's/^/# /' >&3
+report "1..$steps"
+report "# bench: done"
 exec 3>&-
 sync
 reboot -f

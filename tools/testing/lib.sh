@@ -14,6 +14,10 @@ BL_KERNELS_ALL="6.1 6.12 debug cloud rt"
 bl_log() { printf '[bench] %s\n' "$*" >&2; }
 bl_die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
+# The one reader of test results and the one tally (results.py): the VM's
+# results channel and CTest's reports into cases, cases into counts.
+bl_results() { python3 "$BL_TOP/tools/testing/results.py" "$@"; }
+
 # Newest package name matching an extended regex, among those apt knows.
 bl_newest_pkg() {
 	apt-cache pkgnames "$1" 2>/dev/null | grep -E "^$2\$" | sort -V | tail -n 1
@@ -129,7 +133,7 @@ bl_source_version() {
 		bl_die "linux-source-6.12 is not installed (run tools/testing/deps.sh)"
 }
 
-# Unpacked linux-source tree (checkpatch.pl, kselftest_harness.h, kunit.py,
+# Unpacked linux-source tree (checkpatch.pl, kernel-doc, kselftest_harness.h,
 # and the debug kernel's source). Unpacked once per package version.
 bl_linux_source() {
 	local ver dir

@@ -5,7 +5,7 @@
 # kernel under QEMU/TCG and judges the run from a results channel that is
 # separate from the console.
 #
-#   vm.sh [-k KERNEL] [-m MODE] [-p PLAN] [-t TIMEOUT]
+#   vm.sh [-k KERNEL] [-m MODE] [-p PLAN] [-t TIMEOUT] [-l LOGS]
 #
 #   KERNEL   6.1, 6.12, debug, cloud or rt (default 6.12; see
 #            Documentation/testing.rst, "The kernel matrix")
@@ -14,6 +14,8 @@
 #            shell  interactive busybox shell with the module loaded
 #            fault  load a deliberately faulty module: the run must fail
 #   PLAN     file of "name command" lines to run in the guest
+#   LOGS     the directory for the run's logs, emptied first (default
+#            out/logs/<kernel>-<mode>)
 #
 # The files BL_EXTRA_FILES names appear in the guest as /extra/NAME; in
 # shell mode, the user-space programs (bl_build_userspace) do. The files
@@ -31,8 +33,10 @@
 # A run fails when a step fails, when /init does not reach its end before
 # the timeout, or when the guest kernel printed a BUG, WARNING, Oops,
 # KASAN, UBSAN, lockdep, kmemleak, general protection fault or hung-task
-# report. Logs go to out/logs/<kernel>-<mode>/. The last line is
-# "vm: N passed, N failed" and the exit status is non-zero on failure.
+# report. The guest sends its results as KTAP (tools/testing/init.sh);
+# tools/testing/results.py reads them into cases (LOGS/cases) and tallies
+# them. The last line is "vm: N passed, N failed[, N skipped]" and the
+# exit status is non-zero on failure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,12 +44,14 @@ kernel=6.12
 mode=test
 plan=
 timeout=
-while getopts "k:m:p:t:" opt; do
+logs=
+while getopts "k:m:p:t:l:" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	m) mode=$OPTARG ;;
 	p) plan=$(realpath "$OPTARG") ;;
 	t) timeout=$OPTARG ;;
+	l) logs=$OPTARG ;;
 	*) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
@@ -65,7 +71,7 @@ fi
 { read -r vmlinuz; read -r kdir; read -r refdir; } < <(bl_kernel_paths "$kernel")
 [ -f "$vmlinuz" ] || bl_die "no kernel image at $vmlinuz"
 
-logs=$BL_OUT/logs/$kernel-$mode
+logs=${logs:-$BL_OUT/logs/$kernel-$mode}
 rm -rf "$logs"
 mkdir -p "$logs"
 
@@ -84,6 +90,7 @@ root=$logs/initramfs
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/modules,tests,bench}
 cp /bin/busybox "$root/bin/busybox"
 install -m 0755 "$BL_TOP/tools/testing/init.sh" "$root/init"
+cp "$BL_TOP/tools/testing/ktap.awk" "$BL_TOP/tools/testing/debugfs-clean.sh" "$root/bench/"
 cp "$modbuild/module/src/binderlite.ko" "$root/lib/modules/"
 if [ "$mode" = fault ]; then
 	cp "$modbuild/fault/src/tests/fault/binderlite_fault.ko" "$root/lib/modules/"
@@ -197,7 +204,7 @@ boot() {
 bl_log "booting $kernel ($(basename "$vmlinuz")) under TCG; logs in $logs"
 qrc=0
 boot || qrc=$?
-if ! grep -q '^@@INIT' "$results" && [ "$qrc" != 124 ]; then
+if ! grep -q '^# bench: init' "$results" && [ "$qrc" != 124 ]; then
 	# QEMU/TCG occasionally crashes in early boot, before /init runs.
 	bl_log "the guest died before /init (qemu exit $qrc); retrying once"
 	cp "$console" "$logs/console.first-attempt.log"
@@ -206,49 +213,15 @@ if ! grep -q '^@@INIT' "$results" && [ "$qrc" != 124 ]; then
 fi
 tr -d '\r' < "$results" > "$results.tmp" && mv "$results.tmp" "$results"
 tr -d '\r' < "$console" > "$console.tmp" && mv "$console.tmp" "$console"
-sed -n '/^@@DMESG$/,/^@@\/DMESG$/p' "$results" | sed '1d;$d' > "$logs/dmesg.log"
-sed -n '/^@@KMEMLEAK$/,/^@@\/KMEMLEAK$/p' "$results" | sed '1d;$d' > "$logs/kmemleak.log"
-# How long each step took in the guest: "seconds name exit-status".
-awk '/^@@END / { print ($4 == "" ? "?" : $4), $2, $3 }' "$results" > "$logs/steps"
 
-# 4. The verdict. Every step is a case; a kselftest step (selftests/*)
-# counts each of its TAP test cases instead, and a GoogleTest step
-# (gtest/*) each of its test cases.
-: > "$logs/cases"
-awk -v cases="$logs/cases" '
-	function emit(v, n) { print v " " n >> cases }
-	/^@@BEGIN / {
-		name = $2; tap = 0; bad = 0
-		parse = (name ~ /^selftests\//); gtest = (name ~ /^gtest\//); next
-	}
-	/^@@END / {
-		if ($3 != 0 && !bad)
-			emit("FAIL", name ": exit status " $3)
-		else if (!tap && $3 == 0)
-			emit("PASS", name)
-		name = ""; next
-	}
-	# "[  FAILED  ] Suite.Case (12 ms)"; the summary repeats names without
-	# a time, and those are not counted twice. A failed parameterized case
-	# says ", where GetParam() = ..." (or TypeParam) before its time.
-	gtest { gsub(/\033\[[0-9;]*m/, ""); sub(/, where (GetParam\(\)|TypeParam) = .* \(/, " (") }
-	gtest && /^\[ *(OK|FAILED|SKIPPED) *\] [^ ]+ \([0-9]+ ms\)$/ {
-		tap = 1
-		if ($0 ~ /^\[ *OK/) emit("PASS", name ":" $(NF - 2))
-		else if ($0 ~ /SKIPPED/) emit("SKIP", name ":" $(NF - 2))
-		else { emit("FAIL", name ":" $(NF - 2)); bad = 1 }
-	}
-	parse && /^(not )?ok [0-9]+ / {
-		tap = 1
-		line = $0
-		ok = (line !~ /^not ok/)
-		sub(/^(not )?ok [0-9]+ /, "", line)
-		if (line ~ /# (SKIP|skip)/) { sub(/ *# (SKIP|skip).*/, "", line); emit("SKIP", name ":" line) }
-		else if (line ~ /# XFAIL/) { sub(/ *# XFAIL.*/, "", line); emit("PASS", name ":" line) }
-		else if (ok) emit("PASS", name ":" line)
-		else { emit("FAIL", name ":" line); bad = 1 }
-	}
-' "$results"
+# 4. The verdict. Every step is a case; a step that writes TAP
+# (selftests/*, kunit) or runs GoogleTest (gtest/*) counts each of its test
+# cases instead (results.py). How long each step took in the guest:
+# "seconds name exit-status".
+bl_results section "$results" dmesg > "$logs/dmesg.log"
+bl_results section "$results" kmemleak > "$logs/kmemleak.log"
+bl_results steps "$results" > "$logs/steps"
+bl_results cases "$results" > "$logs/cases"
 
 # Kernel reports, wherever they were printed: the console, or the kernel
 # log and kmemleak report /init sent over the results channel.
@@ -260,44 +233,35 @@ bad_re+='soft lockup|hard LOCKUP|rcu_.*detected stalls'
 cat "$console" "$logs/dmesg.log" "$logs/kmemleak.log" |
 	grep -E -- "$bad_re" | awk '!seen[$0]++' > "$logs/kernel-reports" || true
 
-verdict_fail=()
-if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	verdict_fail+=("timeout: the guest did not finish within ${timeout}s")
-elif ! grep -q '^@@DONE' "$results"; then
-	verdict_fail+=("/init did not reach its end (qemu exit $qrc)")
-fi
 if [ -s "$logs/kernel-reports" ]; then
-	verdict_fail+=("the guest kernel printed reports")
 	echo "FAIL kernel: $(head -n 1 "$logs/kernel-reports")" >> "$logs/cases"
 fi
-if ! grep -q '^@@DONE' "$results"; then
-	echo "FAIL vm: run incomplete" >> "$logs/cases"
-fi
-
-passed=$(grep -c '^PASS ' "$logs/cases" || true)
-failed=$(grep -c '^FAIL ' "$logs/cases" || true)
-skipped=$(grep -c '^SKIP ' "$logs/cases" || true)
-[ "$failed" = 0 ] || verdict_fail+=("$failed case(s) failed")
 
 if [ "$mode" = demo ] && [ -n "$plan" ]; then
 	# What each step of the plan printed, in order.
-	awk 'FNR == NR { if (NF && $1 !~ /^#/) step[$1] = 1; next }
-	     /^@@BEGIN / { show = ($2 in step); next }
-	     /^@@END / { show = 0; next }
-	     show' "$plan" "$results"
+	# shellcheck disable=SC2046
+	bl_results output "$results" $(awk 'NF && $1 !~ /^#/ { print $1 }' "$plan")
 fi
-grep '^FAIL ' "$logs/cases" | sed 's/^/  /' >&2 || true
 if [ -s "$logs/kernel-reports" ]; then
 	bl_log "kernel reports (full log: $console):"
 	sed 's/^/  | /' "$logs/kernel-reports" | head -n 40 >&2
 fi
+# Why the run failed, beyond its failed cases.
+verdict_fail=()
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	verdict_fail+=("timeout: the guest did not finish within ${timeout}s")
+elif grep -q '^FAIL vm: run incomplete' "$logs/cases"; then
+	verdict_fail+=("/init did not reach its end (qemu exit $qrc)")
+fi
+[ ! -s "$logs/kernel-reports" ] || verdict_fail+=("the guest kernel printed reports")
+summary=$(bl_results tally --label vm "$logs/cases") || verdict_fail+=("${summary#vm: }")
 secs=$(cat "$logs/seconds")
 if [ ${#verdict_fail[@]} -eq 0 ]; then
 	echo PASS > "$logs/verdict"
-	bl_log "$kernel $mode: PASS in ${secs}s ($passed passed, $skipped skipped); logs in $logs"
+	bl_log "$kernel $mode: PASS in ${secs}s (${summary#vm: }); logs in $logs"
 else
 	printf 'FAIL\n%s\n' "${verdict_fail[@]}" > "$logs/verdict"
 	bl_log "$kernel $mode: FAIL in ${secs}s: $(IFS=';'; echo "${verdict_fail[*]}"); logs in $logs"
 fi
-echo "vm: $passed passed, $failed failed, $skipped skipped"
+echo "$summary"
 [ ${#verdict_fail[@]} -eq 0 ]

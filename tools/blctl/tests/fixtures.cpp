@@ -131,7 +131,7 @@ void FakeSystem::remove(std::string_view absolute) const
 	fs::remove_all(root_ / absolute.substr(absolute.find_first_not_of('/')));
 }
 
-void FakeSystem::load_module() const
+void FakeSystem::loadModule() const
 {
 	write("/sys/module/binderlite/initstate", "live\n");
 	write("/sys/module/binderlite/refcnt", "3\n");
@@ -147,9 +147,9 @@ void FakeSystem::load_module() const
 	write("/proc/161/comm", "client\n");
 }
 
-void FakeSystem::load_module_with_contexts() const
+void FakeSystem::loadModuleWithContexts() const
 {
-	load_module();
+	loadModule();
 	write("/sys/module/binderlite/parameters/devices", "binderlite,vendor\n");
 	write("/sys/kernel/debug/binderlite/stats", kStatsContexts);
 	write("/sys/kernel/debug/binderlite/procs", kProcsContexts);
@@ -158,13 +158,13 @@ void FakeSystem::load_module_with_contexts() const
 	write("/proc/170/comm", "vendor-client\n");
 }
 
-Env FakeSystem::env(bool as_root)
+Env FakeSystem::env(bool asRoot)
 {
 	return Env{
 		.paths = Paths{.root = root_, .device = "/dev/binderlite"},
 		.out = out,
 		.err = err,
-		.root = as_root,
+		.root = asRoot,
 	};
 }
 

@@ -3,7 +3,8 @@
 // Test fixtures: debugfs files as binderlite prints them, and a fake
 // system (sysfs, procfs, debugfs, /etc) in a temporary directory.
 
-#pragma once
+#ifndef BLCTL_TESTS_FIXTURES_HPP
+#define BLCTL_TESTS_FIXTURES_HPP
 
 #include "env.hpp"
 
@@ -46,15 +47,15 @@ public:
 	void remove(std::string_view absolute) const;
 	// The module loaded with its parameters, debugfs mounted and filled
 	// with the fixtures above, the three processes' comm files.
-	void load_module() const;
-	// load_module(), then the newer module's files above, and a comm file
+	void loadModule() const;
+	// loadModule(), then the newer module's files above, and a comm file
 	// for 170.
-	void load_module_with_contexts() const;
+	void loadModuleWithContexts() const;
 
 	[[nodiscard]] const std::filesystem::path &root() const { return root_; }
 
 	// An Env on this system, printing to out and err below.
-	[[nodiscard]] Env env(bool as_root = true);
+	[[nodiscard]] Env env(bool asRoot = true);
 	std::ostringstream out, err;
 
 private:
@@ -62,3 +63,5 @@ private:
 };
 
 } // namespace blctl::test
+
+#endif

@@ -2,7 +2,11 @@
 //
 // Binder: the standard transactions, and how a call's outcome becomes a
 // reply (detail::serve()).
-#include "internal.hpp"
+#include "serve.hpp"
+
+#include <binderlite/binder.hpp>
+#include <binderlite/error.hpp>
+#include <binderlite/status.hpp>
 
 #include <unistd.h>
 

@@ -54,9 +54,9 @@ std::span<const std::byte> SystemDriver::map(std::size_t size)
 void SystemDriver::wakeAll() noexcept
 {
 	// Closing any descriptor of the file flushes it: blocked reads return.
-	const int dup_fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
-	if (dup_fd >= 0)
-		::close(dup_fd);
+	const int dupFd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+	if (dupFd >= 0)
+		::close(dupFd);
 }
 
 Device::Device(std::unique_ptr<Driver> driver, std::size_t poolSize) : driver_(std::move(driver))

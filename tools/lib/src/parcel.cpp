@@ -3,7 +3,14 @@
 // Parcel: libbinder's wire format, written and read; received buffers and
 // the descriptors they carry. The format is described in parcel.hpp and
 // Documentation/userspace.rst ("Parcel wire format", "Dialects").
-#include "internal.hpp"
+#include "conversation.hpp"
+#include "handles.hpp"
+#include "nodes.hpp"
+
+#include <binderlite/binder.hpp>
+#include <binderlite/error.hpp>
+#include <binderlite/parcel.hpp>
+#include <binderlite/process.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -174,7 +181,7 @@ PoolBuffer::~PoolBuffer() { reset(); }
 void PoolBuffer::reset() noexcept
 {
 	if (owner_)
-		Access::impl(*owner_).freeBuffer(address_);
+		Conversation::of(*owner_).freeBuffer(address_);
 	owner_.reset();
 	address_ = 0;
 }
@@ -440,7 +447,7 @@ void Parcel::writeRemote(const Remote &remote)
 	remotes_.reserve(remotes_.size() + 1);
 	offsets_.reserve(offsets_.size() + 1);
 	putObject(&obj, true);
-	putStability(stabilityOf(*detail::Access::ref(remote)->record), false);
+	putStability(stabilityOf(detail::HandleTable::recordOf(remote)), false);
 	remotes_.push_back(remote);
 }
 
@@ -448,10 +455,11 @@ void Parcel::writeWeakRemote(const WeakRemote &remote)
 {
 	checkWritable();
 	flat_binderlite_object obj{};
-	const auto &record = detail::Access::record(remote);
+	const detail::HandleRecord *record = detail::HandleTable::recordOf(remote);
 	if (!record) {
 		// One of ours: a WEAK_BINDER while the object lives.
-		auto binder = detail::Access::local(remote);
+		const auto strong = remote.promote();
+		std::shared_ptr<Binder> binder = strong ? strong->local() : nullptr;
 		if (!binder) {
 			writeNull();
 			return;
@@ -545,17 +553,15 @@ void Parcel::writeStatus(const Status &status)
 		putValue<std::int32_t>(0);
 }
 
-// A received buffer: the parcel owns it from the first line on, so that it
-// is freed also when the checks below throw.
-Parcel detail::Access::receive(std::shared_ptr<Process> owner, const binderlite_transaction_data &txn)
+// A received buffer (Dispatcher::receive()): the parcel owns it from the
+// first line on, so that it is freed (and the descriptors taken so far
+// closed) also when the checks below throw.
+Parcel::Parcel(std::shared_ptr<Process> owner, const binderlite_transaction_data &txn)
+	: dialect_(owner->dialect()), received_(true), flags_(txn.flags), senderPid_(txn.sender_pid),
+	  senderEuid_(txn.sender_euid)
 {
-	Parcel p(owner->dialect());
 	const Device &dev = owner->device();
-	p.buffer_ = PoolBuffer(std::move(owner), txn.data.ptr.buffer);
-	p.received_ = true;
-	p.flags_ = txn.flags;
-	p.senderPid_ = txn.sender_pid;
-	p.senderEuid_ = txn.sender_euid;
+	buffer_ = detail::PoolBuffer(std::move(owner), txn.data.ptr.buffer);
 
 	const auto fail = [&](const char *why) {
 		std::ostringstream s;
@@ -570,31 +576,30 @@ Parcel detail::Access::receive(std::shared_ptr<Process> owner, const binderlite_
 	if (txn.offsets_size && (!dev.inPool(txn.data.ptr.offsets, txn.offsets_size) ||
 				 txn.data.ptr.offsets % alignof(binderlite_size_t)))
 		fail("offsets outside the receive pool or misaligned");
-	p.view_ = {reinterpret_cast<const std::byte *>(static_cast<std::uintptr_t>(txn.data.ptr.buffer)),
+	view_ = {reinterpret_cast<const std::byte *>(static_cast<std::uintptr_t>(txn.data.ptr.buffer)),
 		   static_cast<std::size_t>(txn.data_size)};
 	if (txn.offsets_size)
-		p.viewOffsets_ = {reinterpret_cast<const binderlite_size_t *>(
+		viewOffsets_ = {reinterpret_cast<const binderlite_size_t *>(
 					  static_cast<std::uintptr_t>(txn.data.ptr.offsets)),
 				  static_cast<std::size_t>(txn.offsets_size / sizeof(binderlite_size_t))};
 	// Objects: aligned, inside the data, increasing, not overlapping.
 	std::uint64_t min = 0;
-	for (const binderlite_size_t off : p.viewOffsets_) {
+	for (const binderlite_size_t off : viewOffsets_) {
 		if (off % 4 || off < min || off > txn.data_size || txn.data_size - off < kObjectSize)
 			fail("bad object offset");
 		min = off + kObjectSize;
 	}
 	// The descriptors the driver installed for us are the parcel's from
 	// here on, closed with it unless taken out.
-	for (const binderlite_size_t off : p.viewOffsets_) {
+	for (const binderlite_size_t off : viewOffsets_) {
 		binderlite_fd_object obj;
-		std::memcpy(&obj, p.view_.data() + off, sizeof(obj));
+		std::memcpy(&obj, view_.data() + off, sizeof(obj));
 		if (obj.hdr.type != BINDERLITE_TYPE_FD)
 			continue;
 		if (obj.fd > static_cast<std::uint32_t>(std::numeric_limits<int>::max()))
 			fail("a file descriptor object without a descriptor");
-		p.fds_.push_back({off, UniqueFd(static_cast<int>(obj.fd))});
+		fds_.push_back({off, UniqueFd(static_cast<int>(obj.fd))});
 	}
-	return p;
 }
 
 // Reading.
@@ -897,10 +902,10 @@ Remote Parcel::Reader::toRemote(const Object &obj) const
 	const Parcel &p = *parcel_;
 	const auto &flat = obj.flat;
 	if (p.received_) {
-		Process::Impl &impl = detail::Access::impl(*p.buffer_.owner());
+		Process &owner = *p.buffer_.owner();
 		if (flat.hdr.type == BINDERLITE_TYPE_HANDLE)
-			return impl.remoteFor(flat.handle, obj.stability);
-		return Remote(impl.localFor(flat.binder, flat.cookie));
+			return detail::HandleTable::of(owner).remoteFor(flat.handle, obj.stability);
+		return Remote(detail::NodeTable::of(owner).get(flat.binder, flat.cookie));
 	}
 	// A parcel of ours: the objects are the ones it keeps.
 	if (flat.hdr.type == BINDERLITE_TYPE_HANDLE) {
@@ -921,15 +926,15 @@ WeakRemote Parcel::Reader::toWeakRemote(const Object &obj) const
 	const auto &flat = obj.flat;
 	const bool handle = flat.hdr.type == BINDERLITE_TYPE_HANDLE || flat.hdr.type == BINDERLITE_TYPE_WEAK_HANDLE;
 	if (p.received_) {
-		Process::Impl &impl = detail::Access::impl(*p.buffer_.owner());
+		Process &owner = *p.buffer_.owner();
 		if (handle)
-			return impl.weakRemoteFor(flat.handle, obj.stability);
+			return detail::HandleTable::of(owner).weakRemoteFor(flat.handle, obj.stability);
 		// One of ours, maybe gone: a weak reference to nothing.
-		return detail::Access::makeLocalWeak(impl.findLocal(flat.binder, flat.cookie));
+		return detail::HandleTable::weakToLocal(detail::NodeTable::of(owner).find(flat.binder, flat.cookie));
 	}
 	if (handle) {
 		for (const WeakRemote &w : p.weakRemotes_)
-			if (detail::Access::record(w) && w.handle() == flat.handle)
+			if (detail::HandleTable::recordOf(w) && w.handle() == flat.handle)
 				return w;
 		for (const Remote &r : p.remotes_)
 			if (r.handle() == flat.handle)
@@ -937,7 +942,7 @@ WeakRemote Parcel::Reader::toWeakRemote(const Object &obj) const
 	} else {
 		for (const auto &b : p.binders_)
 			if (b->id() == flat.binder)
-				return detail::Access::makeLocalWeak(b);
+				return detail::HandleTable::weakToLocal(b);
 	}
 	badMessage("parcel: an object this parcel does not hold");
 }

@@ -8,6 +8,69 @@
 
 namespace binderlite::protocol {
 
+namespace {
+
+// Every return of the UAPI header. A return's argument is _IOC_SIZE(code)
+// bytes, as its code says; decoded: binder protocol 8 sends it to us (the
+// others, and BR_TRANSACTION_SEC_CTX, which comes only to a node that
+// asked for security contexts, are unknown to decodeReturn()).
+struct ReturnInfo {
+	std::uint32_t code;
+	const char *name;
+	bool decoded;
+};
+
+constexpr ReturnInfo kReturns[] = {
+	{BINDERLITE_BR_ERROR, "BR_ERROR", true},
+	{BINDERLITE_BR_OK, "BR_OK", true},
+	{BINDERLITE_BR_TRANSACTION_SEC_CTX, "BR_TRANSACTION_SEC_CTX", false},
+	{BINDERLITE_BR_TRANSACTION, "BR_TRANSACTION", true},
+	{BINDERLITE_BR_REPLY, "BR_REPLY", true},
+	{BINDERLITE_BR_ACQUIRE_RESULT, "BR_ACQUIRE_RESULT", false},
+	{BINDERLITE_BR_DEAD_REPLY, "BR_DEAD_REPLY", true},
+	{BINDERLITE_BR_TRANSACTION_COMPLETE, "BR_TRANSACTION_COMPLETE", true},
+	{BINDERLITE_BR_INCREFS, "BR_INCREFS", true},
+	{BINDERLITE_BR_ACQUIRE, "BR_ACQUIRE", true},
+	{BINDERLITE_BR_RELEASE, "BR_RELEASE", true},
+	{BINDERLITE_BR_DECREFS, "BR_DECREFS", true},
+	{BINDERLITE_BR_ATTEMPT_ACQUIRE, "BR_ATTEMPT_ACQUIRE", false},
+	{BINDERLITE_BR_NOOP, "BR_NOOP", true},
+	{BINDERLITE_BR_SPAWN_LOOPER, "BR_SPAWN_LOOPER", true},
+	{BINDERLITE_BR_FINISHED, "BR_FINISHED", false},
+	{BINDERLITE_BR_DEAD_BINDER, "BR_DEAD_BINDER", true},
+	{BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE, "BR_CLEAR_DEATH_NOTIFICATION_DONE", true},
+	{BINDERLITE_BR_FAILED_REPLY, "BR_FAILED_REPLY", true},
+	{BINDERLITE_BR_FROZEN_REPLY, "BR_FROZEN_REPLY", true},
+	{BINDERLITE_BR_ONEWAY_SPAM_SUSPECT, "BR_ONEWAY_SPAM_SUSPECT", true},
+	{BINDERLITE_BR_TRANSACTION_PENDING_FROZEN, "BR_TRANSACTION_PENDING_FROZEN", true},
+	{BINDERLITE_BR_FROZEN_BINDER, "BR_FROZEN_BINDER", true},
+	{BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE, "BR_CLEAR_FREEZE_NOTIFICATION_DONE", true},
+};
+
+const ReturnInfo *findReturn(std::uint32_t code) noexcept
+{
+	for (const ReturnInfo &r : kReturns)
+		if (r.code == code)
+			return &r;
+	return nullptr;
+}
+
+// decodeReturn() copies each argument into the member of Return of its
+// type: the sizes the codes carry must be those members' sizes.
+static_assert(_IOC_SIZE(BINDERLITE_BR_ERROR) == sizeof(Return::error));
+static_assert(_IOC_SIZE(BINDERLITE_BR_TRANSACTION) == sizeof(Return::txn));
+static_assert(_IOC_SIZE(BINDERLITE_BR_REPLY) == sizeof(Return::txn));
+static_assert(_IOC_SIZE(BINDERLITE_BR_INCREFS) == sizeof(Return::ref));
+static_assert(_IOC_SIZE(BINDERLITE_BR_ACQUIRE) == sizeof(Return::ref));
+static_assert(_IOC_SIZE(BINDERLITE_BR_RELEASE) == sizeof(Return::ref));
+static_assert(_IOC_SIZE(BINDERLITE_BR_DECREFS) == sizeof(Return::ref));
+static_assert(_IOC_SIZE(BINDERLITE_BR_DEAD_BINDER) == sizeof(Return::cookie));
+static_assert(_IOC_SIZE(BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE) == sizeof(Return::cookie));
+static_assert(_IOC_SIZE(BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE) == sizeof(Return::cookie));
+static_assert(_IOC_SIZE(BINDERLITE_BR_FROZEN_BINDER) == sizeof(Return::frozen));
+
+} // namespace
+
 void CommandWriter::put(std::uint32_t code, const void *arg)
 {
 	const std::size_t size = _IOC_SIZE(code);
@@ -92,35 +155,10 @@ void CommandWriter::truncate(std::size_t n) noexcept
 
 std::optional<std::size_t> returnArgSize(std::uint32_t cmd) noexcept
 {
-	switch (cmd) {
-	case BINDERLITE_BR_NOOP:
-	case BINDERLITE_BR_OK:
-	case BINDERLITE_BR_TRANSACTION_COMPLETE:
-	case BINDERLITE_BR_DEAD_REPLY:
-	case BINDERLITE_BR_FAILED_REPLY:
-	case BINDERLITE_BR_SPAWN_LOOPER:
-	case BINDERLITE_BR_FROZEN_REPLY:
-	case BINDERLITE_BR_ONEWAY_SPAM_SUSPECT:
-	case BINDERLITE_BR_TRANSACTION_PENDING_FROZEN:
-		return 0;
-	case BINDERLITE_BR_ERROR:
-		return sizeof(std::int32_t);
-	case BINDERLITE_BR_TRANSACTION:
-	case BINDERLITE_BR_REPLY:
-		return sizeof(binderlite_transaction_data);
-	case BINDERLITE_BR_INCREFS:
-	case BINDERLITE_BR_ACQUIRE:
-	case BINDERLITE_BR_RELEASE:
-	case BINDERLITE_BR_DECREFS:
-		return sizeof(binderlite_ptr_cookie);
-	case BINDERLITE_BR_DEAD_BINDER:
-	case BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE:
-	case BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE:
-		return sizeof(binderlite_uintptr_t);
-	case BINDERLITE_BR_FROZEN_BINDER:
-		return sizeof(binderlite_frozen_state_info);
-	}
-	return std::nullopt;
+	const ReturnInfo *r = findReturn(cmd);
+	if (!r || !r->decoded)
+		return std::nullopt;
+	return _IOC_SIZE(cmd);
 }
 
 Return decodeReturn(std::span<const std::byte> stream, std::size_t &pos)
@@ -205,33 +243,8 @@ const char *commandName(std::uint32_t code) noexcept
 
 const char *returnName(std::uint32_t code) noexcept
 {
-	switch (code) {
-	case BINDERLITE_BR_ERROR: return "BR_ERROR";
-	case BINDERLITE_BR_OK: return "BR_OK";
-	case BINDERLITE_BR_TRANSACTION: return "BR_TRANSACTION";
-	case BINDERLITE_BR_REPLY: return "BR_REPLY";
-	case BINDERLITE_BR_DEAD_REPLY: return "BR_DEAD_REPLY";
-	case BINDERLITE_BR_TRANSACTION_COMPLETE: return "BR_TRANSACTION_COMPLETE";
-	case BINDERLITE_BR_INCREFS: return "BR_INCREFS";
-	case BINDERLITE_BR_ACQUIRE: return "BR_ACQUIRE";
-	case BINDERLITE_BR_RELEASE: return "BR_RELEASE";
-	case BINDERLITE_BR_DECREFS: return "BR_DECREFS";
-	case BINDERLITE_BR_NOOP: return "BR_NOOP";
-	case BINDERLITE_BR_SPAWN_LOOPER: return "BR_SPAWN_LOOPER";
-	case BINDERLITE_BR_DEAD_BINDER: return "BR_DEAD_BINDER";
-	case BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE: return "BR_CLEAR_DEATH_NOTIFICATION_DONE";
-	case BINDERLITE_BR_FAILED_REPLY: return "BR_FAILED_REPLY";
-	case BINDERLITE_BR_TRANSACTION_SEC_CTX: return "BR_TRANSACTION_SEC_CTX";
-	case BINDERLITE_BR_ACQUIRE_RESULT: return "BR_ACQUIRE_RESULT";
-	case BINDERLITE_BR_ATTEMPT_ACQUIRE: return "BR_ATTEMPT_ACQUIRE";
-	case BINDERLITE_BR_FINISHED: return "BR_FINISHED";
-	case BINDERLITE_BR_FROZEN_REPLY: return "BR_FROZEN_REPLY";
-	case BINDERLITE_BR_ONEWAY_SPAM_SUSPECT: return "BR_ONEWAY_SPAM_SUSPECT";
-	case BINDERLITE_BR_TRANSACTION_PENDING_FROZEN: return "BR_TRANSACTION_PENDING_FROZEN";
-	case BINDERLITE_BR_FROZEN_BINDER: return "BR_FROZEN_BINDER";
-	case BINDERLITE_BR_CLEAR_FREEZE_NOTIFICATION_DONE: return "BR_CLEAR_FREEZE_NOTIFICATION_DONE";
-	}
-	return "BR_?";
+	const ReturnInfo *r = findReturn(code);
+	return r ? r->name : "BR_?";
 }
 
 } // namespace binderlite::protocol

@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Remote, WeakRemote and the per-handle records behind them.
-#include "internal.hpp"
+// Remote and WeakRemote: calls, the standard transactions, death links.
+// Their reference counts are handles.hpp's.
+#include "deaths.hpp"
+#include "dispatch.hpp"
+#include "handles.hpp"
+#include "serve.hpp"
+
+#include <binderlite/binder.hpp>
+#include <binderlite/error.hpp>
+#include <binderlite/parcel.hpp>
+#include <binderlite/process.hpp>
 
 #include <cerrno>
 
@@ -16,52 +25,6 @@ const char *toString(OnewayResult result) noexcept
 	}
 	return "?";
 }
-
-namespace detail {
-
-// The last reference of any kind to the handle: clear a pending death
-// notification, then drop the weak count.
-HandleRecord::~HandleRecord()
-{
-	Process::Impl &impl = Access::impl(*process);
-	try {
-		std::lock_guard g(impl.mutex);
-		auto it = impl.handles.find(handle);
-		if (it != impl.handles.end() && it->second.expired())
-			impl.handles.erase(it);
-		protocol::CommandWriter cmds;
-		if (deathCookie) {
-			impl.deaths.erase(deathCookie);
-			if (!dead)
-				cmds.clearDeathNotification(handle, deathCookie);
-		}
-		if (counted)
-			cmds.decrefs(handle);
-		if (!cmds.empty())
-			impl.sendLocked(cmds);
-	} catch (const std::exception &e) {
-		impl.report(std::string("releasing handle ") + std::to_string(handle) + ": " + e.what());
-	}
-}
-
-// The last strong reference: drop the strong count. The record (and its
-// weak count) may go right after.
-StrongRef::~StrongRef()
-{
-	Process::Impl &impl = Access::impl(*record->process);
-	try {
-		std::lock_guard g(impl.mutex);
-		if (counted) {
-			protocol::CommandWriter cmds;
-			cmds.release(record->handle);
-			impl.sendLocked(cmds);
-		}
-	} catch (const std::exception &e) {
-		impl.report(std::string("releasing handle ") + std::to_string(record->handle) + ": " + e.what());
-	}
-}
-
-} // namespace detail
 
 namespace {
 
@@ -96,7 +59,7 @@ Parcel Remote::transact(std::uint32_t code, const Parcel &data) const
 {
 	if (local_)
 		return localTransact(*local_, code, data, false);
-	return detail::Access::impl(*ref_->record->process).transact(ref_->record->handle, code, data, 0);
+	return detail::Dispatcher::of(*ref_->record->process).transact(ref_->record->handle, code, data, 0);
 }
 
 OnewayResult Remote::transactOneway(std::uint32_t code, const Parcel &data) const
@@ -106,7 +69,7 @@ OnewayResult Remote::transactOneway(std::uint32_t code, const Parcel &data) cons
 		return OnewayResult::Sent;
 	}
 	OnewayResult how = OnewayResult::Sent;
-	(void)detail::Access::impl(*ref_->record->process)
+	(void)detail::Dispatcher::of(*ref_->record->process)
 		.transact(ref_->record->handle, code, data, BINDERLITE_TF_ONE_WAY, &how);
 	return how;
 }
@@ -154,23 +117,24 @@ DeathToken Remote::linkToDeath(std::function<void()> callback) const
 		throw Error(ErrorKind::Usage, EINVAL, "linkToDeath: no callback");
 	if (local_)
 		return DeathToken{0};
-	return detail::Access::impl(*ref_->record->process).link(ref_->record, std::move(callback));
+	const auto &record = ref_->record;
+	// The death state, kept by the death table as a part of the record.
+	const std::shared_ptr<detail::DeathState> death(record, &record->death);
+	return detail::DeathTable::of(*record->process).link(death, record->handle, std::move(callback));
 }
 
 bool Remote::unlinkToDeath(DeathToken token) const
 {
 	if (local_)
 		return token == DeathToken{0};
-	return detail::Access::impl(*ref_->record->process).unlink(*ref_->record, token);
+	return detail::DeathTable::of(*ref_->record->process).unlink(ref_->record->death, ref_->record->handle, token);
 }
 
 bool Remote::isDead() const noexcept
 {
 	if (local_)
 		return false;
-	Process::Impl &impl = detail::Access::impl(*ref_->record->process);
-	std::lock_guard g(impl.mutex);
-	return ref_->record->dead;
+	return detail::DeathTable::of(*ref_->record->process).isDead(ref_->record->death);
 }
 
 std::uint32_t Remote::handle() const
@@ -214,13 +178,7 @@ std::optional<Remote> WeakRemote::promote() const
 			return Remote(std::move(b));
 		return std::nullopt;
 	}
-	std::shared_ptr<detail::StrongRef> strong; // dropped after unlocking
-	Process::Impl &impl = detail::Access::impl(*record_->process);
-	std::lock_guard g(impl.mutex);
-	strong = record_->strong.lock();
-	if (!strong)
-		return std::nullopt;
-	return detail::Access::makeRemote(strong);
+	return record_->table.promote(*record_);
 }
 
 std::uint32_t WeakRemote::handle() const

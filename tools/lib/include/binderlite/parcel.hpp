@@ -80,6 +80,8 @@ class Binder;
 class Process;
 
 namespace detail {
+class Dispatcher;
+
 // A buffer of a receive pool; BC_FREE_BUFFER on destruction, once.
 class PoolBuffer {
 public:
@@ -197,8 +199,13 @@ public:
 	[[nodiscard]] binderlite_uintptr_t bufferAddress() const noexcept { return buffer_.address(); }
 
 private:
-	friend struct detail::Access;
+	// The library's dispatcher makes received parcels and reads the
+	// objects of those it sends.
+	friend class detail::Dispatcher;
 	friend class Reader;
+
+	// A received parcel: the buffer of a BR_TRANSACTION or BR_REPLY.
+	Parcel(std::shared_ptr<Process> owner, const binderlite_transaction_data &txn);
 
 	void checkWritable() const;
 	void put(const void *p, std::size_t n);

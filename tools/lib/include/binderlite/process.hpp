@@ -149,7 +149,6 @@ public:
 	struct Impl;
 
 private:
-	friend struct detail::Access;
 	struct Private {};
 
 public:

@@ -69,10 +69,11 @@ struct Return {
 	std::int32_t error = 0;            // BR_ERROR
 };
 
-// The size of the argument after return code @cmd, or nullopt if binder
-// protocol 8 has no such return (BR_TRANSACTION_SEC_CTX, which comes only
-// to a node that asked for security contexts, and the returns binder never
-// sends count as unknown).
+// The size of the argument after return code @cmd (_IOC_SIZE(cmd), as the
+// UAPI header defines the code), or nullopt if binder protocol 8 has no
+// such return (BR_TRANSACTION_SEC_CTX, which comes only to a node that
+// asked for security contexts, and the returns binder never sends count
+// as unknown).
 [[nodiscard]] std::optional<std::size_t> returnArgSize(std::uint32_t cmd) noexcept;
 
 // Decodes the return at @pos of @stream and advances @pos past it. Throws

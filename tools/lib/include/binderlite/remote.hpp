@@ -39,7 +39,7 @@ class Process;
 class WeakRemote;
 
 namespace detail {
-struct Access;
+class HandleTable;
 struct HandleRecord;
 struct StrongRef;
 } // namespace detail
@@ -129,7 +129,8 @@ public:
 	friend bool operator==(const Remote &a, const Remote &b) noexcept;
 
 private:
-	friend struct detail::Access;
+	// The library's handle table makes Remotes to handles and reads them.
+	friend class detail::HandleTable;
 	explicit Remote(std::shared_ptr<detail::StrongRef> ref);
 
 	std::shared_ptr<detail::StrongRef> ref_;
@@ -153,7 +154,7 @@ public:
 
 private:
 	friend class Remote;
-	friend struct detail::Access;
+	friend class detail::HandleTable;
 	explicit WeakRemote(std::shared_ptr<detail::HandleRecord> record);
 
 	std::shared_ptr<detail::HandleRecord> record_;

@@ -49,8 +49,8 @@ constexpr std::string_view kProcesses =
 TEST(Stats, PrintsGroupedCountersAndAProcessTable)
 {
 	test::FakeSystem sys;
-	sys.load_module();
-	EXPECT_EQ(run_stats(sys.env(), {}), kExitOk);
+	sys.loadModule();
+	EXPECT_EQ(runStats(sys.env(), {}), kExitOk);
 	EXPECT_EQ(sys.out.str(), std::string{kCounters} + "\n" + std::string{kProcesses});
 	EXPECT_EQ(sys.err.str(), "");
 }
@@ -58,8 +58,8 @@ TEST(Stats, PrintsGroupedCountersAndAProcessTable)
 TEST(Stats, ShowsFrozenProcessesContextsAndTheNewCounters)
 {
 	test::FakeSystem sys;
-	sys.load_module_with_contexts();
-	EXPECT_EQ(run_stats(sys.env(), {}), kExitOk);
+	sys.loadModuleWithContexts();
+	EXPECT_EQ(runStats(sys.env(), {}), kExitOk);
 	const std::string out = sys.out.str();
 	EXPECT_NE(out.find("  buffers in use                      0\n"
 			   "  fds sent, not yet received          2\n"
@@ -86,8 +86,8 @@ TEST(Stats, ShowsFrozenProcessesContextsAndTheNewCounters)
 TEST(Stats, JsonHasTheContexts)
 {
 	test::FakeSystem sys;
-	sys.load_module_with_contexts();
-	EXPECT_EQ(run_stats(sys.env(), {.json = true, .bytes = false}), kExitOk);
+	sys.loadModuleWithContexts();
+	EXPECT_EQ(runStats(sys.env(), {.json = true, .bytes = false}), kExitOk);
 	const auto doc = nlohmann::json::parse(sys.out.str());
 	EXPECT_EQ(doc["stats"]["files_in_flight"], 2);
 	EXPECT_EQ(doc["processes"][1]["procs"]["frozen"], 1);
@@ -103,25 +103,25 @@ TEST(Stats, JsonHasTheContexts)
 TEST(Stats, AnOlderModuleHasNoContextsAndNoFrozenColumn)
 {
 	test::FakeSystem sys;
-	sys.load_module();
-	EXPECT_EQ(run_stats(sys.env(), {}), kExitOk);
+	sys.loadModule();
+	EXPECT_EQ(runStats(sys.env(), {}), kExitOk);
 	EXPECT_EQ(sys.out.str().find("FROZEN"), std::string::npos);
 	EXPECT_EQ(sys.out.str().find("Contexts"), std::string::npos);
 	sys.out.str("");
-	EXPECT_EQ(run_stats(sys.env(), {.json = true, .bytes = false}), kExitOk);
+	EXPECT_EQ(runStats(sys.env(), {.json = true, .bytes = false}), kExitOk);
 	EXPECT_TRUE(nlohmann::json::parse(sys.out.str())["contexts"].is_null());
 }
 
 TEST(Stats, BytesOptionShowsExactPoolSizes)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/sys/kernel/debug/binderlite/pools",
 		  "pid size used free largest_free pages_resident\n"
 		  "156 4194304 1040384 3153920 3153920 255\n");
 	sys.write("/sys/kernel/debug/binderlite/procs", "pid threads nodes refs deaths buffers todo\n"
 							"156 1 1 1 0 1 0\n");
-	EXPECT_EQ(run_stats(sys.env(), {.json = false, .bytes = true}), kExitOk);
+	EXPECT_EQ(runStats(sys.env(), {.json = false, .bytes = true}), kExitOk);
 	EXPECT_NE(sys.out.str().find("  156  binderlite-raw        1      1     1       0        1"
 				     "     0  4194304  1040384  3153920       3153920    255\n"),
 		  std::string::npos) << sys.out.str();
@@ -130,7 +130,7 @@ TEST(Stats, BytesOptionShowsExactPoolSizes)
 TEST(Stats, ShowsMissingValuesAndVanishedProcesses)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	// 170 has gone (no comm) and closed its file between the two reads;
 	// pools of this driver has no largest_free column.
 	sys.write("/sys/kernel/debug/binderlite/procs", "pid threads nodes refs deaths buffers todo\n"
@@ -138,7 +138,7 @@ TEST(Stats, ShowsMissingValuesAndVanishedProcesses)
 							"170 1 0 0 0 0 0\n");
 	sys.write("/sys/kernel/debug/binderlite/pools", "pid size used free\n"
 							"156 8192 0 8192\n");
-	EXPECT_EQ(run_stats(sys.env(), {}), kExitOk);
+	EXPECT_EQ(runStats(sys.env(), {}), kExitOk);
 	const std::string out = sys.out.str();
 	EXPECT_NE(out.find("  PID  COMMAND         THREADS  NODES  REFS  DEATHS  BUFFERS  TODO   POOL  USED   FREE  LARGEST FREE  PAGES\n"
 			   "  156  binderlite-raw        1      1     1       0        0     0  8 KiB   0 B  8 KiB             -      -\n"
@@ -149,10 +149,10 @@ TEST(Stats, ShowsMissingValuesAndVanishedProcesses)
 TEST(Stats, SaysSoWhenNoProcessHasTheDeviceOpen)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/sys/kernel/debug/binderlite/procs", "pid threads nodes refs deaths buffers todo\n");
 	sys.write("/sys/kernel/debug/binderlite/pools", "pid size used free largest_free\n");
-	EXPECT_EQ(run_stats(sys.env(), {}), kExitOk);
+	EXPECT_EQ(runStats(sys.env(), {}), kExitOk);
 	EXPECT_NE(sys.out.str().find("(/sys/kernel/debug/binderlite/procs, pools)\n  none\n"),
 		  std::string::npos);
 }
@@ -160,10 +160,10 @@ TEST(Stats, SaysSoWhenNoProcessHasTheDeviceOpen)
 TEST(Stats, ShowsKeysItDoesNotKnowUnderOther)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/sys/kernel/debug/binderlite/stats",
 		  "procs 1\nfailed 3\nfailed_dead 0\nfailed_new_reason 3\nfrobs 12345\nmode fast\n");
-	EXPECT_EQ(run_stats(sys.env(), {}), kExitOk);
+	EXPECT_EQ(runStats(sys.env(), {}), kExitOk);
 	EXPECT_EQ(sys.out.str().substr(0, sys.out.str().find("Open files")),
 		  "Live objects\n"
 		  "  open files                  1\n"
@@ -181,8 +181,8 @@ TEST(Stats, ShowsKeysItDoesNotKnowUnderOther)
 TEST(Stats, JsonHasEveryKeyAndColumn)
 {
 	test::FakeSystem sys;
-	sys.load_module();
-	EXPECT_EQ(run_stats(sys.env(), {.json = true, .bytes = false}), kExitOk);
+	sys.loadModule();
+	EXPECT_EQ(runStats(sys.env(), {.json = true, .bytes = false}), kExitOk);
 	const auto doc = nlohmann::json::parse(sys.out.str());
 	EXPECT_EQ(doc["debugfs"], "/sys/kernel/debug/binderlite");
 	EXPECT_EQ(doc["stats"].size(), 25u);
@@ -200,9 +200,9 @@ TEST(Stats, JsonHasEveryKeyAndColumn)
 TEST(Stats, JsonMarksWhatIsMissingAsNull)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/sys/kernel/debug/binderlite/procs", "pid threads\n999 1\n");
-	EXPECT_EQ(run_stats(sys.env(), {.json = true, .bytes = false}), kExitOk);
+	EXPECT_EQ(runStats(sys.env(), {.json = true, .bytes = false}), kExitOk);
 	const auto doc = nlohmann::json::parse(sys.out.str());
 	const auto &gone = doc["processes"].back();
 	EXPECT_EQ(gone["pid"], 999);
@@ -215,7 +215,7 @@ TEST(Stats, ModuleNotLoaded)
 {
 	test::FakeSystem sys;
 	try {
-		run_stats(sys.env(), {});
+		runStats(sys.env(), {});
 		FAIL() << "stats without the module succeeded";
 	} catch (const Failure &e) {
 		EXPECT_STREQ(e.what(), "binderlite module is not loaded: try `sudo modprobe binderlite`");
@@ -226,11 +226,11 @@ TEST(Stats, ModuleNotLoaded)
 TEST(Stats, DebugfsNotMounted)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/proc/self/mounts", test::kMountsWithoutDebugfs);
 	sys.remove("/sys/kernel/debug");
 	try {
-		run_stats(sys.env(), {});
+		runStats(sys.env(), {});
 		FAIL() << "stats without debugfs succeeded";
 	} catch (const Failure &e) {
 		EXPECT_STREQ(e.what(), "debugfs is not mounted at /sys/kernel/debug: "
@@ -241,9 +241,9 @@ TEST(Stats, DebugfsNotMounted)
 TEST(Stats, MalformedFileIsAParseError)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/sys/kernel/debug/binderlite/pools", "pid size\n1 2 3\n");
-	EXPECT_THROW(run_stats(sys.env(), {}), ParseError);
+	EXPECT_THROW(runStats(sys.env(), {}), ParseError);
 }
 
 } // namespace

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 TEST(Status, ModuleNotLoaded)
 {
 	test::FakeSystem sys;
-	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_EQ(runStatus(sys.env(), {}), kExitFailure);
 	EXPECT_EQ(sys.out.str(),
 		  "module    not loaded (/sys/module/binderlite is missing)\n"
 		  "device    /dev/binderlite: missing\n"
@@ -32,8 +32,8 @@ TEST(Status, ModuleNotLoaded)
 TEST(Status, LoadedWithoutItsDeviceNode)
 {
 	test::FakeSystem sys;
-	sys.load_module();
-	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	sys.loadModule();
+	EXPECT_EQ(runStatus(sys.env(), {}), kExitFailure);
 	EXPECT_EQ(sys.out.str(),
 		  "module      loaded, used by 3\n"
 		  "device      /dev/binderlite: missing\n"
@@ -49,10 +49,10 @@ TEST(Status, LoadedWithoutItsDeviceNode)
 TEST(Status, NodeThatIsNotACharacterDevice)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/dev/binderlite", "");
 	fs::permissions(sys.root() / "dev/binderlite", fs::perms(0644));
-	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_EQ(runStatus(sys.env(), {}), kExitFailure);
 	EXPECT_NE(sys.out.str().find("device      /dev/binderlite: -rw-r--r-- root:root, "
 				     "not a character device\n"), std::string::npos) << sys.out.str();
 	EXPECT_EQ(sys.err.str(), "blctl: /dev/binderlite is not a character device\n");
@@ -63,10 +63,10 @@ TEST(Status, NodeThatIsNotACharacterDevice)
 TEST(Status, StaleNodeWithAnotherDeviceNumber)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	fs::create_directories(sys.root() / "dev");
 	fs::create_symlink("/dev/null", sys.root() / "dev/binderlite");
-	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_EQ(runStatus(sys.env(), {}), kExitFailure);
 	EXPECT_NE(sys.out.str().find("/dev/binderlite: crw-rw-rw- (0666) root:root, device 1:3\n"),
 		  std::string::npos) << sys.out.str();
 	EXPECT_EQ(sys.err.str(), "blctl: /dev/binderlite is device 1:3, but binderlite is 10:125: "
@@ -76,11 +76,11 @@ TEST(Status, StaleNodeWithAnotherDeviceNumber)
 TEST(Status, DeviceThatDoesNotAnswerTheVersionIoctl)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/sys/class/misc/binderlite/dev", "1:3\n");
 	fs::create_directories(sys.root() / "dev");
 	fs::create_symlink("/dev/null", sys.root() / "dev/binderlite");
-	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure);
+	EXPECT_EQ(runStatus(sys.env(), {}), kExitFailure);
 	EXPECT_NE(sys.out.str().find("protocol    unknown (BINDERLITE_VERSION: Inappropriate "
 				     "ioctl for device)\n"), std::string::npos) << sys.out.str();
 	EXPECT_EQ(sys.err.str(), "blctl: BINDERLITE_VERSION on /dev/binderlite failed: "
@@ -90,21 +90,21 @@ TEST(Status, DeviceThatDoesNotAnswerTheVersionIoctl)
 TEST(Status, DeviceOptionNamesAnotherNode)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	Env env = sys.env();
 	env.paths.device = "/dev/other";
-	EXPECT_EQ(run_status(env, {}), kExitFailure);
+	EXPECT_EQ(runStatus(env, {}), kExitFailure);
 	EXPECT_NE(sys.out.str().find("device      /dev/other: missing\n"), std::string::npos);
 }
 
 TEST(Status, AContextOfAnotherNameHasItsOwnMiscDevice)
 {
 	test::FakeSystem sys;
-	sys.load_module_with_contexts();
+	sys.loadModuleWithContexts();
 	sys.write("/sys/class/misc/vendor/dev", "10:126\n");
 	Env env = sys.env();
 	env.paths.device = "/dev/vendor";
-	EXPECT_EQ(run_status(env, {}), kExitFailure);
+	EXPECT_EQ(runStatus(env, {}), kExitFailure);
 	EXPECT_EQ(sys.err.str(), "blctl: /dev/vendor does not exist although binderlite is loaded: is "
 				 "udev running? (by hand: mknod /dev/vendor c 10 126)\n");
 }
@@ -112,8 +112,8 @@ TEST(Status, AContextOfAnotherNameHasItsOwnMiscDevice)
 TEST(Status, ContextsAndFrozenProcesses)
 {
 	test::FakeSystem sys;
-	sys.load_module_with_contexts();
-	run_status(sys.env(), {});
+	sys.loadModuleWithContexts();
+	runStatus(sys.env(), {});
 	EXPECT_NE(sys.out.str().find(
 			  "debugfs     mounted; /sys/kernel/debug/binderlite present\n"
 			  "contexts    binderlite (/dev/binderlite): 3 open files, manager 156 (binderlite-raw)\n"
@@ -128,26 +128,26 @@ TEST(Status, ContextsAndFrozenProcesses)
 	sys.out.str("");
 	sys.write("/sys/kernel/debug/binderlite/procs", "pid threads frozen context\n");
 	sys.write("/sys/kernel/debug/binderlite/contexts", "name procs manager\n");
-	run_status(sys.env(), {});
+	runStatus(sys.env(), {});
 	EXPECT_NE(sys.out.str().find("contexts    none\nfrozen      none\n"), std::string::npos) << sys.out.str();
 
 	// A procs file that does not parse: left out, status goes on.
 	sys.out.str("");
 	sys.write("/sys/kernel/debug/binderlite/procs", "pid frozen\n1\n");
 	sys.remove("/sys/kernel/debug/binderlite/contexts");
-	EXPECT_EQ(run_status(sys.env(), {}), kExitFailure); // the device is missing, as before
+	EXPECT_EQ(runStatus(sys.env(), {}), kExitFailure); // the device is missing, as before
 	EXPECT_EQ(sys.out.str().find("frozen"), std::string::npos) << sys.out.str();
 }
 
 TEST(Status, AnOlderModuleShowsNeitherContextsNorFrozen)
 {
 	test::FakeSystem sys;
-	sys.load_module();
-	run_status(sys.env(), {});
+	sys.loadModule();
+	runStatus(sys.env(), {});
 	EXPECT_EQ(sys.out.str().find("contexts"), std::string::npos) << sys.out.str();
 	EXPECT_EQ(sys.out.str().find("frozen"), std::string::npos) << sys.out.str();
 	sys.out.str("");
-	run_status(sys.env(), {.json = true});
+	runStatus(sys.env(), {.json = true});
 	const auto doc = nlohmann::json::parse(sys.out.str());
 	EXPECT_TRUE(doc["debugfs"]["contexts"].is_null());
 	EXPECT_TRUE(doc["debugfs"]["frozen"].is_null());
@@ -156,8 +156,8 @@ TEST(Status, AnOlderModuleShowsNeitherContextsNorFrozen)
 TEST(Status, JsonHasContextsAndFrozenProcesses)
 {
 	test::FakeSystem sys;
-	sys.load_module_with_contexts();
-	run_status(sys.env(), {.json = true});
+	sys.loadModuleWithContexts();
+	runStatus(sys.env(), {.json = true});
 	const auto doc = nlohmann::json::parse(sys.out.str());
 	ASSERT_EQ(doc["debugfs"]["contexts"].size(), 2u);
 	EXPECT_EQ(doc["debugfs"]["contexts"][1]["name"], "vendor");
@@ -171,9 +171,9 @@ TEST(Status, JsonHasContextsAndFrozenProcesses)
 TEST(Status, DebugfsStates)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/proc/self/mounts", test::kMountsWithoutDebugfs);
-	run_status(sys.env(), {});
+	runStatus(sys.env(), {});
 	EXPECT_NE(sys.out.str().find("debugfs     not mounted at /sys/kernel/debug (blctl stats "
 				     "needs it: mount -t debugfs none /sys/kernel/debug)\n"),
 		  std::string::npos) << sys.out.str();
@@ -181,7 +181,7 @@ TEST(Status, DebugfsStates)
 	sys.out.str("");
 	sys.write("/proc/self/mounts", test::kMountsWithDebugfs);
 	sys.remove("/sys/kernel/debug/binderlite");
-	run_status(sys.env(), {});
+	runStatus(sys.env(), {});
 	EXPECT_NE(sys.out.str().find("debugfs     mounted at /sys/kernel/debug, but "
 				     "/sys/kernel/debug/binderlite is missing\n"),
 		  std::string::npos) << sys.out.str();
@@ -190,13 +190,13 @@ TEST(Status, DebugfsStates)
 TEST(Status, BuiltInModuleAndUnreadableParameter)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.remove("/sys/module/binderlite/initstate");
 	sys.remove("/sys/module/binderlite/refcnt");
 	sys.remove("/sys/module/binderlite/parameters/max_pool_size");
 	// A directory where a parameter's file should be cannot be read.
 	fs::create_directories(sys.root() / "sys/module/binderlite/parameters/odd");
-	run_status(sys.env(), {});
+	runStatus(sys.env(), {});
 	EXPECT_NE(sys.out.str().find("module      built into the kernel\n"), std::string::npos)
 		<< sys.out.str();
 	EXPECT_NE(sys.out.str().find("parameters  debug_mask = 0\n"
@@ -207,8 +207,8 @@ TEST(Status, BuiltInModuleAndUnreadableParameter)
 TEST(Status, Json)
 {
 	test::FakeSystem sys;
-	sys.load_module();
-	EXPECT_EQ(run_status(sys.env(), {.json = true}), kExitFailure);
+	sys.loadModule();
+	EXPECT_EQ(runStatus(sys.env(), {.json = true}), kExitFailure);
 	const auto doc = nlohmann::json::parse(sys.out.str());
 	EXPECT_EQ(doc["module"]["loaded"], true);
 	EXPECT_EQ(doc["module"]["initstate"], "live");

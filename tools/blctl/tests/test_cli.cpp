@@ -18,7 +18,7 @@ int run(test::FakeSystem &sys, std::initializer_list<const char *> args)
 	std::vector<const char *> argv{"blctl"};
 	argv.insert(argv.end(), args);
 	argv.push_back(nullptr);
-	return run_cli(static_cast<int>(argv.size() - 1), argv.data(), sys.env());
+	return runCli(static_cast<int>(argv.size() - 1), argv.data(), sys.env());
 }
 
 TEST(Cli, HelpListsEverySubcommandAndTheExitStatuses)
@@ -53,9 +53,9 @@ TEST(Cli, Version)
 {
 	test::FakeSystem sys;
 	EXPECT_EQ(run(sys, {"--version"}), kExitOk);
-	EXPECT_EQ(sys.out.str(), version_string() + "\n");
-	EXPECT_EQ(version_string().rfind("blctl ", 0), 0u);
-	EXPECT_NE(version_string().find("(binderlite protocol 8)"), std::string::npos);
+	EXPECT_EQ(sys.out.str(), versionString() + "\n");
+	EXPECT_EQ(versionString().rfind("blctl ", 0), 0u);
+	EXPECT_NE(versionString().find("(binderlite protocol 8)"), std::string::npos);
 }
 
 TEST(Cli, NoSubcommandIsAUsageError)
@@ -88,7 +88,7 @@ TEST(Cli, FailuresExitOneWithTheMessage)
 TEST(Cli, ParseErrorsExitOneNamingTheFile)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	sys.write("/sys/kernel/debug/binderlite/stats", "procs\n");
 	EXPECT_EQ(run(sys, {"stats"}), kExitFailure);
 	EXPECT_EQ(sys.err.str(), "blctl: cannot parse /sys/kernel/debug/binderlite/stats: line 1: "
@@ -99,7 +99,7 @@ TEST(Cli, ParseErrorsExitOneNamingTheFile)
 TEST(Cli, RunsTheSubcommandWithBlctlsOptionsBeforeOrAfterIt)
 {
 	test::FakeSystem sys;
-	sys.load_module();
+	sys.loadModule();
 	EXPECT_EQ(run(sys, {"stats", "--json"}), kExitOk);
 	EXPECT_EQ(sys.out.str().front(), '{');
 	sys.out.str("");

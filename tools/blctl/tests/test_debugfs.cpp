@@ -18,21 +18,21 @@ using test::kStats;
 
 TEST(ParseInteger, TakesDecimalIntegersOnly)
 {
-	EXPECT_EQ(parse_integer("0"), 0);
-	EXPECT_EQ(parse_integer("4194304"), 4194304);
-	EXPECT_EQ(parse_integer("-3"), -3);
-	EXPECT_EQ(parse_integer("9223372036854775807"), INT64_MAX);
-	EXPECT_EQ(parse_integer("9223372036854775808"), std::nullopt);	// u64 beyond int64
-	EXPECT_EQ(parse_integer(""), std::nullopt);
-	EXPECT_EQ(parse_integer("+1"), std::nullopt);
-	EXPECT_EQ(parse_integer("12a"), std::nullopt);
-	EXPECT_EQ(parse_integer("0x10"), std::nullopt);
-	EXPECT_EQ(parse_integer(" 1"), std::nullopt);
+	EXPECT_EQ(parseInteger("0"), 0);
+	EXPECT_EQ(parseInteger("4194304"), 4194304);
+	EXPECT_EQ(parseInteger("-3"), -3);
+	EXPECT_EQ(parseInteger("9223372036854775807"), INT64_MAX);
+	EXPECT_EQ(parseInteger("9223372036854775808"), std::nullopt);	// u64 beyond int64
+	EXPECT_EQ(parseInteger(""), std::nullopt);
+	EXPECT_EQ(parseInteger("+1"), std::nullopt);
+	EXPECT_EQ(parseInteger("12a"), std::nullopt);
+	EXPECT_EQ(parseInteger("0x10"), std::nullopt);
+	EXPECT_EQ(parseInteger(" 1"), std::nullopt);
 }
 
 TEST(ParseKeyValues, ReadsEveryKeyOfStatsInOrder)
 {
-	const Record r = parse_key_values(kStats, "stats");
+	const Record r = parseKeyValues(kStats, "stats");
 	ASSERT_EQ(r.fields().size(), 25u);
 	EXPECT_EQ(r.fields().front().first, "procs");
 	EXPECT_EQ(r.fields().back().first, "pages_reclaimed");
@@ -46,16 +46,16 @@ TEST(ParseKeyValues, ReadsEveryKeyOfStatsInOrder)
 
 TEST(ParseKeyValues, ToleratesBlankLinesExtraBlanksAndCrLf)
 {
-	const Record r = parse_key_values("\nprocs   3 \r\n\n\tthreads\t4\n", "stats");
+	const Record r = parseKeyValues("\nprocs   3 \r\n\n\tthreads\t4\n", "stats");
 	ASSERT_EQ(r.fields().size(), 2u);
 	EXPECT_EQ(r.number("procs"), 3);
 	EXPECT_EQ(r.number("threads"), 4);
-	EXPECT_TRUE(parse_key_values("", "stats").fields().empty());
+	EXPECT_TRUE(parseKeyValues("", "stats").fields().empty());
 }
 
 TEST(ParseKeyValues, KeepsValuesItCannotReadAsNumbersAsText)
 {
-	const Record r = parse_key_values("huge 18446744073709551615\nmode fast\n", "stats");
+	const Record r = parseKeyValues("huge 18446744073709551615\nmode fast\n", "stats");
 	EXPECT_EQ(r.number("huge"), std::nullopt);
 	EXPECT_EQ(*r.text("huge"), "18446744073709551615");
 	EXPECT_EQ(*r.text("mode"), "fast");
@@ -64,18 +64,18 @@ TEST(ParseKeyValues, KeepsValuesItCannotReadAsNumbersAsText)
 TEST(ParseKeyValues, RejectsLinesThatAreNotNameValue)
 {
 	try {
-		parse_key_values("procs 3\nthreads\n", "stats");
+		parseKeyValues("procs 3\nthreads\n", "stats");
 		FAIL() << "a line with one word was accepted";
 	} catch (const ParseError &e) {
 		EXPECT_STREQ(e.what(), "stats: line 2: expected \"name value\", found 1 words");
 	}
-	EXPECT_THROW(parse_key_values("procs 3 4\n", "stats"), ParseError);
+	EXPECT_THROW(parseKeyValues("procs 3 4\n", "stats"), ParseError);
 }
 
 TEST(ParseKeyValues, RejectsAKeySeenTwice)
 {
 	try {
-		parse_key_values("procs 3\nprocs 4\n", "stats");
+		parseKeyValues("procs 3\nprocs 4\n", "stats");
 		FAIL() << "a duplicate was accepted";
 	} catch (const ParseError &e) {
 		EXPECT_STREQ(e.what(), "stats: line 2: \"procs\" appears twice");
@@ -84,7 +84,7 @@ TEST(ParseKeyValues, RejectsAKeySeenTwice)
 
 TEST(ParseColumns, ReadsProcsByColumnName)
 {
-	const ColumnFile f = parse_columns(kProcs, "procs");
+	const ColumnFile f = parseColumns(kProcs, "procs");
 	EXPECT_EQ(f.header, (std::vector<std::string>{"pid", "threads", "nodes", "refs", "deaths",
 						      "buffers", "todo"}));
 	ASSERT_EQ(f.rows.size(), 3u);
@@ -95,7 +95,7 @@ TEST(ParseColumns, ReadsProcsByColumnName)
 
 TEST(ParseColumns, ReadsPools)
 {
-	const ColumnFile f = parse_columns(kPools, "pools");
+	const ColumnFile f = parseColumns(kPools, "pools");
 	ASSERT_EQ(f.header.size(), 12u);
 	ASSERT_EQ(f.rows.size(), 3u);
 	EXPECT_EQ(f.rows[1].number("high_watermark"), 1040384);
@@ -106,7 +106,7 @@ TEST(ParseColumns, ReadsPools)
 TEST(ParseColumns, FindsValuesByNameWhateverTheOrderAndExtraColumns)
 {
 	// A later driver may reorder or add columns: the same values come out.
-	const ColumnFile f = parse_columns("todo future pid threads\n0 abc 158 2\n", "procs");
+	const ColumnFile f = parseColumns("todo future pid threads\n0 abc 158 2\n", "procs");
 	ASSERT_EQ(f.rows.size(), 1u);
 	EXPECT_EQ(f.rows[0].number("pid"), 158);
 	EXPECT_EQ(f.rows[0].number("threads"), 2);
@@ -117,7 +117,7 @@ TEST(ParseColumns, FindsValuesByNameWhateverTheOrderAndExtraColumns)
 
 TEST(ParseColumns, AcceptsAHeaderWithoutRows)
 {
-	const ColumnFile f = parse_columns("pid threads nodes refs deaths buffers todo\n", "procs");
+	const ColumnFile f = parseColumns("pid threads nodes refs deaths buffers todo\n", "procs");
 	EXPECT_EQ(f.header.size(), 7u);
 	EXPECT_TRUE(f.rows.empty());
 }
@@ -125,20 +125,20 @@ TEST(ParseColumns, AcceptsAHeaderWithoutRows)
 TEST(ParseColumns, RejectsMalformedFiles)
 {
 	try {
-		parse_columns("pid threads\n1 2\n3\n", "procs");
+		parseColumns("pid threads\n1 2\n3\n", "procs");
 		FAIL() << "a short row was accepted";
 	} catch (const ParseError &e) {
 		EXPECT_STREQ(e.what(), "procs: line 3: 1 values under 2 column names");
 	}
-	EXPECT_THROW(parse_columns("pid threads\n1 2 3\n", "procs"), ParseError);
-	EXPECT_THROW(parse_columns("", "procs"), ParseError);
-	EXPECT_THROW(parse_columns("\n\n", "procs"), ParseError);
-	EXPECT_THROW(parse_columns("pid pid\n", "procs"), ParseError);
+	EXPECT_THROW(parseColumns("pid threads\n1 2 3\n", "procs"), ParseError);
+	EXPECT_THROW(parseColumns("", "procs"), ParseError);
+	EXPECT_THROW(parseColumns("\n\n", "procs"), ParseError);
+	EXPECT_THROW(parseColumns("pid pid\n", "procs"), ParseError);
 }
 
 TEST(JoinByPid, PairsEachProcessWithItsPool)
 {
-	const auto rows = join_by_pid(parse_columns(kProcs, "procs"), parse_columns(kPools, "pools"));
+	const auto rows = joinByPid(parseColumns(kProcs, "procs"), parseColumns(kPools, "pools"));
 	ASSERT_EQ(rows.size(), 3u);
 	EXPECT_EQ(rows[0].pid, 156);
 	EXPECT_EQ(rows[1].pid, 158);
@@ -151,9 +151,9 @@ TEST(JoinByPid, PairsEachProcessWithItsPool)
 TEST(JoinByPid, SortsByPidAndKeepsLinesMissingFromOneFile)
 {
 	// Files opened and closed between the two reads.
-	const auto procs = parse_columns("pid threads\n300 1\n20 2\n", "procs");
-	const auto pools = parse_columns("pid size\n20 4096\n5 8192\n", "pools");
-	const auto rows = join_by_pid(procs, pools);
+	const auto procs = parseColumns("pid threads\n300 1\n20 2\n", "procs");
+	const auto pools = parseColumns("pid size\n20 4096\n5 8192\n", "pools");
+	const auto rows = joinByPid(procs, pools);
 	ASSERT_EQ(rows.size(), 3u);
 	EXPECT_EQ(rows[0].pid, 5);
 	EXPECT_FALSE(rows[0].procs);
@@ -168,9 +168,9 @@ TEST(JoinByPid, SortsByPidAndKeepsLinesMissingFromOneFile)
 TEST(JoinByPid, PairsTheFilesOfAProcessInOrder)
 {
 	// One process, two open files: the n-th line goes with the n-th.
-	const auto procs = parse_columns("pid threads\n7 1\n7 3\n", "procs");
-	const auto pools = parse_columns("pid size\n7 4096\n7 8192\n", "pools");
-	const auto rows = join_by_pid(procs, pools);
+	const auto procs = parseColumns("pid threads\n7 1\n7 3\n", "procs");
+	const auto pools = parseColumns("pid size\n7 4096\n7 8192\n", "pools");
+	const auto rows = joinByPid(procs, pools);
 	ASSERT_EQ(rows.size(), 2u);
 	EXPECT_EQ(rows[0].procs->number("threads"), 1);
 	EXPECT_EQ(rows[0].pool->number("size"), 4096);
@@ -180,10 +180,10 @@ TEST(JoinByPid, PairsTheFilesOfAProcessInOrder)
 
 TEST(JoinByPid, NeedsANumericPidColumn)
 {
-	const auto pools = parse_columns(kPools, "pools");
-	EXPECT_THROW(join_by_pid(parse_columns("tid threads\n1 1\n", "procs"), pools), ParseError);
+	const auto pools = parseColumns(kPools, "pools");
+	EXPECT_THROW(joinByPid(parseColumns("tid threads\n1 1\n", "procs"), pools), ParseError);
 	try {
-		join_by_pid(parse_columns("pid threads\n1 1\nx 2\n", "procs"), pools);
+		joinByPid(parseColumns("pid threads\n1 1\nx 2\n", "procs"), pools);
 		FAIL() << "a pid that is not a number was accepted";
 	} catch (const ParseError &e) {
 		EXPECT_STREQ(e.what(), "procs: row 2: pid \"x\" is not a number");
@@ -192,11 +192,11 @@ TEST(JoinByPid, NeedsANumericPidColumn)
 
 TEST(ParseColumns, ReadsTheNewerProcsAndContexts)
 {
-	const ColumnFile procs = parse_columns(test::kProcsContexts, "procs");
+	const ColumnFile procs = parseColumns(test::kProcsContexts, "procs");
 	ASSERT_EQ(procs.rows.size(), 4u);
 	EXPECT_EQ(procs.rows[1].number("frozen"), 1);
 	EXPECT_EQ(*procs.rows[3].text("context"), "vendor");
-	const auto contexts = parse_contexts(parse_columns(test::kContexts, "contexts"));
+	const auto contexts = parseContexts(parseColumns(test::kContexts, "contexts"));
 	ASSERT_EQ(contexts.size(), 2u);
 	EXPECT_EQ(contexts[0], (Context{.name = "binderlite", .procs = 3, .manager = 156}));
 	EXPECT_EQ(contexts[1], (Context{.name = "vendor", .procs = 1, .manager = 0}));
@@ -204,29 +204,29 @@ TEST(ParseColumns, ReadsTheNewerProcsAndContexts)
 
 TEST(ParseContexts, ToleratesMissingColumnsButNeedsNames)
 {
-	const auto c = parse_contexts(parse_columns("name\nbinderlite\n", "contexts"));
+	const auto c = parseContexts(parseColumns("name\nbinderlite\n", "contexts"));
 	ASSERT_EQ(c.size(), 1u);
 	EXPECT_EQ(c[0], (Context{.name = "binderlite", .procs = std::nullopt, .manager = std::nullopt}));
-	EXPECT_TRUE(parse_contexts(parse_columns("name procs manager\n", "contexts")).empty());
-	EXPECT_THROW(parse_contexts(parse_columns("procs manager\n1 2\n", "contexts")), ParseError);
+	EXPECT_TRUE(parseContexts(parseColumns("name procs manager\n", "contexts")).empty());
+	EXPECT_THROW(parseContexts(parseColumns("procs manager\n1 2\n", "contexts")), ParseError);
 }
 
 TEST(FrozenProcesses, FromTheFrozenColumn)
 {
-	const auto frozen = frozen_processes(parse_columns(test::kProcsContexts, "procs"));
+	const auto frozen = frozenProcesses(parseColumns(test::kProcsContexts, "procs"));
 	ASSERT_TRUE(frozen);
 	EXPECT_EQ(*frozen, (std::vector<FrozenProcess>{{.pid = 158, .context = "binderlite"}}));
 }
 
 TEST(FrozenProcesses, NoneKnownOnAnOlderModule)
 {
-	EXPECT_EQ(frozen_processes(parse_columns(kProcs, "procs")), std::nullopt);
+	EXPECT_EQ(frozenProcesses(parseColumns(kProcs, "procs")), std::nullopt);
 	// A frozen column without a context column; a process with two files
 	// of one context counts once; sorted by pid, then context.
-	const auto frozen = frozen_processes(parse_columns("pid frozen\n9 1\n3 0\n9 1\n", "procs"));
+	const auto frozen = frozenProcesses(parseColumns("pid frozen\n9 1\n3 0\n9 1\n", "procs"));
 	ASSERT_TRUE(frozen);
 	EXPECT_EQ(*frozen, (std::vector<FrozenProcess>{{.pid = 9, .context = ""}}));
-	const auto two = frozen_processes(parse_columns("pid frozen context\n9 1 b\n4 1 z\n9 1 a\n", "procs"));
+	const auto two = frozenProcesses(parseColumns("pid frozen context\n9 1 b\n4 1 z\n9 1 a\n", "procs"));
 	EXPECT_EQ(*two, (std::vector<FrozenProcess>{{.pid = 4, .context = "z"}, {.pid = 9, .context = "a"},
 						    {.pid = 9, .context = "b"}}));
 }
@@ -234,59 +234,59 @@ TEST(FrozenProcesses, NoneKnownOnAnOlderModule)
 TEST(ReadOptionalDebugfsFile, AbsentOnAnOlderModule)
 {
 	test::FakeSystem sys;
-	sys.load_module();
-	EXPECT_EQ(read_optional_debugfs_file(sys.env(), "contexts"), std::nullopt);
-	EXPECT_EQ(read_optional_debugfs_file(sys.env(), "procs"), std::string{kProcs});
-	sys.load_module_with_contexts();
-	EXPECT_EQ(read_optional_debugfs_file(sys.env(), "contexts"), std::string{test::kContexts});
+	sys.loadModule();
+	EXPECT_EQ(readOptionalDebugfsFile(sys.env(), "contexts"), std::nullopt);
+	EXPECT_EQ(readOptionalDebugfsFile(sys.env(), "procs"), std::string{kProcs});
+	sys.loadModuleWithContexts();
+	EXPECT_EQ(readOptionalDebugfsFile(sys.env(), "contexts"), std::string{test::kContexts});
 	// Without debugfs it is a failure, explained, as for the other files.
 	sys.remove("/sys/kernel/debug");
 	sys.write("/proc/self/mounts", test::kMountsWithoutDebugfs);
-	EXPECT_THROW((void)read_optional_debugfs_file(sys.env(), "contexts"), Failure);
+	EXPECT_THROW((void)readOptionalDebugfsFile(sys.env(), "contexts"), Failure);
 }
 
 constexpr std::string_view kPath = "/sys/kernel/debug/binderlite/stats";
 
 TEST(ExplainDebugfsError, ModuleNotLoadedComesFirst)
 {
-	const DebugfsFacts facts{.module_loaded = false, .fstype = std::nullopt, .root = false};
-	EXPECT_EQ(explain_debugfs_error(kPath, ENOENT, facts),
+	const DebugfsFacts facts{.moduleLoaded = false, .fstype = std::nullopt, .root = false};
+	EXPECT_EQ(explainDebugfsError(kPath, ENOENT, facts),
 		  "binderlite module is not loaded: try `sudo modprobe binderlite`");
-	EXPECT_EQ(explain_debugfs_error(kPath, EACCES, facts),
+	EXPECT_EQ(explainDebugfsError(kPath, EACCES, facts),
 		  "binderlite module is not loaded: try `sudo modprobe binderlite`");
 }
 
 TEST(ExplainDebugfsError, DebugfsNotMounted)
 {
-	const DebugfsFacts facts{.module_loaded = true, .fstype = std::nullopt, .root = true};
-	EXPECT_EQ(explain_debugfs_error(kPath, ENOENT, facts),
+	const DebugfsFacts facts{.moduleLoaded = true, .fstype = std::nullopt, .root = true};
+	EXPECT_EQ(explainDebugfsError(kPath, ENOENT, facts),
 		  "debugfs is not mounted at /sys/kernel/debug: "
 		  "mount -t debugfs none /sys/kernel/debug");
-	const DebugfsFacts other{.module_loaded = true, .fstype = "tmpfs", .root = true};
-	EXPECT_EQ(explain_debugfs_error(kPath, ENOENT, other),
+	const DebugfsFacts other{.moduleLoaded = true, .fstype = "tmpfs", .root = true};
+	EXPECT_EQ(explainDebugfsError(kPath, ENOENT, other),
 		  "/sys/kernel/debug holds a tmpfs file system, not debugfs: "
 		  "mount -t debugfs none /sys/kernel/debug");
 }
 
 TEST(ExplainDebugfsError, PermissionDeniedSaysDebugfsIsRootsOnly)
 {
-	const DebugfsFacts user{.module_loaded = true, .fstype = "debugfs", .root = false};
-	EXPECT_EQ(explain_debugfs_error(kPath, EACCES, user),
+	const DebugfsFacts user{.moduleLoaded = true, .fstype = "debugfs", .root = false};
+	EXPECT_EQ(explainDebugfsError(kPath, EACCES, user),
 		  "cannot read /sys/kernel/debug/binderlite/stats: permission denied: debugfs "
 		  "is readable by root only; run blctl as root (sudo)");
-	const DebugfsFacts root{.module_loaded = true, .fstype = "debugfs", .root = true};
-	EXPECT_EQ(explain_debugfs_error(kPath, EPERM, root),
+	const DebugfsFacts root{.moduleLoaded = true, .fstype = "debugfs", .root = true};
+	EXPECT_EQ(explainDebugfsError(kPath, EPERM, root),
 		  "cannot read /sys/kernel/debug/binderlite/stats: Operation not permitted, even "
 		  "as root: is the kernel locked down? (cat /sys/kernel/security/lockdown)");
 }
 
 TEST(ExplainDebugfsError, OtherErrors)
 {
-	const DebugfsFacts facts{.module_loaded = true, .fstype = "debugfs", .root = true};
-	EXPECT_EQ(explain_debugfs_error(kPath, ENOENT, facts),
+	const DebugfsFacts facts{.moduleLoaded = true, .fstype = "debugfs", .root = true};
+	EXPECT_EQ(explainDebugfsError(kPath, ENOENT, facts),
 		  "/sys/kernel/debug/binderlite/stats does not exist, although binderlite is "
 		  "loaded and debugfs is mounted: is this binderlite older than blctl?");
-	EXPECT_EQ(explain_debugfs_error(kPath, EIO, facts),
+	EXPECT_EQ(explainDebugfsError(kPath, EIO, facts),
 		  "cannot read /sys/kernel/debug/binderlite/stats: Input/output error");
 }
 

@@ -26,7 +26,7 @@ int run(test::FakeSystem &sys, std::initializer_list<const char *> args)
 	std::vector<const char *> argv{"blctl"};
 	argv.insert(argv.end(), args);
 	argv.push_back(nullptr);
-	return run_cli(static_cast<int>(argv.size() - 1), argv.data(), sys.env());
+	return runCli(static_cast<int>(argv.size() - 1), argv.data(), sys.env());
 }
 
 bool contains(const std::string &text, std::string_view what)
@@ -63,22 +63,22 @@ TEST(Ipc, FreezeCommandLines)
 	sys.err.str("");
 	env.paths.device = "/nonexistent/binderlite";
 	const char *argv[] = {"blctl", "freeze", "42", nullptr};
-	EXPECT_EQ(run_cli(3, argv, env), kExitFailure);
+	EXPECT_EQ(runCli(3, argv, env), kExitFailure);
 	EXPECT_TRUE(contains(sys.err.str(), "device /nonexistent/binderlite not present")) << sys.err.str();
 }
 
 TEST(Ipc, FreezeFailuresSayWhatToDo)
 {
 	const auto sys = [](int e) { return bl::Error(bl::ErrorKind::System, e, "BINDERLITE_FREEZE"); };
-	EXPECT_EQ(freeze_failure("/dev/binderlite", "freeze", "169 (demo-service)", 100, sys(EAGAIN)),
+	EXPECT_EQ(freezeFailure("/dev/binderlite", "freeze", "169 (demo-service)", 100, sys(EAGAIN)),
 		  "process 169 (demo-service) still had transactions in flight after 100 ms, so the "
 		  "driver thawed it again: try a longer --timeout, or later");
-	EXPECT_EQ(freeze_failure("/dev/binderlite", "thaw", "7", 0, sys(EINVAL)),
+	EXPECT_EQ(freezeFailure("/dev/binderlite", "thaw", "7", 0, sys(EINVAL)),
 		  "process 7 has no binder file of /dev/binderlite's driver open (or does not exist): "
 		  "only processes that use the driver can be frozen");
-	EXPECT_EQ(freeze_failure("/dev/binder", "freeze", "7", 0, sys(EPERM)),
+	EXPECT_EQ(freezeFailure("/dev/binder", "freeze", "7", 0, sys(EPERM)),
 		  "freeze of process 7 refused: EPERM (Operation not permitted): run blctl as root");
-	EXPECT_TRUE(contains(freeze_failure("/dev/binder", "frozen info", "7", 0, sys(EIO)),
+	EXPECT_TRUE(contains(freezeFailure("/dev/binder", "frozen info", "7", 0, sys(EIO)),
 			     "frozen info of process 7 on /dev/binder failed: BINDERLITE_FREEZE"));
 }
 
@@ -136,7 +136,7 @@ TEST(Ipc, BadCommandLinesExitTwoBeforeTouchingTheDevice)
 		std::string text;
 		for (const char *a : line)
 			text += std::string{a} + ' ';
-		EXPECT_EQ(run_cli(static_cast<int>(argv.size() - 1), argv.data(), sys.env()), kExitUsage)
+		EXPECT_EQ(runCli(static_cast<int>(argv.size() - 1), argv.data(), sys.env()), kExitUsage)
 			<< text;
 		EXPECT_FALSE(contains(sys.err.str(), "not present")) << text << sys.err.str();
 		EXPECT_EQ(sys.out.str(), "") << text;
@@ -168,7 +168,7 @@ TEST(Ipc, AMissingDeviceIsNamed)
 		std::vector<const char *> argv{"blctl", "-d", "/nonexistent/binderlite"};
 		argv.insert(argv.end(), cmd.begin(), cmd.end());
 		argv.push_back(nullptr);
-		EXPECT_EQ(run_cli(static_cast<int>(argv.size() - 1), argv.data(), sys.env()),
+		EXPECT_EQ(runCli(static_cast<int>(argv.size() - 1), argv.data(), sys.env()),
 			  kExitFailure);
 		EXPECT_EQ(sys.err.str(),
 			  "blctl: device /nonexistent/binderlite not present: load the module (`sudo "
@@ -189,55 +189,55 @@ TEST(Ipc, AFileThatIsNoBinderDeviceIsNamed)
 TEST(Ipc, MessagesForTheManager)
 {
 	const bl::DeadObject dead("call 2 to handle 0: BR_DEAD_REPLY");
-	EXPECT_EQ(manager_failure("/dev/binderlite", dead),
+	EXPECT_EQ(managerFailure("/dev/binderlite", dead),
 		  "service manager not running on /dev/binderlite: start it (`blservicemanager -d "
 		  "/dev/binderlite &`)");
-	EXPECT_EQ(manager_failure("/dev/binderlite", bl::Error::fromStatus(bl::Status::fromStatusT(bl::kBadType))),
+	EXPECT_EQ(managerFailure("/dev/binderlite", bl::Error::fromStatus(bl::Status::fromStatusT(bl::kBadType))),
 		  "the service manager on /dev/binderlite refused: BAD_TYPE: not the interface token it "
 		  "expects (--descriptor, --raw): does it speak the same dialect? (blctl --dialect; "
 		  "blservicemanager -D)");
-	EXPECT_EQ(no_such_service("/dev/binderlite", "hello"),
+	EXPECT_EQ(noSuchService("/dev/binderlite", "hello"),
 		  "no service named \"hello\" on /dev/binderlite: `blctl list` shows the registered "
 		  "ones");
 }
 
 TEST(Ipc, MessagesForACall)
 {
-	EXPECT_EQ(call_failure("/dev/binderlite", "hello", bl::DeadObject("x")),
+	EXPECT_EQ(callFailure("/dev/binderlite", "hello", bl::DeadObject("x")),
 		  "service \"hello\" on /dev/binderlite is dead (its process is gone): restart it");
-	EXPECT_EQ(call_failure("/dev/binderlite", "hello", bl::Error::status(EBADRQC)),
+	EXPECT_EQ(callFailure("/dev/binderlite", "hello", bl::Error::status(EBADRQC)),
 		  "service \"hello\" answered with an error: EBADRQC (Invalid request code): check "
 		  "the code and the arguments it expects");
-	EXPECT_TRUE(contains(call_failure("/dev/binderlite", "hello",
+	EXPECT_TRUE(contains(callFailure("/dev/binderlite", "hello",
 					  bl::Error(bl::ErrorKind::FailedReply, EINVAL, "call 1")),
 			     "the driver refused the call to service \"hello\": call 1"));
-	EXPECT_EQ(call_failure("/dev/binderlite", "hello", bl::Error::unknownTransaction(7)),
+	EXPECT_EQ(callFailure("/dev/binderlite", "hello", bl::Error::unknownTransaction(7)),
 		  "service \"hello\" answered with UNKNOWN_TRANSACTION (EBADMSG): it has no call of that "
 		  "code: check the code and the arguments it expects");
-	EXPECT_EQ(call_failure("/dev/binderlite", "hello",
+	EXPECT_EQ(callFailure("/dev/binderlite", "hello",
 			       bl::Error::exception(bl::ExceptionCode::IllegalArgument, "Null binder")),
 		  "service \"hello\" answered with the exception EX_ILLEGAL_ARGUMENT (\"Null binder\"): "
 		  "check the code and the arguments it expects");
-	EXPECT_EQ(remote_text(bl::Error::serviceSpecific(42, "")), "the exception EX_SERVICE_SPECIFIC 42");
-	EXPECT_EQ(errno_name(EBADRQC), "EBADRQC");
-	EXPECT_EQ(errno_text(ENOENT), "ENOENT (No such file or directory)");
-	EXPECT_EQ(errno_text(4242), "error 4242");
+	EXPECT_EQ(remoteText(bl::Error::serviceSpecific(42, "")), "the exception EX_SERVICE_SPECIFIC 42");
+	EXPECT_EQ(errnoName(EBADRQC), "EBADRQC");
+	EXPECT_EQ(errnoText(ENOENT), "ENOENT (No such file or directory)");
+	EXPECT_EQ(errnoText(4242), "error 4242");
 }
 
 TEST(Ipc, Dialects)
 {
-	EXPECT_EQ(dialect_of("11"), bl::Dialect::Android11);
-	EXPECT_EQ(dialect_of("android14"), bl::Dialect::Android13);
-	EXPECT_THROW((void)dialect_of("7"), Failure);
+	EXPECT_EQ(dialectOf("11"), bl::Dialect::Android11);
+	EXPECT_EQ(dialectOf("android14"), bl::Dialect::Android13);
+	EXPECT_THROW((void)dialectOf("7"), Failure);
 }
 
 TEST(Ipc, MessagesForOpeningTheDevice)
 {
-	EXPECT_EQ(open_failure("/dev/binderlite",
+	EXPECT_EQ(openFailure("/dev/binderlite",
 			       bl::Error(bl::ErrorKind::System, EACCES, "open /dev/binderlite")),
 		  "cannot open /dev/binderlite: permission denied: run blctl as root, or as a user "
 		  "the device's mode allows");
-	EXPECT_TRUE(contains(open_failure("/dev/binderlite",
+	EXPECT_TRUE(contains(openFailure("/dev/binderlite",
 					  bl::Error(bl::ErrorKind::Protocol, EPROTONOSUPPORT,
 						    "protocol 7")),
 			     "speaks another protocol than binder 8"));
