@@ -657,7 +657,9 @@ TEST_F(hub, offsets_validation)
 			.data.ptr.buffer = (uintptr_t)&p,
 			.data.ptr.offsets = (uintptr_t)cases[i].offsets,
 		};
-		param = cases[i].param == 1 ? variant->order_param : cases[i].param;
+		param = cases[i].param;
+		if (param == 1)
+			param = variant->order_param;
 		TH_LOG("case %zu: %s", i, cases[i].what);
 		ASSERT_EQ(0, obj_write(self->dev.fd, BINDERLITE_BC_TRANSACTION, &tr, sizeof(tr)));
 		IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_FAILED_REPLY, &ev);
@@ -692,7 +694,8 @@ TEST_F(hub, extra_size_overflow)
 			},
 			.buffers_size = sizes[i],
 		};
-		ASSERT_EQ(0, obj_write(self->dev.fd, BINDERLITE_BC_TRANSACTION_SG, &sg, sizeof(sg)));
+		ASSERT_EQ(0, obj_write(self->dev.fd, BINDERLITE_BC_TRANSACTION_SG, &sg,
+				       sizeof(sg)));
 		IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_FAILED_REPLY, &ev);
 		IPC_ASSERT_IDLE(&self->r, 0);
 		assert_peer_saw_nothing(_metadata, self);
@@ -985,10 +988,10 @@ TEST_F(hub, both_ends_die)
 	struct ipc_event ev;
 
 	for (round = 0; round < 4; round++) {
-		ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_A, OBJ_PEER_COOKIE(PEER_A),
-					    &a));
-		ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_B, OBJ_PEER_COOKIE(PEER_B),
-					    &b));
+		ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_A,
+					    OBJ_PEER_COOKIE(PEER_A), &a));
+		ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_B,
+					    OBJ_PEER_COOKIE(PEER_B), &b));
 		/* B keeps a handle to A's node and watches it. */
 		obj_msg_init(&m);
 		obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, a.handle);
@@ -1082,8 +1085,8 @@ TEST_F(hub, killed_with_call_in_flight)
 	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_A, OBJ_PEER_COOKIE(PEER_A), &a));
 	ASSERT_EQ(0, node_info(self->dev.fd, a.handle, &before));
 	for (round = 0; round < 6; round++) {
-		ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_B, OBJ_PEER_COOKIE(PEER_B),
-					    &d));
+		ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_B,
+					    OBJ_PEER_COOKIE(PEER_B), &d));
 		obj_msg_init(&m);
 		obj_msg_binder(&m, BINDERLITE_TYPE_BINDER, OBJ_NODE(2), OBJ_COOKIE(2));
 		obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, a.handle);
