@@ -228,6 +228,7 @@ struct epoll_racer {
 	int fd;
 	int ep[EPOLL_ROUNDS];
 	int registered;
+	int waiting;
 	int exited;
 	int go;
 	int err;
@@ -247,6 +248,9 @@ static void *epoll_racer_main(void *arg)
 		if (epoll_ctl(er->ep[i], EPOLL_CTL_ADD, er->fd, &ev))
 			er->err = -errno;
 		ipc_store(&er->registered, i + 1);
+		/* Every fourth round, exit while the other thread waits in epoll_wait(). */
+		if (i % 4 == 3 && !ipc_wait_int(&er->waiting, i + 1, 10000))
+			er->err = -ETIMEDOUT;
 		if (!er->err)
 			er->err = thread_exit(er->fd);
 		ipc_store(&er->exited, i + 1);
@@ -255,8 +259,9 @@ static void *epoll_racer_main(void *arg)
 }
 
 /*
- * CVE-2019-2215, the race: the thread's exit meets an epoll_wait(), an
- * EPOLL_CTL_DEL or a close() of the epoll set on another thread, which is
+ * CVE-2019-2215, the race: the thread's exit meets an epoll_wait() (one
+ * that looks, or one that sleeps in the set), an EPOLL_CTL_DEL or a close()
+ * of the epoll set on another thread, which is
  * where a missing wake-up with POLLFREE, or freeing the wait queue without
  * a grace period, bites. This proves that each round's calls succeed, the
  * process's thread count is back where it was, and calls still work.
@@ -284,16 +289,20 @@ TEST_F(hub, thread_exit_races_epoll)
 		if (!ipc_wait_int(&er->registered, i + 1, 10000))
 			break;
 		/* Race the exit. */
-		switch (i % 3) {
+		switch (i % 4) {
 		case 0:
 			ret = epoll_wait(er->ep[i], &out, 1, 0) < 0 ? -errno : 0;
 			break;
 		case 1:
 			ret = epoll_ctl(er->ep[i], EPOLL_CTL_DEL, er->fd, NULL) ? -errno : 0;
 			break;
-		default:
+		case 2:
 			ret = close(er->ep[i]) ? -errno : 0;
 			er->ep[i] = -1;
+			break;
+		default:
+			ipc_store(&er->waiting, i + 1);
+			ret = epoll_wait(er->ep[i], &out, 1, 20) < 0 ? -errno : 0;
 		}
 		EXPECT_EQ(0, ret) TH_LOG("round %d: %s", i, strerror(-ret));
 		if (!ipc_wait_int(&er->exited, i + 1, 10000))
@@ -588,6 +597,74 @@ TEST_F(hub, free_bogus_pointers)
 	if (variant->binderlite)
 		ASSERT_EQ(1, buffers_of(_metadata, true, getpid()));
 	ASSERT_EQ(0, obj_reply_free(self->dev.fd, &rep));
+	if (variant->binderlite)
+		ASSERT_EQ(0, buffers_of(_metadata, true, getpid()));
+	round_trip(_metadata, self);
+}
+
+/* A thread freeing addresses at the start of the test's pool until stopped. */
+struct stray_freer {
+	int fd;
+	binderlite_uintptr_t pool;
+	int stop;
+	int frees;
+	int err;
+};
+
+static void *stray_freer_main(void *arg)
+{
+	struct stray_freer *sf = arg;
+	struct ipc_cmds c;
+	int i;
+
+	while (!ipc_load(&sf->stop) && !sf->err) {
+		c = (struct ipc_cmds){ 0 };
+		for (i = 0; i < 16; i++)
+			ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, sf->pool + 8 * i);
+		sf->err = ipc_cmds_write(sf->fd, &c);
+		sf->frees += 16;
+	}
+	return NULL;
+}
+
+/*
+ * CVE-2019-2025, the race: another thread of the receiver frees the
+ * addresses where replies land, again and again, while they are being
+ * allocated, copied and delivered. A buffer is only the user's once it was
+ * delivered; before that the free must find nothing. This proves that
+ * every call still ends in exactly one BR_REPLY, that every free is
+ * accepted or ignored (no error), that the pool ends empty (binderlite),
+ * and that a checked round trip works afterwards.
+ */
+TEST_F(hub, free_races_delivery)
+{
+	struct stray_freer sf = { .fd = self->dev.fd, .pool = (uintptr_t)self->dev.pool };
+	struct obj_reply rep = { 0 };
+	struct obj_msg m;
+	int i, ret = 0;
+	pthread_t t;
+
+	obj_msg_init(&m);
+	obj_msg_put(&m, NULL, 200);
+	ASSERT_EQ(0, pthread_create(&t, NULL, stray_freer_main, &sf));
+	for (i = 0; i < 150; i++) {
+		ret = obj_msg_send(self->dev.fd, BINDERLITE_BC_TRANSACTION, self->s.handle,
+				   OBJ_PEER_ECHO, 0, &m);
+		if (!ret)
+			ret = obj_call_finish(&self->r, &rep, NULL, NULL);
+		if (ret || rep.cmd != BINDERLITE_BR_REPLY || rep.completes != 1)
+			break;
+		/* It may be freed already by the other thread: then this is ignored. */
+		ret = obj_reply_free(self->dev.fd, &rep);
+		if (ret)
+			break;
+	}
+	ipc_store(&sf.stop, 1);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(0, ret) TH_LOG("call %d: %s", i, strerror(-ret));
+	ASSERT_EQ(150, i) TH_LOG("call %d ended with %#x", i, rep.cmd);
+	ASSERT_EQ(0, sf.err);
+	ASSERT_LT(0, sf.frees);
 	if (variant->binderlite)
 		ASSERT_EQ(0, buffers_of(_metadata, true, getpid()));
 	round_trip(_metadata, self);
@@ -1590,6 +1667,55 @@ TEST_F(fds, fd_not_leaked_by_failed_transaction)
 	}
 	ASSERT_EQ(0, sg_quit(&self->r, mgr));
 	sg_expect_pipe_gone(_metadata, p);
+}
+
+/*
+ * Files leaked by a failed reply: the same on the reply's side, where the
+ * replier's files are taken for the caller. This proves that a reply with
+ * an fd object, or an fd array, followed by a bad handle fails for the
+ * caller with BR_FAILED_REPLY and its extended error, that the replier is
+ * told its reply went (as binder does), that the caller gains no
+ * descriptor, and that the pipe reaches EOF once the replier has closed
+ * its write end: no file reference is left.
+ */
+TEST_F(fds, fd_not_leaked_by_failed_reply)
+{
+	struct fda_parent par;
+	struct sg_outcome o;
+	struct sg_step *st;
+	struct obj_msg m;
+	int p[2], before, i;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	for (i = 0; i < 2; i++) {
+		if (i == 0) {
+			obj_msg_init(&m);
+			obj_msg_fd(&m, p[1], 1);
+		} else {
+			fd_array_msg(&m, &par, p[1], p[1]);
+		}
+		obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, 999);
+		st = sg_step_add(self->s, BINDERLITE_BC_REPLY_SG, 0, 0, &m);
+	}
+	st->close_fd = p[1];
+	pid = sg_spawn_replier(variant->path, SG_PLAIN_MGR, self->s);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, close(p[1]));
+	before = sg_count_fds();
+	for (i = 0; i < 2; i++) {
+		obj_msg_init(&m);
+		ASSERT_EQ(0, sg_call(&self->r, BINDERLITE_BC_TRANSACTION, 0, CODE_FDS,
+				     BINDERLITE_TF_ACCEPT_FDS, &m, &o));
+		SG_ASSERT_OUTCOME(&o, BINDERLITE_BR_TRANSACTION_COMPLETE, BINDERLITE_BR_FAILED_REPLY,
+				  BINDERLITE_BR_FAILED_REPLY, -EINVAL);
+		ASSERT_EQ(before, sg_count_fds());
+	}
+	sg_reap_script(_metadata, self->s, pid, -1);
+	for (i = 0; i < 2; i++)
+		SG_ASSERT_COMPLETED(&self->s->steps[i].out);
+	ASSERT_EQ(0, sg_writers_gone(p[0], 5000));
+	ASSERT_EQ(0, close(p[0]));
 }
 
 /*
