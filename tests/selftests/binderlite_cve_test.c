@@ -602,6 +602,66 @@ TEST_F(hub, free_bogus_pointers)
 	round_trip(_metadata, self);
 }
 
+/* What S sends the test as oneways: static, so at the same address in S. */
+static const char oneway_payload[64] = "binderlite_cve_test: a oneway, queued behind another one.";
+
+/*
+ * CVE-2019-2025, a buffer allocated but not delivered yet: S sends the
+ * test's node two oneways; the second waits behind the first (one at a
+ * time per node), its buffer already allocated in the test's pool but not
+ * the test's yet. This proves that frees of every 8-byte address of the
+ * 4 KiB after the first buffer (wherever the second one is) find nothing,
+ * that the second is then delivered intact once the first is freed, and
+ * (binderlite) that it stays counted until the test frees it.
+ */
+TEST_F(hub, free_undelivered_buffer)
+{
+	struct binderlite_transaction_data t1;
+	struct obj_peer_written w;
+	struct ipc_cmds c = { 0 };
+	binderlite_uintptr_t a;
+	struct ipc_event ev;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		ipc_cmd_txn(&c, BINDERLITE_BC_TRANSACTION, 0, CODE_NESTED + i,
+			    BINDERLITE_TF_ONE_WAY, oneway_payload, sizeof(oneway_payload),
+			    NULL, 0);
+	ASSERT_EQ(0, obj_peer_do(&self->r, &self->s, &c, &w));
+	ASSERT_EQ(0, w.ret);
+	ASSERT_EQ(c.len, w.consumed);
+	c = (struct ipc_cmds){ 0 };
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_TRANSACTION, &ev);
+	ASSERT_EQ(CODE_NESTED, ev.txn.code);
+	t1 = ev.txn;
+	IPC_ASSERT_IDLE(&self->r, 0);
+	if (variant->binderlite)
+		ASSERT_EQ(2, buffers_of(_metadata, true, getpid()));
+	for (a = t1.data.ptr.buffer + 8; a < t1.data.ptr.buffer + 4096; a += 8) {
+		ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, a);
+		if (c.len + 12 > sizeof(c.buf))
+			ASSERT_EQ(0, ipc_cmds_write(self->dev.fd, &c));
+	}
+	ASSERT_EQ(0, ipc_cmds_write(self->dev.fd, &c));
+	IPC_ASSERT_IDLE(&self->r, 0);
+	if (variant->binderlite)
+		ASSERT_EQ(2, buffers_of(_metadata, true, getpid()));
+	ASSERT_EQ(0, memcmp(ipc_payload(&t1), oneway_payload, sizeof(oneway_payload)));
+
+	/* The first freed, the second comes, intact, and is the test's to free. */
+	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, t1.data.ptr.buffer));
+	IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_TRANSACTION, &ev);
+	ASSERT_EQ(CODE_NESTED + 1, ev.txn.code);
+	ASSERT_EQ(sizeof(oneway_payload), ev.txn.data_size);
+	ASSERT_EQ(0, memcmp(ipc_payload(&ev.txn), oneway_payload, sizeof(oneway_payload)));
+	if (variant->binderlite)
+		ASSERT_EQ(1, buffers_of(_metadata, true, getpid()));
+	ASSERT_EQ(0, ipc_free_buffer(self->dev.fd, ev.txn.data.ptr.buffer));
+	if (variant->binderlite)
+		ASSERT_EQ(0, buffers_of(_metadata, true, getpid()));
+	round_trip(_metadata, self);
+}
+
 /* A thread freeing addresses at the start of the test's pool until stopped. */
 struct stray_freer {
 	int fd;
@@ -903,37 +963,55 @@ TEST_F(hub, failed_transaction_keeps_counts)
 	round_trip(_metadata, self);
 }
 
+/* S keeps a handle of its own to @peer's node (OBJ_PEER_KEEP); returns S's handle. */
+static uint32_t give_to_s(struct __test_metadata *_metadata, FIXTURE_DATA(hub) *self,
+			  const struct obj_peer *peer)
+{
+	struct flat_binderlite_object obj = { 0 };
+	struct binderlite_transaction_data tr;
+	struct obj_view v = { 0 };
+	struct obj_reply rep;
+	struct obj_msg m;
+
+	obj_msg_init(&m);
+	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, peer->handle);
+	EXPECT_EQ(0, obj_call(&self->r, self->s.handle, OBJ_PEER_KEEP, &m, &rep));
+	EXPECT_EQ(0, obj_report_view(rep.data, rep.size, &tr, &v));
+	EXPECT_EQ(0, obj_view_object(&v, 0, &obj));
+	return obj.handle;
+}
+
 /*
  * CVE-2023-20938 and CVE-2023-21255, a failed reply's objects: the same
  * cleanup on the reply's side, where the replier's objects are translated
- * into the caller. S first keeps a handle of its own to A's node (A's node
- * then has two strong references: the test's and S's). This proves that a
- * reply carrying a new binder of S's, S's handle to A and then a bad handle
- * fails for the caller with BR_FAILED_REPLY; that the replier is told its
- * reply went, as binder does (no BR_FAILED_REPLY, and no BR_INCREFS for
- * its binder, which must be gone again); that S's reference to A's node is
+ * into the caller. S first keeps handles of its own to A's node (which the
+ * test references too: two strong references) and to B's (which the test
+ * then lets go of: S's is the only one). This proves that a reply carrying
+ * a new binder of S's, S's handles to A and B and then a bad handle fails
+ * for the caller with BR_FAILED_REPLY; that the replier is told its reply
+ * went, as binder does (no BR_FAILED_REPLY, and no BR_INCREFS for its
+ * binder, which must be gone again); that S's reference to A's node is
  * neither dropped nor doubled (A's counts, S's reference still usable);
- * and that binderlite's per-process counts are as before.
+ * and (binderlite) that the test got no reference to B's node, nor S lost
+ * any: the per-process counts are as before.
  */
 TEST_F(hub, failed_reply_keeps_counts)
 {
-	struct binderlite_transaction_data tr;
 	struct flat_binderlite_object obj;
 	struct ref_state before;
+	struct obj_peer a, b;
 	struct obj_reply rep;
-	struct obj_peer a;
 	struct obj_view v;
 	struct obj_msg m;
-	uint32_t ha;
+	uint32_t ha, hb;
 	int i;
 
 	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_A, OBJ_PEER_COOKIE(PEER_A), &a));
-	obj_msg_init(&m);
-	obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, a.handle);
-	ASSERT_EQ(0, obj_call(&self->r, self->s.handle, OBJ_PEER_KEEP, &m, &rep));
-	ASSERT_EQ(0, obj_report_view(rep.data, rep.size, &tr, &v));
-	ASSERT_EQ(0, obj_view_object(&v, 0, &obj));
-	ha = obj.handle;
+	ASSERT_EQ(0, obj_peer_spawn(&self->r, variant->path, PEER_B, OBJ_PEER_COOKIE(PEER_B), &b));
+	ha = give_to_s(_metadata, self, &a);
+	hb = give_to_s(_metadata, self, &b);
+	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_RELEASE, b.handle));
+	ASSERT_EQ(0, obj_refcount(self->dev.fd, BINDERLITE_BC_DECREFS, b.handle));
 	take_ref_state(_metadata, self, variant->binderlite, &a, &before);
 	ASSERT_EQ(2U, before.q.strong_count);
 	for (i = 0; i < 3; i++) {
@@ -942,6 +1020,7 @@ TEST_F(hub, failed_reply_keeps_counts)
 			       PEER_S2, OBJ_PEER_COOKIE(PEER_S2));
 		obj_msg_handle(&m, i == 2 ? BINDERLITE_TYPE_WEAK_HANDLE : BINDERLITE_TYPE_HANDLE,
 			       ha);
+		obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, hb);
 		obj_msg_handle(&m, BINDERLITE_TYPE_HANDLE, 999);
 		ASSERT_EQ(0, obj_peer_send(&self->r, &self->s, &m, &rep));
 		ASSERT_EQ(BINDERLITE_BR_FAILED_REPLY, rep.cmd);
