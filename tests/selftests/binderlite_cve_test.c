@@ -1448,6 +1448,10 @@ struct unmapper {
 	int calls;
 	int unmap_after;
 	int unmapped;
+	/* mover_main(): the mapping cannot be split or moved (binderlite) */
+	int fixed;
+	/* mover_main(): errno of the munmap() and the two mremap()s, 0 if done */
+	int op_err[3];
 	int outcome[MUNMAP_CALLS];
 	int unmapped_before[MUNMAP_CALLS];
 };
@@ -1462,7 +1466,7 @@ static void *unmapper_calls(void *arg)
 	for (i = 0; i < MUNMAP_CALLS; i++) {
 		u->unmapped_before[i] = ipc_load(&u->unmapped);
 		/* Once the pool may be gone, its contents are not looked at. */
-		u->outcome[i] = echo(&r, i, i < u->unmap_after);
+		u->outcome[i] = echo(&r, i, i < u->unmap_after || u->fixed);
 		ipc_store(&u->calls, i + 1);
 	}
 	return NULL;
@@ -1524,6 +1528,77 @@ TEST_F(cli, munmap_while_replies_arrive)
 	munmap(u, sizeof(*u));
 	ret = echo(&self->r, 99, true);
 	ASSERT_EQ(ECHO_REPLY, ret) TH_LOG("%d", ret);
+}
+
+static int mover_main(struct ipc_dev *dev, void *arg)
+{
+	size_t half = dev->pool_size / 2;
+	struct unmapper *u = arg;
+	uint8_t *p = dev->pool;
+	void *target, *q;
+	pthread_t t;
+	int i;
+
+	u->dev = dev;
+	target = mmap(NULL, dev->pool_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	IPC_CHECK(target != MAP_FAILED);
+	IPC_CHECK(pthread_create(&t, NULL, unmapper_calls, u) == 0);
+	IPC_CHECK(ipc_wait_int(&u->calls, u->unmap_after, 30000));
+	/* The upper half unmapped, the lower one moved, then grown. */
+	u->op_err[0] = munmap(p + half, half) ? errno : 0;
+	q = mremap(p, half, half, MREMAP_MAYMOVE | MREMAP_FIXED, target);
+	u->op_err[1] = q == MAP_FAILED ? errno : 0;
+	q = mremap(q == MAP_FAILED ? (void *)p : q, half, dev->pool_size, MREMAP_MAYMOVE);
+	u->op_err[2] = q == MAP_FAILED ? errno : 0;
+	ipc_store(&u->unmapped, 1);
+	IPC_CHECK(pthread_join(t, NULL) == 0);
+	for (i = 0; i < MUNMAP_CALLS; i++) {
+		if (u->fixed || i < u->unmap_after)
+			IPC_CHECK(u->outcome[i] == ECHO_REPLY);
+		else
+			IPC_CHECK(u->outcome[i] == ECHO_REPLY || u->outcome[i] == ECHO_DEAD ||
+				  u->outcome[i] == ECHO_FAILED);
+	}
+	if (u->fixed) {
+		IPC_CHECK(u->op_err[0] == EINVAL);
+		IPC_CHECK(u->op_err[1] && u->op_err[2]);
+	}
+	return 0;
+}
+
+/*
+ * CVE-2023-20928, the pool split, moved and grown while replies arrive:
+ * the driver kept a pointer to the receiver's mapping that a partial
+ * munmap() or an mremap() replaced or freed under it. binderlite refuses
+ * all three (its pool is one fixed mapping, see the pool test); binder
+ * allows them. This proves, on each device, that calls racing them each
+ * end in exactly one answer (binderlite: every reply, intact; binder: a
+ * reply, BR_DEAD_REPLY or BR_FAILED_REPLY), that binderlite refuses with
+ * EINVAL (the munmap) and an error (the mremaps), and that the process
+ * exits cleanly and the manager still answers.
+ */
+TEST_F(cli, split_and_move_while_replies_arrive)
+{
+	struct unmapper *u;
+	int round;
+	pid_t pid;
+
+	u = ipc_shared(sizeof(*u));
+	ASSERT_NE(MAP_FAILED, u);
+	for (round = 0; round < 2; round++) {
+		memset(u, 0, sizeof(*u));
+		u->unmap_after = 3 + 10 * round;
+		u->fixed = variant->binderlite;
+		pid = ipc_start(variant->path, false, mover_main, u);
+		ASSERT_LT(0, pid);
+		ASSERT_EQ(0, ipc_wait(pid, 60));
+		TH_LOG("round %d: munmap %d, mremap %d and %d", round, u->op_err[0], u->op_err[1],
+		       u->op_err[2]);
+		if (variant->binderlite)
+			ASSERT_TRUE(proc_gone(pid));
+	}
+	munmap(u, sizeof(*u));
+	ASSERT_EQ(ECHO_REPLY, echo(&self->r, 98, true));
 }
 
 struct ee_result {
