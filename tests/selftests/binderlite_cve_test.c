@@ -802,6 +802,8 @@ TEST_F(hub, offsets_validation)
 		{ "data_size whose rounding overflows", ~0ULL - 7, 8, { 0 }, -EINVAL },
 		{ "data_size 2^63", 1ULL << 63, 0, { 0 }, -ENOSPC },
 		{ "offsets_size 2^62", 0, 1ULL << 62, { 0 }, -ENOSPC },
+		{ "offsets_size 2^62 + 4: too large before unaligned", 0, (1ULL << 62) + 4, { 0 },
+		  -ENOSPC },
 	};
 	struct binderlite_transaction_data tr;
 	struct two_objects p;
@@ -840,11 +842,17 @@ TEST_F(hub, offsets_validation)
 /*
  * CVE-2020-0041, the scatter-gather "extra" size: data_size + offsets_size
  * + buffers_size must not wrap. This proves that sizes that overflow the
- * sum are refused before anything is delivered.
+ * sum are refused before anything is delivered, with binder's extended
+ * error.
  */
 TEST_F(hub, extra_size_overflow)
 {
 	const uint64_t sizes[] = { ~0ULL, ~0ULL - 7, 1ULL << 63, ~0ULL - 64 };
+	/*
+	 * The sum wraps (-EINVAL), or does not fit in any pool (-ENOSPC),
+	 * also when unaligned: binder allocates before it checks alignment.
+	 */
+	const int params[] = { -EINVAL, -EINVAL, -ENOSPC, -ENOSPC };
 	struct binderlite_transaction_data_sg sg;
 	uint64_t data[4] = { 0 };
 	struct ipc_event ev;
@@ -863,6 +871,7 @@ TEST_F(hub, extra_size_overflow)
 		ASSERT_EQ(0, obj_write(self->dev.fd, BINDERLITE_BC_TRANSACTION_SG, &sg,
 				       sizeof(sg)));
 		IPC_ASSERT_NEXT(&self->r, BINDERLITE_BR_FAILED_REPLY, &ev);
+		OBJ_ASSERT_EE(self->dev.fd, BINDERLITE_BR_FAILED_REPLY, params[i]);
 		IPC_ASSERT_IDLE(&self->r, 0);
 		assert_peer_saw_nothing(_metadata, self);
 	}
