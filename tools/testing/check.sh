@@ -295,7 +295,7 @@ fi
 if [[ " $kernels " == *" debug "* ]]; then
 	phase "fault injection and module lifecycle (debug kernel)"
 	cat > "$dir/faults.plan" <<-'EOF'
-	faults /extra/faults.sh -p "10 30" "/tests/binderlite_txn_test -v binderlite" "/tests/binderlite_ref_test -v binderlite"
+	faults /extra/faults.sh -T 40 -p "10 30" "/tests/binderlite_txn_test -v binderlite" "/tests/binderlite_ref_test -v binderlite"
 	selftests/binderlite_module_test BL_LIFECYCLE_CYCLES=25 /tests/binderlite_module_test -t load_unload_cycles
 	EOF
 	rm -f "$BL_OUT/logs/debug-faults/cases"
