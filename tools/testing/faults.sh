@@ -189,6 +189,9 @@ while [ $round -lt "$rounds" ]; do
 		totals=$(grep -E '^# (Totals|FAILED|PASSED)' "$log" | tr '\n' ' ')
 		echo "run $runs: $(basename "${prog%% *}") at ${pct}%: exit $rc in ${secs}s;" \
 			"injected slab $s, page $p, function $f; ${totals:-no totals}"
+		failed=$(grep -E '^not ok' "$log" | sed 's/^not ok [0-9]* //' | head -n 20 | tr '\n' ' ')
+		timeouts=$(grep -ciE 'timed? ?out' "$log")
+		[ -z "$failed" ] || echo "run $runs: failed: $failed(lines about timeouts: $timeouts)"
 		if [ $rc -ge 124 ]; then
 			echo "run $runs: killed (or timed out after ${limit}s); its last lines:"
 			tail -n 20 "$log"

@@ -15,9 +15,11 @@
 #   4. lifecycle         1,000 insmod/rmmod cycles, a round trip in each
 #                        (binderlite_module_test, BL_LIFECYCLE_CYCLES)
 #
-#   soak.sh [-k KERNEL] [-r ROUNDS] [-c CYCLES] [-n TXNS]
+#   soak.sh [-k KERNEL] [-r ROUNDS] [-c CYCLES] [-n TXNS] [-p PROGRAMS] [-T SECONDS]
 #
-# Defaults: the debug kernel, 1 round, 1000 cycles, 100000 transactions.
+# Defaults: the debug kernel, 1 round, 1000 cycles, 100000 transactions,
+# PROGRAMS "txn ref death nested fd sg freeze thread" (binderlite_NAME_test),
+# each killed after SECONDS (default 300) under injection.
 # The run fails as any VM run does (vm.sh): a failed step or a kernel
 # report. It ends with a summary: faults injected, cycles, storm
 # transactions, the most contended locks. Logs: out/logs/<kernel>-soak.
@@ -28,12 +30,16 @@ kernel=debug
 rounds=1
 cycles=1000
 txns=100000
-while getopts "k:r:c:n:" opt; do
+ipc_tests="txn ref death nested fd sg freeze thread"
+limit=300
+while getopts "k:r:c:n:p:T:" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	r) rounds=$OPTARG ;;
 	c) cycles=$OPTARG ;;
 	n) txns=$OPTARG ;;
+	p) ipc_tests=$OPTARG ;;
+	T) limit=$OPTARG ;;
 	*) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
@@ -42,13 +48,12 @@ logs=$BL_OUT/logs/$kernel-soak
 dir=$BL_OUT/soak
 mkdir -p "$dir"
 plan=$dir/plan
-# The IPC kselftests that run under injection: binderlite's variant only
+# The IPC kselftests run under injection with binderlite's variant only
 # (the reference binder is not the one injected).
-ipc_tests="txn ref death nested fd sg freeze thread"
 {
 	echo "lockstat /extra/lockstat.sh \"/tests/binderlite_stress_test -v binderlite\" \"/tests/binderlite_thread_test -v binderlite\""
 	echo "selftests/binderlite_stress_test BL_STORM_TXNS=$txns /tests/binderlite_stress_test"
-	printf 'faults /extra/faults.sh -r %s' "$rounds"
+	printf 'faults /extra/faults.sh -r %s -T %s' "$rounds" "$limit"
 	for t in $ipc_tests; do
 		printf ' "/tests/binderlite_%s_test -v binderlite"' "$t"
 	done
