@@ -15,7 +15,8 @@
 #             (default "1 5 20")
 #   RECOVERY  a program (with arguments) that must pass once injection
 #             is off (default "/tests/binderlite_txn_test -v binderlite")
-#   SECONDS   a run longer than this is killed (default 600)
+#   SECONDS   a run longer than this is killed, with every process it
+#             started (default 600)
 #   -f        fail_function even on int3 kprobes (see below)
 #
 # Three injectors:
@@ -152,6 +153,25 @@ injected_function=0
 runs=0
 nomem0=$(bl_stat failed_no_memory)
 fault0=$(bl_stat failed_fault)
+# run_limited LOG PROGRAM ARGS...: runs the program with make-it-fail, in a
+# process group of its own (setsid), its output to LOG; after $limit
+# seconds the whole group is killed, and once the program ends, whatever
+# of its group is left (a test's children) too, so that no process of it
+# outlives the run. Returns the program's exit status (137 if killed).
+run_limited() {
+	log=$1
+	shift
+	(echo 1 > /proc/self/make-it-fail && exec setsid "$@") > "$log" 2>&1 &
+	pid=$!
+	(exec > /dev/null 2>&1 < /dev/null; sleep "$limit"; kill -KILL -- "-$pid") &
+	dog=$!
+	wait $pid
+	status=$?
+	kill -KILL -- "-$pid" 2>/dev/null
+	kill $dog 2>/dev/null
+	return $status
+}
+
 # pick N WORD...: the Nth word, counting from 0, round-robin.
 pick() {
 	n=$1
@@ -175,7 +195,7 @@ while [ $round -lt "$rounds" ]; do
 		log=/tmp/faults.$runs.log
 		t0=$(cut -d' ' -f1 /proc/uptime)
 		# shellcheck disable=SC2086
-		(echo 1 > /proc/self/make-it-fail && exec timeout -s KILL "$limit" $prog) > "$log" 2>&1
+		run_limited "$log" $prog
 		rc=$?
 		injection_off
 		secs=$(awk -v t0="$t0" '{ printf "%.0f", $1 - t0 }' /proc/uptime)
