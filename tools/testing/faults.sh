@@ -153,22 +153,41 @@ injected_function=0
 runs=0
 nomem0=$(bl_stat failed_no_memory)
 fault0=$(bl_stat failed_fault)
+# kill_session SID: SIGKILL to every process of session SID, until none
+# is left. The kselftest harness puts each test in a process group of its
+# own (setpgrp), so a group is not enough; the session is the run's.
+kill_session() {
+	i=0
+	while [ $i -lt 20 ]; do
+		left=
+		for d in /proc/[0-9]*; do
+			s=$(awk '{ sub(/.*\) /, ""); print $4 }' "$d/stat" 2>/dev/null)
+			[ "$s" = "$1" ] && left="$left ${d#/proc/}"
+		done
+		[ -n "$left" ] || return 0
+		# shellcheck disable=SC2086
+		kill -KILL $left 2>/dev/null
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # run_limited LOG PROGRAM ARGS...: runs the program with make-it-fail, in a
-# process group of its own (setsid), its output to LOG; after $limit
-# seconds the whole group is killed, and once the program ends, whatever
-# of its group is left (a test's children) too, so that no process of it
-# outlives the run. Returns the program's exit status (137 if killed).
+# session of its own (setsid), its output to LOG; after $limit seconds
+# every process of the session is killed, and once the program ends,
+# whatever of it is left (a test's children) too, so that no process of
+# it outlives the run. Returns the program's exit status (137 if killed).
 run_limited() {
 	log=$1
 	shift
 	(echo 1 > /proc/self/make-it-fail && exec setsid "$@") > "$log" 2>&1 &
 	pid=$!
-	(exec > /dev/null 2>&1 < /dev/null; sleep "$limit"; kill -KILL -- "-$pid") &
+	(exec > /dev/null 2>&1 < /dev/null; sleep "$limit"; kill_session "$pid") &
 	dog=$!
 	wait $pid
 	status=$?
-	kill -KILL -- "-$pid" 2>/dev/null
 	kill $dog 2>/dev/null
+	kill_session "$pid"
 	return $status
 }
 
