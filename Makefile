@@ -127,6 +127,12 @@ selftests:
 bench:
 	@$(CURDIR)/tools/bench/pool-bench.sh
 
+# The long reliability run on the debug kernel (Documentation/testing.rst,
+# "Fault injection", "Module lifecycle", "Lock statistics").
+soak:
+	@$(TESTING)/deps.sh
+	@$(TESTING)/soak.sh
+
 deps:
 	@$(TESTING)/deps.sh
 
@@ -147,6 +153,9 @@ help:
 	@echo '                    libgbinder and kselftests in the VM'
 	@echo '                    [KERNEL=6.1|6.12|debug|cloud|rt; default all]'
 	@echo '                    (logs: out/logs/<kernel>-test)'
+	@echo '  make soak         the long reliability run on the debug kernel: lock statistics,'
+	@echo '                    the full kill storm, fault injection with recovery, 1,000'
+	@echo '                    insmod/rmmod cycles (logs: out/logs/debug-soak, out/soak)'
 	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
 	@echo '                    (tables and plots: out/bench/)'
 	@echo '  make install      modules_install + depmod, the udev rule and its group'
@@ -157,4 +166,4 @@ help:
 	@echo '  make clean        remove build products and out/'
 	@echo 'Kernel images and the debug kernel build are cached in ~/.cache/binderlite.'
 
-.PHONY: all module install install-udev dkms-install dkms-uninstall clean check demo shell kunit selftests bench deps help
+.PHONY: all module install install-udev dkms-install dkms-uninstall clean check demo shell kunit selftests bench soak deps help
