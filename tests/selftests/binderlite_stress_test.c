@@ -44,10 +44,10 @@
 #define STORM_SERVER_THREADS	3
 #define STORM_MGR_THREADS	2
 /* Tickets between two kills: 1 to 2 * STORM_KILL_EVERY, at random. */
-#define STORM_KILL_EVERY	40
+#define STORM_KILL_EVERY	25
 /* Sender incarnations the accounting has room for. */
 #define STORM_SLOTS		8192
-#define STORM_DEFAULT_TXNS	3000
+#define STORM_DEFAULT_TXNS	1200
 /* A storm that completes no ticket for this long is hung. */
 #define STORM_STALL_MS		(300 * 1000)
 
@@ -103,6 +103,8 @@ struct storm_slot {
  * @lookups:       registry lookups by senders
  * @found:         of those, answered with a server's handle
  * @lookup_ends:   their outcomes
+ * @nospace:       BR_FAILED_REPLYs whose extended error is -ENOSPC: the
+ *                 target's pool (or async quota) had no room
  * @handed:        lookups the manager answered with a handle
  * @registrations: servers' registrations that the manager accepted
  * @drops:         drop_caches writes
@@ -121,6 +123,7 @@ struct storm_shared {
 	long lookups;
 	long found;
 	long lookup_ends[STORM_ENDS];
+	long nospace;
 	long handed;
 	long registrations;
 	long drops;
@@ -315,9 +318,13 @@ static int storm_register(struct storm_server *s, const struct binderlite_transa
 	if (!storm_registered[idx] || storm_handles[idx] != obj.handle)
 		ipc_cmd(&c, BINDERLITE_BC_ACQUIRE, &obj.handle, sizeof(obj.handle));
 	ipc_cmd_u64(&c, BINDERLITE_BC_FREE_BUFFER, tr->data.ptr.buffer);
-	ipc_cmd_txn(&c, BINDERLITE_BC_REPLY, 0, 0, 0, NULL, 0, NULL, 0);
 	if (storm_registered[idx] && storm_handles[idx] != obj.handle)
 		ipc_cmd(&c, BINDERLITE_BC_RELEASE, &storm_handles[idx], sizeof(uint32_t));
+	/*
+	 * The reply comes last: when it fails (the server died), the driver,
+	 * as binder, consumes no command after it.
+	 */
+	ipc_cmd_txn(&c, BINDERLITE_BC_REPLY, 0, 0, 0, NULL, 0, NULL, 0);
 	storm_handles[idx] = obj.handle;
 	storm_registered[idx] = true;
 	ret = ipc_cmds_write(s->fd, &c);
@@ -511,6 +518,7 @@ static int storm_start_loopers(struct storm_server *s, int n)
  */
 static int storm_outcome(struct ipc_reader *r, bool oneway, struct ipc_event *reply)
 {
+	struct binderlite_extended_error ee;
 	struct ipc_event ev;
 	int ret, completes = 0;
 
@@ -539,6 +547,10 @@ static int storm_outcome(struct ipc_reader *r, bool oneway, struct ipc_event *re
 		case BINDERLITE_BR_DEAD_REPLY:
 			return STORM_DEAD;
 		case BINDERLITE_BR_FAILED_REPLY:
+			if (ipc_extended_error(r->fd, &ee))
+				return -EXIT_PROTOCOL;
+			if (ee.param == -ENOSPC)
+				storm_add(&storm_sh->nospace, 1);
 			return STORM_FAILED;
 		default:
 			return -EXIT_PROTOCOL;
@@ -1139,6 +1151,8 @@ TEST_F_TIMEOUT(storm, kill_storm, 7200)
 	TH_LOG("storm: lookups: %ld replies (%ld with a server), %ld dead, %ld failed",
 	       storm_sh->lookup_ends[STORM_REPLY], storm_sh->found,
 	       storm_sh->lookup_ends[STORM_DEAD], storm_sh->lookup_ends[STORM_FAILED]);
+	TH_LOG("storm: %ld BR_FAILED_REPLYs (of any transaction) for want of pool space (-ENOSPC)",
+	       storm_sh->nospace);
 	TH_LOG("storm: %d sender incarnations, %ld registrations, %ld replies undeliverable",
 	       storm_sh->nslots, storm_sh->registrations, storm_sh->reply_errors);
 	EXPECT_EQ(0, sum[STORM_CALL][STORM_COMPLETE]);
