@@ -54,6 +54,8 @@
 #define STORM_CGROUP_ROOT	"/sys/fs/cgroup"
 #define STORM_CGROUP		STORM_CGROUP_ROOT "/binderlite-storm"
 #define STORM_MEM_MAX		"16M"
+/* Above it the group's memory is reclaimed and its tasks throttled. */
+#define STORM_MEM_HIGH		"3M"
 
 /* Methods. */
 #define STORM_CODE_HASH		1
@@ -68,6 +70,9 @@
 #define OBJ_SIZE		sizeof(struct flat_binderlite_object)
 /* The largest plain payload, after its object and sequence number. */
 #define STORM_PLAIN_MAX		250000
+
+/* Errnos the accounting of BR_FAILED_REPLY tells apart. */
+#define STORM_ERRNOS		140
 
 /* Exit codes of children that saw something wrong. */
 #define EXIT_CORRUPT	1
@@ -103,8 +108,8 @@ struct storm_slot {
  * @lookups:       registry lookups by senders
  * @found:         of those, answered with a server's handle
  * @lookup_ends:   their outcomes
- * @nospace:       BR_FAILED_REPLYs whose extended error is -ENOSPC: the
- *                 target's pool (or async quota) had no room
+ * @why_failed:    BR_FAILED_REPLYs by their extended error's errno (the
+ *                 last entry: any larger one)
  * @handed:        lookups the manager answered with a handle
  * @registrations: servers' registrations that the manager accepted
  * @drops:         drop_caches writes
@@ -123,7 +128,7 @@ struct storm_shared {
 	long lookups;
 	long found;
 	long lookup_ends[STORM_ENDS];
-	long nospace;
+	long why_failed[STORM_ERRNOS];
 	long handed;
 	long registrations;
 	long drops;
@@ -549,8 +554,8 @@ static int storm_outcome(struct ipc_reader *r, bool oneway, struct ipc_event *re
 		case BINDERLITE_BR_FAILED_REPLY:
 			if (ipc_extended_error(r->fd, &ee))
 				return -EXIT_PROTOCOL;
-			if (ee.param == -ENOSPC)
-				storm_add(&storm_sh->nospace, 1);
+			storm_add(&storm_sh->why_failed[ee.param > -STORM_ERRNOS && ee.param <= 0 ?
+							-ee.param : STORM_ERRNOS - 1], 1);
 			return STORM_FAILED;
 		default:
 			return -EXIT_PROTOCOL;
@@ -668,7 +673,9 @@ static int storm_lookup(struct ipc_reader *r, uint64_t idx, struct storm_peer *p
 static int storm_plain(struct ipc_reader *r, uint8_t *buf, uint32_t handle, bool oneway,
 		       bool object, uint64_t seq, size_t size)
 {
-	struct flat_binderlite_object obj = ipc_obj_binder(STORM_SENDER_NODE, seq & 0xff);
+	/* One of four nodes, each always with the same cookie. */
+	binderlite_uintptr_t node = STORM_SENDER_NODE + 0x10 * (seq & 3);
+	struct flat_binderlite_object obj = ipc_obj_binder(node, node + 1);
 	binderlite_size_t offsets[1] = { 0 };
 	size_t skip = object ? OBJ_SIZE : 0;
 	struct storm_answer ans;
@@ -925,6 +932,8 @@ static void storm_cg_setup(struct __test_metadata *_metadata, struct storm_cg *c
 		ret = -errno;
 	if (!ret)
 		ret = storm_write_file(STORM_CGROUP "/memory.max", STORM_MEM_MAX);
+	if (!ret)
+		ret = storm_write_file(STORM_CGROUP "/memory.high", STORM_MEM_HIGH);
 	ASSERT_EQ(0, ret) TH_LOG("setting up %s: %s", STORM_CGROUP, strerror(-ret));
 	cg->on = true;
 	storm_in_cg = true;
@@ -940,8 +949,9 @@ static void storm_cg_report(struct __test_metadata *_metadata)
 	peak[strcspn(peak, "\n")] = 0;
 	for (p = events; (p = strchr(p, '\n')); )
 		*p = ',';
-	TH_LOG("memory cgroup: memory.max %s, memory.peak %s, memory.events %s", STORM_MEM_MAX,
-	       peak, events);
+	TH_LOG("memory cgroup: memory.high %s, memory.max %s, memory.peak %s", STORM_MEM_HIGH,
+	       STORM_MEM_MAX, peak);
+	TH_LOG("memory cgroup: memory.events %s", events);
 }
 
 /* Removes the memory cgroup, once every process in it is gone. */
@@ -1006,6 +1016,7 @@ TEST_F_TIMEOUT(storm, kill_storm, 7200)
 	long sum[STORM_KINDS][STORM_ENDS] = { { 0 } };
 	long total, t, last, next, drawn = 0, executed = 0, lost, pending;
 	long long reclaimed0 = 0, reclaimed1 = 0;
+	char why[1024];
 	struct timespec start, end;
 	struct storm_cast c = { 0 };
 	struct ipc_result res;
@@ -1151,8 +1162,19 @@ TEST_F_TIMEOUT(storm, kill_storm, 7200)
 	TH_LOG("storm: lookups: %ld replies (%ld with a server), %ld dead, %ld failed",
 	       storm_sh->lookup_ends[STORM_REPLY], storm_sh->found,
 	       storm_sh->lookup_ends[STORM_DEAD], storm_sh->lookup_ends[STORM_FAILED]);
-	TH_LOG("storm: %ld BR_FAILED_REPLYs (of any transaction) for want of pool space (-ENOSPC)",
-	       storm_sh->nospace);
+	why[0] = 0;
+	for (i = 0; i < STORM_ERRNOS; i++) {
+		if (storm_sh->why_failed[i])
+			snprintf(why + strlen(why), sizeof(why) - strlen(why), " %s%s %ld",
+				 i ? "-" : "", i ? strerrorname_np(i) ?: "?" : "0",
+				 storm_sh->why_failed[i]);
+	}
+	TH_LOG("storm: BR_FAILED_REPLY of any transaction, by extended error:%s", why);
+	/* A full pool, or memory the kernel could not find: nothing else. */
+	for (i = 0; i < STORM_ERRNOS; i++) {
+		if (i != ENOSPC && i != ENOMEM)
+			EXPECT_EQ(0, storm_sh->why_failed[i]) TH_LOG("errno %d", i);
+	}
 	TH_LOG("storm: %d sender incarnations, %ld registrations, %ld replies undeliverable",
 	       storm_sh->nslots, storm_sh->registrations, storm_sh->reply_errors);
 	EXPECT_EQ(0, sum[STORM_CALL][STORM_COMPLETE]);
