@@ -9,7 +9,9 @@
  * STORM_SENDERS senders; a pressure process that makes the shrinkers
  * reclaim pool pages (drop_caches 2 and 3, and binderlite's debugfs
  * "reclaim") while payloads arrive. Where the kernel has a memory cgroup
- * controller, the storm's processes run in a cgroup with memory.max.
+ * controller, the storm's processes run in a cgroup whose memory.high
+ * (below their peak) makes the kernel reclaim and throttle them, under a
+ * memory.max.
  *
  * The senders share BL_STORM_TXNS tickets (default STORM_DEFAULT_TXNS):
  * each ticket is one transaction to the manager or a server, a call (3 in
@@ -25,7 +27,9 @@
  * outcome came, at most one per killed sender. Every reply carries the
  * call's sequence number and the checksum of its payload, which the
  * receiver checked byte by byte as well; the servers count the oneways
- * they received. At the end every sender still alive holds the
+ * they received. A BR_FAILED_REPLY must be explained by its extended
+ * error: a full pool (-ENOSPC) or no memory (-ENOMEM); a BR_DEAD_REPLY is
+ * explained by the kills. At the end every sender still alive holds the
  * descriptors it had, so does the last manager, nobody holds the pipe end
  * that travelled, and on binderlite debugfs shows nothing left, resident
  * pool pages included. Runs against /dev/binderlite and /dev/binder.
@@ -1169,7 +1173,8 @@ TEST_F_TIMEOUT(storm, kill_storm, 7200)
 				 i ? "-" : "", i ? strerrorname_np(i) ?: "?" : "0",
 				 storm_sh->why_failed[i]);
 	}
-	TH_LOG("storm: BR_FAILED_REPLY of any transaction, by extended error:%s", why);
+	TH_LOG("storm: BR_FAILED_REPLY of any transaction, by extended error:%s",
+	       why[0] ? why : " none");
 	/* A full pool, or memory the kernel could not find: nothing else. */
 	for (i = 0; i < STORM_ERRNOS; i++) {
 		if (i != ENOSPC && i != ENOMEM)
