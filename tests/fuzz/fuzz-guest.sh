@@ -9,7 +9,8 @@
 #   fuzz-guest.sh seed RUNS      a fixed-seed pass: the corpus, then RUNS
 #                                mutated inputs (-seed=1)
 #   fuzz-guest.sh corpus         each corpus input once, as TAP: one case
-#                                per input
+#                                per input (in one process; one process
+#                                each when that fails)
 #   fuzz-guest.sh repro          the input /extra/fuzz-repro once
 #   fuzz-guest.sh merge          the corpus and /extra/fuzz-new.tar merged
 #                                (-merge=1): sends the inputs kept
@@ -37,7 +38,7 @@ send_pcs() {
 	[ -f $work/pcs ] && sed 's/^/bl-fuzz-pc /' $work/pcs
 }
 
-echo "bl-fuzz: corpus of $(ls $work/corpus | wc -l) inputs"
+echo "# bl-fuzz: corpus of $(ls $work/corpus | wc -l) inputs"
 case $1 in
 fuzz)
 	# Inputs up to the longest at once: more operations per execution.
@@ -55,10 +56,25 @@ seed)
 	exit $rc
 	;;
 corpus)
-	n=$(ls $work/corpus | wc -l)
-	echo "1..$n"
+	# All in one process; if it fails, each input on its own, to say
+	# which failed.
+	set -- $work/corpus/*
+	echo "1..$#"
+	if $fuzzer $opts "$@" > $work/out 2>&1; then
+		i=0
+		for f in "$@"; do
+			i=$((i + 1))
+			if grep -q "^Executed $f in" $work/out; then
+				echo "ok $i $(basename "$f")"
+			else
+				echo "not ok $i $(basename "$f") # not run"
+			fi
+		done
+		exit 0
+	fi
+	sed 's/^/# /' $work/out | tail -n 40
 	i=0
-	for f in $work/corpus/*; do
+	for f in "$@"; do
 		i=$((i + 1))
 		if $fuzzer $opts "$f" > $work/out 2>&1; then
 			echo "ok $i $(basename "$f")"

@@ -15,7 +15,7 @@
 #                        written to out/fuzz/merged, to curate by hand
 #   fuzz.sh check        make check's pass: every corpus input once (one
 #                        case each), then a fixed-seed pass (-seed=1,
-#                        FUZZ_CHECK_RUNS inputs, default 1500); cases in
+#                        FUZZ_CHECK_RUNS inputs, default 600); cases in
 #                        out/logs/debug-fuzz-check/cases
 #
 # The fuzzer is built static with clang 14's libFuzzer; its own code is
@@ -165,7 +165,7 @@ merge)
 	exit $rc
 	;;
 check)
-	runs=${FUZZ_CHECK_RUNS:-1500}
+	runs=${FUZZ_CHECK_RUNS:-600}
 	logs=$BL_OUT/logs/debug-fuzz-check
 	{
 		echo "selftests/fuzz-corpus sh /extra/fuzz-guest.sh corpus"
