@@ -12,8 +12,9 @@
 #                                per input (in one process; one process
 #                                each when that fails)
 #   fuzz-guest.sh repro          the input /extra/fuzz-repro once
-#   fuzz-guest.sh merge          the corpus and /extra/fuzz-new.tar merged
-#                                (-merge=1): sends the inputs kept
+#   fuzz-guest.sh merge          merges /extra/fuzz-new.tar into the corpus
+#                                (-merge=1): sends the inputs that add to
+#                                the corpus's coverage
 #
 # Files go back to the host in the step's output, one a line:
 # "bl-fuzz-file KIND NAME BASE64" (KIND: new, crash, merged), and the
@@ -90,8 +91,13 @@ repro)
 merge)
 	mkdir -p $work/in
 	[ -f /extra/fuzz-new.tar ] && tar -xf /extra/fuzz-new.tar -C $work/in
-	$fuzzer $opts -merge=1 $work/merged $work/corpus $work/in
+	# The corpus first: what is merged in must add to its coverage.
+	cp $work/corpus/* $work/merged/
+	$fuzzer $opts -merge=1 $work/merged $work/in
 	rc=$?
+	for f in $work/corpus/*; do
+		rm -f "$work/merged/$(basename "$f")"
+	done
 	send merged $work/merged
 	exit $rc
 	;;

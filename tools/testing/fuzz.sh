@@ -11,8 +11,9 @@
 #                        run so far (out/fuzz/runs)
 #   fuzz.sh repro FILE   runs the input FILE once (a crash reproduced)
 #   fuzz.sh merge [DIR]  merges DIR (default out/fuzz/new) into the corpus
-#                        with -merge=1: the inputs that add coverage are
-#                        written to out/fuzz/merged, to curate by hand
+#                        with -merge=1: the inputs of DIR that add to the
+#                        corpus's coverage are written to out/fuzz/merged,
+#                        to curate by hand
 #   fuzz.sh check        make check's pass: every corpus input once (one
 #                        case each), then a fixed-seed pass (-seed=1,
 #                        FUZZ_CHECK_RUNS inputs, default 600); cases in
@@ -160,7 +161,7 @@ merge)
 	step_output "$logs" fuzz-merge
 	rm -rf "$out/merged"
 	n=$(KIND=merged DIR=$out/merged LOGS=$logs receive)
-	bl_log "merged: $n inputs in $out/merged (the corpus's and the new ones that add coverage);" \
+	bl_log "merged: $n inputs that add to the corpus's coverage in $out/merged;" \
 		"copy those worth keeping into tests/fuzz/corpus/"
 	exit $rc
 	;;
