@@ -106,12 +106,22 @@ coverage() {
 # A libFuzzer "stat::NAME: VALUE" line of the output.
 stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -n 1; }
 
+# The module the VM runs (vm.sh builds the same again) must call KCOV.
+check_instrumented() {
+	local kdir ko=$BL_OUT/build/debug/module/src/binderlite.ko
+	{ read -r _; read -r kdir; read -r _; } < <(bl_kernel_paths debug)
+	bl_build_module "$kdir" "$BL_OUT/build/debug/module" . || bl_die "the module did not build"
+	objdump -dr "$ko" | grep -q 'R_X86_64_PLT32[[:space:]]*__sanitizer_cov_trace_pc' ||
+		bl_die "$ko has no call to __sanitizer_cov_trace_pc: it is not instrumented for KCOV"
+}
+
 mode=fuzz
 case ${1:-} in
 repro|merge|check) mode=$1; shift ;;
 esac
 
 build_fuzzer
+check_instrumented
 tar_dir "$BL_TOP/tests/fuzz/corpus" "$out/fuzz-corpus.tar"
 plan=$out/plan
 case $mode in
