@@ -17,12 +17,15 @@
 #                      libbinderlite integration tests (tests/integration,
 #                      GoogleTest), the interoperability tests, then the
 #                      kselftests
-#   8. bench self-test a deliberately faulty module must fail the run
-#   9. faults          on the debug kernel: two IPC kselftests with
+#   8. fuzzer          on the debug kernel: every input of the fuzzer's
+#                      corpus once (one case each), then a short
+#                      fixed-seed pass (tools/testing/fuzz.sh check)
+#   9. bench self-test a deliberately faulty module must fail the run
+#  10. faults          on the debug kernel: two IPC kselftests with
 #                      allocation failures and failing driver helpers
 #                      injected, then recovery (tools/testing/faults.sh),
 #                      and 25 insmod/rmmod cycles with a round trip each
-#  10. package         the user space installed, the hello example built
+#  11. package         the user space installed, the hello example built
 #                      from the installed package (find_package, pkg-config)
 #                      and run in the VM on 6.12 (package-check.sh)
 #
@@ -267,6 +270,19 @@ for k in $kernels; do
 	import_cases "$k" "$BL_OUT/logs/$k-test/cases"
 	[ -f "$BL_OUT/logs/$k-test/cases" ] || record FAIL "$k: the VM bench did not run"
 done
+
+# The fuzzer (tests/fuzz, libFuzzer with KCOV): its committed corpus as
+# regression inputs, each a case, then a fixed-seed pass of new inputs
+# (-seed=1), one case; every input ends with the fuzzer's invariants
+# (Documentation/testing.rst, "Fuzzing"). make fuzz runs it for longer.
+if [[ " $kernels " == *" debug "* ]]; then
+	phase "fuzzer: the corpus and a fixed-seed pass (debug kernel)"
+	rm -f "$BL_OUT/logs/debug-fuzz-check/cases"
+	"$BL_TOP/tools/testing/fuzz.sh" check >"$dir/fuzz.log" 2>&1 || true
+	import_cases debug-fuzz "$BL_OUT/logs/debug-fuzz-check/cases"
+	[ -f "$BL_OUT/logs/debug-fuzz-check/cases" ] ||
+		record FAIL "debug-fuzz: the fuzzer's VM run did not run (log: $dir/fuzz.log)"
+fi
 
 # The bench must be able to fail: a module that commits each kind of fault
 # must turn the run into a failure, with each report quoted.
