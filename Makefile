@@ -127,6 +127,31 @@ selftests:
 bench:
 	@$(CURDIR)/tools/bench/pool-bench.sh
 
+# The long reliability run on the debug kernel (Documentation/testing.rst,
+# "Fault injection", "Module lifecycle", "Lock statistics").
+soak:
+	@$(TESTING)/deps.sh
+	@$(TESTING)/soak.sh
+
+# The coverage-guided fuzzer (tests/fuzz: libFuzzer, KCOV) in the debug
+# kernel: SECONDS of fuzzing from the corpus; REPRO=FILE runs one input
+# (a crash) instead; MERGE=DIR merges DIR (out/fuzz/new with MERGE=1) into
+# the corpus for curating (out/fuzz/merged).
+SECONDS ?= 600
+REPRO ?=
+MERGE ?=
+fuzz:
+	@$(TESTING)/deps.sh
+ifneq ($(REPRO),)
+	@$(TESTING)/fuzz.sh repro $(REPRO)
+else ifeq ($(MERGE),1)
+	@$(TESTING)/fuzz.sh merge
+else ifneq ($(MERGE),)
+	@$(TESTING)/fuzz.sh merge $(MERGE)
+else
+	@$(TESTING)/fuzz.sh $(SECONDS)
+endif
+
 deps:
 	@$(TESTING)/deps.sh
 
@@ -147,6 +172,12 @@ help:
 	@echo '                    libgbinder and kselftests in the VM'
 	@echo '                    [KERNEL=6.1|6.12|debug|cloud|rt; default all]'
 	@echo '                    (logs: out/logs/<kernel>-test)'
+	@echo '  make soak         the long reliability run on the debug kernel: lock statistics,'
+	@echo '                    the full kill storm, fault injection with recovery, 1,000'
+	@echo '                    insmod/rmmod cycles (logs: out/logs/debug-soak, out/soak)'
+	@echo '  make fuzz         the coverage-guided fuzzer (libFuzzer + KCOV) in the debug'
+	@echo '                    kernel [SECONDS=600]; REPRO=FILE runs one input; MERGE=1'
+	@echo '                    merges out/fuzz/new into the corpus (out/fuzz/merged)'
 	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
 	@echo '                    (tables and plots: out/bench/)'
 	@echo '  make install      modules_install + depmod, the udev rule and its group'
@@ -157,4 +188,4 @@ help:
 	@echo '  make clean        remove build products and out/'
 	@echo 'Kernel images and the debug kernel build are cached in ~/.cache/binderlite.'
 
-.PHONY: all module install install-udev dkms-install dkms-uninstall clean check demo shell kunit selftests bench deps help
+.PHONY: all module install install-udev dkms-install dkms-uninstall clean check demo shell kunit selftests bench soak fuzz deps help

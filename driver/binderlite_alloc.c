@@ -22,6 +22,7 @@
 
 #include <linux/bug.h>
 #include <linux/err.h>
+#include <linux/error-injection.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -443,13 +444,17 @@ blite_alloc_new_buf_alocked(struct blite_alloc *alloc, size_t size,
  * buffer, whether the allocation makes that sender a suspected oneway
  * spammer (&blite_buffer.oneway_spam_suspect).
  *
+ * Injectable (ALLOW_ERROR_INJECTION, ERRNO): fail_function can make it fail
+ * as if memory ran out. noinline and __noclone, so that every caller
+ * calls this one copy (Documentation/testing.rst, "Fault injection").
+ *
  * Return: the buffer, or an ERR_PTR(): -EINVAL if the size overflows,
  * -ENOSPC if no free block (or not enough async quota) is left, -ESRCH if
  * the allocator has no pool, -ENOMEM.
  */
-struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
-					 size_t data_size, size_t offsets_size,
-					 size_t extra_size, bool is_async)
+noinline __noclone struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
+							    size_t data_size, size_t offsets_size,
+							    size_t extra_size, bool is_async)
 {
 	struct blite_buffer *buf, *spare = NULL;
 	size_t size;
@@ -475,6 +480,7 @@ struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *alloc,
 	kfree(spare);
 	return buf;
 }
+ALLOW_ERROR_INJECTION(blite_alloc_new_buf, ERRNO);
 
 /* Merges @next, a free block right after @buf, into @buf. */
 static struct blite_buffer *blite_merge_alocked(struct blite_alloc *alloc,

@@ -21,6 +21,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/error-injection.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
 
@@ -35,11 +36,15 @@
  *
  * If the node is dead already, BR_DEAD_BINDER is queued at once.
  *
+ * Injectable (ALLOW_ERROR_INJECTION, ERRNO): fail_function can make it fail
+ * as if memory ran out. noinline and __noclone, so that every caller
+ * calls this one copy (Documentation/testing.rst, "Fault injection").
+ *
  * Return: 0, -EINVAL for a bad handle, -EEXIST if one was asked for
  * already, -ENOMEM.
  */
-int blite_death_request_locked(struct blite_proc *proc, u32 desc,
-			       binderlite_uintptr_t cookie)
+noinline __noclone int blite_death_request_locked(struct blite_proc *proc, u32 desc,
+						  binderlite_uintptr_t cookie)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_death *death;
@@ -67,6 +72,7 @@ int blite_death_request_locked(struct blite_proc *proc, u32 desc,
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(blite_death_request_locked, ERRNO);
 
 /**
  * blite_death_notify_locked() - BR_DEAD_BINDER for the holders of a node

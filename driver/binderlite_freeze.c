@@ -39,6 +39,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/error-injection.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/rbtree.h>
@@ -256,11 +257,15 @@ static int blite_freeze_request_locked(struct blite_proc *proc, u32 desc,
  *
  * Takes blite_graph_lock; the notification is allocated before.
  *
+ * Injectable (ALLOW_ERROR_INJECTION, ERRNO): fail_function can make it fail
+ * as if memory ran out. noinline and __noclone, so that every caller
+ * calls this one copy (Documentation/testing.rst, "Fault injection").
+ *
  * Return: 0, -EINVAL for a bad handle or if one was asked for already,
  * -ENOMEM.
  */
-int blite_freeze_request(struct blite_proc *proc, u32 desc,
-			 binderlite_uintptr_t cookie)
+noinline __noclone int blite_freeze_request(struct blite_proc *proc, u32 desc,
+					    binderlite_uintptr_t cookie)
 {
 	struct blite_freeze *freeze;
 	int ret;
@@ -276,6 +281,7 @@ int blite_freeze_request(struct blite_proc *proc, u32 desc,
 		kfree(freeze);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(blite_freeze_request, ERRNO);
 
 /**
  * blite_freeze_clear_locked() - BC_CLEAR_FREEZE_NOTIFICATION

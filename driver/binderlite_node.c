@@ -33,6 +33,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/error-injection.h>
 #include <linux/lockdep.h>
 #include <linux/rbtree.h>
 #include <linux/security.h>
@@ -95,10 +96,14 @@ struct blite_node *blite_node_find_locked(struct blite_proc *proc,
  * to it may carry file descriptors and the sender's security context, for
  * the node's whole life, as in binder.
  *
+ * Injectable (ALLOW_ERROR_INJECTION, NULL): fail_function can make it fail
+ * as if memory ran out. noinline and __noclone, so that every caller
+ * calls this one copy (Documentation/testing.rst, "Fault injection").
+ *
  * Return: the node, or NULL if memory ran out.
  */
-struct blite_node *blite_node_new_locked(struct blite_proc *proc,
-					 const struct flat_binderlite_object *fbo)
+noinline __noclone struct blite_node *
+blite_node_new_locked(struct blite_proc *proc, const struct flat_binderlite_object *fbo)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_node *node;
@@ -125,6 +130,7 @@ struct blite_node *blite_node_new_locked(struct blite_proc *proc,
 	blite_stats_live_inc(BLITE_LIVE_NODES);
 	return node;
 }
+ALLOW_ERROR_INJECTION(blite_node_new_locked, NULL);
 
 /* Does anyone need the node strongly: a reference or the driver? */
 static bool blite_node_strong(const struct blite_node *node)

@@ -42,6 +42,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/error-injection.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/lockdep.h>
@@ -657,10 +658,14 @@ void blite_objects_release_locked(struct blite_proc *proc, struct blite_buffer *
  * the transaction reached user space, blite_fd_fixups_unreserve() undoes
  * it if it did not.
  *
+ * Injectable (ALLOW_ERROR_INJECTION, ERRNO): fail_function can make it fail
+ * as if no descriptor was left. noinline and __noclone, so that every caller
+ * calls this one copy (Documentation/testing.rst, "Fault injection").
+ *
  * Return: 0, or -ENOMEM (binder's answer) if a descriptor cannot be had;
  * nothing stays reserved then.
  */
-int blite_fd_fixups_reserve(struct blite_proc *proc, struct blite_transaction *t)
+noinline __noclone int blite_fd_fixups_reserve(struct blite_proc *proc, struct blite_transaction *t)
 {
 	struct blite_fd_fixup *fixup;
 	int fd;
@@ -676,6 +681,7 @@ int blite_fd_fixups_reserve(struct blite_proc *proc, struct blite_transaction *t
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(blite_fd_fixups_reserve, ERRNO);
 
 /**
  * blite_fd_fixups_unreserve() - give back the descriptors reserved

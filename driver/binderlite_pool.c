@@ -30,6 +30,7 @@
 
 #include <linux/atomic.h>
 #include <linux/err.h>
+#include <linux/error-injection.h>
 #include <linux/highmem.h>
 #include <linux/list_lru.h>
 #include <linux/lockdep.h>
@@ -397,8 +398,14 @@ void blite_pool_release(struct blite_pool *pool)
 	mutex_destroy(&pool->mutex);
 }
 
-/* Backs every page of @buf with memory. */
-static int blite_pool_populate(struct blite_pool *pool, struct blite_buffer *buf)
+/*
+ * Backs every page of @buf with memory. Injectable (ALLOW_ERROR_INJECTION,
+ * ERRNO): fail_function can make it fail as if the pages ran out, and
+ * blite_pool_alloc_buf() gives the buffer back. noinline and __noclone, so
+ * that the caller calls this one copy.
+ */
+static noinline __noclone int
+blite_pool_populate(struct blite_pool *pool, struct blite_buffer *buf)
 {
 	unsigned long i, first, last;
 	struct page *page;
@@ -429,6 +436,7 @@ out_unlock:
 	mutex_unlock(&pool->mutex);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(blite_pool_populate, ERRNO);
 
 /**
  * blite_pool_alloc_buf() - allocate a buffer and back it with pages
@@ -541,15 +549,20 @@ static int blite_pool_access(struct blite_pool *pool, struct blite_buffer *buf,
  * Copies straight into the pool's pages through their kernel addresses,
  * page by page, without an intermediate buffer.
  *
+ * Injectable (ALLOW_ERROR_INJECTION, ERRNO): fail_function can make it fail
+ * as if the sender's memory faulted. noinline and __noclone, so that every caller
+ * calls this one copy (Documentation/testing.rst, "Fault injection").
+ *
  * Return: 0, -EINVAL if the range does not fit in @buf, -EFAULT.
  */
-int blite_pool_copy_from_user(struct blite_pool *pool, struct blite_buffer *buf,
-			      size_t offset, const void __user *from,
-			      size_t bytes)
+noinline __noclone int blite_pool_copy_from_user(struct blite_pool *pool, struct blite_buffer *buf,
+						 size_t offset, const void __user *from,
+						 size_t bytes)
 {
 	return blite_pool_access(pool, buf, offset, bytes, BLITE_POOL_FROM_USER,
 				 from, NULL);
 }
+ALLOW_ERROR_INJECTION(blite_pool_copy_from_user, ERRNO);
 
 /**
  * blite_pool_read() - read part of a buffer in the kernel

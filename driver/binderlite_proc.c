@@ -27,6 +27,7 @@
 
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/error-injection.h>
 #include <linux/fs.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
@@ -339,9 +340,13 @@ static bool blite_thread_less(struct rb_node *a, const struct rb_node *b)
  * Only the thread itself creates its entry, so looking up and inserting in
  * two steps cannot race with another insertion of the same pid.
  *
+ * Injectable (ALLOW_ERROR_INJECTION, NULL): fail_function can make it fail
+ * as if memory ran out. noinline and __noclone, so that every caller
+ * calls this one copy (Documentation/testing.rst, "Fault injection").
+ *
  * Return: the thread, or NULL if memory ran out.
  */
-struct blite_thread *blite_thread_get(struct blite_proc *proc)
+noinline __noclone struct blite_thread *blite_thread_get(struct blite_proc *proc)
 {
 	struct blite_thread *thread;
 	pid_t pid = current->pid;
@@ -375,6 +380,7 @@ struct blite_thread *blite_thread_get(struct blite_proc *proc)
 	blite_stats_live_inc(BLITE_LIVE_THREADS);
 	return thread;
 }
+ALLOW_ERROR_INJECTION(blite_thread_get, NULL);
 
 /**
  * blite_thread_free_locked() - unlink and free a thread

@@ -15,6 +15,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/error-injection.h>
 #include <linux/lockdep.h>
 #include <linux/rbtree.h>
 #include <linux/slab.h>
@@ -188,10 +189,15 @@ static u32 blite_ref_new_desc_locked(struct blite_proc *proc, struct blite_node 
  * @thread: see blite_node_inc_locked()
  * @desc:   the reference's handle
  *
+ * Injectable (ALLOW_ERROR_INJECTION, ERRNO): fail_function can make it fail
+ * as if memory ran out. noinline and __noclone, so that every caller
+ * calls this one copy (Documentation/testing.rst, "Fault injection").
+ *
  * Return: 0, -ENOMEM, or -EINVAL from blite_node_inc_locked().
  */
-int blite_ref_inc_for_node_locked(struct blite_proc *proc, struct blite_node *node,
-				  bool strong, struct blite_thread *thread, u32 *desc)
+noinline __noclone int
+blite_ref_inc_for_node_locked(struct blite_proc *proc, struct blite_node *node,
+			      bool strong, struct blite_thread *thread, u32 *desc)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_ref *ref;
@@ -225,6 +231,7 @@ int blite_ref_inc_for_node_locked(struct blite_proc *proc, struct blite_node *no
 	*desc = ref->desc;
 	return 0;
 }
+ALLOW_ERROR_INJECTION(blite_ref_inc_for_node_locked, ERRNO);
 
 /**
  * blite_ref_update_locked() - BC_INCREFS, BC_ACQUIRE, BC_RELEASE, BC_DECREFS

@@ -506,11 +506,7 @@ static int blite_txn_copy(struct blite_txn_build *build)
 	u64 extra;
 	int ret;
 
-	if (!IS_ALIGNED(tr->offsets_size, sizeof(u64)))
-		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
-				      BLITE_STAT_FAILED_OFFSETS);
-	if (!IS_ALIGNED(build->extra_size, sizeof(u64)) ||
-	    check_add_overflow(build->extra_size, (u64)secctx_size, &extra))
+	if (check_add_overflow(build->extra_size, (u64)secctx_size, &extra))
 		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
 				      BLITE_STAT_FAILED_OBJECT);
 	buf = blite_pool_alloc_buf(pool, tr->data_size, tr->offsets_size, extra,
@@ -525,6 +521,16 @@ static int blite_txn_copy(struct blite_txn_build *build)
 						       BLITE_STAT_FAILED_SPACE);
 	}
 	build->buf = buf;
+	/*
+	 * Alignment is checked once the buffer is had, as binder does: sizes
+	 * both unaligned and too large get -ENOSPC, not -EINVAL.
+	 */
+	if (!IS_ALIGNED(tr->offsets_size, sizeof(u64)))
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
+				      BLITE_STAT_FAILED_OFFSETS);
+	if (!IS_ALIGNED(build->extra_size, sizeof(u64)))
+		return blite_txn_fail(build, BINDERLITE_BR_FAILED_REPLY, -EINVAL,
+				      BLITE_STAT_FAILED_OBJECT);
 
 	if (blite_pool_copy_from_user(pool, buf, 0,
 				      u64_to_user_ptr(tr->data.ptr.buffer),

@@ -17,8 +17,15 @@
 #                      libbinderlite integration tests (tests/integration,
 #                      GoogleTest), the interoperability tests, then the
 #                      kselftests
-#   8. bench self-test a deliberately faulty module must fail the run
-#   9. package         the user space installed, the hello example built
+#   8. fuzzer          on the debug kernel: every input of the fuzzer's
+#                      corpus once (one case each), then a short
+#                      fixed-seed pass (tools/testing/fuzz.sh check)
+#   9. bench self-test a deliberately faulty module must fail the run
+#  10. faults          on the debug kernel: two IPC kselftests with
+#                      allocation failures and failing driver helpers
+#                      injected, then recovery (tools/testing/faults.sh),
+#                      and 25 insmod/rmmod cycles with a round trip each
+#  11. package         the user space installed, the hello example built
 #                      from the installed package (find_package, pkg-config)
 #                      and run in the VM on 6.12 (package-check.sh)
 #
@@ -264,6 +271,19 @@ for k in $kernels; do
 	[ -f "$BL_OUT/logs/$k-test/cases" ] || record FAIL "$k: the VM bench did not run"
 done
 
+# The fuzzer (tests/fuzz, libFuzzer with KCOV): its committed corpus as
+# regression inputs, each a case, then a fixed-seed pass of new inputs
+# (-seed=1), one case; every input ends with the fuzzer's invariants
+# (Documentation/testing.rst, "Fuzzing"). make fuzz runs it for longer.
+if [[ " $kernels " == *" debug "* ]]; then
+	phase "fuzzer: the corpus and a fixed-seed pass (debug kernel)"
+	rm -f "$BL_OUT/logs/debug-fuzz-check/cases"
+	"$BL_TOP/tools/testing/fuzz.sh" check >"$dir/fuzz.log" 2>&1 || true
+	import_cases debug-fuzz "$BL_OUT/logs/debug-fuzz-check/cases"
+	[ -f "$BL_OUT/logs/debug-fuzz-check/cases" ] ||
+		record FAIL "debug-fuzz: the fuzzer's VM run did not run (log: $dir/fuzz.log)"
+fi
+
 # The bench must be able to fail: a module that commits each kind of fault
 # must turn the run into a failure, with each report quoted.
 if [[ " $kernels " == *" debug "* ]]; then
@@ -283,6 +303,25 @@ if [[ " $kernels " == *" debug "* ]]; then
 			record FAIL "bench: missed '$what' (log: $dir/fault.log)"
 		fi
 	done
+fi
+
+# A short pass of make soak (tools/testing/soak.sh): failures injected
+# into two IPC kselftests (their own verdicts do not count), recovery
+# after, and module lifecycle cycles; each step and test case is a case.
+if [[ " $kernels " == *" debug "* ]]; then
+	phase "fault injection and module lifecycle (debug kernel)"
+	cat > "$dir/faults.plan" <<-'EOF'
+	faults /extra/faults.sh -T 40 -p "10 30" "/tests/binderlite_txn_test -v binderlite" "/tests/binderlite_ref_test -v binderlite"
+	selftests/binderlite_module_test BL_LIFECYCLE_CYCLES=25 /tests/binderlite_module_test -t load_unload_cycles
+	EOF
+	rm -f "$BL_OUT/logs/debug-faults/cases"
+	BL_EXTRA_FILES="$BL_TOP/tools/testing/faults.sh" "$BL_TOP/tools/testing/vm.sh" -k debug \
+		-p "$dir/faults.plan" -l "$BL_OUT/logs/debug-faults" >"$dir/faults.log" 2>&1 || true
+	import_cases debug-faults "$BL_OUT/logs/debug-faults/cases"
+	[ -f "$BL_OUT/logs/debug-faults/cases" ] ||
+		record FAIL "debug-faults: the VM bench did not run (log: $dir/faults.log)"
+	bl_results output "$BL_OUT/logs/debug-faults/results.log" faults 2>/dev/null |
+		grep '^faults: ' >&2 || true
 fi
 
 if [[ " $kernels " == *" 6.12 "* ]]; then
