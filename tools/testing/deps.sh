@@ -9,9 +9,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# libclang-rt-dev: libFuzzer's runtime for tests/fuzz (clang only recommends it).
 base=(build-essential linux-libc-dev bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
       rsync dwarves gawk perl python3 sparse qemu-system-x86 busybox-static
-      cmake pkg-config g++ clang libgtest-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+      cmake pkg-config g++ clang libclang-rt-dev libgtest-dev libcli11-dev libfmt-dev nlohmann-json3-dev
       gnuplot-nox linux-source-6.12 linux-headers-amd64
       libglib2.0-dev)
 
