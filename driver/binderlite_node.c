@@ -186,7 +186,7 @@ void blite_node_count_dropped_locked(struct blite_node *node)
 		     (node->has_weak_ref && !weak))) {
 		spin_lock(&proc->inner_lock);
 		if (list_empty(&node->work.entry))
-			blite_proc_enqueue_work_gilocked(proc, &node->work);
+			blite_proc_enqueue_work_gilocked(proc, &node->work, false);
 		spin_unlock(&proc->inner_lock);
 		return;
 	}

@@ -207,7 +207,7 @@ static void blite_txn_async_done_locked(struct blite_proc *proc,
 	w = list_first_entry_or_null(&node->async_todo, struct blite_work, entry);
 	if (w) {
 		list_del_init(&w->entry);
-		blite_proc_enqueue_work_gilocked(proc, w);
+		blite_proc_enqueue_work_gilocked(proc, w, false);
 	} else {
 		node->has_async_transaction = false;
 	}
@@ -292,7 +292,7 @@ void blite_txn_discard_locked(struct blite_proc *proc, struct blite_transaction 
 	lockdep_assert_held(&blite_graph_lock);
 	if (!proc->dead && (t->flags & BINDERLITE_TF_ONE_WAY) && !t->is_reply) {
 		spin_lock(&proc->inner_lock);
-		blite_proc_enqueue_work_gilocked(proc, &t->work);
+		blite_proc_enqueue_work_gilocked(proc, &t->work, false);
 		spin_unlock(&proc->inner_lock);
 		return;
 	}
@@ -605,9 +605,10 @@ static void blite_txn_queue_call_locked(struct blite_transaction *t,
 	}
 	if (thread) {
 		blite_thread_enqueue_work_ilocked(thread, &t->work);
-		wake_up_interruptible(&thread->wait);
+		blite_thread_wake_ilocked(thread, !(t->flags & BINDERLITE_TF_ONE_WAY));
 	} else {
-		blite_proc_enqueue_work_gilocked(proc, &t->work);
+		blite_proc_enqueue_work_gilocked(proc, &t->work,
+						 !(t->flags & BINDERLITE_TF_ONE_WAY));
 	}
 out_unlock:
 	spin_unlock(&proc->inner_lock);
@@ -713,7 +714,7 @@ static void blite_txn_commit_locked(struct blite_txn_build *build)
 		spin_lock(&target_thread->proc->inner_lock);
 		target_thread->proc->outstanding_txns++;
 		blite_thread_enqueue_work_ilocked(target_thread, &t->work);
-		wake_up_interruptible(&target_thread->wait);
+		blite_thread_wake_ilocked(target_thread, true);
 		spin_unlock(&target_thread->proc->inner_lock);
 		return;
 	}
