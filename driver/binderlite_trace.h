@@ -204,10 +204,10 @@ TRACE_EVENT(binderlite_transaction_received,
 );
 
 /*
- * A transaction failed: a thread reads the return printed
- * (BR_FAILED_REPLY, BR_DEAD_REPLY or BR_FROZEN_REPLY; the sender, or for
- * a reply the caller), with param as the extended error's errno (0 when
- * there is none). A call that will not be answered fails back to its
+ * A transaction failed: a thread reads the return cmd (BR_FAILED_REPLY,
+ * BR_DEAD_REPLY or BR_FROZEN_REPLY; the sender, or for a reply the
+ * caller), with param as the extended error's errno (0 when there is
+ * none). A call that will not be answered fails back to its
  * caller the same way.
  */
 TRACE_EVENT(binderlite_transaction_failed,
@@ -221,7 +221,7 @@ TRACE_EVENT(binderlite_transaction_failed,
 			   __entry->reply = reply;
 			   __entry->cmd = cmd;
 			   __entry->param = param;),
-	    TP_printk("transaction=%u reply=%d return=0x%x %s param=%d",
+	    TP_printk("transaction=%u reply=%d cmd=0x%x %s param=%d",
 		      __entry->debug_id, __entry->reply, __entry->cmd,
 		      __print_symbolic(_IOC_NR(__entry->cmd),
 				       { 5, "BR_DEAD_REPLY" },
@@ -276,7 +276,7 @@ DEFINE_EVENT(binderlite_buffer_class, binderlite_transaction_failed_buffer_relea
 	     TP_ARGS(proc, buf));
 
 /*
- * Pages first..last of a pool back a new buffer; new of them were not
+ * Pages first..last of a pool back a new buffer; nr of them were not
  * resident and were allocated now. resident: the pool's pages after.
  */
 TRACE_EVENT(binderlite_pages_populated,
@@ -293,29 +293,29 @@ TRACE_EVENT(binderlite_pages_populated,
 			   __entry->last = last;
 			   __entry->nr = nr;
 			   __entry->resident = READ_ONCE(pool->pages_resident);),
-	    TP_printk("proc=%d pages=%lu-%lu new=%lu resident=%lu",
+	    TP_printk("proc=%d first=%lu last=%lu nr=%lu resident=%lu",
 		      __entry->proc, __entry->first, __entry->last, __entry->nr,
 		      __entry->resident)
 );
 
 /*
- * The shrinker (or debugfs reclaim) took a page of a pool that no buffer
- * covered; zapped: its user mapping was removed too. resident: the pool's
+ * The shrinker (or debugfs reclaim) took page @index of a pool, which no
+ * buffer covered; zapped: its user mapping was removed too. resident: the pool's
  * pages after.
  */
 TRACE_EVENT(binderlite_page_reclaimed,
 	    TP_PROTO(const struct blite_pool *pool, unsigned long index, bool zapped),
 	    TP_ARGS(pool, index, zapped),
 	    TP_STRUCT__entry(__field(int, proc)
-			     __field(unsigned long, index)
+			     __field(unsigned long, page)
 			     __field(unsigned long, resident)
 			     __field(bool, zapped)),
 	    TP_fast_assign(__entry->proc = pool->pid;
-			   __entry->index = index;
+			   __entry->page = index;
 			   __entry->resident = pool->pages_resident;
 			   __entry->zapped = zapped;),
 	    TP_printk("proc=%d page=%lu resident=%lu zapped=%d",
-		      __entry->proc, __entry->index, __entry->resident,
+		      __entry->proc, __entry->page, __entry->resident,
 		      __entry->zapped)
 );
 

@@ -6,7 +6,8 @@
  *
  * Each test records the "binderlite" events in a tracing instance of its
  * own (instances/bl_trace_<pid>, with the global clock, so that the
- * timestamps of two CPUs compare), then parses the instance's "trace" file
+ * timestamps of two CPUs compare; removed by the teardown, or else by the
+ * next run's setup), then parses the instance's "trace" file
  * and asserts that the expected events are there with the right fields:
  * the debug ids of a call and of its reply, and every event that follows
  * one of them, name the same transaction; sizes, processes, threads and
@@ -23,6 +24,7 @@
  * buffer, answers each sync call with REPLY_SIZE bytes (CODE_SLOW after
  * SLOW_MS milliseconds), and counts what it received in shared memory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -108,6 +110,28 @@ static const char *tracefs(void)
 	return NULL;
 }
 
+/*
+ * Removes the instances of earlier runs of this test in @fs (a failed
+ * ASSERT_*() skips the teardown, see testing.rst), so that none goes on
+ * recording.
+ */
+static void remove_stale_instances(const char *fs)
+{
+	char path[256];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/instances", fs);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (!strncmp(d->d_name, "bl_trace_", 9))
+			unlinkat(dirfd(dir), d->d_name, AT_REMOVEDIR);
+	}
+	closedir(dir);
+}
+
 /* The server: answers every call, counts what it received. */
 static int serve(struct ipc_dev *dev, void *arg)
 {
@@ -157,8 +181,8 @@ FIXTURE_SETUP(trace)
 	snprintf(path, sizeof(path), "%s/events/binderlite", fs);
 	if (access(path, F_OK))
 		SKIP(return, "no binderlite events in %s/events", fs);
+	remove_stale_instances(fs);
 	snprintf(self->inst, sizeof(self->inst), "%s/instances/bl_trace_%d", fs, getpid());
-	rmdir(self->inst);
 	if (mkdir(self->inst, 0755)) {
 		self->inst[0] = 0;
 		SKIP(return, "no tracing instance: %s", strerror(errno));
@@ -382,7 +406,7 @@ TEST_F(trace, round_trip)
 	i = tev_find(&self->log, 0, "binderlite_pages_populated", me, "proc", srv);
 	ASSERT_EVENT(i, "binderlite_pages_populated in the server's pool");
 	EXPECT_LT(i, alloc);
-	EXPECT_TRUE(tev_is(&self->log.ev[i], "new", 1));
+	EXPECT_TRUE(tev_is(&self->log.ev[i], "nr", 1));
 
 	recv = tev_find(&self->log, alloc, "binderlite_transaction_received", srv,
 			"transaction", id);
@@ -545,7 +569,7 @@ TEST_F(trace, failed)
 
 	i = tev_find(&self->log, 0, "binderlite_transaction_failed", me, "transaction", id1);
 	ASSERT_EVENT(i, "binderlite_transaction_failed for the bad handle");
-	EXPECT_TRUE(tev_is(&self->log.ev[i], "return", BINDERLITE_BR_FAILED_REPLY));
+	EXPECT_TRUE(tev_is(&self->log.ev[i], "cmd", BINDERLITE_BR_FAILED_REPLY));
 	EXPECT_NE(NULL, strstr(self->log.ev[i].args, " BR_FAILED_REPLY"));
 	EXPECT_TRUE(tev_is(&self->log.ev[i], "param", -EINVAL));
 	EXPECT_TRUE(tev_is(&self->log.ev[i], "reply", 0));
@@ -610,7 +634,7 @@ TEST_F(trace, reclaim)
 
 	i = tev_find(&self->log, 0, "binderlite_pages_populated", me, "proc", srv);
 	ASSERT_EVENT(i, "binderlite_pages_populated in the server's pool");
-	EXPECT_TRUE(tev_is(&self->log.ev[i], "new", 3));
+	EXPECT_TRUE(tev_is(&self->log.ev[i], "nr", 3));
 	EXPECT_TRUE(tev_is(&self->log.ev[i], "resident", 3));
 	if (n < 3)
 		tlog_dump(_metadata, &self->log);
