@@ -628,7 +628,7 @@ TEST_F(trace, reclaim)
 		ASSERT_EQ(0, write_file(IPC_DEBUGFS, "reclaim", "100000"));
 		TRACE_READ();
 		for (n = 0, i = 0; (i = tev_find(&self->log, i, "binderlite_page_reclaimed", 0,
-						  "proc", srv)) >= 0; i++)
+						 "proc", srv)) >= 0; i++)
 			n++;
 	}
 
@@ -640,7 +640,7 @@ TEST_F(trace, reclaim)
 		tlog_dump(_metadata, &self->log);
 	ASSERT_EQ(3, n) TH_LOG("%d of the server's 3 pages reclaimed", n);
 	for (n = 3, i = 0; (i = tev_find(&self->log, i, "binderlite_page_reclaimed", 0,
-					  "proc", srv)) >= 0; i++) {
+					 "proc", srv)) >= 0; i++) {
 		n--;
 		EXPECT_TRUE(tev_is(&self->log.ev[i], "resident", n));
 		EXPECT_TRUE(tev_is(&self->log.ev[i], "zapped", 1));
