@@ -27,6 +27,7 @@
 
 #include "binderlite_death.h"
 #include "binderlite_stats.h"
+#include "binderlite_trace.h"
 
 /**
  * blite_death_request_locked() - BC_REQUEST_DEATH_NOTIFICATION
@@ -210,6 +211,7 @@ int blite_death_deliver_locked(struct blite_proc *proc, struct blite_work *w,
 		rec.cmd = BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE;
 	if (blite_work_copy_out_locked(ptr, &rec, sizeof(rec)))
 		return -EAGAIN;
+	trace_binderlite_return(rec.cmd);
 	if (cleared) {
 		/* Frees the notification: nothing of @w may be read after. */
 		blite_work_free(w);

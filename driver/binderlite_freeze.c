@@ -50,6 +50,7 @@
 #include "binderlite_context.h"
 #include "binderlite_freeze.h"
 #include "binderlite_stats.h"
+#include "binderlite_trace.h"
 
 /*
  * Sends @freeze's state to its holder @proc now, or after the
@@ -381,6 +382,7 @@ int blite_freeze_deliver_locked(struct blite_proc *proc, struct blite_work *w,
 	if (w->type == BLITE_WORK_CLEAR_FREEZE_NOTIFICATION) {
 		if (blite_work_copy_out_locked(ptr, &clear, sizeof(clear)))
 			return -EAGAIN;
+		trace_binderlite_return(clear.cmd);
 		/* Frees the notification: nothing of @w may be read after. */
 		blite_work_free(w);
 		return sizeof(clear);
@@ -389,6 +391,7 @@ int blite_freeze_deliver_locked(struct blite_proc *proc, struct blite_work *w,
 	rec.info.is_frozen = freeze->is_frozen;
 	if (blite_work_copy_out_locked(ptr, &rec, sizeof(rec)))
 		return -EAGAIN;
+	trace_binderlite_return(rec.cmd);
 	/* Kept until BC_FREEZE_NOTIFICATION_DONE; may cause transactions. */
 	spin_lock(&proc->inner_lock);
 	freeze->sent = true;

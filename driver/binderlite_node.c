@@ -43,6 +43,7 @@
 #include "binderlite_context.h"
 #include "binderlite_node.h"
 #include "binderlite_stats.h"
+#include "binderlite_trace.h"
 
 /* Nodes whose owner died while references remained. */
 static LIST_HEAD(blite_dead_nodes);
@@ -351,6 +352,8 @@ int blite_node_deliver_locked(struct blite_node *node, void __user *ptr)
 	}
 	if (blite_work_copy_out_locked(ptr, rec, n * sizeof(rec[0])))
 		return -EAGAIN;
+	for (i = 0; i < n; i++)
+		trace_binderlite_return(cmds[i]);
 	blite_node_cmds_sent_locked(node);
 	return n * sizeof(rec[0]);
 }

@@ -281,16 +281,20 @@ struct blite_proc {
  *                 NULL for a reply; the buffer holds a strong count on it
  *                 until freed
  * @clear_on_free: zero the buffer when it is freed (TF_CLEAR_BUF)
+ * @debug_id:      the number of the transaction the buffer was allocated
+ *                 for, for trace events
  *
- * The allocator never touches @target_node and @clear_on_free: the
- * transaction layer sets them when it commits the buffer
- * (binderlite_txn.c) and reads them when it releases it. Protected by
- * blite_graph_lock.
+ * The allocator never touches @target_node, @clear_on_free and @debug_id:
+ * the transaction layer sets @debug_id when it allocates the buffer and
+ * the others when it commits it (binderlite_txn.c), and reads them when it
+ * releases it. Protected by blite_graph_lock, but for @debug_id, which is
+ * written once, before the buffer is shared.
  */
 struct blite_proc_buffer {
 	struct blite_buffer buf;
 	struct blite_node *target_node;
 	bool clear_on_free;
+	u32 debug_id;
 };
 
 /**
