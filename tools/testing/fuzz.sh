@@ -22,7 +22,9 @@
 #                        to curate by hand
 #   fuzz.sh check        make check's pass: every corpus input once (one
 #                        case each), then a fixed-seed pass (-seed=1,
-#                        FUZZ_CHECK_RUNS inputs, default 600); cases in
+#                        FUZZ_CHECK_RUNS inputs, default 400), then
+#                        FUZZ_CHECK_FAULT_SECONDS (default 45) of fuzzing
+#                        under fault injection; cases in
 #                        out/logs/debug-fuzz-check/cases
 #
 # The fuzzer is built static with clang 14's libFuzzer; its own code is
@@ -191,12 +193,13 @@ merge)
 	exit $rc
 	;;
 check)
-	runs=${FUZZ_CHECK_RUNS:-600}
+	runs=${FUZZ_CHECK_RUNS:-400}
 	logs=$BL_OUT/logs/debug-fuzz-check
 	{
 		echo "selftests/fuzz-corpus sh /extra/fuzz-guest.sh corpus"
 		echo "fuzz-seed sh /extra/fuzz-guest.sh seed $runs"
+		echo "fuzz-faults sh /extra/fuzz-guest.sh faults ${FUZZ_CHECK_FAULT_SECONDS:-45}"
 	} > "$plan"
-	vm "$plan" "$logs" 900
+	vm "$plan" "$logs" 900 "$BL_TOP/tools/testing/faults.sh"
 	;;
 esac
