@@ -134,12 +134,14 @@ soak:
 	@$(TESTING)/soak.sh
 
 # The coverage-guided fuzzer (tests/fuzz: libFuzzer, KCOV) in the debug
-# kernel: SECONDS of fuzzing from the corpus; REPRO=FILE runs one input
-# (a crash) instead; MERGE=DIR merges DIR (out/fuzz/new with MERGE=1) into
-# the corpus for curating (out/fuzz/merged).
+# kernel: SECONDS of fuzzing from the corpus (FAULTS=1: under fault
+# injection); REPRO=FILE runs one input (a crash) instead; MERGE=DIR merges
+# DIR (out/fuzz/new with MERGE=1) into the corpus for curating
+# (out/fuzz/merged).
 SECONDS ?= 600
 REPRO ?=
 MERGE ?=
+FAULTS ?=
 fuzz:
 	@$(TESTING)/deps.sh
 ifneq ($(REPRO),)
@@ -148,6 +150,8 @@ else ifeq ($(MERGE),1)
 	@$(TESTING)/fuzz.sh merge
 else ifneq ($(MERGE),)
 	@$(TESTING)/fuzz.sh merge $(MERGE)
+else ifeq ($(FAULTS),1)
+	@$(TESTING)/fuzz.sh faults $(SECONDS)
 else
 	@$(TESTING)/fuzz.sh $(SECONDS)
 endif
@@ -176,8 +180,9 @@ help:
 	@echo '                    the full kill storm, fault injection with recovery, 1,000'
 	@echo '                    insmod/rmmod cycles (logs: out/logs/debug-soak, out/soak)'
 	@echo '  make fuzz         the coverage-guided fuzzer (libFuzzer + KCOV) in the debug'
-	@echo '                    kernel [SECONDS=600]; REPRO=FILE runs one input; MERGE=1'
-	@echo '                    merges out/fuzz/new into the corpus (out/fuzz/merged)'
+	@echo '                    kernel [SECONDS=600]; FAULTS=1 under fault injection;'
+	@echo '                    REPRO=FILE runs one input; MERGE=1 merges out/fuzz/new'
+	@echo '                    into the corpus (out/fuzz/merged)'
 	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
 	@echo '                    (tables and plots: out/bench/)'
 	@echo '  make install      modules_install + depmod, the udev rule and its group'
