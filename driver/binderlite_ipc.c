@@ -467,12 +467,10 @@ static int blite_ipc_wait(struct blite_thread *thread, bool non_block,
 {
 	struct blite_proc *proc = thread->proc;
 
-	mutex_lock(&blite_graph_lock);
 	spin_lock(&proc->inner_lock);
-	*proc_work = blite_thread_is_idle_gilocked(thread);
+	*proc_work = blite_thread_is_idle_ilocked(thread);
 	trace_binderlite_wait_for_work(thread, *proc_work);
 	spin_unlock(&proc->inner_lock);
-	mutex_unlock(&blite_graph_lock);
 	if (*proc_work)
 		blite_thread_set_nice(proc->default_priority);
 
@@ -715,12 +713,10 @@ __poll_t blite_ipc_poll(struct file *filp, struct poll_table_struct *wait)
 	if (!thread)
 		return EPOLLERR;
 
-	mutex_lock(&blite_graph_lock);
 	spin_lock(&proc->inner_lock);
 	thread->looper |= BLITE_LOOPER_POLL;
-	proc_work = blite_thread_is_idle_gilocked(thread);
+	proc_work = blite_thread_is_idle_ilocked(thread);
 	spin_unlock(&proc->inner_lock);
-	mutex_unlock(&blite_graph_lock);
 
 	poll_wait(filp, &thread->wait, wait);
 	return blite_thread_has_work(thread, proc_work) ? EPOLLIN : 0;

@@ -248,7 +248,7 @@ void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		thread = rb_entry(n, struct blite_thread, rb_node);
 		if ((thread->looper & BLITE_LOOPER_POLL) &&
-		    blite_thread_is_idle_gilocked(thread))
+		    blite_thread_is_idle_ilocked(thread))
 			wake_up_interruptible(&thread->wait);
 	}
 }
@@ -538,17 +538,25 @@ void blite_thread_enter_looper(struct blite_thread *thread)
 }
 
 /**
- * blite_thread_is_idle_gilocked() - may a thread take its process's work?
+ * blite_thread_is_idle_ilocked() - may a thread take its process's work?
  * @thread: the thread
+ *
+ * Needs no blite_graph_lock, though that lock protects the transaction
+ * stack: without it, a reader asks this of itself only (or poll() does,
+ * for itself), and only the thread itself pushes onto its own stack. Other tasks only pop
+ * from it (a reply or a failure delivered, a release unwinding it), so a
+ * stale answer can only be "busy" when the thread just became idle: the
+ * thread then waits for its own work, which the popping task has queued
+ * (it is woken), and asks again on its next read. Saving the graph lock
+ * here saves it once per read.
  *
  * Return: true for a looper with nothing of its own to do, on no call.
  */
-bool blite_thread_is_idle_gilocked(struct blite_thread *thread)
-	__must_hold(&blite_graph_lock) __must_hold(&thread->proc->inner_lock)
+bool blite_thread_is_idle_ilocked(struct blite_thread *thread)
+	__must_hold(&thread->proc->inner_lock)
 {
-	lockdep_assert_held(&blite_graph_lock);
 	lockdep_assert_held(&thread->proc->inner_lock);
-	return !thread->transaction_stack && list_empty(&thread->todo) &&
+	return !READ_ONCE(thread->transaction_stack) && list_empty(&thread->todo) &&
 	       (thread->looper & (BLITE_LOOPER_ENTERED | BLITE_LOOPER_REGISTERED));
 }
 

@@ -174,7 +174,8 @@ struct blite_freeze {
  *
  * Created by the thread's first ioctl() or poll() on the file, freed by
  * BINDERLITE_THREAD_EXIT or when the file is released. @transaction_stack
- * is protected by blite_graph_lock; @looper, @need_return, @process_todo,
+ * is protected by blite_graph_lock (written with WRITE_ONCE(): the thread
+ * reads its own without the lock, blite_thread_is_idle_ilocked()); @looper, @need_return, @process_todo,
  * @todo, @waiting_entry, @ee and the two errors by &blite_proc.inner_lock.
  */
 struct blite_thread {
@@ -373,7 +374,7 @@ void blite_thread_set_ee_ilocked(struct blite_thread *thread, u32 id, u32 cmd,
 void blite_thread_set_nice(long nice);
 void blite_thread_register_looper(struct blite_thread *thread);
 void blite_thread_enter_looper(struct blite_thread *thread);
-bool blite_thread_is_idle_gilocked(struct blite_thread *thread);
+bool blite_thread_is_idle_ilocked(struct blite_thread *thread);
 bool blite_thread_has_work_ilocked(struct blite_thread *thread, bool proc_work);
 bool blite_thread_has_work(struct blite_thread *thread, bool proc_work);
 void blite_thread_enqueue_work_ilocked(struct blite_thread *thread,

@@ -79,7 +79,7 @@ TRACE_EVENT(binderlite_wait_for_work,
 			     __field(bool, transaction_stack)
 			     __field(bool, thread_todo)),
 	    TP_fast_assign(__entry->proc_work = proc_work;
-			   __entry->transaction_stack = thread->transaction_stack;
+			   __entry->transaction_stack = READ_ONCE(thread->transaction_stack);
 			   __entry->thread_todo = !list_empty(&thread->todo);),
 	    TP_printk("proc_work=%d transaction_stack=%d thread_todo=%d",
 		      __entry->proc_work, __entry->transaction_stack,

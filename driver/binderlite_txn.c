@@ -88,7 +88,7 @@ static void blite_txn_push_call_locked(struct blite_thread *thread,
 	lockdep_assert_held(&blite_graph_lock);
 	t->from = thread;
 	t->from_parent = thread->transaction_stack;
-	thread->transaction_stack = t;
+	WRITE_ONCE(thread->transaction_stack, t);
 }
 
 /* The call @t, on top of its caller's stack, is answered or failed. */
@@ -96,7 +96,7 @@ static void blite_txn_pop_call_locked(struct blite_transaction *t)
 	__must_hold(&blite_graph_lock)
 {
 	lockdep_assert_held(&blite_graph_lock);
-	t->from->transaction_stack = t->from_parent;
+	WRITE_ONCE(t->from->transaction_stack, t->from_parent);
 }
 
 /* @thread reads the call @t and serves it: @t goes on top of its stack. */
@@ -107,7 +107,7 @@ static void blite_txn_push_serve_locked(struct blite_thread *thread,
 	lockdep_assert_held(&blite_graph_lock);
 	t->to_thread = thread;
 	t->to_parent = thread->transaction_stack;
-	thread->transaction_stack = t;
+	WRITE_ONCE(thread->transaction_stack, t);
 }
 
 /* @thread replies to @t, on top of its stack. */
@@ -116,7 +116,7 @@ static void blite_txn_pop_serve_locked(struct blite_thread *thread,
 	__must_hold(&blite_graph_lock)
 {
 	lockdep_assert_held(&blite_graph_lock);
-	thread->transaction_stack = t->to_parent;
+	WRITE_ONCE(thread->transaction_stack, t->to_parent);
 	t->to_thread = NULL;
 }
 
@@ -130,7 +130,7 @@ static void blite_txn_repush_serve_locked(struct blite_thread *thread,
 	__must_hold(&blite_graph_lock)
 {
 	lockdep_assert_held(&blite_graph_lock);
-	thread->transaction_stack = t;
+	WRITE_ONCE(thread->transaction_stack, t);
 	t->to_thread = thread;
 }
 
@@ -346,7 +346,7 @@ void blite_txn_unwind_thread_locked(struct blite_thread *thread)
 
 	lockdep_assert_held(&blite_graph_lock);
 	t = thread->transaction_stack;
-	thread->transaction_stack = NULL;
+	WRITE_ONCE(thread->transaction_stack, NULL);
 	if (t && t->to_thread == thread)
 		failed = t;
 	for (; t; t = next) {
