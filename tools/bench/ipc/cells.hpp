@@ -44,10 +44,11 @@ Metrics clientsCell(const RunOptions &opts, Transport t, std::size_t size, unsig
 // acquiring them).
 Metrics handlesCell(const RunOptions &opts, Transport t, unsigned handles);
 
-// Kernel memory per idle process (open + mmap of the device), from
-// /proc/meminfo deltas over @procs processes, bytes: memfree (MemFree's
-// drop), slab, sunreclaim, pagetables, vmalloc; and per slab cache
-// (slab:NAME) from /proc/slabinfo.
+// Kernel memory per idle process (open + mmap of the device), in bytes,
+// from the difference @procs processes make: memfree (the drop of free
+// memory: the zones' free pages and the per-CPU free lists, from
+// /proc/zoneinfo), slab, sunreclaim, pagetables, vmalloc (/proc/meminfo);
+// and per slab cache (slab:NAME, /proc/slabinfo).
 Metrics memoryCell(const RunOptions &opts, Transport t, unsigned procs);
 
 // The receiver's resident pool pages: idle, burst_held (a burst of

@@ -57,7 +57,7 @@ void smokePreset(RunOptions &o)
 	o.onewaySeconds = 0.05;
 	o.clientsSeconds = 0.05;
 	o.warmupSeconds = 0.02;
-	o.pool = 1 << 20;
+	o.pool = 256 << 10;
 	o.memoryProcs = 4;
 	o.cellTimeoutSeconds = 60;
 }

@@ -83,6 +83,17 @@ Results::Results(const std::vector<Record> &records)
 		measured_[{r.test, r.transport}]++;
 		values[Key{r.test, r.transport, r.cpus, r.size, r.count, r.metric}].push_back(r.value);
 	}
+	// A slab cache is recorded only where it grew: in the other repeats
+	// of its cell it grew by nothing.
+	for (auto &[key, v] : values) {
+		if (!key.metric.starts_with("slab:"))
+			continue;
+		Key cell = key;
+		cell.metric = "memfree";
+		const auto all = values.find(cell);
+		if (all != values.end() && all->second.size() > v.size())
+			v.resize(all->second.size(), 0.0);
+	}
 	for (auto &[key, v] : values) {
 		const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
 		figures_[key] = Figure{.median = median(v), .min = *lo, .max = *hi, .repeats = v.size()};
@@ -462,18 +473,26 @@ Table Report::memory(unsigned cpus) const
 	t.title = "Kernel memory per idle process (open + mmap of the device), bytes";
 	t.notes = {cpusNote(cpus) +
 		   fmt::format(" {} idle processes, forked first, then each opens the device and maps "
-			       "its pool; /proc/meminfo and /proc/slabinfo before and after, divided by {}. "
-			       "MemFree's drop counts everything, allocations of whole pages too; the slab "
-			       "caches listed are those that grew by 32 bytes per process or more (SLUB "
-			       "merges caches of like size, so a name may stand for several).",
+			       "its pool; the difference, divided by {}. Kernel memory: the drop of free "
+			       "memory (the zones' free pages and the per-CPU free lists, /proc/zoneinfo, "
+			       "after vm/stat_refresh), whole-page allocations included; the rest from "
+			       "/proc/meminfo and /proc/slabinfo. SLUB counts in whole slabs, so slab "
+			       "figures are coarse; the caches listed grew by 32 bytes per process or "
+			       "more (SLUB merges caches of like size: a name may stand for several).",
 			       procs, procs)};
 	t.header = {"figure", "binderlite", "binder", "binderlite ÷ binder"};
 	auto row = [&](const std::string &label, const std::string &metric) {
-		const Value a = r_.get("memory", "binderlite", cpus, 0, procs, metric);
-		const Value b = r_.get("memory", "binder", cpus, 0, procs, metric);
+		// A slab cache not recorded for a device measured grew by nothing.
+		auto get = [&](const char *tr) {
+			const Value v = r_.get("memory", tr, cpus, 0, procs, metric);
+			if (!v && metric.starts_with("slab:") && r_.get("memory", tr, cpus, 0, procs, "memfree"))
+				return Value(0.0);
+			return v;
+		};
+		const Value a = get("binderlite"), b = get("binder");
 		t.rows.push_back({label, grouped(a), grouped(b), ratio(a, b)});
 	};
-	row("kernel memory (MemFree's drop)", "memfree");
+	row("kernel memory (free memory's drop)", "memfree");
 	row("slab (Slab)", "slab");
 	row("unreclaimable slab (SUnreclaim)", "sunreclaim");
 	row("page tables (PageTables)", "pagetables");
@@ -509,8 +528,8 @@ Table Report::pages(unsigned cpus) const
 			       sizeLabel(burst))};
 	t.header = {"stage", "binderlite", "binder"};
 	auto row = [&](const std::string &label, const char *metric) {
-		t.rows.push_back({label, sig(r_.get("pages", "binderlite", cpus, burst, 0, metric)),
-				  sig(r_.get("pages", "binder", cpus, burst, 0, metric))});
+		t.rows.push_back({label, grouped(r_.get("pages", "binderlite", cpus, burst, 0, metric)),
+				  grouped(r_.get("pages", "binder", cpus, burst, 0, metric))});
 	};
 	row("server, idle (open, mmap, context manager)", "idle");
 	row("client, idle (open, mmap)", "client_idle");
@@ -596,7 +615,7 @@ Table Report::summary() const
 	if (!ps.empty()) {
 		const Value a = r_.get("pages", "binderlite", cpus, ps.front(), 0, "idle");
 		const Value b = r_.get("pages", "binder", cpus, ps.front(), 0, "idle");
-		t.rows.push_back({"resident pool pages, idle process", sig(a), "binder " + sig(b), kNone,
+		t.rows.push_back({"resident pool pages, idle process", grouped(a), "binder " + grouped(b), kNone,
 				  "0", a ? (*a == 0 ? "yes" : "no") : kNone});
 	}
 	const auto mc = r_.counts("memory", cpus);
@@ -681,7 +700,7 @@ std::string Report::plotScript() const
 	const std::string kernel = meta_.contains("kernel") ? meta_.at("kernel") : "?";
 	const std::string where = fmt::format("Linux {}, QEMU/TCG, {} vCPUs", kernel, cpus);
 	std::string s = "# The plots of the IPC benchmark (binderlite-bench report); run in its folder.\n"
-			"set terminal png size 900,540 noenhanced\n"
+			"set terminal pngcairo size 900,540 noenhanced\n"
 			"set datafile missing \"NaN\"\n"
 			"set grid\n"
 			"set key top left\n";

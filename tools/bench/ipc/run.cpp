@@ -121,13 +121,14 @@ void Runner::cell(const std::string &test, Transport t, std::uint64_t size, unsi
 			out_ << toCsv(r) << '\n';
 		}
 		out_.flush();
-		log_ << "# " << where << ": " << summary(test, m) << std::endl;
+		// One write per line: children write to the same stream.
+		log_ << fmt::format("# {}: {}\n", where, summary(test, m)) << std::flush;
 	} catch (const std::exception &e) {
 		failures_++;
 		r.metric = "error";
 		r.value = 1;
 		out_ << toCsv(r) << std::endl;
-		log_ << "# " << where << ": FAILED: " << e.what() << std::endl;
+		log_ << fmt::format("# {}: FAILED: {}\n", where, e.what()) << std::flush;
 	}
 }
 
@@ -145,6 +146,7 @@ unsigned Runner::run()
 			log_ << "# " << devicePath(opts_, t) << " is missing: its cells are skipped" << std::endl;
 
 	std::vector<std::uint64_t> sizes = opts_.sizes;
+	std::vector<std::uint64_t> echoSizes = opts_.sizes;
 	if (opts_.maxSizeWanted && (wanted(opts_, "latency") || wanted(opts_, "echo"))) {
 		// The largest payload every device takes: the last size.
 		std::size_t largest = opts_.pool;
@@ -160,9 +162,17 @@ unsigned Runner::run()
 				failures_++;
 			}
 		}
-		out_ << "# meta largest " << largest << std::endl;
+		// An echo's largest is half that: the server frees a request
+		// after its reply (as libbinder does), so the client's next
+		// request may come while the last one still takes its space.
+		const std::uint64_t echoLargest = largest / 2 & ~std::uint64_t{7};
+		out_ << "# meta largest " << largest << '\n'
+		     << "# meta largest_echo " << echoLargest << std::endl;
 		if (std::find(sizes.begin(), sizes.end(), largest) == sizes.end())
 			sizes.push_back(largest);
+		std::erase_if(echoSizes, [&](std::uint64_t s) { return s > echoLargest; });
+		if (std::find(echoSizes.begin(), echoSizes.end(), echoLargest) == echoSizes.end())
+			echoSizes.push_back(echoLargest);
 	}
 	const std::uint64_t maxSize = sizes.empty() ? 0 : *std::max_element(sizes.begin(), sizes.end());
 
@@ -170,7 +180,7 @@ unsigned Runner::run()
 		for (const std::string &test : opts_.tests) {
 			if (test == "latency" || test == "echo") {
 				const bool echo = test == "echo";
-				for (const std::uint64_t size : sizes)
+				for (const std::uint64_t size : echo ? echoSizes : sizes)
 					for (Transport t : order(available(true, false), rep))
 						cell(test, t, size, 0, rep, [&] {
 							return latencyCell(opts_, t, size, echo, maxSize);

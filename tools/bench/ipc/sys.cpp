@@ -132,7 +132,7 @@ Child Child::spawn(const std::function<int()> &body)
 		try {
 			status = body();
 		} catch (const std::exception &e) {
-			std::cerr << "# child " << ::getpid() << ": " << e.what() << '\n';
+			std::cerr << "# child " + std::to_string(::getpid()) + ": " + e.what() + "\n";
 		} catch (...) {
 			std::cerr << "# child " << ::getpid() << ": unknown exception\n";
 		}
