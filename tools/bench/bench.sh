@@ -80,8 +80,8 @@ boot() {
 
 # The guest's command line of "binderlite-bench run" with these options.
 run_line() {
-	local q
-	q=$(printf ' %q' "$@")
+	local q=
+	[ $# -eq 0 ] || q=$(printf ' %q' "$@")
 	echo "ipc /extra/binderlite-bench run$q > /tmp/ipc.csv; rc=\$?; cat /tmp/ipc.csv; exit \$rc"
 }
 
