@@ -37,7 +37,10 @@ Metrics clientsCell(const RunOptions &opts, Transport t, std::size_t size, unsig
 	if (isBound(t))
 		throw Failure("no clients for a copy bound");
 	Shared<ClientsControl> ctl;
-	ServerProcess server = startServer(opts, t, clients, opts.serverThreads, nullptr);
+	// Many clients: never pinned.
+	RunOptions unpinned = opts;
+	unpinned.pinCpu = -1;
+	ServerProcess server = startServer(unpinned, t, clients, opts.serverThreads, nullptr);
 	std::vector<Child> children;
 	for (unsigned i = 0; i < clients; i++) {
 		Duplex *end = server.clientEnds.empty() ? nullptr : &server.clientEnds[i];

@@ -146,6 +146,8 @@ ServerProcess startServer(const RunOptions &opts, Transport t, unsigned connecti
 		const std::size_t pool = opts.pool;
 		Shared<ServerReady> ready;
 		sp.child = Child::spawn([&]() -> int {
+			if (opts.pinCpu >= 0)
+				pinToCpu(opts.pinCpu);
 			binder::Device dev(path, pool);
 			dev.becomeContextManager();
 			binder::Server server(dev, maxThreads, counters);
@@ -177,6 +179,8 @@ ServerProcess startServer(const RunOptions &opts, Transport t, unsigned connecti
 		}
 	}
 	sp.child = Child::spawn([&]() -> int {
+		if (opts.pinCpu >= 0)
+			pinToCpu(opts.pinCpu);
 		// Only the clients hold the clients' ends.
 		{
 			const auto drop = std::move(sp.clientEnds);

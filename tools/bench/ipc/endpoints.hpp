@@ -32,7 +32,7 @@ struct ServerProcess {
 // Starts the server of @t (a device or stream transport) and waits until
 // it serves: @connections stream connections; a pool of @maxThreads
 // threads besides the main one; oneways counted in @counters (shared
-// memory, may be null).
+// memory, may be null); pinned to opts.pinCpu if set.
 ServerProcess startServer(const RunOptions &opts, Transport t, unsigned connections,
 			  unsigned maxThreads, binder::ServerCounters *counters);
 

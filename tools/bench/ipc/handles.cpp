@@ -66,6 +66,8 @@ Metrics handlesCell(const RunOptions &opts, Transport t, unsigned handles)
 	ServerProcess server = startServer(opts, t, 1, 0, nullptr);
 	Shared<HandlesResult> result;
 	Child client = Child::spawn([&]() -> int {
+		if (opts.pinCpu >= 0)
+			pinToCpu(opts.pinCpu);
 		binder::Device dev(devicePath(opts, t), opts.pool);
 		binder::Thread thread(dev);
 		const std::uint64_t s0 = nowNs();

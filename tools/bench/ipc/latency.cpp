@@ -49,6 +49,8 @@ Metrics latencyCell(const RunOptions &opts, Transport t, std::size_t size, bool 
 	Duplex *end = server.clientEnds.empty() ? nullptr : &server.clientEnds[0];
 	Shared<LatencyResult> result;
 	Child client = Child::spawn([&]() -> int {
+		if (opts.pinCpu >= 0)
+			pinToCpu(opts.pinCpu);
 		auto caller = makeCaller(opts, t, end, maxSize);
 		const std::vector<std::byte> payload = makePayload(size);
 		for (unsigned i = 0; i < opts.warmupCalls; i++)

@@ -198,6 +198,10 @@ int main(int argc, char **argv)
 		->capture_default_str();
 	runCmd->add_option("--cell-timeout", run.cellTimeoutSeconds, "seconds before a cell fails")
 		->capture_default_str();
+	runCmd->add_option("--pin", run.pinCpu,
+			   "pin the single-client cells' client and server to this CPU (no cross-CPU "
+			   "wake-ups)")
+		->check(CLI::Range(0, 1023));
 
 	blbench::ReportOptions report;
 	CLI::App *reportCmd = app.add_subcommand(

@@ -41,6 +41,8 @@ Metrics onewayCell(const RunOptions &opts, Transport t, std::size_t size)
 	ServerProcess server = startServer(opts, t, 1, 0, &*counters);
 	Duplex *end = server.clientEnds.empty() ? nullptr : &server.clientEnds[0];
 	Child client = Child::spawn([&]() -> int {
+		if (opts.pinCpu >= 0)
+			pinToCpu(opts.pinCpu);
 		const std::vector<std::byte> payload = makePayload(size);
 		if (isDevice(t)) {
 			binder::Device dev(devicePath(opts, t), opts.pool);

@@ -65,6 +65,11 @@ struct RunOptions {
 	unsigned serverThreads = 15;
 	// A cell that takes longer fails.
 	unsigned cellTimeoutSeconds = 120;
+	// The CPU the one client and its server of the single-client cells
+	// (latency, echo, oneway, handles) are pinned to; -1: none. On one
+	// CPU every wake-up is local: no cross-vCPU wake-up, which a busy
+	// host makes cost milliseconds under QEMU/TCG.
+	int pinCpu = -1;
 };
 
 } // namespace blbench

@@ -318,8 +318,13 @@ unsigned Report::mainCpus() const
 
 std::string Report::cpusNote(unsigned cpus) const
 {
-	return fmt::format("{} vCPUs; each figure is the median of {} repeats, the devices interleaved.",
-			   cpus, r_.repeats());
+	return fmt::format("{} vCPUs; each figure is the median of {} repeats, the devices interleaved.{}",
+			   cpus, r_.repeats(),
+			   meta_.contains("pinned")
+				   ? fmt::format(" The single-client cells ran pinned to CPU {} (client and "
+						 "server): every wake-up local.",
+						 meta_.at("pinned"))
+				   : "");
 }
 
 Table Report::latency(const std::string &test, unsigned cpus) const

@@ -138,7 +138,10 @@ unsigned Runner::run()
 	::uname(&u);
 	out_ << "# meta kernel " << u.release << '\n'
 	     << "# meta cpus " << cpus_ << '\n'
-	     << "# meta repeats " << opts_.repeats << '\n'
+	     << "# meta repeats " << opts_.repeats << '\n';
+	if (opts_.pinCpu >= 0)
+		out_ << "# meta pinned " << opts_.pinCpu << '\n';
+	out_
 	     << kCsvHeader << std::endl;
 	const std::vector<Transport> devices = available(false, true);
 	for (Transport t : opts_.transports)

@@ -4,6 +4,7 @@
 #include "sys.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
@@ -181,6 +182,15 @@ void Child::kill() noexcept
 	}
 	pid_ = -1;
 	pidFd_ = UniqueFd();
+}
+
+void pinToCpu(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (::sched_setaffinity(0, sizeof(set), &set) < 0)
+		throwErrno("sched_setaffinity to CPU " + std::to_string(cpu));
 }
 
 std::uint64_t nowNs() noexcept

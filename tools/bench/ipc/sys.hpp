@@ -164,6 +164,9 @@ private:
 	UniqueFd pidFd_;
 };
 
+// Pins the calling thread (and what it creates or forks later) to @cpu.
+void pinToCpu(int cpu);
+
 // Monotonic nanoseconds.
 std::uint64_t nowNs() noexcept;
 
