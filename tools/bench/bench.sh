@@ -56,9 +56,10 @@ clients_too=1
 mod=$BL_OUT/build/$kernel/bench
 bl_build_module "$kdir" "$mod" tools/bench/kernel || exit 1
 bl_log "building binderlite-bench"
-cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" >/dev/null &&
-	cmake --build "$BL_OUT/cmake" -j"$(nproc)" --target binderlite-bench >/dev/null ||
+if ! cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" >/dev/null ||
+   ! cmake --build "$BL_OUT/cmake" -j"$(nproc)" --target binderlite-bench >/dev/null; then
 	bl_die "building binderlite-bench failed"
+fi
 prog=$BL_OUT/cmake/bench/ipc/binderlite-bench
 
 out=$BL_OUT/bench
