@@ -124,8 +124,15 @@ selftests:
 	@$(TESTING)/deps.sh
 	@$(TESTING)/selftests.sh $(KERNEL)
 
+# The IPC benchmark and the allocator's (tools/bench/bench.sh,
+# Documentation/performance.rst): BENCH_ARGS are options of
+# binderlite-bench run (--quick, --repeats 5, ...); BENCH_CPUS the guests'
+# vCPU counts, the first running everything, the others the concurrent
+# clients.
+BENCH_ARGS ?=
+BENCH_CPUS ?= 2 4
 bench:
-	@$(CURDIR)/tools/bench/pool-bench.sh
+	@BENCH_ARGS='$(BENCH_ARGS)' BENCH_CPUS='$(BENCH_CPUS)' $(CURDIR)/tools/bench/bench.sh
 
 # The long reliability run on the debug kernel (Documentation/testing.rst,
 # "Fault injection", "Module lifecycle", "Lock statistics").
@@ -183,8 +190,10 @@ help:
 	@echo '                    kernel [SECONDS=600]; FAULTS=1 under fault injection;'
 	@echo '                    REPRO=FILE runs one input; MERGE=1 merges out/fuzz/new'
 	@echo '                    into the corpus (out/fuzz/merged)'
-	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
-	@echo '                    (tables and plots: out/bench/)'
+	@echo '  make bench        binderlite vs binder, AF_UNIX and pipes on stock 6.12 in the VM:'
+	@echo '                    round trips, oneways, concurrent clients (2 and 4 vCPUs),'
+	@echo '                    handles, memory, pool pages; the allocator and the copy'
+	@echo '                    (tables, CSV, plots: out/bench/; ~10 min) [BENCH_ARGS=--quick]'
 	@echo '  make install      modules_install + depmod, the udev rule and its group'
 	@echo '                    [KDIR=..., DESTDIR=... or INSTALL_MOD_PATH=... to stage]'
 	@echo '  make dkms-install the module through DKMS, rebuilt for every new kernel'
