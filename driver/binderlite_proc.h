@@ -217,6 +217,7 @@ struct blite_thread {
  * @nodes:           the process's objects known to the driver, by address
  * @refs_by_desc:    its references to other processes' nodes, by handle
  * @refs_by_node:    the same, by node
+ * @nr_refs:         how many references @refs_by_desc holds
  * @todo:            work for any thread of the process
  * @delivered_death: BR_DEAD_BINDERs delivered, until BC_DEAD_BINDER_DONE
  * @waiting_threads: looper threads asleep, waiting for work of the process
@@ -258,6 +259,7 @@ struct blite_proc {
 	struct rb_root nodes;
 	struct rb_root refs_by_desc;
 	struct rb_root refs_by_node;
+	u32 nr_refs;
 	struct list_head todo;
 	struct list_head delivered_death;
 	struct list_head waiting_threads;
