@@ -55,12 +55,7 @@ clients_too=1
 { read -r _; read -r kdir; read -r _; } < <(bl_kernel_paths "$kernel")
 mod=$BL_OUT/build/$kernel/bench
 bl_build_module "$kdir" "$mod" tools/bench/kernel || exit 1
-bl_log "building binderlite-bench"
-if ! cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" >/dev/null ||
-   ! cmake --build "$BL_OUT/cmake" -j"$(nproc)" --target binderlite-bench >/dev/null; then
-	bl_die "building binderlite-bench failed"
-fi
-prog=$BL_OUT/cmake/bench/ipc/binderlite-bench
+prog=$(bl_build_bench_program)
 
 out=$BL_OUT/bench
 rm -rf "$out"

@@ -20,12 +20,7 @@ opts=("$@")
 	--no-bounds --transports "binderlite,binder")
 
 "$BL_TOP/tools/testing/deps.sh"
-bl_log "building binderlite-bench"
-if ! cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" >/dev/null ||
-	! cmake --build "$BL_OUT/cmake" -j"$(nproc)" --target binderlite-bench >/dev/null; then
-	bl_die "building binderlite-bench failed"
-fi
-prog=$BL_OUT/cmake/bench/ipc/binderlite-bench
+prog=$(bl_build_bench_program)
 
 out=$BL_OUT/bench
 mkdir -p "$out"
