@@ -175,8 +175,9 @@ struct blite_freeze {
  * Created by the thread's first ioctl() or poll() on the file, freed by
  * BINDERLITE_THREAD_EXIT or when the file is released. @transaction_stack
  * is protected by blite_graph_lock (written with WRITE_ONCE(): the thread
- * reads its own without the lock, blite_thread_is_idle_ilocked()); @looper, @need_return, @process_todo,
- * @todo, @waiting_entry, @ee and the two errors by &blite_proc.inner_lock.
+ * reads its own without the lock, blite_thread_is_idle_ilocked());
+ * @looper, @need_return, @process_todo, @todo, @waiting_entry, @ee and the
+ * two errors by &blite_proc.inner_lock.
  */
 struct blite_thread {
 	struct rb_node rb_node;
