@@ -124,8 +124,15 @@ selftests:
 	@$(TESTING)/deps.sh
 	@$(TESTING)/selftests.sh $(KERNEL)
 
+# The IPC benchmark and the allocator's (tools/bench/bench.sh,
+# Documentation/performance.rst): BENCH_ARGS are options of
+# binderlite-bench run (--quick, --repeats 5, ...); BENCH_CPUS the guests'
+# vCPU counts, the first running everything, the others the concurrent
+# clients.
+BENCH_ARGS ?=
+BENCH_CPUS ?= 2 4
 bench:
-	@$(CURDIR)/tools/bench/pool-bench.sh
+	@BENCH_ARGS='$(BENCH_ARGS)' BENCH_CPUS='$(BENCH_CPUS)' $(CURDIR)/tools/bench/bench.sh
 
 # The long reliability run on the debug kernel (Documentation/testing.rst,
 # "Fault injection", "Module lifecycle", "Lock statistics").
@@ -134,12 +141,14 @@ soak:
 	@$(TESTING)/soak.sh
 
 # The coverage-guided fuzzer (tests/fuzz: libFuzzer, KCOV) in the debug
-# kernel: SECONDS of fuzzing from the corpus; REPRO=FILE runs one input
-# (a crash) instead; MERGE=DIR merges DIR (out/fuzz/new with MERGE=1) into
-# the corpus for curating (out/fuzz/merged).
+# kernel: SECONDS of fuzzing from the corpus (FAULTS=1: under fault
+# injection); REPRO=FILE runs one input (a crash) instead; MERGE=DIR merges
+# DIR (out/fuzz/new with MERGE=1) into the corpus for curating
+# (out/fuzz/merged).
 SECONDS ?= 600
 REPRO ?=
 MERGE ?=
+FAULTS ?=
 fuzz:
 	@$(TESTING)/deps.sh
 ifneq ($(REPRO),)
@@ -148,6 +157,8 @@ else ifeq ($(MERGE),1)
 	@$(TESTING)/fuzz.sh merge
 else ifneq ($(MERGE),)
 	@$(TESTING)/fuzz.sh merge $(MERGE)
+else ifeq ($(FAULTS),1)
+	@$(TESTING)/fuzz.sh faults $(SECONDS)
 else
 	@$(TESTING)/fuzz.sh $(SECONDS)
 endif
@@ -176,10 +187,13 @@ help:
 	@echo '                    the full kill storm, fault injection with recovery, 1,000'
 	@echo '                    insmod/rmmod cycles (logs: out/logs/debug-soak, out/soak)'
 	@echo '  make fuzz         the coverage-guided fuzzer (libFuzzer + KCOV) in the debug'
-	@echo '                    kernel [SECONDS=600]; REPRO=FILE runs one input; MERGE=1'
-	@echo '                    merges out/fuzz/new into the corpus (out/fuzz/merged)'
-	@echo '  make bench        allocator and copy benchmarks on stock 6.12 in the VM'
-	@echo '                    (tables and plots: out/bench/)'
+	@echo '                    kernel [SECONDS=600]; FAULTS=1 under fault injection;'
+	@echo '                    REPRO=FILE runs one input; MERGE=1 merges out/fuzz/new'
+	@echo '                    into the corpus (out/fuzz/merged)'
+	@echo '  make bench        binderlite vs binder, AF_UNIX and pipes on stock 6.12 in the VM:'
+	@echo '                    round trips, oneways, concurrent clients (2 and 4 vCPUs),'
+	@echo '                    handles, memory, pool pages; the allocator and the copy'
+	@echo '                    (tables, CSV, plots: out/bench/; ~10 min) [BENCH_ARGS=--quick]'
 	@echo '  make install      modules_install + depmod, the udev rule and its group'
 	@echo '                    [KDIR=..., DESTDIR=... or INSTALL_MOD_PATH=... to stage]'
 	@echo '  make dkms-install the module through DKMS, rebuilt for every new kernel'

@@ -15,7 +15,7 @@
  * from the line below and checks it against the object files' symbols.
  * Top first:
  *
- * LAYERS: main debugfs ipc freeze death txn object ref node proc context stats pool alloc
+ * LAYERS: main debugfs ipc freeze death txn object ref node proc context stats pool alloc trace
  *
  * ========  ===============================================================
  * main      the module, the device's file operations, the ioctl dispatch
@@ -36,6 +36,8 @@
  * pool      the receive pool's pages: mapping, populate, the one copy,
  *           reclaim
  * alloc     the best-fit allocator of a pool's blocks, and their layout
+ * trace     the trace events (binderlite_trace.h): it reads the types of
+ *           the layers above, and calls none of them
  * ========  ===============================================================
  *
  * Each file has a header of its own (binderlite_NOUN.h) that declares what

@@ -27,6 +27,7 @@
 
 #include "binderlite_death.h"
 #include "binderlite_stats.h"
+#include "binderlite_trace.h"
 
 /**
  * blite_death_request_locked() - BC_REQUEST_DEATH_NOTIFICATION
@@ -67,7 +68,7 @@ noinline __noclone int blite_death_request_locked(struct blite_proc *proc, u32 d
 
 	if (!ref->node->proc) {
 		spin_lock(&proc->inner_lock);
-		blite_proc_enqueue_work_gilocked(proc, &death->work);
+		blite_proc_enqueue_work_gilocked(proc, &death->work, false);
 		spin_unlock(&proc->inner_lock);
 	}
 	return 0;
@@ -92,7 +93,7 @@ void blite_death_notify_locked(struct blite_node *node)
 		spin_lock(&ref->proc->inner_lock);
 		if (list_empty(&ref->death->work.entry)) {
 			ref->death->work.type = BLITE_WORK_DEAD_BINDER;
-			blite_proc_enqueue_work_gilocked(ref->proc, &ref->death->work);
+			blite_proc_enqueue_work_gilocked(ref->proc, &ref->death->work, false);
 		}
 		spin_unlock(&ref->proc->inner_lock);
 	}
@@ -108,7 +109,7 @@ static void blite_death_queue_gilocked(struct blite_thread *thread,
 	if (thread->looper & (BLITE_LOOPER_REGISTERED | BLITE_LOOPER_ENTERED))
 		blite_thread_enqueue_work_ilocked(thread, &death->work);
 	else
-		blite_proc_enqueue_work_gilocked(thread->proc, &death->work);
+		blite_proc_enqueue_work_gilocked(thread->proc, &death->work, false);
 }
 
 /**
@@ -210,6 +211,7 @@ int blite_death_deliver_locked(struct blite_proc *proc, struct blite_work *w,
 		rec.cmd = BINDERLITE_BR_CLEAR_DEATH_NOTIFICATION_DONE;
 	if (blite_work_copy_out_locked(ptr, &rec, sizeof(rec)))
 		return -EAGAIN;
+	trace_binderlite_return(rec.cmd);
 	if (cleared) {
 		/* Frees the notification: nothing of @w may be read after. */
 		blite_work_free(w);

@@ -50,6 +50,7 @@
 #include "binderlite_context.h"
 #include "binderlite_freeze.h"
 #include "binderlite_stats.h"
+#include "binderlite_trace.h"
 
 /*
  * Sends @freeze's state to its holder @proc now, or after the
@@ -64,7 +65,7 @@ static void blite_freeze_queue_gilocked(struct blite_proc *proc,
 	freeze->work.type = BLITE_WORK_FROZEN_BINDER;
 	if (list_empty(&freeze->work.entry)) {
 		freeze->is_frozen = is_frozen;
-		blite_proc_enqueue_work_gilocked(proc, &freeze->work);
+		blite_proc_enqueue_work_gilocked(proc, &freeze->work, false);
 		return;
 	}
 	if (freeze->sent && freeze->is_frozen != is_frozen)
@@ -244,7 +245,7 @@ static int blite_freeze_request_locked(struct blite_proc *proc, u32 desc,
 	spin_unlock(&owner->inner_lock);
 	spin_lock(&proc->inner_lock);
 	freeze->is_frozen = is_frozen;
-	blite_proc_enqueue_work_gilocked(proc, &freeze->work);
+	blite_proc_enqueue_work_gilocked(proc, &freeze->work, false);
 	spin_unlock(&proc->inner_lock);
 	return 0;
 }
@@ -310,7 +311,7 @@ int blite_freeze_clear_locked(struct blite_proc *proc, u32 desc,
 	spin_lock(&proc->inner_lock);
 	freeze->work.type = BLITE_WORK_CLEAR_FREEZE_NOTIFICATION;
 	if (list_empty(&freeze->work.entry))
-		blite_proc_enqueue_work_gilocked(proc, &freeze->work);
+		blite_proc_enqueue_work_gilocked(proc, &freeze->work, false);
 	else if (freeze->sent)
 		freeze->resend = true;
 	spin_unlock(&proc->inner_lock);
@@ -339,7 +340,7 @@ int blite_freeze_done_locked(struct blite_proc *proc, binderlite_uintptr_t cooki
 		freeze->sent = false;
 		if (freeze->resend) {
 			freeze->resend = false;
-			blite_proc_enqueue_work_gilocked(proc, &freeze->work);
+			blite_proc_enqueue_work_gilocked(proc, &freeze->work, false);
 		}
 		ret = 0;
 		break;
@@ -381,6 +382,7 @@ int blite_freeze_deliver_locked(struct blite_proc *proc, struct blite_work *w,
 	if (w->type == BLITE_WORK_CLEAR_FREEZE_NOTIFICATION) {
 		if (blite_work_copy_out_locked(ptr, &clear, sizeof(clear)))
 			return -EAGAIN;
+		trace_binderlite_return(clear.cmd);
 		/* Frees the notification: nothing of @w may be read after. */
 		blite_work_free(w);
 		return sizeof(clear);
@@ -389,6 +391,7 @@ int blite_freeze_deliver_locked(struct blite_proc *proc, struct blite_work *w,
 	rec.info.is_frozen = freeze->is_frozen;
 	if (blite_work_copy_out_locked(ptr, &rec, sizeof(rec)))
 		return -EAGAIN;
+	trace_binderlite_return(rec.cmd);
 	/* Kept until BC_FREEZE_NOTIFICATION_DONE; may cause transactions. */
 	spin_lock(&proc->inner_lock);
 	freeze->sent = true;

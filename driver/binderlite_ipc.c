@@ -41,6 +41,7 @@
 #include "binderlite_death.h"
 #include "binderlite_freeze.h"
 #include "binderlite_ipc.h"
+#include "binderlite_trace.h"
 #include "binderlite_txn.h"
 
 /*
@@ -75,7 +76,7 @@ static void blite_ipc_discard_locked(struct blite_proc *proc, struct blite_work 
 	case BLITE_WORK_CLEAR_FREEZE_NOTIFICATION:
 		if (!proc->dead) {
 			spin_lock(&proc->inner_lock);
-			blite_proc_enqueue_work_gilocked(proc, w);
+			blite_proc_enqueue_work_gilocked(proc, w, false);
 			spin_unlock(&proc->inner_lock);
 			break;
 		}
@@ -411,6 +412,7 @@ static int blite_ipc_write(struct blite_thread *thread, u64 buffer, u64 size,
 			return -EFAULT;
 		if (_IOC_SIZE(cmd) > size - *consumed - sizeof(cmd))
 			return -EINVAL;
+		trace_binderlite_command(cmd);
 		ret = blite_ipc_command(thread, cmd, ptr + sizeof(cmd));
 		if (ret)
 			return ret;
@@ -465,11 +467,10 @@ static int blite_ipc_wait(struct blite_thread *thread, bool non_block,
 {
 	struct blite_proc *proc = thread->proc;
 
-	mutex_lock(&blite_graph_lock);
 	spin_lock(&proc->inner_lock);
-	*proc_work = blite_thread_is_idle_gilocked(thread);
+	*proc_work = blite_thread_is_idle_ilocked(thread);
+	trace_binderlite_wait_for_work(thread, *proc_work);
 	spin_unlock(&proc->inner_lock);
-	mutex_unlock(&blite_graph_lock);
 	if (*proc_work)
 		blite_thread_set_nice(proc->default_priority);
 
@@ -515,6 +516,7 @@ static int blite_ipc_deliver_locked(struct blite_thread *thread,
 		e = container_of(w, struct blite_error, work);
 		if (blite_work_copy_out_locked(ptr, &e->cmd, sizeof(e->cmd)))
 			return -EAGAIN;
+		trace_binderlite_return(e->cmd);
 		spin_lock(&proc->inner_lock);
 		e->cmd = BINDERLITE_BR_OK;
 		spin_unlock(&proc->inner_lock);
@@ -646,9 +648,11 @@ retry:
 		}
 	}
 
-	if (blite_proc_request_looper(thread) &&
-	    put_user(BINDERLITE_BR_SPAWN_LOOPER, (u32 __user *)start))
-		return -EFAULT;
+	if (blite_proc_request_looper(thread)) {
+		if (put_user(BINDERLITE_BR_SPAWN_LOOPER, (u32 __user *)start))
+			return -EFAULT;
+		trace_binderlite_return(BINDERLITE_BR_SPAWN_LOOPER);
+	}
 	*consumed = pos;
 	return 0;
 }
@@ -676,13 +680,16 @@ int blite_ipc_ioctl_write_read(struct blite_thread *thread, struct file *filp,
 	if (bwr.write_size > 0) {
 		ret = blite_ipc_write(thread, bwr.write_buffer, bwr.write_size,
 				      &bwr.write_consumed);
+		trace_binderlite_write_done(ret);
 		/* The read is not tried, and reports nothing read, as binder. */
 		if (ret)
 			bwr.read_consumed = 0;
 	}
-	if (!ret && bwr.read_size > 0)
+	if (!ret && bwr.read_size > 0) {
 		ret = blite_ipc_read(thread, bwr.read_buffer, bwr.read_size,
 				     &bwr.read_consumed, filp->f_flags & O_NONBLOCK);
+		trace_binderlite_read_done(ret);
+	}
 
 	if (copy_to_user(ubuf, &bwr, sizeof(bwr)))
 		return -EFAULT;
@@ -706,12 +713,10 @@ __poll_t blite_ipc_poll(struct file *filp, struct poll_table_struct *wait)
 	if (!thread)
 		return EPOLLERR;
 
-	mutex_lock(&blite_graph_lock);
 	spin_lock(&proc->inner_lock);
 	thread->looper |= BLITE_LOOPER_POLL;
-	proc_work = blite_thread_is_idle_gilocked(thread);
+	proc_work = blite_thread_is_idle_ilocked(thread);
 	spin_unlock(&proc->inner_lock);
-	mutex_unlock(&blite_graph_lock);
 
 	poll_wait(filp, &thread->wait, wait);
 	return blite_thread_has_work(thread, proc_work) ? EPOLLIN : 0;

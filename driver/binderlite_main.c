@@ -37,6 +37,7 @@
 #include "binderlite_ipc.h"
 #include "binderlite_ref.h"
 #include "binderlite_stats.h"
+#include "binderlite_trace.h"
 
 /* The variable is binderlite_stats.c's, with the messages it selects. */
 module_param_named(debug_mask, blite_debug_mask, uint, 0644);
@@ -134,9 +135,12 @@ static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	struct blite_thread *thread;
 	int ret;
 
+	trace_binderlite_ioctl(cmd, arg);
 	thread = blite_thread_get(proc);
-	if (!thread)
+	if (!thread) {
+		trace_binderlite_ioctl_done(-ENOMEM);
 		return -ENOMEM;
+	}
 
 	switch (cmd) {
 	case BINDERLITE_WRITE_READ:
@@ -188,6 +192,7 @@ static long blite_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		blite_thread_ioctl_done(thread);
 	blite_debug(BLITE_DEBUG_IOCTL, "%d:%d ioctl %#x -> %d\n",
 		    proc->pid, current->pid, cmd, ret);
+	trace_binderlite_ioctl_done(ret);
 	return ret;
 }
 

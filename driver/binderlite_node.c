@@ -43,6 +43,7 @@
 #include "binderlite_context.h"
 #include "binderlite_node.h"
 #include "binderlite_stats.h"
+#include "binderlite_trace.h"
 
 /* Nodes whose owner died while references remained. */
 static LIST_HEAD(blite_dead_nodes);
@@ -186,7 +187,7 @@ void blite_node_count_dropped_locked(struct blite_node *node)
 		     (node->has_weak_ref && !weak))) {
 		spin_lock(&proc->inner_lock);
 		if (list_empty(&node->work.entry))
-			blite_proc_enqueue_work_gilocked(proc, &node->work);
+			blite_proc_enqueue_work_gilocked(proc, &node->work, false);
 		spin_unlock(&proc->inner_lock);
 		return;
 	}
@@ -351,6 +352,8 @@ int blite_node_deliver_locked(struct blite_node *node, void __user *ptr)
 	}
 	if (blite_work_copy_out_locked(ptr, rec, n * sizeof(rec[0])))
 		return -EAGAIN;
+	for (i = 0; i < n; i++)
+		trace_binderlite_return(cmds[i]);
 	blite_node_cmds_sent_locked(node);
 	return n * sizeof(rec[0]);
 }

@@ -41,6 +41,7 @@
 
 #include "binderlite_compat.h"
 #include "binderlite_pool.h"
+#include "binderlite_trace.h"
 
 /* Resident pages that no in-use buffer covers, oldest first. */
 static struct list_lru blite_lru;
@@ -168,6 +169,8 @@ static enum lru_status blite_pool_isolate(struct list_head *item,
 	page = pp->page;
 	pp->page = NULL;
 	pool->pages_resident--;
+	/* Here: without a mapping, @pool may go once its lock is dropped. */
+	trace_binderlite_page_reclaimed(pool, index, vma);
 	spin_unlock(&pool->alloc.lock);
 	spin_unlock(lru_lock);
 
@@ -269,11 +272,12 @@ void blite_pool_global_exit(void)
 
 /**
  * blite_pool_init() - initialize an unmapped pool
- * @pool: the pool
+ * @pool: the pool, of the current process
  */
 void blite_pool_init(struct blite_pool *pool)
 {
 	memset(pool, 0, sizeof(*pool));
+	pool->pid = task_tgid_nr(current);
 	mutex_init(&pool->mutex);
 	blite_alloc_early_init(&pool->alloc);
 }
@@ -407,7 +411,7 @@ void blite_pool_release(struct blite_pool *pool)
 static noinline __noclone int
 blite_pool_populate(struct blite_pool *pool, struct blite_buffer *buf)
 {
-	unsigned long i, first, last;
+	unsigned long i, first, last, nr = 0;
 	struct page *page;
 	int ret = 0;
 
@@ -431,7 +435,10 @@ blite_pool_populate(struct blite_pool *pool, struct blite_buffer *buf)
 		pool->pages_high = max(pool->pages_high, pool->pages_resident);
 		spin_unlock(&pool->alloc.lock);
 		atomic_long_inc(&blite_pages_resident);
+		nr++;
 	}
+	if (nr)
+		trace_binderlite_pages_populated(pool, first, last, nr);
 out_unlock:
 	mutex_unlock(&pool->mutex);
 	return ret;

@@ -44,6 +44,8 @@ struct blite_pool_page {
  * @mapped:         mmap succeeded once; a pool is mapped at most once
  * @pages_resident: pages allocated to the pool; protected by @alloc.lock
  * @pages_high:     the largest @pages_resident seen; protected by @alloc.lock
+ * @pid:            thread-group id of the task that created the pool (the
+ *                  opener of the file), for trace events
  *
  * The lock order (@mutex, @alloc.lock and their neighbours) is in the lock
  * table of binderlite.h.
@@ -58,6 +60,7 @@ struct blite_pool {
 	bool mapped;
 	unsigned long pages_resident;
 	unsigned long pages_high;
+	pid_t pid;
 };
 
 /**

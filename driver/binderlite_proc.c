@@ -221,11 +221,14 @@ void blite_proc_add_stats(struct blite_proc *proc, struct blite_proc_stats *st)
  * blite_proc_enqueue_work_gilocked() - give work to any looper of a process
  * @proc: the process
  * @w:    the work, on no list
+ * @sync: @w is a call whose sender is about to sleep until the reply: the
+ *        looper is woken with the sync hint (blite_thread_wake_ilocked())
  *
  * If a looper waits for work, it takes @w on its own list and is woken;
  * otherwise @w waits on the process's list and pollers are woken.
  */
-void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w)
+void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w,
+				      bool sync)
 	__must_hold(&blite_graph_lock) __must_hold(&proc->inner_lock)
 {
 	struct blite_thread *thread;
@@ -238,14 +241,14 @@ void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work
 	if (thread) {
 		list_del_init(&thread->waiting_entry);
 		blite_thread_enqueue_work_ilocked(thread, w);
-		wake_up_interruptible(&thread->wait);
+		blite_thread_wake_ilocked(thread, sync);
 		return;
 	}
 	list_add_tail(&w->entry, &proc->todo);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		thread = rb_entry(n, struct blite_thread, rb_node);
 		if ((thread->looper & BLITE_LOOPER_POLL) &&
-		    blite_thread_is_idle_gilocked(thread))
+		    blite_thread_is_idle_ilocked(thread))
 			wake_up_interruptible(&thread->wait);
 	}
 }
@@ -535,17 +538,25 @@ void blite_thread_enter_looper(struct blite_thread *thread)
 }
 
 /**
- * blite_thread_is_idle_gilocked() - may a thread take its process's work?
+ * blite_thread_is_idle_ilocked() - may a thread take its process's work?
  * @thread: the thread
+ *
+ * Needs no blite_graph_lock, though that lock protects the transaction
+ * stack: without it, a reader asks this of itself only (or poll() does,
+ * for itself), and only the thread itself pushes onto its own stack. Other tasks only pop
+ * from it (a reply or a failure delivered, a release unwinding it), so a
+ * stale answer can only be "busy" when the thread just became idle: the
+ * thread then waits for its own work, which the popping task has queued
+ * (it is woken), and asks again on its next read. Saving the graph lock
+ * here saves it once per read.
  *
  * Return: true for a looper with nothing of its own to do, on no call.
  */
-bool blite_thread_is_idle_gilocked(struct blite_thread *thread)
-	__must_hold(&blite_graph_lock) __must_hold(&thread->proc->inner_lock)
+bool blite_thread_is_idle_ilocked(struct blite_thread *thread)
+	__must_hold(&thread->proc->inner_lock)
 {
-	lockdep_assert_held(&blite_graph_lock);
 	lockdep_assert_held(&thread->proc->inner_lock);
-	return !thread->transaction_stack && list_empty(&thread->todo) &&
+	return !READ_ONCE(thread->transaction_stack) && list_empty(&thread->todo) &&
 	       (thread->looper & (BLITE_LOOPER_ENTERED | BLITE_LOOPER_REGISTERED));
 }
 
@@ -593,6 +604,24 @@ void blite_thread_enqueue_work_ilocked(struct blite_thread *thread,
 	lockdep_assert_held(&thread->proc->inner_lock);
 	list_add_tail(&w->entry, &thread->todo);
 	thread->process_todo = true;
+}
+
+/**
+ * blite_thread_wake_ilocked() - wake a thread that has work now
+ * @thread: the thread
+ * @sync:   the waker is about to sleep until @thread answers (a sync call
+ *          or its reply's sender going back to read): the hint lets the
+ *          scheduler run @thread on the waker's CPU instead of sending an
+ *          interrupt to another one, as binder does
+ */
+void blite_thread_wake_ilocked(struct blite_thread *thread, bool sync)
+	__must_hold(&thread->proc->inner_lock)
+{
+	lockdep_assert_held(&thread->proc->inner_lock);
+	if (sync)
+		wake_up_interruptible_sync(&thread->wait);
+	else
+		wake_up_interruptible(&thread->wait);
 }
 
 /**

@@ -174,8 +174,10 @@ struct blite_freeze {
  *
  * Created by the thread's first ioctl() or poll() on the file, freed by
  * BINDERLITE_THREAD_EXIT or when the file is released. @transaction_stack
- * is protected by blite_graph_lock; @looper, @need_return, @process_todo,
- * @todo, @waiting_entry, @ee and the two errors by &blite_proc.inner_lock.
+ * is protected by blite_graph_lock (written with WRITE_ONCE(): the thread
+ * reads its own without the lock, blite_thread_is_idle_ilocked());
+ * @looper, @need_return, @process_todo, @todo, @waiting_entry, @ee and the
+ * two errors by &blite_proc.inner_lock.
  */
 struct blite_thread {
 	struct rb_node rb_node;
@@ -216,6 +218,7 @@ struct blite_thread {
  * @nodes:           the process's objects known to the driver, by address
  * @refs_by_desc:    its references to other processes' nodes, by handle
  * @refs_by_node:    the same, by node
+ * @nr_refs:         how many references @refs_by_desc holds
  * @todo:            work for any thread of the process
  * @delivered_death: BR_DEAD_BINDERs delivered, until BC_DEAD_BINDER_DONE
  * @waiting_threads: looper threads asleep, waiting for work of the process
@@ -257,6 +260,7 @@ struct blite_proc {
 	struct rb_root nodes;
 	struct rb_root refs_by_desc;
 	struct rb_root refs_by_node;
+	u32 nr_refs;
 	struct list_head todo;
 	struct list_head delivered_death;
 	struct list_head waiting_threads;
@@ -281,16 +285,20 @@ struct blite_proc {
  *                 NULL for a reply; the buffer holds a strong count on it
  *                 until freed
  * @clear_on_free: zero the buffer when it is freed (TF_CLEAR_BUF)
+ * @debug_id:      the number of the transaction the buffer was allocated
+ *                 for, for trace events
  *
- * The allocator never touches @target_node and @clear_on_free: the
- * transaction layer sets them when it commits the buffer
- * (binderlite_txn.c) and reads them when it releases it. Protected by
- * blite_graph_lock.
+ * The allocator never touches @target_node, @clear_on_free and @debug_id:
+ * the transaction layer sets @debug_id when it allocates the buffer and
+ * the others when it commits it (binderlite_txn.c), and reads them when it
+ * releases it. Protected by blite_graph_lock, but for @debug_id, which is
+ * written once, before the buffer is shared.
  */
 struct blite_proc_buffer {
 	struct blite_buffer buf;
 	struct blite_node *target_node;
 	bool clear_on_free;
+	u32 debug_id;
 };
 
 /**
@@ -352,7 +360,8 @@ void blite_proc_put(struct blite_proc *proc);
 int blite_proc_get_by_pid(u32 pid, struct blite_proc ***procs);
 void blite_proc_flush(struct blite_proc *proc);
 void blite_proc_add_stats(struct blite_proc *proc, struct blite_proc_stats *st);
-void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w);
+void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w,
+				      bool sync);
 bool blite_proc_request_looper(struct blite_thread *thread);
 int blite_proc_ioctl_set_max_threads(struct blite_proc *proc, void __user *ubuf);
 int blite_proc_ioctl_enable_oneway_spam_detection(struct blite_proc *proc,
@@ -368,11 +377,12 @@ void blite_thread_set_ee_ilocked(struct blite_thread *thread, u32 id, u32 cmd,
 void blite_thread_set_nice(long nice);
 void blite_thread_register_looper(struct blite_thread *thread);
 void blite_thread_enter_looper(struct blite_thread *thread);
-bool blite_thread_is_idle_gilocked(struct blite_thread *thread);
+bool blite_thread_is_idle_ilocked(struct blite_thread *thread);
 bool blite_thread_has_work_ilocked(struct blite_thread *thread, bool proc_work);
 bool blite_thread_has_work(struct blite_thread *thread, bool proc_work);
 void blite_thread_enqueue_work_ilocked(struct blite_thread *thread,
 				       struct blite_work *w);
+void blite_thread_wake_ilocked(struct blite_thread *thread, bool sync);
 void blite_thread_enqueue_deferred_work_ilocked(struct blite_thread *thread,
 						struct blite_work *w);
 

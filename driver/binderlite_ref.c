@@ -89,6 +89,7 @@ static void blite_ref_free_locked(struct blite_ref *ref)
 	spin_lock(&proc->inner_lock);
 	rb_erase(&ref->rb_desc, &proc->refs_by_desc);
 	rb_erase(&ref->rb_node, &proc->refs_by_node);
+	proc->nr_refs--;
 	if (ref->death)
 		list_del_init(&ref->death->work.entry);
 	if (ref->freeze)
@@ -161,14 +162,29 @@ int blite_ref_dec_locked(struct blite_ref *ref, bool strong)
 	return 0;
 }
 
-/* The lowest handle @proc does not use, from 0 for the manager, else 1. */
+/*
+ * The lowest handle @proc does not use, from 0 for the manager, else 1, as
+ * in binder. When handles 1 to the highest are all in use, which is how
+ * handles grow, that is the highest plus one, found in O(log n); only a
+ * process with holes in its handles walks them.
+ */
 static u32 blite_ref_new_desc_locked(struct blite_proc *proc, struct blite_node *node)
 	__must_hold(&blite_graph_lock)
 {
 	u32 desc = node == proc->context->mgr_node ? 0 : 1;
 	struct rb_node *n;
+	u32 last, above_zero;
 
 	lockdep_assert_held(&blite_graph_lock);
+	n = rb_last(&proc->refs_by_desc);
+	if (!n)
+		return desc;
+	last = rb_entry(n, struct blite_ref, rb_desc)->desc;
+	above_zero = proc->nr_refs;
+	if (!rb_entry(rb_first(&proc->refs_by_desc), struct blite_ref, rb_desc)->desc)
+		above_zero--;
+	if (desc == 1 && last == above_zero)
+		return last + 1;
 	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
 		u32 cur = rb_entry(n, struct blite_ref, rb_desc)->desc;
 
@@ -218,6 +234,7 @@ blite_ref_inc_for_node_locked(struct blite_proc *proc, struct blite_node *node,
 		spin_lock(&proc->inner_lock);
 		rb_add(&ref->rb_desc, &proc->refs_by_desc, blite_ref_desc_less);
 		rb_add(&ref->rb_node, &proc->refs_by_node, blite_ref_node_less);
+		proc->nr_refs++;
 		spin_unlock(&proc->inner_lock);
 		hlist_add_head(&ref->node_entry, &node->refs);
 		blite_stats_live_inc(BLITE_LIVE_REFS);

@@ -6,11 +6,14 @@
  * Two kinds of counters: live objects (threads, nodes, references, ...),
  * incremented when one is created and decremented when it is freed, and
  * counters since load (transactions, failures by reason, bytes). Both are
- * atomics: counting takes no lock. Tests and tools parse the names;
+ * per-CPU: counting takes no lock and shares no cache line between CPUs,
+ * and only reading them sums every CPU's share (a live counter's share on
+ * one CPU may be negative: an object freed on another CPU than the one that
+ * made it). Tests and tools parse the names;
  * Documentation/protocol.rst lists them, and they change only compatibly.
  */
 
-#include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <linux/seq_file.h>
 
 #include "binderlite_pool.h"
@@ -19,8 +22,17 @@
 /* The ``debug_mask`` module parameter (binderlite_main.c). */
 unsigned int blite_debug_mask;
 
-static atomic64_t blite_stats[BLITE_STAT_NR];
-static atomic_long_t blite_live[BLITE_LIVE_NR];
+/**
+ * struct blite_counters - one CPU's share of every counter
+ * @stats: counters since load, by &enum blite_stat
+ * @live:  live objects, by &enum blite_live
+ */
+struct blite_counters {
+	u64 stats[BLITE_STAT_NR];
+	long live[BLITE_LIVE_NR];
+};
+
+static DEFINE_PER_CPU(struct blite_counters, blite_counters);
 
 /* The names debugfs prints; tests and tools parse them. */
 static const char *const blite_stat_names[BLITE_STAT_NR] = {
@@ -61,7 +73,7 @@ static const char *const blite_live_names[BLITE_LIVE_NR] = {
  */
 void blite_stats_add(enum blite_stat stat, u64 count)
 {
-	atomic64_add(count, &blite_stats[stat]);
+	this_cpu_add(blite_counters.stats[stat], count);
 }
 
 /**
@@ -70,7 +82,7 @@ void blite_stats_add(enum blite_stat stat, u64 count)
  */
 void blite_stats_live_inc(enum blite_live live)
 {
-	atomic_long_inc(&blite_live[live]);
+	this_cpu_inc(blite_counters.live[live]);
 }
 
 /**
@@ -79,7 +91,7 @@ void blite_stats_live_inc(enum blite_live live)
  */
 void blite_stats_live_dec(enum blite_live live)
 {
-	atomic_long_dec(&blite_live[live]);
+	this_cpu_dec(blite_counters.live[live]);
 }
 
 /**
@@ -94,17 +106,30 @@ void blite_stats_live_dec(enum blite_live live)
 void blite_stats_show(struct seq_file *m, unsigned int procs, unsigned int buffers)
 {
 	struct blite_pool_totals totals;
-	int i;
+	struct blite_counters *c;
+	u64 stat;
+	long live;
+	int i, cpu;
 
 	blite_pool_get_totals(&totals);
 	seq_printf(m, "procs %u\n", procs);
-	for (i = 0; i < BLITE_LIVE_NR; i++)
-		seq_printf(m, "%s %ld\n", blite_live_names[i],
-			   atomic_long_read(&blite_live[i]));
+	for (i = 0; i < BLITE_LIVE_NR; i++) {
+		live = 0;
+		for_each_possible_cpu(cpu) {
+			c = per_cpu_ptr(&blite_counters, cpu);
+			live += READ_ONCE(c->live[i]);
+		}
+		seq_printf(m, "%s %ld\n", blite_live_names[i], live);
+	}
 	seq_printf(m, "buffers %u\n", buffers);
-	for (i = 0; i < BLITE_STAT_NR; i++)
-		seq_printf(m, "%s %llu\n", blite_stat_names[i],
-			   (u64)atomic64_read(&blite_stats[i]));
+	for (i = 0; i < BLITE_STAT_NR; i++) {
+		stat = 0;
+		for_each_possible_cpu(cpu) {
+			c = per_cpu_ptr(&blite_counters, cpu);
+			stat += READ_ONCE(c->stats[i]);
+		}
+		seq_printf(m, "%s %llu\n", blite_stat_names[i], stat);
+	}
 	seq_printf(m, "pages_resident %ld\n", totals.pages_resident);
 	seq_printf(m, "pages_lru %lu\n", totals.pages_lru);
 	seq_printf(m, "pages_reclaimed %lu\n", totals.pages_reclaimed);

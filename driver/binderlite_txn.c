@@ -58,6 +58,7 @@
 #include <linux/atomic.h>
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -68,6 +69,7 @@
 #include "binderlite_context.h"
 #include "binderlite_object.h"
 #include "binderlite_ref.h"
+#include "binderlite_trace.h"
 
 static atomic_t blite_next_debug_id = ATOMIC_INIT(0);
 
@@ -86,7 +88,7 @@ static void blite_txn_push_call_locked(struct blite_thread *thread,
 	lockdep_assert_held(&blite_graph_lock);
 	t->from = thread;
 	t->from_parent = thread->transaction_stack;
-	thread->transaction_stack = t;
+	WRITE_ONCE(thread->transaction_stack, t);
 }
 
 /* The call @t, on top of its caller's stack, is answered or failed. */
@@ -94,7 +96,7 @@ static void blite_txn_pop_call_locked(struct blite_transaction *t)
 	__must_hold(&blite_graph_lock)
 {
 	lockdep_assert_held(&blite_graph_lock);
-	t->from->transaction_stack = t->from_parent;
+	WRITE_ONCE(t->from->transaction_stack, t->from_parent);
 }
 
 /* @thread reads the call @t and serves it: @t goes on top of its stack. */
@@ -105,7 +107,7 @@ static void blite_txn_push_serve_locked(struct blite_thread *thread,
 	lockdep_assert_held(&blite_graph_lock);
 	t->to_thread = thread;
 	t->to_parent = thread->transaction_stack;
-	thread->transaction_stack = t;
+	WRITE_ONCE(thread->transaction_stack, t);
 }
 
 /* @thread replies to @t, on top of its stack. */
@@ -114,7 +116,7 @@ static void blite_txn_pop_serve_locked(struct blite_thread *thread,
 	__must_hold(&blite_graph_lock)
 {
 	lockdep_assert_held(&blite_graph_lock);
-	thread->transaction_stack = t->to_parent;
+	WRITE_ONCE(thread->transaction_stack, t->to_parent);
 	t->to_thread = NULL;
 }
 
@@ -128,7 +130,7 @@ static void blite_txn_repush_serve_locked(struct blite_thread *thread,
 	__must_hold(&blite_graph_lock)
 {
 	lockdep_assert_held(&blite_graph_lock);
-	thread->transaction_stack = t;
+	WRITE_ONCE(thread->transaction_stack, t);
 	t->to_thread = thread;
 }
 
@@ -143,6 +145,9 @@ static void blite_txn_free_locked(struct blite_transaction *t)
 	struct blite_proc *to_proc = t->to_proc;
 
 	lockdep_assert_held(&blite_graph_lock);
+	/* Sent before the event was enabled: no start time (blite_txn_send()). */
+	if (trace_binderlite_txn_latency_free_enabled() && t->start_ns)
+		trace_binderlite_txn_latency_free(t);
 	if (to_proc) {
 		spin_lock(&to_proc->inner_lock);
 		if (!--to_proc->outstanding_txns && to_proc->is_frozen)
@@ -183,6 +188,7 @@ static void blite_txn_fail_back_locked(struct blite_transaction *t, u32 cmd)
 			return;
 		}
 		blite_txn_pop_call_locked(t);
+		trace_binderlite_transaction_failed(t->debug_id, false, cmd, 0);
 		spin_lock(&from->proc->inner_lock);
 		if (from->reply_error.cmd == BINDERLITE_BR_OK) {
 			from->reply_error.cmd = cmd;
@@ -207,7 +213,7 @@ static void blite_txn_async_done_locked(struct blite_proc *proc,
 	w = list_first_entry_or_null(&node->async_todo, struct blite_work, entry);
 	if (w) {
 		list_del_init(&w->entry);
-		blite_proc_enqueue_work_gilocked(proc, w);
+		blite_proc_enqueue_work_gilocked(proc, w, false);
 	} else {
 		node->has_async_transaction = false;
 	}
@@ -226,6 +232,7 @@ static void blite_txn_return_buffer_locked(struct blite_proc *proc,
 	struct blite_proc_buffer *pbuf = blite_proc_buffer_of(buf);
 
 	lockdep_assert_held(&blite_graph_lock);
+	trace_binderlite_transaction_buffer_release(proc, buf);
 	blite_objects_release_locked(proc, buf, buf->offsets_size / sizeof(u64), closing);
 	if (pbuf->target_node)
 		blite_node_dec_locked(pbuf->target_node, true);
@@ -292,7 +299,7 @@ void blite_txn_discard_locked(struct blite_proc *proc, struct blite_transaction 
 	lockdep_assert_held(&blite_graph_lock);
 	if (!proc->dead && (t->flags & BINDERLITE_TF_ONE_WAY) && !t->is_reply) {
 		spin_lock(&proc->inner_lock);
-		blite_proc_enqueue_work_gilocked(proc, &t->work);
+		blite_proc_enqueue_work_gilocked(proc, &t->work, false);
 		spin_unlock(&proc->inner_lock);
 		return;
 	}
@@ -339,7 +346,7 @@ void blite_txn_unwind_thread_locked(struct blite_thread *thread)
 
 	lockdep_assert_held(&blite_graph_lock);
 	t = thread->transaction_stack;
-	thread->transaction_stack = NULL;
+	WRITE_ONCE(thread->transaction_stack, NULL);
 	if (t && t->to_thread == thread)
 		failed = t;
 	for (; t; t = next) {
@@ -521,6 +528,8 @@ static int blite_txn_copy(struct blite_txn_build *build)
 						       BLITE_STAT_FAILED_SPACE);
 	}
 	build->buf = buf;
+	blite_proc_buffer_of(buf)->debug_id = build->debug_id;
+	trace_binderlite_transaction_alloc_buf(build->target_proc, buf);
 	/*
 	 * Alignment is checked once the buffer is had, as binder does: sizes
 	 * both unaligned and too large get -ENOSPC, not -EINVAL.
@@ -605,9 +614,10 @@ static void blite_txn_queue_call_locked(struct blite_transaction *t,
 	}
 	if (thread) {
 		blite_thread_enqueue_work_ilocked(thread, &t->work);
-		wake_up_interruptible(&thread->wait);
+		blite_thread_wake_ilocked(thread, !(t->flags & BINDERLITE_TF_ONE_WAY));
 	} else {
-		blite_proc_enqueue_work_gilocked(proc, &t->work);
+		blite_proc_enqueue_work_gilocked(proc, &t->work,
+						 !(t->flags & BINDERLITE_TF_ONE_WAY));
 	}
 out_unlock:
 	spin_unlock(&proc->inner_lock);
@@ -713,7 +723,7 @@ static void blite_txn_commit_locked(struct blite_txn_build *build)
 		spin_lock(&target_thread->proc->inner_lock);
 		target_thread->proc->outstanding_txns++;
 		blite_thread_enqueue_work_ilocked(target_thread, &t->work);
-		wake_up_interruptible(&target_thread->wait);
+		blite_thread_wake_ilocked(target_thread, true);
 		spin_unlock(&target_thread->proc->inner_lock);
 		return;
 	}
@@ -755,6 +765,8 @@ static void blite_txn_report_locked(struct blite_txn_build *build)
 	blite_debug(BLITE_DEBUG_TRANSACTION,
 		    "%d:%d transaction %u failed: %u/%d\n", build->proc->pid,
 		    thread->pid, build->debug_id, cmd, build->err_param);
+	trace_binderlite_transaction_failed(build->debug_id, build->reply, cmd,
+					    build->err_param);
 
 	if (build->in_reply_to) {
 		/*
@@ -832,6 +844,7 @@ static void blite_txn_abort_locked(struct blite_txn_build *build)
 
 	lockdep_assert_held(&blite_graph_lock);
 	if (build->buf) {
+		trace_binderlite_transaction_failed_buffer_release(target_proc, build->buf);
 		blite_objects_release_locked(target_proc, build->buf,
 					     build->objects_done, NULL);
 		blite_pool_free_buf(&target_proc->pool, build->buf);
@@ -875,8 +888,15 @@ void blite_txn_send(struct blite_proc *proc, struct blite_thread *thread,
 	spin_unlock(&proc->inner_lock);
 
 	build.t = kzalloc(sizeof(*build.t), GFP_KERNEL);
-	if (build.t)
+	if (build.t) {
 		INIT_LIST_HEAD(&build.t->fd_fixups);
+		build.t->debug_id = build.debug_id;
+		build.t->from_pid = proc->pid;
+		build.t->from_tid = thread->pid;
+		/* The one clock read a transaction costs, and only when traced. */
+		if (trace_binderlite_txn_latency_free_enabled())
+			build.t->start_ns = ktime_get_ns();
+	}
 	build.tcomplete = kzalloc(sizeof(*build.tcomplete), GFP_KERNEL);
 
 	mutex_lock(&blite_graph_lock);
@@ -888,6 +908,7 @@ void blite_txn_send(struct blite_proc *proc, struct blite_thread *thread,
 	ret = blite_txn_resolve_locked(&build);
 	if (ret)
 		goto err_report;
+	trace_binderlite_transaction(&build);
 	target_proc = build.target_proc;
 	want_secctx = build.target_node && build.target_node->txn_security_ctx;
 	mutex_unlock(&blite_graph_lock);
@@ -950,15 +971,18 @@ static int blite_txn_deliver_failed_locked(struct blite_thread *thread,
 	if (is_reply) {
 		if (blite_work_copy_out_locked(ptr, &cmd, sizeof(cmd)))
 			return -EAGAIN;
+		trace_binderlite_return(cmd);
 		*done = true;
 	}
 	blite_stats_add(BLITE_STAT_FAILED, 1);
 	blite_stats_add(BLITE_STAT_FAILED_FD, 1);
 	t->buffer = NULL;
-	if (t->target_node && !(t->flags & BINDERLITE_TF_ONE_WAY))
+	if (t->target_node && !(t->flags & BINDERLITE_TF_ONE_WAY)) {
 		blite_txn_fail_back_locked(t, BINDERLITE_BR_FAILED_REPLY);
-	else
+	} else {
+		trace_binderlite_transaction_failed(t->debug_id, is_reply, cmd, 0);
 		blite_txn_free_locked(t);
+	}
 	blite_txn_release_buffer_locked(thread->proc, buf, NULL);
 	return is_reply ? sizeof(cmd) : 0;
 }
@@ -1022,6 +1046,9 @@ int blite_txn_deliver_locked(struct blite_thread *thread, struct blite_work *w,
 		return -EAGAIN;
 	}
 	blite_fd_fixups_install(t);
+	t->to_tid = thread->pid;
+	trace_binderlite_return(rec.cmd);
+	trace_binderlite_transaction_received(t);
 
 	blite_pool_mark_delivered(&proc->pool, buf);
 	if (!is_reply)
@@ -1062,6 +1089,7 @@ int blite_txn_deliver_complete_locked(struct blite_proc *proc, struct blite_work
 		cmd = BINDERLITE_BR_ONEWAY_SPAM_SUSPECT;
 	if (blite_work_copy_out_locked(ptr, &cmd, sizeof(cmd)))
 		return -EAGAIN;
+	trace_binderlite_return(cmd);
 	blite_work_free(w);
 	return sizeof(cmd);
 }

@@ -24,6 +24,8 @@ struct file;
 /**
  * struct blite_transaction - a call or reply in flight
  * @work:         BLITE_WORK_TRANSACTION, on the receiver's lists
+ * @debug_id:     the transaction's number (&blite_txn_build.debug_id), for
+ *                extended errors and trace events
  * @from:         the calling thread, for a call that wants a reply; NULL
  *                for oneways and replies, and once the caller died
  * @from_parent:  what @from was serving when it called (its stack)
@@ -45,6 +47,12 @@ struct file;
  * @saved_priority: the serving thread's nice value before it took the call
  * @fd_fixups:    &struct blite_fd_fixup: files to install in the receiver
  *                when it reads the transaction
+ * @from_pid:     the sending process, for trace events
+ * @from_tid:     the sending thread, for trace events
+ * @to_tid:       the thread that read the transaction, once delivered, for
+ *                trace events
+ * @start_ns:     when the sender's command began (ktime_get_ns()), only if
+ *                binderlite_txn_latency_free was enabled then; else 0
  *
  * A call that wants a reply sits on two stacks once delivered: the
  * caller's (through @from_parent) and the server's (through @to_parent);
@@ -53,6 +61,7 @@ struct file;
  */
 struct blite_transaction {
 	struct blite_work work;
+	u32 debug_id;
 	struct blite_thread *from;
 	struct blite_transaction *from_parent;
 	struct blite_proc *to_proc;
@@ -69,6 +78,10 @@ struct blite_transaction {
 	long priority;
 	long saved_priority;
 	struct list_head fd_fixups;
+	pid_t from_pid;
+	pid_t from_tid;
+	pid_t to_tid;
+	u64 start_ns;
 };
 
 /**

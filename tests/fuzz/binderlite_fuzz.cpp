@@ -33,6 +33,14 @@
  *   BL_FUZZ_PCS=FILE   at exit, every distinct PC reached, one per line,
  *                      as "SECTION OFFSET" of the module's sections
  *   BL_FUZZ_DEVICE     the device (default /dev/binderlite)
+ *   BL_FUZZ_FAULTS=1   under fault injection (tools/testing/faults.sh runs
+ *                      the fuzzer with make-it-fail set): the workers keep
+ *                      /proc/thread-self/make-it-fail at 1, so the ops may
+ *                      be made to fail, and the main thread sets its own to
+ *                      0, so the cleanup, the round trip and the checks
+ *                      after each input run without injected failures:
+ *                      whatever an injected failure did, the driver must
+ *                      have undone it by then
  *
  * At exit it prints "bl-fuzz: inputs N ops N pcs N" on stderr.
  */
@@ -82,7 +90,7 @@ constexpr unsigned long kKcovTracePc = 0;
 
 constexpr int kProcs = 4;          // simulated processes
 constexpr int kThreads = 3;        // worker tasks
-constexpr int kMaxOps = 64;        // ops per input
+constexpr int kMaxOps = 256;       // ops per input
 constexpr size_t kKcovWords = 1 << 18;
 constexpr size_t kCounters = 1 << 16;
 constexpr const char *kStats = "/sys/kernel/debug/binderlite/stats";
@@ -106,12 +114,19 @@ uint8_t blFuzzExtraCounters[kCounters];
 namespace {
 
 bool gDryRun = false;
+bool gFaults = false;
 std::string gDevice = "/dev/binderlite";
 uint64_t gInputs = 0;
 uint64_t gOps = 0;
 uint64_t gKaslr = 0;
 std::mutex gPcsMutex;
 std::unordered_set<uint64_t> gPcs;
+// A bit per byte of the module's text (from gTextBase, as KCOV reports
+// addresses): a PC seen before costs a bit test, not a hash-set insert
+// (which, a thousand times per op, was a good part of an op's time).
+constexpr uint64_t kTextSpan = 4 << 20;
+uint64_t gTextBase = 0;
+std::vector<uint64_t> gSeen(kTextSpan / 64);
 
 [[noreturn]] void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -202,7 +217,28 @@ void feedCoverage(const Kcov &kcov)
 		prev = cur >> 1;
 	}
 	std::lock_guard lock(gPcsMutex);
-	gPcs.insert(pcs.begin(), pcs.end());
+	for (uint64_t pc : pcs) {
+		uint64_t off = pc - gTextBase;
+		if (off < kTextSpan) {
+			uint64_t &word = gSeen[off / 64];
+			uint64_t bit = 1ULL << (off % 64);
+			if (word & bit)
+				continue;
+			word |= bit;
+		}
+		gPcs.insert(pc);
+	}
+}
+
+// Fault injection's task filter: whether the calling task's allocations
+// (and the driver's injectable helpers it calls) may be made to fail.
+void setMakeItFail(bool on)
+{
+	int fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, on ? "1" : "0", 1) != 1)
+		fail("cannot set make-it-fail: %s (no CONFIG_FAULT_INJECTION?)", strerror(errno));
+	close(fd);
 }
 
 // A worker task: runs the ops the main thread hands it, one at a time.
@@ -236,6 +272,8 @@ private:
 		{
 			std::lock_guard lock(mutex_);
 			tid_ = static_cast<pid_t>(syscall(SYS_gettid));
+			if (gFaults)
+				setMakeItFail(true);
 			kcovOk_ = !gDryRun && kcov_.enable();
 			started_ = true;
 			cv_.notify_all();
@@ -1480,6 +1518,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 	gDryRun = getenv("BL_FUZZ_DRYRUN") && *getenv("BL_FUZZ_DRYRUN") == '1';
 	if (const char *dev = getenv("BL_FUZZ_DEVICE"))
 		gDevice = dev;
+	gFaults = !gDryRun && getenv("BL_FUZZ_FAULTS") && *getenv("BL_FUZZ_FAULTS") == '1';
+	if (gFaults)
+		setMakeItFail(false);
 	// A child killed by the fork op, or a pipe whose reader went.
 	signal(SIGPIPE, SIG_IGN);
 
@@ -1503,6 +1544,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 		if (!gMainKcov->enable())
 			fail("KCOV: cannot trace the main thread: %s", strerror(errno));
 		gKaslr = kaslrOffset();
+		for (auto &[addr, name] : moduleSections())
+			if (name == ".text")
+				gTextBase = addr - gKaslr;
 		// The module must report its PCs: one call into it must.
 		int fd = open(gDevice.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)

@@ -11,6 +11,14 @@
 #   fuzz-guest.sh corpus         each corpus input once, as TAP: one case
 #                                per input (in one process; one process
 #                                each when that fails)
+#   fuzz-guest.sh faults SECONDS fuzz under fault injection for SECONDS:
+#                                /extra/faults.sh runs three fuzzers one
+#                                after another, each a third of the time,
+#                                at 1, 5 and 20 % (the workers' allocations
+#                                in the driver and its injectable helpers;
+#                                never the checks after each input), then
+#                                replays the corpus without injection;
+#                                sends every crash
 #   fuzz-guest.sh repro          the input /extra/fuzz-repro once
 #   fuzz-guest.sh merge          merges /extra/fuzz-new.tar into the corpus
 #                                (-merge=1): sends the inputs that add to
@@ -25,7 +33,12 @@ mkdir -p $work/corpus $work/new $work/crash $work/merged
 tar -xf /extra/fuzz-corpus.tar -C $work/corpus
 export BL_FUZZ_PCS=$work/pcs
 # -timeout: an input that runs this long is a hang, saved as a crash.
-opts="-max_len=512 -timeout=60 -rss_limit_mb=512 -artifact_prefix=$work/crash/"
+# -max_len: the corpus and make check's passes stay small (512 bytes, up to
+# about 40 ops); fuzzing proper takes inputs of up to 2048 bytes, about 150
+# ops an execution, which spends less of the time on the per-input setup
+# and checks.
+opts="-timeout=60 -rss_limit_mb=512 -artifact_prefix=$work/crash/"
+small="-max_len=512"
 
 # send KIND DIR: every file of DIR as a line of base64.
 send() {
@@ -43,7 +56,7 @@ echo "# bl-fuzz: corpus of $(ls $work/corpus | wc -l) inputs"
 case $1 in
 fuzz)
 	# Inputs up to the longest at once: more operations per execution.
-	$fuzzer $opts -len_control=0 -print_final_stats=1 -max_total_time="$2" $work/new $work/corpus
+	$fuzzer $opts -max_len=2048 -len_control=0 -print_final_stats=1 -max_total_time="$2" $work/new $work/corpus
 	rc=$?
 	send new $work/new
 	send crash $work/crash
@@ -51,7 +64,7 @@ fuzz)
 	exit $rc
 	;;
 seed)
-	$fuzzer $opts -print_final_stats=1 -seed=1 -runs="$2" $work/new $work/corpus
+	$fuzzer $opts $small -print_final_stats=1 -seed=1 -runs="$2" $work/new $work/corpus
 	rc=$?
 	send crash $work/crash
 	exit $rc
@@ -61,7 +74,7 @@ corpus)
 	# which failed.
 	set -- $work/corpus/*
 	echo "1..$#"
-	if $fuzzer $opts "$@" > $work/out 2>&1; then
+	if $fuzzer $opts $small "$@" > $work/out 2>&1; then
 		i=0
 		for f in "$@"; do
 			i=$((i + 1))
@@ -77,7 +90,7 @@ corpus)
 	i=0
 	for f in "$@"; do
 		i=$((i + 1))
-		if $fuzzer $opts "$f" > $work/out 2>&1; then
+		if $fuzzer $opts $small "$f" > $work/out 2>&1; then
 			echo "ok $i $(basename "$f")"
 		else
 			sed 's/^/# /' $work/out | tail -n 40
@@ -85,15 +98,46 @@ corpus)
 		fi
 	done
 	;;
+faults)
+	third=$(($2 / 3))
+	prog="env BL_FUZZ_FAULTS=1 $fuzzer $opts -max_len=2048 -len_control=0"
+	prog="$prog -print_final_stats=1 -max_total_time=$third $work/new $work/corpus"
+	sh /extra/faults.sh -q -p "1 5 20" -T $((third + 600)) \
+		-c "$fuzzer $opts $small -runs=0 $work/corpus" "$prog" "$prog" "$prog"
+	rc=$?
+	# An invariant broken, a crash or a hang under injection is a finding
+	# (faults.sh judges only the kernel and the recovery): each of the
+	# three must have run to its time limit and saved no crash.
+	done=$(cat /tmp/faults.[0-9]*.log | grep -c '^Done [0-9]* runs')
+	if [ "$done" != 3 ] || [ -n "$(ls $work/crash)" ]; then
+		echo "bl-fuzz: $done of 3 fuzzers ran to their end; crashes: $(ls $work/crash)"
+		for f in /tmp/faults.[0-9]*.log; do
+			grep -q '^Done [0-9]* runs' "$f" || tail -n 40 "$f"
+		done
+		rc=1
+	fi
+	# Each fuzzer's figures, as fuzz.sh reads them: the sums of the three.
+	cat /tmp/faults.[0-9]*.log | awk '
+		/^stat::number_of_executed_units:/ { e += $2 }
+		/^stat::average_exec_per_sec:/ { r += $2; n++ }
+		/^bl-fuzz: inputs/ { i += $3; o += $5 }
+		END {
+			printf "stat::number_of_executed_units: %d\n", e
+			printf "stat::average_exec_per_sec: %d\n", n ? r / n : 0
+			printf "bl-fuzz: inputs %d ops %d pcs 0\n", i, o
+		}'
+	send crash $work/crash
+	exit $rc
+	;;
 repro)
-	$fuzzer $opts /extra/fuzz-repro
+	$fuzzer $opts -max_len=2048 /extra/fuzz-repro
 	;;
 merge)
 	mkdir -p $work/in
 	[ -f /extra/fuzz-new.tar ] && tar -xf /extra/fuzz-new.tar -C $work/in
 	# The corpus first: what is merged in must add to its coverage.
 	cp $work/corpus/* $work/merged/
-	$fuzzer $opts -merge=1 $work/merged $work/in
+	$fuzzer $opts -max_len=2048 -merge=1 $work/merged $work/in
 	rc=$?
 	for f in $work/corpus/*; do
 		rm -f "$work/merged/$(basename "$f")"

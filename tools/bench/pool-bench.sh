@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`: boots the stock 6.12 kernel (no debug options, so the
-# figures mean something) and loads tools/bench/kernel/binderlite_bench.ko,
-# which measures the allocator and the ways of copying a payload into pool
-# pages. Under QEMU/TCG only ratios within one run mean anything.
+# The allocator and copy benchmark, part of `make bench` (tools/bench/
+# bench.sh): tools/bench/kernel/binderlite_bench.ko measures the allocator
+# and the ways of copying a payload into pool pages, in the stock 6.12
+# kernel (no debug options, so the figures mean something). Under
+# QEMU/TCG only ratios within one run mean anything.
+#
+#   pool-bench.sh              its own VM boot, then the tables and plots
+#   pool-bench.sh --from TXT   the tables and plots of figures another
+#                              boot measured (bench.sh: the module's lines,
+#                              "binderlite_bench: " taken off)
 #
 # Output: out/bench/pool.txt (raw), out/bench/pool.md (tables),
 # out/bench/alloc.png and out/bench/copy.png (plots).
@@ -11,23 +17,27 @@ set -euo pipefail
 . "$(dirname "$0")/../testing/lib.sh"
 
 kernel=${KERNEL:-6.12}
-"$BL_TOP/tools/testing/deps.sh"
-{ read -r _; read -r kdir; read -r _; } < <(bl_kernel_paths "$kernel")
-build=$BL_OUT/build/$kernel/bench
-bl_build_module "$kdir" "$build" tools/bench/kernel || exit 1
-
 out=$BL_OUT/bench
 mkdir -p "$out"
-plan=$out/pool.plan
-cat > "$plan" <<'EOP'
+if [ "${1:-}" = --from ]; then
+	[ -f "${2:-}" ] || bl_die "no such file: ${2:-}"
+	[ "$2" -ef "$out/pool.txt" ] || cp "$2" "$out/pool.txt"
+else
+	"$BL_TOP/tools/testing/deps.sh"
+	{ read -r _; read -r kdir; read -r _; } < <(bl_kernel_paths "$kernel")
+	build=$BL_OUT/build/$kernel/bench
+	bl_build_module "$kdir" "$build" tools/bench/kernel || exit 1
+	plan=$out/pool.plan
+	cat > "$plan" <<'EOP'
 pool-bench insmod /extra/binderlite_bench.ko && rmmod binderlite_bench && dmesg | grep -o 'binderlite_bench: .*'
 EOP
-logs=$BL_OUT/logs/$kernel-bench
-BL_EXTRA_FILES="$build/src/tools/bench/kernel/binderlite_bench.ko" \
-	"$BL_TOP/tools/testing/vm.sh" -k "$kernel" -m test -p "$plan" -l "$logs" >&2
-bl_results output "$logs/results.log" pool-bench |
-	sed -n 's/^binderlite_bench: //p' > "$out/pool.txt"
-grep -q '^done$' "$out/pool.txt" || bl_die "the benchmark did not complete; see $logs"
+	logs=$BL_OUT/logs/$kernel-bench
+	BL_EXTRA_FILES="$build/src/tools/bench/kernel/binderlite_bench.ko" \
+		"$BL_TOP/tools/testing/vm.sh" -k "$kernel" -m test -p "$plan" -l "$logs" >&2
+	bl_results output "$logs/results.log" pool-bench |
+		sed -n 's/^binderlite_bench: //p' > "$out/pool.txt"
+fi
+grep -q '^done$' "$out/pool.txt" || bl_die "the allocator benchmark did not complete"
 
 val() { sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p"; }
 {
@@ -76,5 +86,5 @@ plot "$out/copy.dat" using 1:2 with linespoints lw 2 title "per page, kmap_local
      "$out/copy.dat" using 1:4 with linespoints lw 2 title "vmap per buffer", \
      "$out/copy.dat" using 1:5 with linespoints lw 2 title "memcpy (reference)"
 EOG
-cat "$out/pool.md"
-bl_log "results: $out/pool.md, $out/alloc.png, $out/copy.png"
+[ "${1:-}" = --from ] || cat "$out/pool.md"
+bl_log "allocator and copy: $out/pool.md, $out/alloc.png, $out/copy.png"

@@ -5,7 +5,8 @@
 # allocation failures and failing driver helpers injected at random points,
 # then turns injection off and checks that binderlite recovers.
 #
-#   faults.sh [-r ROUNDS] [-p PERCENTS] [-c RECOVERY] [-T SECONDS] [-f] PROGRAM...
+#   faults.sh [-r ROUNDS] [-p PERCENTS] [-c RECOVERY] [-T SECONDS] [-f] [-q]
+#             PROGRAM...
 #
 #   PROGRAM   a test program, with its arguments in the same word, e.g.
 #             "/tests/binderlite_txn_test -v binderlite" (the kselftest
@@ -18,6 +19,8 @@
 #   SECONDS   a run longer than this is killed, with every process it
 #             started (default 600)
 #   -f        fail_function even on int3 kprobes (see below)
+#   -q        quiet: no kernel log line per injected fault (for long
+#             runs such as the fuzzer's; the counts are still reported)
 #
 # Three injectors:
 #   failslab, fail_page_alloc  slab and page allocations of the test
@@ -28,8 +31,8 @@
 #                              stack-trace filter require-start/-end)
 #   fail_function              the driver's ALLOW_ERROR_INJECTION helpers,
 #                              failing with -ENOMEM, -EFAULT or NULL, in
-#                              whatever calls them (only the test programs
-#                              do; see injection_on() for why no filter);
+#                              the same tasks (with -f, in whatever calls
+#                              them: see injection_on() for why no filter);
 #                              only where kprobes sit on ftrace: with int3
 #                              kprobes (no KPROBES_ON_FTRACE, as in today's
 #                              debug kernel) its handler runs as in an NMI,
@@ -50,13 +53,15 @@ percents="1 5 20"
 recovery="/tests/binderlite_txn_test -v binderlite"
 limit=600
 force=0
-while getopts "r:p:c:T:f" opt; do
+verbose=1
+while getopts "r:p:c:T:fq" opt; do
 	case $opt in
 	r) rounds=$OPTARG ;;
 	p) percents=$OPTARG ;;
 	c) recovery=$OPTARG ;;
 	T) limit=$OPTARG ;;
 	f) force=1 ;;
+	q) verbose=0 ;;
 	*) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
@@ -119,7 +124,7 @@ injection_on() {
 		echo 1 > $dbg/$a/interval
 		echo $budget > $dbg/$a/times
 		echo 0 > $dbg/$a/space
-		echo 1 > $dbg/$a/verbose
+		echo $verbose > $dbg/$a/verbose
 		echo Y > $dbg/$a/task-filter
 	done
 	for a in failslab fail_page_alloc; do
@@ -131,10 +136,14 @@ injection_on() {
 	echo N > $dbg/fail_page_alloc/ignore-gfp-highmem
 	echo 0 > $dbg/fail_page_alloc/min-order
 	[ $use_function = 1 ] || return 0
-	# fail_function without the task filter: with int3 kprobes (-f) the
-	# handler runs as in an NMI, where in_task() is false and no task is
-	# ever chosen. Only the test programs call into binderlite in the VM.
-	echo N > $dbg/fail_function/task-filter
+	# On ftrace kprobes the handler runs in the caller's context: the task
+	# filter holds (the fuzzer relies on it: its main thread must not
+	# fail). With int3 kprobes (-f) the handler runs as in an NMI, where
+	# in_task() is false and no task would ever be chosen: no filter then;
+	# only the test programs call into binderlite in the VM.
+	if [ $force = 1 ]; then
+		echo N > $dbg/fail_function/task-filter
+	fi
 	echo > $dbg/fail_function/inject
 	for f in $functions; do
 		echo "${f%%:*}" > $dbg/fail_function/inject || return 1

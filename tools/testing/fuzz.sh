@@ -9,6 +9,12 @@
 #                        exec/s, operations and the driver's coverage
 #                        (also out/fuzz/coverage), and the totals of every
 #                        run so far (out/fuzz/runs)
+#   fuzz.sh faults [SECONDS]
+#                        the same under fault injection (faults.sh in the
+#                        guest: slab, page and driver-helper failures in
+#                        the fuzzer's workers, at 1, 5 and 20 %), then the
+#                        corpus replayed without injection; crashes to
+#                        out/fuzz/crashes, totals to out/fuzz/runs
 #   fuzz.sh repro FILE   runs the input FILE once (a crash reproduced)
 #   fuzz.sh merge [DIR]  merges DIR (default out/fuzz/new) into the corpus
 #                        with -merge=1: the inputs of DIR that add to the
@@ -16,7 +22,9 @@
 #                        to curate by hand
 #   fuzz.sh check        make check's pass: every corpus input once (one
 #                        case each), then a fixed-seed pass (-seed=1,
-#                        FUZZ_CHECK_RUNS inputs, default 600); cases in
+#                        FUZZ_CHECK_RUNS inputs, default 400), then
+#                        FUZZ_CHECK_FAULT_SECONDS (default 45) of fuzzing
+#                        under fault injection; cases in
 #                        out/logs/debug-fuzz-check/cases
 #
 # The fuzzer is built static with clang 14's libFuzzer; its own code is
@@ -120,7 +128,7 @@ check_instrumented() {
 
 mode=fuzz
 case ${1:-} in
-repro|merge|check) mode=$1; shift ;;
+repro|merge|check|faults) mode=$1; shift ;;
 esac
 
 build_fuzzer
@@ -128,14 +136,14 @@ check_instrumented
 tar_dir "$BL_TOP/tests/fuzz/corpus" "$out/fuzz-corpus.tar"
 plan=$out/plan
 case $mode in
-fuzz)
+fuzz|faults)
 	secs=${1:-600}
-	logs=$BL_OUT/logs/debug-fuzz
-	echo "fuzz sh /extra/fuzz-guest.sh fuzz $secs" > "$plan"
+	logs=$BL_OUT/logs/debug-$mode
+	echo "fuzz sh /extra/fuzz-guest.sh $mode $secs" > "$plan"
 	rc=0
 	# The guest's clock lags the host's under load (by a quarter at load
 	# 8-12): room for that, and for sending the corpus back.
-	vm "$plan" "$logs" $((secs * 3 / 2 + 900)) || rc=$?
+	vm "$plan" "$logs" $((secs * 3 / 2 + 900)) "$BL_TOP/tools/testing/faults.sh" || rc=$?
 	step_output "$logs" fuzz
 	new=$(KIND=new DIR=$out/new LOGS=$logs receive)
 	crashes=$(KIND=crash DIR=$out/crashes LOGS=$logs receive)
@@ -144,11 +152,15 @@ fuzz)
 	ops=$(sed -n 's/^bl-fuzz: inputs [0-9]* ops \([0-9]*\) .*/\1/p' "$logs/fuzz-output" | tail -n 1)
 	bl_log "fuzzed ${secs}s: ${execs:-?} executions (${eps:-?}/s), ${ops:-?} operations;" \
 		"$new new inputs in $out/new, $crashes crashes in $out/crashes"
-	echo "$(date -u +%FT%TZ) seconds=$secs execs=${execs:-0} exec_per_sec=${eps:-0} ops=${ops:-0} crashes=$crashes verdict=$(head -n 1 "$logs/verdict")" >> "$out/runs"
+	echo "$(date -u +%FT%TZ) mode=$mode seconds=$secs execs=${execs:-0} exec_per_sec=${eps:-0} ops=${ops:-0} crashes=$crashes verdict=$(head -n 1 "$logs/verdict")" >> "$out/runs"
 	awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); t[kv[1]] += kv[2] } n++ }
 	     END { printf "[bench] every run so far (%s): %d runs, %d s, %d executions, %d operations, %d crashes\n",
 		   FILENAME, n, t["seconds"], t["execs"], t["ops"], t["crashes"] }' "$out/runs" >&2
-	coverage "$logs" || true
+	if [ $mode = fuzz ]; then
+		coverage "$logs" || true
+	else
+		grep '^faults: ' "$logs/fuzz-output" >&2 || true
+	fi
 	if [ "$crashes" != 0 ]; then
 		bl_log "reproduce a crash with: make fuzz REPRO=$out/crashes/<name>"
 	fi
@@ -181,12 +193,13 @@ merge)
 	exit $rc
 	;;
 check)
-	runs=${FUZZ_CHECK_RUNS:-600}
+	runs=${FUZZ_CHECK_RUNS:-400}
 	logs=$BL_OUT/logs/debug-fuzz-check
 	{
 		echo "selftests/fuzz-corpus sh /extra/fuzz-guest.sh corpus"
 		echo "fuzz-seed sh /extra/fuzz-guest.sh seed $runs"
+		echo "fuzz-faults sh /extra/fuzz-guest.sh faults ${FUZZ_CHECK_FAULT_SECONDS:-45}"
 	} > "$plan"
-	vm "$plan" "$logs" 900
+	vm "$plan" "$logs" 900 "$BL_TOP/tools/testing/faults.sh"
 	;;
 esac

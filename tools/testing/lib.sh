@@ -175,6 +175,17 @@ bl_stock_image_dir() {
 	echo "$dir"
 }
 
+# Builds binderlite-bench (tools/bench/ipc, static) and prints its path.
+bl_build_bench_program() {
+	local b=$BL_OUT/cmake
+	bl_log "building binderlite-bench"
+	if ! cmake -S "$BL_TOP/tools" -B "$b" >/dev/null ||
+	   ! cmake --build "$b" -j"$(nproc)" --target binderlite-bench >/dev/null; then
+		bl_die "building binderlite-bench failed"
+	fi
+	echo "$b/bench/ipc/binderlite-bench"
+}
+
 # Builds the user-space programs (tools/, CMake) that run in the VM and
 # prints the files a VM run carries in /extra: binderlite-demo; the raw
 # example binderlite-raw and its story.sh; and, on libbinderlite,

@@ -13,6 +13,11 @@
 #                              one run with what the last build made;
 #                              BL_TESTS picks programs (vm.sh)
 #
+# The runs on the kernels BL_BENCH_SMOKE_KERNELS names (default 6.12) also
+# run the smoke pass of make bench (tools/bench/bench-smoke.sh: every
+# measurement of binderlite-bench on both devices, AF_UNIX and pipes,
+# briefly; no figure judged), after the interoperability tests.
+#
 # The build's cases ("FAIL build: ..." for what did not build; the
 # interoperability tests built, or skipped with the reason when
 # ../shared/third_party is absent) are in out/vmtests/cases; make check
@@ -21,6 +26,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 dir=$BL_OUT/vmtests
+bench_smoke_kernels=${BL_BENCH_SMOKE_KERNELS:-6.12}
 
 build() {
 	local cases=$dir/cases itests=$BL_OUT/cmake/tests/integration interop=$BL_OUT/interop list f
@@ -31,6 +37,7 @@ build() {
 	: > "$dir/extra"
 	: > "$dir/etc"
 	: > "$dir/steps"
+	: > "$dir/bench-steps"
 	# The integration tests and their lists: the GoogleTest programs
 	# (BL_GTESTS), the service manager they start (BL_EXTRA_FILES).
 	if ! { cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" &&
@@ -72,6 +79,19 @@ build() {
 		echo "FAIL build: libgbinder and the interop glue (log: $dir/interop-build.log)" >> "$cases"
 		tail -n 15 "$dir/interop-build.log" | sed 's/^/  | /' >&2
 	fi
+	# The benchmark's smoke pass (make bench's program, static) and its
+	# plan line.
+	if { cmake -S "$BL_TOP/tools" -B "$BL_OUT/cmake" &&
+	     cmake --build "$BL_OUT/cmake" -j"$(nproc)" --target binderlite-bench; } \
+		> "$dir/bench-build.log" 2>&1; then
+		echo "PASS build: binderlite-bench, the benchmark of make bench (its smoke pass runs on $bench_smoke_kernels)" >> "$cases"
+		printf '%s\n' "$BL_OUT/cmake/bench/ipc/binderlite-bench" \
+			"$BL_TOP/tools/bench/bench-smoke.sh" >> "$dir/extra"
+		echo "selftests/binderlite-bench sh /extra/bench-smoke.sh" > "$dir/bench-steps"
+	else
+		echo "FAIL build: binderlite-bench (log: $dir/bench-build.log)" >> "$cases"
+		tail -n 15 "$dir/bench-build.log" | sed 's/^/  | /' >&2
+	fi
 	grep '^FAIL ' "$cases" | sed 's/^/[bench] /' >&2 || true
 	! grep -q '^FAIL ' "$cases"
 }
@@ -80,8 +100,18 @@ run() {
 	local kernel=$1
 	shift
 	[ -f "$dir/cases" ] || bl_die "nothing built: run '$0 build' first"
+	# This kernel's extra plan lines: the interoperability tests, and
+	# on some kernels the benchmark's smoke pass.
+	local steps=$dir/steps-$kernel f
+	: > "$steps"
+	while read -r f; do
+		[ -z "$f" ] || cat "$f" >> "$steps"
+	done < "$dir/steps"
+	if [[ " $bench_smoke_kernels " == *" $kernel "* ]] && [ -f "$dir/bench-steps" ]; then
+		cat "$dir/bench-steps" >> "$steps"
+	fi
 	BL_GTESTS=$(cat "$dir/gtests") BL_EXTRA_FILES=$(cat "$dir/extra") \
-		BL_ETC_FILES=$(cat "$dir/etc") BL_EXTRA_STEPS=$(cat "$dir/steps") \
+		BL_ETC_FILES=$(cat "$dir/etc") BL_EXTRA_STEPS=$steps \
 		"$BL_TOP/tools/testing/vm.sh" -k "$kernel" -m test "$@"
 }
 

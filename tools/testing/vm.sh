@@ -17,6 +17,9 @@
 #   LOGS     the directory for the run's logs, emptied first (default
 #            out/logs/<kernel>-<mode>)
 #
+# BL_VM_CPUS sets the guest's virtual CPUs (default 2; make bench's
+# concurrent-client figures also boot with 4).
+#
 # The files BL_EXTRA_FILES names appear in the guest as /extra/NAME; in
 # shell mode, the user-space programs (bl_build_userspace) do. The files
 # BL_ETC_FILES names appear as /etc/NAME (gbinder.conf). In test mode
@@ -179,7 +182,9 @@ fi
 # its first three boots, on a loaded machine. Few real machines use LA57.
 console=$logs/console.log
 results=$logs/results.log
-qemu=(qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m 1G
+cpus=${BL_VM_CPUS:-2}
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || bl_die "BL_VM_CPUS is not a CPU count: $cpus"
+qemu=(qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp "$cpus" -m 1G
       -nodefaults -no-reboot -display none
       -kernel "$vmlinuz" -initrd "$logs/initramfs.cpio"
       -append "console=ttyS0 panic=-1 oops=panic kasan.fault=report ${BL_APPEND:-}")
@@ -201,7 +206,7 @@ boot() {
 	return $rc
 }
 
-bl_log "booting $kernel ($(basename "$vmlinuz")) under TCG; logs in $logs"
+bl_log "booting $kernel ($(basename "$vmlinuz")) under TCG, $cpus vCPUs; logs in $logs"
 qrc=0
 boot || qrc=$?
 if ! grep -q '^# bench: init' "$results" && [ "$qrc" != 124 ]; then
