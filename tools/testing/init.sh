@@ -51,6 +51,16 @@ export BINDERLITE_KO=/lib/modules/binderlite.ko
 # output, which is cut off after 5 s. Only /init and the filter hold the
 # channel (fd 3), so that its last close, before the reboot, waits until
 # everything was sent; the watchdog holds nothing.
+#
+# No open of the FIFO may block: ash opens a command's redirections itself,
+# before it forks, and a SIGCHLD arriving meanwhile (a step's leftover
+# reparented to /init, a killed watchdog) fails that open with EINTR
+# ("can't create /tmp/step.fifo: Interrupted system call", status 1: the
+# step "failed" without having run). So /init opens the FIFO for reading
+# and writing (fd 4), which never blocks, then for reading (fd 5), which a
+# writer lets through at once, and gives fd 5 to the filter: the filter
+# reads from the start, and the command's open finds a reader. /init holds
+# fd 4 until the command has its end, so that no data is lost in between.
 steps=0
 step() {
 	name=$1
@@ -64,10 +74,13 @@ step() {
 	report "    # Subtest: $name"
 	rm -f /tmp/step.fifo
 	mkfifo /tmp/step.fifo
-	awk -v kind=$kind -f /bench/ktap.awk < /tmp/step.fifo >&3 &
+	exec 4<>/tmp/step.fifo 5</tmp/step.fifo
+	awk -v kind=$kind -f /bench/ktap.awk <&5 >&3 4>&- 5<&- &
 	filter=$!
-	"$@" > /tmp/step.fifo 2>&1 </dev/null 3>&-
+	exec 5<&-
+	"$@" > /tmp/step.fifo 2>&1 </dev/null 3>&- 4>&-
 	rc=$?
+	exec 4>&-
 	(exec </dev/null >/dev/null 2>&1 3>&-; sleep 5; kill $filter) &
 	watchdog=$!
 	wait $filter || report "    # bench: a process the step left behind still held its output: cut off"
