@@ -15,9 +15,11 @@
  * *_alocked need it held (the lock table and the suffixes are in
  * binderlite.h). A block split needs a new &struct blite_buffer. It comes
  * from a small cache of structures that merges gave back; only when that
- * is empty is one allocated, before the lock is taken. Nothing here
- * allocates memory or sleeps under the lock. The page-layer hooks run
- * under the lock (see &struct blite_alloc_ops).
+ * is empty is one allocated, before the lock is taken. The per-page counts
+ * (&blite_alloc.page_users) are allocated the same way, by the first
+ * allocation, so that a pool nobody has sent to costs nothing per page.
+ * Nothing here allocates memory or sleeps under the lock. The page-layer
+ * hooks run under the lock (see &struct blite_alloc_ops).
  */
 
 #include <linux/bug.h>
@@ -238,6 +240,7 @@ static void blite_pages_put_alocked(struct blite_alloc *alloc,
  * @ops_ctx: first argument of the hooks
  *
  * The whole pool starts as one free block; half of it is the async quota.
+ * The per-page counts come with the first allocation (blite_alloc_new_buf()).
  * Must not be called on an allocator that already has a pool.
  *
  * Return: 0, -EINVAL for a bad size, -EBUSY if @alloc has a pool already,
@@ -247,24 +250,19 @@ int blite_alloc_init(struct blite_alloc *alloc, size_t size,
 		     const struct blite_alloc_ops *ops, void *ops_ctx)
 {
 	struct blite_buffer *buf;
-	unsigned int *page_users;
 
 	if (!size || !PAGE_ALIGNED(size))
 		return -EINVAL;
 	if (alloc->size)
 		return -EBUSY;
 
-	page_users = kvcalloc(size >> PAGE_SHIFT, sizeof(*page_users), GFP_KERNEL);
-	if (!page_users)
-		return -ENOMEM;
 	buf = kzalloc(alloc->buffer_size, GFP_KERNEL);
 	if (!buf)
-		goto err_free_page_users;
+		return -ENOMEM;
 
 	spin_lock(&alloc->lock);
 	alloc->ops = ops;
 	alloc->ops_ctx = ops_ctx;
-	alloc->page_users = page_users;
 	alloc->nr_pages = size >> PAGE_SHIFT;
 	alloc->free_async_space = size / 2;
 	buf->start = 0;
@@ -275,10 +273,6 @@ int blite_alloc_init(struct blite_alloc *alloc, size_t size,
 	alloc->size = size;
 	spin_unlock(&alloc->lock);
 	return 0;
-
-err_free_page_users:
-	kvfree(page_users);
-	return -ENOMEM;
 }
 
 /**
@@ -392,6 +386,9 @@ blite_alloc_new_buf_alocked(struct blite_alloc *alloc, size_t size,
 		return ERR_PTR(-ESRCH);
 	if (is_async && size > alloc->free_async_space)
 		return ERR_PTR(-ENOSPC);
+	/* The first allocation brings the per-page counts. */
+	if (!alloc->page_users)
+		return ERR_PTR(-EAGAIN);
 
 	buf = blite_best_fit_alocked(alloc, size);
 	if (!buf)
@@ -457,6 +454,8 @@ noinline __noclone struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *
 							    size_t extra_size, bool is_async)
 {
 	struct blite_buffer *buf, *spare = NULL;
+	unsigned int *page_users = NULL;
+	unsigned long nr_pages;
 	size_t size;
 	int ret;
 
@@ -466,17 +465,34 @@ noinline __noclone struct blite_buffer *blite_alloc_new_buf(struct blite_alloc *
 
 	for (;;) {
 		spin_lock(&alloc->lock);
+		if (!alloc->page_users && page_users) {
+			alloc->page_users = page_users;
+			page_users = NULL;
+		}
 		buf = blite_alloc_new_buf_alocked(alloc, size, data_size, offsets_size,
 						  extra_size, is_async, &spare);
+		nr_pages = alloc->page_users ? 0 : alloc->nr_pages;
 		spin_unlock(&alloc->lock);
 		if (buf != ERR_PTR(-EAGAIN))
 			break;
+		if (nr_pages) {
+			/* The pool's first allocation. */
+			page_users = kvcalloc(nr_pages, sizeof(*page_users), GFP_KERNEL);
+			if (!page_users) {
+				buf = ERR_PTR(-ENOMEM);
+				break;
+			}
+			continue;
+		}
 		/* A split needs a block structure and the cache had none. */
 		spare = kzalloc(alloc->buffer_size, GFP_KERNEL);
-		if (!spare)
-			return ERR_PTR(-ENOMEM);
+		if (!spare) {
+			buf = ERR_PTR(-ENOMEM);
+			break;
+		}
 	}
 
+	kvfree(page_users);
 	kfree(spare);
 	return buf;
 }

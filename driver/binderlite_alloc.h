@@ -143,7 +143,8 @@ struct blite_alloc_ops {
  * @nr_free:          number of free blocks
  * @nr_pages:         pages in the pool
  * @nr_pages_used:    pages covered by at least one in-use buffer
- * @page_users:       per page, how many in-use buffers cover it
+ * @page_users:       per page, how many in-use buffers cover it; NULL
+ *                    until the first allocation, when no page is used
  * @ops:              page-layer hooks
  * @ops_ctx:          their first argument
  * @buffer_size:      bytes of the structure each block lives in: &struct

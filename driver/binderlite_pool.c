@@ -79,7 +79,7 @@ static vm_fault_t blite_vm_fault(struct vm_fault *vmf)
 	int err;
 
 	mutex_lock(&pool->mutex);
-	if (vmf->pgoff < pool->alloc.nr_pages) {
+	if (pool->pages && vmf->pgoff < pool->alloc.nr_pages) {
 		page = pool->pages[vmf->pgoff].page;
 		if (page) {
 			err = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, page);
@@ -310,8 +310,6 @@ void blite_pool_set_buffer_size(struct blite_pool *pool, size_t buffer_size)
 int blite_pool_mmap(struct blite_pool *pool, struct vm_area_struct *vma,
 		    size_t max_size)
 {
-	struct blite_pool_page *pages;
-	unsigned long i, nr_pages;
 	size_t size;
 	int ret;
 
@@ -322,28 +320,15 @@ int blite_pool_mmap(struct blite_pool *pool, struct vm_area_struct *vma,
 	size = min_t(size_t, vma->vm_end - vma->vm_start, max_size) & PAGE_MASK;
 	if (!size)
 		return -EINVAL;
-	nr_pages = size >> PAGE_SHIFT;
-
-	pages = kvcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
-		return -ENOMEM;
-	for (i = 0; i < nr_pages; i++) {
-		INIT_LIST_HEAD(&pages[i].lru);
-		pages[i].pool = pool;
-	}
 
 	mutex_lock(&pool->mutex);
 	if (pool->mapped) {
 		ret = -EBUSY;
 		goto err_unlock;
 	}
-	/* Before the allocator can call the page hooks, which use it. */
-	pool->pages = pages;
 	ret = blite_alloc_init(&pool->alloc, size, &blite_pool_alloc_ops, pool);
-	if (ret) {
-		pool->pages = NULL;
+	if (ret)
 		goto err_unlock;
-	}
 	pool->user_base = vma->vm_start;
 	pool->vma = vma;
 	pool->mm = vma->vm_mm;
@@ -365,7 +350,6 @@ int blite_pool_mmap(struct blite_pool *pool, struct vm_area_struct *vma,
 
 err_unlock:
 	mutex_unlock(&pool->mutex);
-	kvfree(pages);
 	return ret;
 }
 
@@ -379,7 +363,7 @@ void blite_pool_release(struct blite_pool *pool)
 	struct page *page;
 	unsigned long i;
 
-	for (i = 0; i < pool->alloc.nr_pages; i++) {
+	for (i = 0; pool->pages && i < pool->alloc.nr_pages; i++) {
 		pp = &pool->pages[i];
 		spin_lock(&pool->alloc.lock);
 		list_lru_del_obj(&blite_lru, &pp->lru);
@@ -445,6 +429,40 @@ out_unlock:
 }
 ALLOW_ERROR_INJECTION(blite_pool_populate, ERRNO);
 
+/*
+ * Gives @pool its page array, at its first buffer: a pool nobody has sent
+ * to costs no memory per page. Before the allocator's page hooks, which
+ * use the array, can run: they run only for buffers. failslab reaches its
+ * allocation.
+ */
+static int blite_pool_alloc_pages(struct blite_pool *pool)
+{
+	struct blite_pool_page *pages;
+	unsigned long i, nr_pages;
+	int ret = 0;
+
+	mutex_lock(&pool->mutex);
+	/* Not mapped: the allocator refuses the buffer (-ESRCH). */
+	if (pool->pages || !pool->mapped)
+		goto out_unlock;
+	nr_pages = pool->alloc.nr_pages;
+	pages = kvcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
+	if (!pages) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	for (i = 0; i < nr_pages; i++) {
+		INIT_LIST_HEAD(&pages[i].lru);
+		pages[i].pool = pool;
+	}
+	spin_lock(&pool->alloc.lock);
+	WRITE_ONCE(pool->pages, pages);
+	spin_unlock(&pool->alloc.lock);
+out_unlock:
+	mutex_unlock(&pool->mutex);
+	return ret;
+}
+
 /**
  * blite_pool_alloc_buf() - allocate a buffer and back it with pages
  * @pool:         the pool of the receiving process
@@ -463,6 +481,11 @@ struct blite_buffer *blite_pool_alloc_buf(struct blite_pool *pool,
 	struct blite_buffer *buf;
 	int ret;
 
+	if (unlikely(!READ_ONCE(pool->pages))) {
+		ret = blite_pool_alloc_pages(pool);
+		if (ret)
+			return ERR_PTR(ret);
+	}
 	buf = blite_alloc_new_buf(&pool->alloc, data_size, offsets_size,
 				  extra_size, is_async);
 	if (IS_ERR(buf))

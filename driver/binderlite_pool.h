@@ -37,7 +37,9 @@ struct blite_pool_page {
  *                  user mapping (the fault handler) and zapping them
  *                  (reclaim); protects @vma and @pages
  * @alloc:          the best-fit allocator of the pool's blocks
- * @pages:          @alloc.nr_pages entries; NULL until mmap
+ * @pages:          @alloc.nr_pages entries; NULL until the pool's first
+ *                  buffer, so that an idle process pays nothing per page.
+ *                  Set with @mutex and @alloc.lock both held, once
  * @user_base:      start of the user mapping
  * @vma:            the user mapping, NULL before mmap and after munmap
  * @mm:             the address space of the mapping (a mm_count reference)

@@ -101,7 +101,7 @@ static bool __check_pool(struct kunit *test, struct test_pool *tp, bool trees)
 	unsigned int users[TEST_MAX_PAGES] = { 0 };
 	struct blite_buffer *buf, *prev = NULL;
 	size_t expect = 0, used = 0;
-	unsigned int nr_free = 0, nr_used = 0;
+	unsigned int nr_free = 0, nr_used = 0, count;
 	struct rb_node *n;
 	unsigned long i;
 	bool is_used;
@@ -166,11 +166,12 @@ pages:
 		return false;
 	nr_used = 0;
 	for (i = 0; i < alloc->nr_pages; i++) {
+		/* No counts before the first allocation: no page is used. */
+		count = alloc->page_users ? alloc->page_users[i] : 0;
 		is_used = users[i] > 0;
-		if (!check(test, alloc->page_users[i] == users[i] &&
-			   test_bit(i, tp->used) == is_used,
+		if (!check(test, count == users[i] && test_bit(i, tp->used) == is_used,
 			   "page %lu: %u users, expected %u, reported %d",
-			   i, alloc->page_users[i], users[i], test_bit(i, tp->used)))
+			   i, count, users[i], test_bit(i, tp->used)))
 			return false;
 		nr_used += is_used;
 	}
@@ -726,6 +727,29 @@ static void alloc_test_no_pool(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, alloc.size, 0);
 }
 
+/*
+ * A pool nobody has sent to has no per-page counts; the first allocation
+ * brings them, whatever its outcome, and they stay until the pool goes.
+ */
+static void alloc_test_lazy_page_counts(struct kunit *test)
+{
+	struct test_pool *tp = test_pool_create(test, 4 * PAGE_SIZE);
+	struct blite_buffer *buf;
+
+	KUNIT_EXPECT_NULL(test, tp->alloc.page_users);
+	/* Refused before it needs pages: still none. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(blite_alloc_new_buf(&tp->alloc, SIZE_MAX, 0, 0,
+							  false)), -EINVAL);
+	KUNIT_EXPECT_NULL(test, tp->alloc.page_users);
+	buf = blite_alloc_new_buf(&tp->alloc, PAGE_SIZE + 8, 0, 0, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_EXPECT_NOT_NULL(test, tp->alloc.page_users);
+	KUNIT_EXPECT_TRUE(test, check_pool(test, tp));
+	blite_alloc_free_buf(&tp->alloc, buf);
+	KUNIT_EXPECT_NOT_NULL(test, tp->alloc.page_users);
+	check_empty(test, tp);
+}
+
 static struct kunit_case blite_alloc_cases[] = {
 	KUNIT_CASE(alloc_test_sizes),
 	KUNIT_CASE(alloc_test_best_fit),
@@ -735,6 +759,7 @@ static struct kunit_case blite_alloc_cases[] = {
 	KUNIT_CASE(alloc_test_claim),
 	KUNIT_CASE(alloc_test_spares),
 	KUNIT_CASE(alloc_test_no_pool),
+	KUNIT_CASE(alloc_test_lazy_page_counts),
 	KUNIT_CASE(alloc_test_spam_suspect),
 	KUNIT_CASE_SLOW(alloc_test_random),
 	KUNIT_CASE_PARAM(alloc_test_exhaustive, ex_gen_params),
