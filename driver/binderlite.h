@@ -104,7 +104,9 @@
  * which only trylocks). The graph lock is never held while a thread waits
  * for work, across a fault on user memory (returns are copied with page
  * faults disabled, blite_work_copy_out_locked()), or while a file is
- * closed.
+ * closed. The read loop takes it only for work that needs it: an empty
+ * list and a completion (BR_TRANSACTION_COMPLETE, which only its sender
+ * thread takes off its list) are read under the inner lock alone.
  *
  * Run outside every IPC lock: the one copy (blite_pool_copy_from_user() of
  * data, offsets and scatter-gather buffers), allocating and populating a

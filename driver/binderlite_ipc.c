@@ -511,7 +511,7 @@ static int blite_ipc_deliver_locked(struct blite_thread *thread,
 	case BLITE_WORK_TRANSACTION_COMPLETE:
 	case BLITE_WORK_TRANSACTION_PENDING:
 	case BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
-		return blite_txn_deliver_complete_locked(proc, w, ptr);
+		return blite_txn_deliver_complete(proc, w, ptr);
 	case BLITE_WORK_RETURN_ERROR:
 		e = container_of(w, struct blite_error, work);
 		if (blite_work_copy_out_locked(ptr, &e->cmd, sizeof(e->cmd)))
@@ -561,6 +561,45 @@ static struct blite_work *blite_ipc_next_work_ilocked(struct blite_thread *threa
 	return w;
 }
 
+/* A completion (BR_TRANSACTION_COMPLETE and its variants)? */
+static bool blite_work_is_completion(const struct blite_work *w)
+{
+	return w->type == BLITE_WORK_TRANSACTION_COMPLETE ||
+	       w->type == BLITE_WORK_TRANSACTION_PENDING ||
+	       w->type == BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT;
+}
+
+/*
+ * Sets *@has_work to whether @thread has work to read, and *@idle to
+ * whether it has neither work nor a reason to return; takes the next item
+ * if @room fits a return, and, with @completion_only, only if that item is
+ * a completion: the one kind read without the graph lock.
+ */
+static struct blite_work *blite_ipc_take_work_ilocked(struct blite_thread *thread,
+						      bool proc_work, u64 room,
+						      bool completion_only,
+						      struct list_head **list,
+						      bool *has_work, bool *idle)
+	__must_hold(&thread->proc->inner_lock)
+{
+	struct blite_proc *proc = thread->proc;
+	struct blite_work *next;
+
+	lockdep_assert_held(&proc->inner_lock);
+	*has_work = !list_empty(&thread->todo) ||
+		    (proc_work && !list_empty(&proc->todo));
+	*idle = !*has_work && !thread->need_return;
+	if (!*has_work || room < BLITE_READ_RESERVE)
+		return NULL;
+	if (completion_only) {
+		next = list_first_entry(list_empty(&thread->todo) ? &proc->todo :
+					&thread->todo, struct blite_work, entry);
+		if (!blite_work_is_completion(next))
+			return NULL;
+	}
+	return blite_ipc_next_work_ilocked(thread, proc_work, list);
+}
+
 /* Puts @w back at the head of @list, where it came from, to be read again. */
 static void blite_ipc_put_back_ilocked(struct blite_thread *thread,
 				       struct blite_work *w, struct list_head *list)
@@ -583,7 +622,7 @@ static int blite_ipc_read(struct blite_thread *thread, u64 buffer, u64 size,
 			  u64 *consumed, bool non_block)
 {
 	void __user *start = u64_to_user_ptr(buffer);
-	bool proc_work, has_work, done = false, again;
+	bool proc_work, has_work, idle, done = false, locked;
 	struct blite_proc *proc = thread->proc;
 	u64 room, pos = *consumed;
 	unsigned int faults = 0;
@@ -614,31 +653,46 @@ retry:
 			break;
 		}
 
-		mutex_lock(&blite_graph_lock);
+		/*
+		 * First without the graph lock: an empty list and a
+		 * completion at the head (the sender's own, see
+		 * blite_txn_deliver_complete()) need only the inner lock.
+		 * Anything else is taken and delivered under both.
+		 */
+		locked = false;
 		spin_lock(&proc->inner_lock);
-		has_work = !list_empty(&thread->todo) ||
-			   (proc_work && !list_empty(&proc->todo));
-		w = NULL;
-		if (has_work && room >= BLITE_READ_RESERVE)
-			w = blite_ipc_next_work_ilocked(thread, proc_work, &list);
-		/* Woken for work another thread took: sleep again. */
-		again = !has_work && pos == sizeof(u32) && !thread->need_return;
+		w = blite_ipc_take_work_ilocked(thread, proc_work, room, true, &list,
+						&has_work, &idle);
 		spin_unlock(&proc->inner_lock);
+		if (!w && has_work && room >= BLITE_READ_RESERVE) {
+			mutex_lock(&blite_graph_lock);
+			locked = true;
+			spin_lock(&proc->inner_lock);
+			w = blite_ipc_take_work_ilocked(thread, proc_work, room, false,
+							&list, &has_work, &idle);
+			spin_unlock(&proc->inner_lock);
+		}
 		if (!w) {
-			mutex_unlock(&blite_graph_lock);
-			if (again)
+			if (locked)
+				mutex_unlock(&blite_graph_lock);
+			/* Woken for work another thread took: sleep again. */
+			if (idle && pos == sizeof(u32))
 				goto retry;
 			break;
 		}
 
-		ret = blite_ipc_deliver_locked(thread, w, start + pos, &done);
+		if (locked)
+			ret = blite_ipc_deliver_locked(thread, w, start + pos, &done);
+		else
+			ret = blite_txn_deliver_complete(proc, w, start + pos);
 		if (ret == -EAGAIN) {
 			/* The buffer's page went away: put back, fault in again. */
 			spin_lock(&proc->inner_lock);
 			blite_ipc_put_back_ilocked(thread, w, list);
 			spin_unlock(&proc->inner_lock);
 		}
-		mutex_unlock(&blite_graph_lock);
+		if (locked)
+			mutex_unlock(&blite_graph_lock);
 		if (ret >= 0) {
 			/* 0: a transaction was dropped without a return. */
 			pos += ret;

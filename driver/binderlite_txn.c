@@ -1065,29 +1065,32 @@ int blite_txn_deliver_locked(struct blite_thread *thread, struct blite_work *w,
 }
 
 /**
- * blite_txn_deliver_complete_locked() - BR_TRANSACTION_COMPLETE and its
- *                                       variants
+ * blite_txn_deliver_complete() - BR_TRANSACTION_COMPLETE and its variants
  * @proc: the sender, reading
  * @w:    a BLITE_WORK_TRANSACTION_COMPLETE, _PENDING or
  *        _ONEWAY_SPAM_SUSPECT work, just taken off its list; freed
  * @ptr:  where in the reader's buffer
  *
- * Return: bytes written, or -EAGAIN (blite_work_copy_out_locked()) having
- * changed nothing.
+ * Needs no lock: such an item lives on its sender thread's own list, and
+ * only that thread takes it off (to deliver it here, or to discard it when
+ * it exits), so once taken it belongs to the reader alone. The read loop
+ * delivers it without the graph lock (blite_ipc_read()). Written without
+ * faulting, as every delivery is (blite_work_copy_out_locked()), so that
+ * the caller may hold the graph lock or not.
+ *
+ * Return: bytes written, or -EAGAIN having changed nothing.
  */
-int blite_txn_deliver_complete_locked(struct blite_proc *proc, struct blite_work *w,
-				      void __user *ptr)
-	__must_hold(&blite_graph_lock)
+int blite_txn_deliver_complete(struct blite_proc *proc, struct blite_work *w,
+			       void __user *ptr)
 {
 	u32 cmd = BINDERLITE_BR_TRANSACTION_COMPLETE;
 
-	lockdep_assert_held(&blite_graph_lock);
 	if (w->type == BLITE_WORK_TRANSACTION_PENDING)
 		cmd = BINDERLITE_BR_TRANSACTION_PENDING_FROZEN;
 	else if (w->type == BLITE_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT &&
 		 READ_ONCE(proc->oneway_spam_detection))
 		cmd = BINDERLITE_BR_ONEWAY_SPAM_SUSPECT;
-	if (blite_work_copy_out_locked(ptr, &cmd, sizeof(cmd)))
+	if (copy_to_user_nofault(ptr, &cmd, sizeof(cmd)))
 		return -EAGAIN;
 	trace_binderlite_return(cmd);
 	blite_work_free(w);

@@ -195,8 +195,8 @@ int blite_txn_free_buffer(struct blite_proc *proc, struct blite_thread *thread,
 			  u64 uaddr);
 int blite_txn_deliver_locked(struct blite_thread *thread, struct blite_work *w,
 			     void __user *ptr, bool *done);
-int blite_txn_deliver_complete_locked(struct blite_proc *proc, struct blite_work *w,
-				      void __user *ptr);
+int blite_txn_deliver_complete(struct blite_proc *proc, struct blite_work *w,
+			       void __user *ptr);
 void blite_txn_unwind_thread_locked(struct blite_thread *thread);
 void blite_txn_discard_locked(struct blite_proc *proc, struct blite_transaction *t);
 void blite_txn_drop_async_locked(struct blite_node *node);
