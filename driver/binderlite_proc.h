@@ -292,7 +292,9 @@ struct blite_proc {
  * the transaction layer sets @debug_id when it allocates the buffer and
  * the others when it commits it (binderlite_txn.c), and reads them when it
  * releases it. Protected by blite_graph_lock, but for @debug_id, which is
- * written once, before the buffer is shared.
+ * written once, before the buffer is shared; the process a buffer was
+ * delivered to reads the others without the lock once it has claimed the
+ * buffer back (BC_FREE_BUFFER): they were written before the delivery.
  */
 struct blite_proc_buffer {
 	struct blite_buffer buf;

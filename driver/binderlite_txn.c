@@ -221,6 +221,18 @@ static void blite_txn_async_done_locked(struct blite_proc *proc,
 }
 
 /*
+ * Gives @buf, which holds nothing of the graph any more, back to @proc's
+ * pool, zeroed first if its sender asked for that. No lock: the caller
+ * owns @buf (committed, then claimed or taken off its transaction).
+ */
+static void blite_txn_give_back(struct blite_proc *proc, struct blite_buffer *buf)
+{
+	if (blite_proc_buffer_of(buf)->clear_on_free)
+		blite_pool_clear(&proc->pool, buf);
+	blite_pool_free_buf(&proc->pool, buf);
+}
+
+/*
  * Drops what a committed @buf holds (its objects' references and its
  * target node), and gives it back to @proc's pool.
  */
@@ -236,9 +248,7 @@ static void blite_txn_return_buffer_locked(struct blite_proc *proc,
 	blite_objects_release_locked(proc, buf, buf->offsets_size / sizeof(u64), closing);
 	if (pbuf->target_node)
 		blite_node_dec_locked(pbuf->target_node, true);
-	if (pbuf->clear_on_free)
-		blite_pool_clear(&proc->pool, buf);
-	blite_pool_free_buf(&proc->pool, buf);
+	blite_txn_give_back(proc, buf);
 }
 
 /*
@@ -1118,6 +1128,12 @@ int blite_txn_free_buffer(struct blite_proc *proc, struct blite_thread *thread,
 	buf = blite_pool_claim_user_buf(&proc->pool, uaddr);
 	if (!buf)
 		return -EINVAL;
+	if (!blite_proc_buffer_of(buf)->target_node && !buf->offsets_size) {
+		/* A reply without objects holds nothing of the graph. */
+		trace_binderlite_transaction_buffer_release(proc, buf);
+		blite_txn_give_back(proc, buf);
+		return 0;
+	}
 	mutex_lock(&blite_graph_lock);
 	blite_txn_release_buffer_locked(proc, buf, &closing);
 	mutex_unlock(&blite_graph_lock);
