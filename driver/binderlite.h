@@ -99,9 +99,12 @@
  *
  * Taken under the graph lock, and harmless there: the receiver's file
  * table (reserving, installing and closing descriptors), fget(), the LSM
- * hooks, set_user_nice(), wait-queue locks (wake-ups; also under inner
- * locks), GFP_KERNEL allocations (whose reclaim may run the shrinker,
- * which only trylocks). The graph lock is never held while a thread waits
+ * hooks, wait-queue locks (wake-ups of notifications and pollers; also
+ * under inner locks), GFP_KERNEL allocations (whose reclaim may run the
+ * shrinker, which only trylocks). Kept out of it, since every transaction
+ * waits for it: a transaction's wake-up of its receiver (after the
+ * unlock, under an RCU read lock taken before it, blite_txn_send()) and
+ * priority changes (set_user_nice(), blite_thread_defer_nice()). The graph lock is never held while a thread waits
  * for work, across a fault on user memory (returns are copied with page
  * faults disabled, blite_work_copy_out_locked()), or while a file is
  * closed. The read loop takes it only for work that needs it: an empty

@@ -691,8 +691,11 @@ retry:
 			blite_ipc_put_back_ilocked(thread, w, list);
 			spin_unlock(&proc->inner_lock);
 		}
-		if (locked)
+		if (locked) {
 			mutex_unlock(&blite_graph_lock);
+			/* A call's priority, inherited (blite_txn_deliver_locked()). */
+			blite_thread_take_nice(thread);
+		}
 		if (ret >= 0) {
 			/* 0: a transaction was dropped without a return. */
 			pos += ret;

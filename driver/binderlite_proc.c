@@ -218,17 +218,19 @@ void blite_proc_add_stats(struct blite_proc *proc, struct blite_proc_stats *st)
 }
 
 /**
- * blite_proc_enqueue_work_gilocked() - give work to any looper of a process
+ * blite_proc_enqueue_work_nowake_gilocked() - give work to any looper of a
+ *                                             process, waking none yet
  * @proc: the process
  * @w:    the work, on no list
- * @sync: @w is a call whose sender is about to sleep until the reply: the
- *        looper is woken with the sync hint (blite_thread_wake_ilocked())
  *
- * If a looper waits for work, it takes @w on its own list and is woken;
- * otherwise @w waits on the process's list and pollers are woken.
+ * If a looper waits for work, it takes @w on its own list; the caller
+ * wakes it (blite_thread_wake()), which it may do after dropping its
+ * locks. Otherwise @w waits on the process's list and pollers are woken.
+ *
+ * Return: the looper that took @w, or NULL.
  */
-void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w,
-				      bool sync)
+struct blite_thread *
+blite_proc_enqueue_work_nowake_gilocked(struct blite_proc *proc, struct blite_work *w)
 	__must_hold(&blite_graph_lock) __must_hold(&proc->inner_lock)
 {
 	struct blite_thread *thread;
@@ -241,8 +243,7 @@ void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work
 	if (thread) {
 		list_del_init(&thread->waiting_entry);
 		blite_thread_enqueue_work_ilocked(thread, w);
-		blite_thread_wake_ilocked(thread, sync);
-		return;
+		return thread;
 	}
 	list_add_tail(&w->entry, &proc->todo);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
@@ -251,6 +252,28 @@ void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work
 		    blite_thread_is_idle_ilocked(thread))
 			wake_up_interruptible(&thread->wait);
 	}
+	return NULL;
+}
+
+/**
+ * blite_proc_enqueue_work_gilocked() - give work to any looper of a process
+ * @proc: the process
+ * @w:    the work, on no list
+ * @sync: @w is a call whose sender is about to sleep until the reply: the
+ *        looper is woken with the sync hint (blite_thread_wake())
+ *
+ * blite_proc_enqueue_work_nowake_gilocked(), waking the looper that took
+ * @w at once.
+ */
+void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w,
+				      bool sync)
+	__must_hold(&blite_graph_lock) __must_hold(&proc->inner_lock)
+{
+	struct blite_thread *thread;
+
+	thread = blite_proc_enqueue_work_nowake_gilocked(proc, w);
+	if (thread)
+		blite_thread_wake_ilocked(thread, sync);
 }
 
 /**
@@ -482,6 +505,35 @@ void blite_thread_set_nice(long nice)
 		pr_info_ratelimited("%d: RLIMIT_NICE not set\n", current->pid);
 }
 
+/**
+ * blite_thread_defer_nice() - have the current thread take a nice value
+ *                             once it has dropped the graph lock
+ * @thread: the current thread
+ * @nice:   the value (blite_thread_set_nice())
+ *
+ * Changing a task's priority takes the scheduler's locks and asks the LSMs
+ * (can_nice()): no work for a section of the graph lock, which every
+ * transaction of every process takes. The thread takes the value with
+ * blite_thread_take_nice() before its ioctl() returns.
+ */
+void blite_thread_defer_nice(struct blite_thread *thread, long nice)
+{
+	thread->nice = nice;
+	thread->nice_pending = true;
+}
+
+/**
+ * blite_thread_take_nice() - the nice value of blite_thread_defer_nice()
+ * @thread: the current thread, holding no lock
+ */
+void blite_thread_take_nice(struct blite_thread *thread)
+{
+	if (!thread->nice_pending)
+		return;
+	thread->nice_pending = false;
+	blite_thread_set_nice(thread->nice);
+}
+
 /*
  * A thread broke the looper protocol: the log says so, as in binder, and
  * nothing else changes.
@@ -607,21 +659,38 @@ void blite_thread_enqueue_work_ilocked(struct blite_thread *thread,
 }
 
 /**
- * blite_thread_wake_ilocked() - wake a thread that has work now
- * @thread: the thread
+ * blite_thread_wake() - wake a thread that has work now
+ * @thread: the thread; kept from being freed by the caller: its process's
+ *          inner lock, or an RCU read lock taken while a lock that kept it
+ *          was held (a thread is freed after a grace period,
+ *          blite_thread_free_locked())
  * @sync:   the waker is about to sleep until @thread answers (a sync call
  *          or its reply's sender going back to read): the hint lets the
  *          scheduler run @thread on the waker's CPU instead of sending an
  *          interrupt to another one, as binder does
+ *
+ * The work must be on the thread's list (under the inner lock) before:
+ * a thread that finds it there does not sleep, and one already asleep is
+ * woken here. Waking a thread that has gone since wakes no one.
+ */
+void blite_thread_wake(struct blite_thread *thread, bool sync)
+{
+	if (sync)
+		wake_up_interruptible_sync(&thread->wait);
+	else
+		wake_up_interruptible(&thread->wait);
+}
+
+/**
+ * blite_thread_wake_ilocked() - blite_thread_wake() under the inner lock
+ * @thread: the thread
+ * @sync:   as for blite_thread_wake()
  */
 void blite_thread_wake_ilocked(struct blite_thread *thread, bool sync)
 	__must_hold(&thread->proc->inner_lock)
 {
 	lockdep_assert_held(&thread->proc->inner_lock);
-	if (sync)
-		wake_up_interruptible_sync(&thread->wait);
-	else
-		wake_up_interruptible(&thread->wait);
+	blite_thread_wake(thread, sync);
 }
 
 /**

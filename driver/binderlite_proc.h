@@ -171,13 +171,18 @@ struct blite_freeze {
  *                     each links to the next outer one (see
  *                     &struct blite_transaction); pushed and popped by
  *                     binderlite_txn.c alone
+ * @nice:              the nice value the thread takes once it has dropped
+ *                     the graph lock, while @nice_pending
+ *                     (blite_thread_defer_nice())
+ * @nice_pending:      @nice is to be taken
  *
  * Created by the thread's first ioctl() or poll() on the file, freed by
  * BINDERLITE_THREAD_EXIT or when the file is released. @transaction_stack
  * is protected by blite_graph_lock (written with WRITE_ONCE(): the thread
  * reads its own without the lock, blite_thread_is_idle_ilocked());
  * @looper, @need_return, @process_todo, @todo, @waiting_entry, @ee and the
- * two errors by &blite_proc.inner_lock.
+ * two errors by &blite_proc.inner_lock. @nice and @nice_pending belong to
+ * the thread itself: only it, in its own ioctl(), touches them.
  */
 struct blite_thread {
 	struct rb_node rb_node;
@@ -194,6 +199,8 @@ struct blite_thread {
 	struct blite_error return_error;
 	struct blite_error reply_error;
 	struct blite_transaction *transaction_stack;
+	long nice;
+	bool nice_pending;
 };
 
 /**
@@ -362,6 +369,8 @@ void blite_proc_put(struct blite_proc *proc);
 int blite_proc_get_by_pid(u32 pid, struct blite_proc ***procs);
 void blite_proc_flush(struct blite_proc *proc);
 void blite_proc_add_stats(struct blite_proc *proc, struct blite_proc_stats *st);
+struct blite_thread *
+blite_proc_enqueue_work_nowake_gilocked(struct blite_proc *proc, struct blite_work *w);
 void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w,
 				      bool sync);
 bool blite_proc_request_looper(struct blite_thread *thread);
@@ -377,6 +386,8 @@ int blite_thread_ioctl_get_extended_error(struct blite_thread *thread,
 void blite_thread_set_ee_ilocked(struct blite_thread *thread, u32 id, u32 cmd,
 				 int param);
 void blite_thread_set_nice(long nice);
+void blite_thread_defer_nice(struct blite_thread *thread, long nice);
+void blite_thread_take_nice(struct blite_thread *thread);
 void blite_thread_register_looper(struct blite_thread *thread);
 void blite_thread_enter_looper(struct blite_thread *thread);
 bool blite_thread_is_idle_ilocked(struct blite_thread *thread);
@@ -384,6 +395,7 @@ bool blite_thread_has_work_ilocked(struct blite_thread *thread, bool proc_work);
 bool blite_thread_has_work(struct blite_thread *thread, bool proc_work);
 void blite_thread_enqueue_work_ilocked(struct blite_thread *thread,
 				       struct blite_work *w);
+void blite_thread_wake(struct blite_thread *thread, bool sync);
 void blite_thread_wake_ilocked(struct blite_thread *thread, bool sync);
 void blite_thread_enqueue_deferred_work_ilocked(struct blite_thread *thread,
 						struct blite_work *w);

@@ -61,6 +61,7 @@
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/security.h>
 #include <linux/slab.h>
@@ -412,7 +413,7 @@ static int blite_txn_resolve_reply_locked(struct blite_txn_build *build)
 	blite_txn_pop_serve_locked(thread, in_reply_to);
 	build->in_reply_to = in_reply_to;
 	/* The call is answered: the replier's own priority comes back. */
-	blite_thread_set_nice(in_reply_to->saved_priority);
+	blite_thread_defer_nice(thread, in_reply_to->saved_priority);
 	if (!in_reply_to->from)
 		return blite_txn_fail(build, BINDERLITE_BR_DEAD_REPLY, 0,
 				      BLITE_STAT_FAILED_DEAD);
@@ -600,11 +601,13 @@ blite_txn_find_outdated_gilocked(struct blite_transaction *t, struct blite_node 
 /*
  * Queues a call for @proc: to @thread if given, else to a looper waiting
  * for work, else to the process. A oneway waits behind the previous one
- * to the same node until that one's buffer is freed.
+ * to the same node until that one's buffer is freed. Returns the thread
+ * that took the call, for the caller to wake (blite_thread_wake()), or
+ * NULL.
  */
-static void blite_txn_queue_call_locked(struct blite_transaction *t,
-					struct blite_proc *proc,
-					struct blite_thread *thread)
+static struct blite_thread *blite_txn_queue_call_locked(struct blite_transaction *t,
+							struct blite_proc *proc,
+							struct blite_thread *thread)
 	__must_hold(&blite_graph_lock)
 {
 	struct blite_node *node = t->target_node;
@@ -622,13 +625,13 @@ static void blite_txn_queue_call_locked(struct blite_transaction *t,
 		}
 		node->has_async_transaction = true;
 	}
-	if (thread) {
+	if (thread)
 		blite_thread_enqueue_work_ilocked(thread, &t->work);
-		blite_thread_wake_ilocked(thread, !(t->flags & BINDERLITE_TF_ONE_WAY));
-	} else {
-		blite_proc_enqueue_work_gilocked(proc, &t->work,
-						 !(t->flags & BINDERLITE_TF_ONE_WAY));
-	}
+	else
+		thread = blite_proc_enqueue_work_nowake_gilocked(proc, &t->work);
+	spin_unlock(&proc->inner_lock);
+	return thread;
+
 out_unlock:
 	spin_unlock(&proc->inner_lock);
 	if (old) {
@@ -637,6 +640,7 @@ out_unlock:
 		old->buffer = NULL;
 		blite_txn_free_locked(old);
 	}
+	return NULL;
 }
 
 /*
@@ -733,20 +737,22 @@ static void blite_txn_commit_locked(struct blite_txn_build *build)
 		spin_lock(&target_thread->proc->inner_lock);
 		target_thread->proc->outstanding_txns++;
 		blite_thread_enqueue_work_ilocked(target_thread, &t->work);
-		blite_thread_wake_ilocked(target_thread, true);
 		spin_unlock(&target_thread->proc->inner_lock);
+		build->wake = target_thread;
+		build->wake_sync = true;
 		return;
 	}
 
 	blite_stats_add(BLITE_STAT_TRANSACTIONS, 1);
 	if (build->oneway) {
 		blite_stats_add(BLITE_STAT_ONEWAYS, 1);
-		blite_txn_queue_call_locked(t, build->target_proc, NULL);
+		build->wake = blite_txn_queue_call_locked(t, build->target_proc, NULL);
 		return;
 	}
 	target_thread = blite_txn_find_caller_locked(thread, build->target_proc);
 	blite_txn_push_call_locked(thread, t);
-	blite_txn_queue_call_locked(t, build->target_proc, target_thread);
+	build->wake = blite_txn_queue_call_locked(t, build->target_proc, target_thread);
+	build->wake_sync = true;
 }
 
 /* Drops the pins of step 1. */
@@ -922,6 +928,7 @@ void blite_txn_send(struct blite_proc *proc, struct blite_thread *thread,
 	target_proc = build.target_proc;
 	want_secctx = build.target_node && build.target_node->txn_security_ctx;
 	mutex_unlock(&blite_graph_lock);
+	blite_thread_take_nice(thread);
 
 	ret = want_secctx ? blite_txn_get_secctx(&build) : 0;
 	if (!ret)
@@ -932,13 +939,22 @@ void blite_txn_send(struct blite_proc *proc, struct blite_thread *thread,
 		blite_txn_abort_locked(&build);
 	else
 		blite_txn_unpin_locked(&build);
+	/*
+	 * The receiver is woken outside the graph lock, which every other
+	 * sender waits for; the RCU read lock keeps its thread until then.
+	 */
+	rcu_read_lock();
 	mutex_unlock(&blite_graph_lock);
+	if (build.wake)
+		blite_thread_wake(build.wake, build.wake_sync);
+	rcu_read_unlock();
 	blite_proc_put(target_proc);
 	goto out_free;
 
 err_report:
 	blite_txn_report_locked(&build);
 	mutex_unlock(&blite_graph_lock);
+	blite_thread_take_nice(thread);
 out_free:
 	if (build.secctx)
 		security_release_secctx(build.secctx, build.secctx_len);
@@ -950,17 +966,19 @@ out_free:
  * The serving thread takes the caller's priority for a sync call, bounded
  * by the node's minimum, and at least the node's minimum for a oneway, as
  * in binder; the reply gives its own back (blite_txn_resolve_reply_locked()).
+ * Both once the graph lock is dropped (blite_thread_defer_nice()).
  */
-static void blite_txn_inherit_priority(struct blite_transaction *t)
+static void blite_txn_inherit_priority(struct blite_thread *thread,
+				       struct blite_transaction *t)
 {
 	bool oneway = t->flags & BINDERLITE_TF_ONE_WAY;
 	long min = t->target_node->min_priority;
 
 	t->saved_priority = task_nice(current);
 	if (t->priority < min && !oneway)
-		blite_thread_set_nice(t->priority);
+		blite_thread_defer_nice(thread, t->priority);
 	else if (!oneway || t->saved_priority > min)
-		blite_thread_set_nice(min);
+		blite_thread_defer_nice(thread, min);
 }
 
 /*
@@ -1062,7 +1080,7 @@ int blite_txn_deliver_locked(struct blite_thread *thread, struct blite_work *w,
 
 	blite_pool_mark_delivered(&proc->pool, buf);
 	if (!is_reply)
-		blite_txn_inherit_priority(t);
+		blite_txn_inherit_priority(thread, t);
 	if (!is_reply && !(t->flags & BINDERLITE_TF_ONE_WAY)) {
 		/* The buffer is the reader's now: BC_FREE_BUFFER frees it. */
 		t->buffer = NULL;

@@ -138,6 +138,9 @@ struct blite_fd_fixup {
  *                 failure
  * @err_param:     the errno for the extended error
  * @err_stat:      the failure's counter
+ * @wake:          the thread the transaction was queued to, to wake once
+ *                 the graph lock is dropped, or NULL
+ * @wake_sync:     wake it with the sync hint (blite_thread_wake())
  *
  * Lives on the sender's stack for the duration of blite_txn_send().
  */
@@ -168,6 +171,8 @@ struct blite_txn_build {
 	u32 err_cmd;
 	int err_param;
 	enum blite_stat err_stat;
+	struct blite_thread *wake;
+	bool wake_sync;
 };
 
 /**
