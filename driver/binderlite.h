@@ -104,12 +104,13 @@
  * shrinker, which only trylocks). Kept out of it, since every transaction
  * waits for it: a transaction's wake-up of its receiver (after the
  * unlock, under an RCU read lock taken before it, blite_txn_send()) and
- * priority changes (set_user_nice(), blite_thread_defer_nice()). The graph lock is never held while a thread waits
- * for work, across a fault on user memory (returns are copied with page
- * faults disabled, blite_work_copy_out_locked()), or while a file is
- * closed. The read loop takes it only for work that needs it: an empty
- * list and a completion (BR_TRANSACTION_COMPLETE, which only its sender
- * thread takes off its list) are read under the inner lock alone.
+ * priority changes (set_user_nice(), blite_thread_defer_nice()). The
+ * graph lock is never held while a thread waits for work, across a fault
+ * on user memory (returns are copied with page faults disabled,
+ * blite_work_copy_out_locked()), or while a file is closed. The read
+ * loop takes it only for work that needs it: an empty list and a
+ * completion (BR_TRANSACTION_COMPLETE, which only its sender thread takes
+ * off its list) are read under the inner lock alone.
  *
  * Run outside every IPC lock: the one copy (blite_pool_copy_from_user() of
  * data, offsets and scatter-gather buffers), allocating and populating a
