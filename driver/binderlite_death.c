@@ -68,7 +68,7 @@ noinline __noclone int blite_death_request_locked(struct blite_proc *proc, u32 d
 
 	if (!ref->node->proc) {
 		spin_lock(&proc->inner_lock);
-		blite_proc_enqueue_work_gilocked(proc, &death->work, false);
+		blite_proc_enqueue_work_gilocked(proc, &death->work);
 		spin_unlock(&proc->inner_lock);
 	}
 	return 0;
@@ -93,7 +93,7 @@ void blite_death_notify_locked(struct blite_node *node)
 		spin_lock(&ref->proc->inner_lock);
 		if (list_empty(&ref->death->work.entry)) {
 			ref->death->work.type = BLITE_WORK_DEAD_BINDER;
-			blite_proc_enqueue_work_gilocked(ref->proc, &ref->death->work, false);
+			blite_proc_enqueue_work_gilocked(ref->proc, &ref->death->work);
 		}
 		spin_unlock(&ref->proc->inner_lock);
 	}
@@ -109,7 +109,7 @@ static void blite_death_queue_gilocked(struct blite_thread *thread,
 	if (thread->looper & (BLITE_LOOPER_REGISTERED | BLITE_LOOPER_ENTERED))
 		blite_thread_enqueue_work_ilocked(thread, &death->work);
 	else
-		blite_proc_enqueue_work_gilocked(thread->proc, &death->work, false);
+		blite_proc_enqueue_work_gilocked(thread->proc, &death->work);
 }
 
 /**

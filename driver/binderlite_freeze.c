@@ -65,7 +65,7 @@ static void blite_freeze_queue_gilocked(struct blite_proc *proc,
 	freeze->work.type = BLITE_WORK_FROZEN_BINDER;
 	if (list_empty(&freeze->work.entry)) {
 		freeze->is_frozen = is_frozen;
-		blite_proc_enqueue_work_gilocked(proc, &freeze->work, false);
+		blite_proc_enqueue_work_gilocked(proc, &freeze->work);
 		return;
 	}
 	if (freeze->sent && freeze->is_frozen != is_frozen)
@@ -245,7 +245,7 @@ static int blite_freeze_request_locked(struct blite_proc *proc, u32 desc,
 	spin_unlock(&owner->inner_lock);
 	spin_lock(&proc->inner_lock);
 	freeze->is_frozen = is_frozen;
-	blite_proc_enqueue_work_gilocked(proc, &freeze->work, false);
+	blite_proc_enqueue_work_gilocked(proc, &freeze->work);
 	spin_unlock(&proc->inner_lock);
 	return 0;
 }
@@ -311,7 +311,7 @@ int blite_freeze_clear_locked(struct blite_proc *proc, u32 desc,
 	spin_lock(&proc->inner_lock);
 	freeze->work.type = BLITE_WORK_CLEAR_FREEZE_NOTIFICATION;
 	if (list_empty(&freeze->work.entry))
-		blite_proc_enqueue_work_gilocked(proc, &freeze->work, false);
+		blite_proc_enqueue_work_gilocked(proc, &freeze->work);
 	else if (freeze->sent)
 		freeze->resend = true;
 	spin_unlock(&proc->inner_lock);
@@ -340,7 +340,7 @@ int blite_freeze_done_locked(struct blite_proc *proc, binderlite_uintptr_t cooki
 		freeze->sent = false;
 		if (freeze->resend) {
 			freeze->resend = false;
-			blite_proc_enqueue_work_gilocked(proc, &freeze->work, false);
+			blite_proc_enqueue_work_gilocked(proc, &freeze->work);
 		}
 		ret = 0;
 		break;

@@ -76,7 +76,7 @@ static void blite_ipc_discard_locked(struct blite_proc *proc, struct blite_work 
 	case BLITE_WORK_CLEAR_FREEZE_NOTIFICATION:
 		if (!proc->dead) {
 			spin_lock(&proc->inner_lock);
-			blite_proc_enqueue_work_gilocked(proc, w, false);
+			blite_proc_enqueue_work_gilocked(proc, w);
 			spin_unlock(&proc->inner_lock);
 			break;
 		}

@@ -45,9 +45,6 @@
 #include "binderlite_stats.h"
 #include "binderlite_trace.h"
 
-/* Nodes whose owner died while references remained. */
-static LIST_HEAD(blite_dead_nodes);
-
 /* Whether @node is the context manager's node of its (live) owner's context. */
 static bool blite_node_is_mgr(const struct blite_node *node)
 {
@@ -119,7 +116,6 @@ blite_node_new_locked(struct blite_proc *proc, const struct flat_binderlite_obje
 	node->min_priority = fbo->flags & BINDERLITE_FLAG_PRIORITY_MASK;
 	node->accept_fds = fbo->flags & BINDERLITE_FLAG_ACCEPTS_FDS;
 	node->txn_security_ctx = fbo->flags & BINDERLITE_FLAG_TXN_SECURITY_CTX;
-	INIT_LIST_HEAD(&node->dead_entry);
 	INIT_LIST_HEAD(&node->work.entry);
 	node->work.type = BLITE_WORK_NODE;
 	INIT_HLIST_HEAD(&node->refs);
@@ -157,8 +153,6 @@ static void blite_node_free_locked(struct blite_node *node)
 		list_del_init(&node->work.entry);
 		rb_erase(&node->rb_node, &proc->nodes);
 		spin_unlock(&proc->inner_lock);
-	} else {
-		list_del(&node->dead_entry);
 	}
 	kfree(node);
 	blite_stats_live_dec(BLITE_LIVE_NODES);
@@ -187,7 +181,7 @@ void blite_node_count_dropped_locked(struct blite_node *node)
 		     (node->has_weak_ref && !weak))) {
 		spin_lock(&proc->inner_lock);
 		if (list_empty(&node->work.entry))
-			blite_proc_enqueue_work_gilocked(proc, &node->work, false);
+			blite_proc_enqueue_work_gilocked(proc, &node->work);
 		spin_unlock(&proc->inner_lock);
 		return;
 	}
@@ -420,7 +414,6 @@ bool blite_node_kill_locked(struct blite_node *node)
 		blite_stats_live_dec(BLITE_LIVE_NODES);
 		return false;
 	}
-	list_add_tail(&node->dead_entry, &blite_dead_nodes);
 	return true;
 }
 

@@ -18,8 +18,6 @@
  * struct blite_node - a local object of a process, as the driver knows it
  * @rb_node:              node in &blite_proc.nodes, keyed by @ptr, while
  *                        the owner lives
- * @dead_entry:           entry in the list of dead nodes once the owner
- *                        died and references remain
  * @work:                 BLITE_WORK_NODE: tells the owner to take or drop
  *                        its own references (BR_INCREFS ... BR_DECREFS)
  * @proc:                 the owner; NULL once it died
@@ -54,7 +52,6 @@
  */
 struct blite_node {
 	struct rb_node rb_node;
-	struct list_head dead_entry;
 	struct blite_work work;
 	struct blite_proc *proc;
 	binderlite_uintptr_t ptr;

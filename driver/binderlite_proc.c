@@ -259,21 +259,20 @@ blite_proc_enqueue_work_nowake_gilocked(struct blite_proc *proc, struct blite_wo
  * blite_proc_enqueue_work_gilocked() - give work to any looper of a process
  * @proc: the process
  * @w:    the work, on no list
- * @sync: @w is a call whose sender is about to sleep until the reply: the
- *        looper is woken with the sync hint (blite_thread_wake())
  *
  * blite_proc_enqueue_work_nowake_gilocked(), waking the looper that took
- * @w at once.
+ * @w at once, without the sync hint: a call, whose sender sleeps until the
+ * reply, is queued by blite_txn_send(), which wakes the looper itself
+ * once it has dropped the graph lock.
  */
-void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w,
-				      bool sync)
+void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w)
 	__must_hold(&blite_graph_lock) __must_hold(&proc->inner_lock)
 {
 	struct blite_thread *thread;
 
 	thread = blite_proc_enqueue_work_nowake_gilocked(proc, w);
 	if (thread)
-		blite_thread_wake_ilocked(thread, sync);
+		blite_thread_wake_ilocked(thread);
 }
 
 /**
@@ -682,15 +681,15 @@ void blite_thread_wake(struct blite_thread *thread, bool sync)
 }
 
 /**
- * blite_thread_wake_ilocked() - blite_thread_wake() under the inner lock
+ * blite_thread_wake_ilocked() - blite_thread_wake() under the inner lock,
+ *                               without the sync hint
  * @thread: the thread
- * @sync:   as for blite_thread_wake()
  */
-void blite_thread_wake_ilocked(struct blite_thread *thread, bool sync)
+void blite_thread_wake_ilocked(struct blite_thread *thread)
 	__must_hold(&thread->proc->inner_lock)
 {
 	lockdep_assert_held(&thread->proc->inner_lock);
-	blite_thread_wake(thread, sync);
+	blite_thread_wake(thread, false);
 }
 
 /**

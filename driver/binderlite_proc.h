@@ -371,8 +371,7 @@ void blite_proc_flush(struct blite_proc *proc);
 void blite_proc_add_stats(struct blite_proc *proc, struct blite_proc_stats *st);
 struct blite_thread *
 blite_proc_enqueue_work_nowake_gilocked(struct blite_proc *proc, struct blite_work *w);
-void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w,
-				      bool sync);
+void blite_proc_enqueue_work_gilocked(struct blite_proc *proc, struct blite_work *w);
 bool blite_proc_request_looper(struct blite_thread *thread);
 int blite_proc_ioctl_set_max_threads(struct blite_proc *proc, void __user *ubuf);
 int blite_proc_ioctl_enable_oneway_spam_detection(struct blite_proc *proc,
@@ -396,7 +395,7 @@ bool blite_thread_has_work(struct blite_thread *thread, bool proc_work);
 void blite_thread_enqueue_work_ilocked(struct blite_thread *thread,
 				       struct blite_work *w);
 void blite_thread_wake(struct blite_thread *thread, bool sync);
-void blite_thread_wake_ilocked(struct blite_thread *thread, bool sync);
+void blite_thread_wake_ilocked(struct blite_thread *thread);
 void blite_thread_enqueue_deferred_work_ilocked(struct blite_thread *thread,
 						struct blite_work *w);
 

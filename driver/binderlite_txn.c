@@ -214,7 +214,7 @@ static void blite_txn_async_done_locked(struct blite_proc *proc,
 	w = list_first_entry_or_null(&node->async_todo, struct blite_work, entry);
 	if (w) {
 		list_del_init(&w->entry);
-		blite_proc_enqueue_work_gilocked(proc, w, false);
+		blite_proc_enqueue_work_gilocked(proc, w);
 	} else {
 		node->has_async_transaction = false;
 	}
@@ -310,7 +310,7 @@ void blite_txn_discard_locked(struct blite_proc *proc, struct blite_transaction 
 	lockdep_assert_held(&blite_graph_lock);
 	if (!proc->dead && (t->flags & BINDERLITE_TF_ONE_WAY) && !t->is_reply) {
 		spin_lock(&proc->inner_lock);
-		blite_proc_enqueue_work_gilocked(proc, &t->work, false);
+		blite_proc_enqueue_work_gilocked(proc, &t->work);
 		spin_unlock(&proc->inner_lock);
 		return;
 	}
