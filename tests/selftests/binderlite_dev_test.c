@@ -239,19 +239,25 @@ static int openers_child(const char *path)
 TEST_F(dev, many_concurrent_opens)
 {
 	pid_t pids[OPENERS_PROCS];
-	int i, status;
+	int i, started, status, fork_errno = 0;
 
-	for (i = 0; i < OPENERS_PROCS; i++) {
-		pids[i] = fork();
-		ASSERT_LE(0, pids[i]);
-		if (pids[i] == 0)
+	for (started = 0; started < OPENERS_PROCS; started++) {
+		pids[started] = fork();
+		if (pids[started] == 0)
 			_exit(openers_child(variant->path));
+		if (pids[started] < 0) {
+			fork_errno = errno;
+			break;
+		}
 	}
-	for (i = 0; i < OPENERS_PROCS; i++) {
-		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
-		ASSERT_TRUE(WIFEXITED(status));
-		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("opener %d failed", i);
+	/* Every child that started is reaped, whatever failed. */
+	for (i = 0; i < started; i++) {
+		status = -1;
+		EXPECT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("opener %d: status %#x", i, status);
 	}
+	ASSERT_EQ(OPENERS_PROCS, started) TH_LOG("fork: %s", strerror(fork_errno));
 	ASSERT_EQ(BINDERLITE_CURRENT_PROTOCOL_VERSION, bl_version(self->fd));
 }
 
