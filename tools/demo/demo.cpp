@@ -8,6 +8,7 @@
 // read-only receive pool whose pages appear only when the driver puts a
 // buffer there.
 
+#include <binderlite/fd.hpp>
 #include <linux/binderlite.h>
 
 #include <fcntl.h>
@@ -31,28 +32,7 @@
 
 namespace {
 
-// An owned file descriptor, closed exactly once.
-class UniqueFd {
-public:
-	explicit UniqueFd(int fd = -1) noexcept : fd_(fd) {}
-	UniqueFd(UniqueFd &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-	UniqueFd &operator=(UniqueFd &&other) noexcept
-	{
-		std::swap(fd_, other.fd_);
-		return *this;
-	}
-	UniqueFd(const UniqueFd &) = delete;
-	UniqueFd &operator=(const UniqueFd &) = delete;
-	~UniqueFd()
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-	}
-	[[nodiscard]] int get() const noexcept { return fd_; }
-
-private:
-	int fd_;
-};
+using binderlite::UniqueFd;
 
 std::error_code lastError() { return {errno, std::generic_category()}; }
 

@@ -30,12 +30,6 @@ void throwErrno(const std::string &what)
 	throw Failure(what + ": " + std::strerror(errno));
 }
 
-UniqueFd::~UniqueFd()
-{
-	if (fd_ >= 0)
-		::close(fd_);
-}
-
 Duplex makePipe()
 {
 	int fds[2];

@@ -6,6 +6,8 @@
 #ifndef BLBENCH_SYS_HPP
 #define BLBENCH_SYS_HPP
 
+#include <binderlite/fd.hpp>
+
 #include <sys/types.h>
 
 #include <atomic>
@@ -30,27 +32,8 @@ public:
 // Throws a Failure naming @what and errno's text.
 [[noreturn]] void throwErrno(const std::string &what);
 
-// A file descriptor, closed exactly once.
-class UniqueFd {
-public:
-	UniqueFd() noexcept = default;
-	explicit UniqueFd(int fd) noexcept : fd_(fd) {}
-	UniqueFd(UniqueFd &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-	UniqueFd &operator=(UniqueFd &&other) noexcept
-	{
-		std::swap(fd_, other.fd_);
-		return *this;
-	}
-	UniqueFd(const UniqueFd &) = delete;
-	UniqueFd &operator=(const UniqueFd &) = delete;
-	~UniqueFd();
-
-	[[nodiscard]] int get() const noexcept { return fd_; }
-	[[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
-
-private:
-	int fd_ = -1;
-};
+// A file descriptor, closed exactly once: libbinderlite's.
+using binderlite::UniqueFd;
 
 // The two ends of a one-way byte stream (a pipe), or of one direction of
 // a socket.
